@@ -1,0 +1,10 @@
+// Package issuer sells tickets: it reserves and releases seats against the ledger with
+// fresh secrets, builds the QR payload and renders QR images and PDF tickets.
+//
+// Rendering builds each QR symbol once with go-qrcode and draws that one bitmap either as
+// a PNG with a whole number of pixels per module (QRPNG) or as vector rectangles on a PDF
+// page (WritePDF), always with a four-module quiet zone. WritePDF puts every ticket of a
+// purchase, or of a box-office batch, into one PDF, one ticket a page, in the A4
+// print-at-home layout or the A6 ticket-stock layout; the Go fonts are embedded, so
+// Latin, Greek and Cyrillic names print without fetching anything at run time.
+package issuer
