@@ -1,0 +1,72 @@
+// Package api holds the JSON bodies and paths of the HTTP API, shared by the server and
+// the client so the two ends cannot drift apart. Bodies follow Ticketbooth: camelCase
+// members, hex byte arrays; members a Ticketbooth client sends for its wallet
+// (walletName, accountName, password, gasPrice, sender, outpoints) are not declared here,
+// so decoding ignores them and nothing ever logs them.
+package api
+
+import "github.com/ticketbooth-go/ticketbooth/ledger"
+
+// Base is the path prefix of contract routes.
+const Base = "/api/v1.0/ticketbooth"
+
+// Paths of the ledger routes.
+const (
+	LedgerPath   = "/api/v1.0/ledger"
+	VerifyPath   = "/api/v1.0/ledger/verify"
+	ReceiptsPath = "/api/v1.0/receipts/"
+)
+
+// ContractPath returns the path of a contract's route, e.g. ContractPath(a, "Tickets").
+func ContractPath(address, route string) string {
+	p := Base + "/" + address
+	if route != "" {
+		p += "/" + route
+	}
+	return p
+}
+
+// CreateContractRequest is the body of POST /api/ticketbooth.
+type CreateContractRequest struct {
+	Venue string        `json:"venue"`
+	Seats []ledger.Seat `json:"seats"`
+}
+
+// CreateContractResponse answers it.
+type CreateContractResponse struct {
+	Address         string `json:"address"`
+	TransactionHash string `json:"transactionHash"`
+}
+
+// FeeBody is the body of TicketReleaseFee (both directions).
+type FeeBody struct {
+	Fee *int64 `json:"fee"`
+}
+
+// CountBody is the body of NoReleaseBlocks.
+type CountBody struct {
+	Count *int64 `json:"count"`
+}
+
+// IdentityBody is the body of IdentityVerificationPolicy.
+type IdentityBody struct {
+	RequireIdentityVerification *bool `json:"requireIdentityVerification"`
+}
+
+// BeginSaleRequest is the body of BeginSale.
+type BeginSaleRequest struct {
+	SeatPrices []ledger.SeatPrice  `json:"seatPrices"`
+	Details    *ledger.SaleDetails `json:"details"`
+}
+
+// TransactionResponse is the body of every other committed write.
+type TransactionResponse struct {
+	TransactionHash string `json:"transactionHash"`
+}
+
+// ErrorResponse is the body of every error: a sentence for people and the code for
+// programs.
+type ErrorResponse struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}

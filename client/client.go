@@ -1,0 +1,197 @@
+// Package client is the Go client of the HTTP API. It implements ledger.Service, so the
+// CLI's remote mode runs the same code as its in-process mode, and end-to-end tests drive
+// a real server through it. HTTP statuses map back to ledger error codes.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Client talks to a ticketbooth server with one API key.
+type Client struct {
+	base string
+	key  string
+	http *http.Client
+}
+
+var _ ledger.Service = (*Client)(nil)
+
+// New returns a client of the server at baseURL (e.g. http://127.0.0.1:8080) using key
+// (may be empty for reads). EINVALID when the URL is not an http(s) URL.
+func New(baseURL, key string) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, ledger.Errorf(ledger.EINVALID, "server %q must be an http:// or https:// URL", baseURL)
+	}
+	return &Client{base: strings.TrimRight(baseURL, "/"), key: key, http: &http.Client{Timeout: 5 * time.Minute}}, nil
+}
+
+// codes maps HTTP statuses back to error codes.
+var codes = map[int]string{
+	http.StatusBadRequest:   ledger.EINVALID,
+	http.StatusNotFound:     ledger.ENOTFOUND,
+	http.StatusConflict:     ledger.ECONFLICT,
+	http.StatusUnauthorized: ledger.EUNAUTHORIZED,
+	http.StatusForbidden:    ledger.EFORBIDDEN,
+}
+
+// do sends a request with an optional JSON body and decodes a JSON answer into out.
+func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return ledger.Errorf(ledger.EINTERNAL, "encoding request: %v", err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return ledger.Errorf(ledger.EINTERNAL, "cannot reach server %s: %v", c.base, unwrapURL(err))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return ledger.Errorf(ledger.EINTERNAL, "reading the answer of %s: %v", c.base, err)
+	}
+	if resp.StatusCode >= 300 {
+		return statusError(resp.StatusCode, data)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return ledger.Errorf(ledger.EINTERNAL, "server %s answered %s %s with something that is not the expected JSON", c.base, method, path)
+	}
+	return nil
+}
+
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func statusError(status int, data []byte) error {
+	var e api.ErrorResponse
+	json.Unmarshal(data, &e)
+	code, ok := codes[status]
+	if !ok {
+		code = ledger.EINTERNAL
+	}
+	if e.Code != "" && status < 500 {
+		code = e.Code
+	}
+	if e.Error == "" {
+		e.Error = fmt.Sprintf("server answered %d %s", status, http.StatusText(status))
+	}
+	return &ledger.Error{Code: code, Message: e.Error}
+}
+
+// Info returns the server's ledger clock.
+func (c *Client) Info(ctx context.Context) (ledger.Info, error) {
+	var info ledger.Info
+	err := c.do(ctx, http.MethodGet, api.LedgerPath, nil, &info)
+	return info, err
+}
+
+// CreateContract creates a contract; the returned Contract carries its address, venue and
+// seat count (read back from the server).
+func (c *Client) CreateContract(ctx context.Context, venue string, seats []ledger.Seat) (ledger.Contract, ledger.Receipt, error) {
+	var out api.CreateContractResponse
+	if err := c.do(ctx, http.MethodPost, api.Base, api.CreateContractRequest{Venue: venue, Seats: seats}, &out); err != nil {
+		return ledger.Contract{}, ledger.Receipt{}, err
+	}
+	rc, err := c.Receipt(ctx, out.TransactionHash)
+	if err != nil {
+		return ledger.Contract{}, ledger.Receipt{}, err
+	}
+	con, err := c.Contract(ctx, out.Address)
+	return con, rc, err
+}
+
+// Contract returns the contract at address.
+func (c *Client) Contract(ctx context.Context, address string) (ledger.Contract, error) {
+	var con ledger.Contract
+	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), ""), nil, &con)
+	return con, err
+}
+
+// Tickets returns the contract's ticket list.
+func (c *Client) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
+	var t []ledger.Ticket
+	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "Tickets"), nil, &t)
+	return t, err
+}
+
+// write posts body to a contract route and returns the receipt of the transaction.
+func (c *Client) write(ctx context.Context, address, route string, body any) (ledger.Receipt, error) {
+	var out api.TransactionResponse
+	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), route), body, &out); err != nil {
+		return ledger.Receipt{}, err
+	}
+	return c.Receipt(ctx, out.TransactionHash)
+}
+
+// SetReleaseFee sets the release fee.
+func (c *Client) SetReleaseFee(ctx context.Context, address string, fee int64) (ledger.Receipt, error) {
+	return c.write(ctx, address, "TicketReleaseFee", api.FeeBody{Fee: &fee})
+}
+
+// SetNoReleaseBlocks sets the no-release block count.
+func (c *Client) SetNoReleaseBlocks(ctx context.Context, address string, count int64) (ledger.Receipt, error) {
+	return c.write(ctx, address, "NoReleaseBlocks", api.CountBody{Count: &count})
+}
+
+// SetIdentityPolicy sets the identity verification policy.
+func (c *Client) SetIdentityPolicy(ctx context.Context, address string, require bool) (ledger.Receipt, error) {
+	return c.write(ctx, address, "IdentityVerificationPolicy", api.IdentityBody{RequireIdentityVerification: &require})
+}
+
+// BeginSale begins a sale.
+func (c *Client) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
+	return c.write(ctx, address, "BeginSale", api.BeginSaleRequest{SeatPrices: prices, Details: &d})
+}
+
+// EndSale ends the active sale.
+func (c *Client) EndSale(ctx context.Context, address string) (ledger.Receipt, error) {
+	return c.write(ctx, address, "EndSale", struct{}{})
+}
+
+// Receipt returns what a transaction did.
+func (c *Client) Receipt(ctx context.Context, hash string) (ledger.Receipt, error) {
+	var rc ledger.Receipt
+	err := c.do(ctx, http.MethodGet, api.ReceiptsPath+url.PathEscape(hash), nil, &rc)
+	return rc, err
+}
+
+// Verify asks the server to verify its journal.
+func (c *Client) Verify(ctx context.Context) (ledger.VerifyReport, error) {
+	var rep ledger.VerifyReport
+	err := c.do(ctx, http.MethodPost, api.VerifyPath, struct{}{}, &rep)
+	return rep, err
+}

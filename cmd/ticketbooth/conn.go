@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+)
+
+const defaultDB = "ticketbooth.db"
+
+func dbFlag() cli.Flag {
+	return &cli.StringFlag{Name: "db", Value: defaultDB, EnvVars: []string{"TICKETBOOTH_DB"},
+		Usage: "the ledger's SQLite `FILE` (created if missing)"}
+}
+
+// connFlags are the flags of every command that runs either in-process or remotely.
+func connFlags() []cli.Flag {
+	return []cli.Flag{
+		dbFlag(),
+		&cli.StringFlag{Name: "server", EnvVars: []string{"TICKETBOOTH_SERVER"},
+			Usage: "act through the server at `URL` instead of opening --db"},
+		&cli.StringFlag{Name: "key", EnvVars: []string{"TICKETBOOTH_KEY"},
+			Usage: "API `KEY` for --server (from 'ticketbooth keys create')"},
+		&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts instead of text"},
+	}
+}
+
+// session is an open ledger: in-process (acting as the database's administrator) or a
+// client of a server (acting as the key's holder). One code path serves both.
+type session struct {
+	svc   ledger.Service
+	ctx   context.Context
+	close func()
+	out   io.Writer
+	json  bool
+}
+
+// open opens the ledger the flags name. Stop it with close.
+func open(c *cli.Context) (*session, error) {
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	s := &session{out: c.App.Writer, json: c.Bool("json")}
+	if url := c.String("server"); url != "" {
+		cl, err := client.New(url, c.String("key"))
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		s.svc, s.ctx, s.close = cl, ctx, stop
+		return s, nil
+	}
+	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
+		stop()
+		return nil, usagef("--key needs --server: in-process commands act as the database's administrator")
+	}
+	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{})
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	s.svc, s.ctx = st, ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
+	s.close = func() { st.Close(); stop() }
+	return s, nil
+}
+
+// print writes v as JSON with --json, else the text lines.
+func (s *session) print(v any, text func(w io.Writer)) error {
+	if s.json {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	text(s.out)
+	return nil
+}
+
+// receipt prints a committed transaction.
+func (s *session) receipt(what string, rc ledger.Receipt) error {
+	return s.print(rc, func(w io.Writer) {
+		fmt.Fprintf(w, "%s at height %d\ntransaction %s\n", what, rc.Height, rc.TransactionHash)
+	})
+}
+
+func requireContract(c *cli.Context) (string, error) {
+	a := c.String("contract")
+	if a == "" {
+		return "", usagef("--contract ADDRESS is required (the address 'contract create' printed)")
+	}
+	return a, nil
+}
+
+func contractFlag() cli.Flag {
+	return &cli.StringFlag{Name: "contract", Aliases: []string{"c"}, EnvVars: []string{"TICKETBOOTH_CONTRACT"},
+		Usage: "the contract's `ADDRESS`"}
+}

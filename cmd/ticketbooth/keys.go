@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+)
+
+func keysCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "keys",
+		Usage: "create, list and revoke API keys (in-process on --db only)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "create",
+				Usage:     "create an API key; prints it alone on the last line (it is shown only once)",
+				UsageText: "ticketbooth keys create --role organizer|box-office|scanner --name TEXT [--db FILE]",
+				Flags: []cli.Flag{dbFlag(),
+					&cli.StringFlag{Name: "role", Required: true, Usage: "organizer, box-office or scanner"},
+					&cli.StringFlag{Name: "name", Required: true, Usage: "who or what holds the key, e.g. 'north gate'"},
+				},
+				Action: keysCreate,
+			},
+			{
+				Name:   "list",
+				Usage:  "list API keys (never the keys themselves)",
+				Flags:  []cli.Flag{dbFlag(), &cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+				Action: keysList,
+			},
+			{
+				Name:      "revoke",
+				Usage:     "revoke an API key by its id",
+				UsageText: "ticketbooth keys revoke --id N [--db FILE]",
+				Flags:     []cli.Flag{dbFlag(), &cli.Int64Flag{Name: "id", Required: true, Usage: "the key's id from 'keys list'"}},
+				Action:    keysRevoke,
+			},
+		},
+	}
+}
+
+func openStore(c *cli.Context) (*sqlstore.Store, error) {
+	return sqlstore.Open(c.Context, c.String("db"), sqlstore.Options{})
+}
+
+func keysCreate(c *cli.Context) error {
+	role, err := ledger.ParseRole(c.String("role"))
+	if err != nil {
+		return err
+	}
+	st, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key, rec, err := st.CreateKey(c.Context, role, c.String("name"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "created %s key %d for %q; keep it secret, it is not shown again:\n%s\n", rec.Role, rec.ID, rec.Name, key)
+	return nil
+}
+
+func keysList(c *cli.Context) error {
+	st, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := st.Keys(c.Context)
+	if err != nil {
+		return err
+	}
+	s := &session{out: c.App.Writer, json: c.Bool("json")}
+	return s.print(keys, func(w io.Writer) {
+		for _, k := range keys {
+			state := ""
+			if k.Revoked {
+				state = "  (revoked)"
+			}
+			fmt.Fprintf(w, "%4d  %-10s  %s%s\n", k.ID, k.Role, k.Name, state)
+		}
+	})
+}
+
+func keysRevoke(c *cli.Context) error {
+	st, err := openStore(c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RevokeKey(c.Context, c.Int64("id")); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "revoked key %d\n", c.Int64("id"))
+	return nil
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func rulesCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "rules",
+		Usage: "set and show a contract's rules (only while no sale is active)",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "set",
+				Usage:     "set one or more rules; each is its own transaction",
+				UsageText: "ticketbooth rules set --contract ADDR [--fee N] [--no-release-blocks N] [--identity=true|false]",
+				Flags: append(connFlags(), contractFlag(),
+					&cli.Int64Flag{Name: "fee", Usage: "ticket release fee kept from refunds, in minor units (default 0)"},
+					&cli.Int64Flag{Name: "no-release-blocks", Usage: "blocks before the end of sale in which releases stop (default 0)"},
+					&cli.BoolFlag{Name: "identity", Usage: "require the purchaser's name, checked against an ID at the gate"},
+				),
+				Action: rulesSet,
+			},
+			{
+				Name:   "show",
+				Usage:  "show a contract's rules",
+				Flags:  append(connFlags(), contractFlag()),
+				Action: rulesShow,
+			},
+		},
+	}
+}
+
+func rulesSet(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	if !c.IsSet("fee") && !c.IsSet("no-release-blocks") && !c.IsSet("identity") {
+		return usagef("give at least one of --fee, --no-release-blocks, --identity")
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	var receipts []ledger.Receipt
+	apply := func(set bool, f func() (ledger.Receipt, error)) error {
+		if !set {
+			return nil
+		}
+		rc, err := f()
+		receipts = append(receipts, rc)
+		return err
+	}
+	if err := apply(c.IsSet("fee"), func() (ledger.Receipt, error) { return s.svc.SetReleaseFee(s.ctx, address, c.Int64("fee")) }); err != nil {
+		return err
+	}
+	if err := apply(c.IsSet("no-release-blocks"), func() (ledger.Receipt, error) {
+		return s.svc.SetNoReleaseBlocks(s.ctx, address, c.Int64("no-release-blocks"))
+	}); err != nil {
+		return err
+	}
+	if err := apply(c.IsSet("identity"), func() (ledger.Receipt, error) {
+		return s.svc.SetIdentityPolicy(s.ctx, address, c.Bool("identity"))
+	}); err != nil {
+		return err
+	}
+	return s.print(receipts, func(w io.Writer) {
+		for _, rc := range receipts {
+			fmt.Fprintf(w, "rules set at height %d: %s\ntransaction %s\n", rc.Height, rc.Effect, rc.TransactionHash)
+		}
+	})
+}
+
+func rulesShow(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	con, err := s.svc.Contract(s.ctx, address)
+	if err != nil {
+		return err
+	}
+	return s.print(con.Rules, func(w io.Writer) {
+		fmt.Fprintf(w, "release fee             %d\nno-release blocks       %d\nidentity verification   %t\n",
+			con.Rules.ReleaseFee, con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
+	})
+}

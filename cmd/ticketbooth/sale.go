@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/fixtures"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func saleCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sale",
+		Usage: "begin and end a contract's sales",
+		Subcommands: []*cli.Command{
+			{
+				Name:  "begin",
+				Usage: "begin a sale: a price for every seat and the show's details",
+				UsageText: "ticketbooth sale begin --contract ADDR --name SHOW --organiser WHO --time '2026-12-24 19:30'\n" +
+					"     (--ends-in 2h | --end-height H) (--price N | --prices FILE | --prices-fixture NAME) [--currency EUR]",
+				Flags: append(connFlags(), contractFlag(),
+					&cli.StringFlag{Name: "name", Required: true, Usage: "the show's `NAME`"},
+					&cli.StringFlag{Name: "organiser", Required: true, Usage: "who puts the show on"},
+					&cli.StringFlag{Name: "time", Required: true, Usage: "when the show starts: RFC 3339, 'YYYY-MM-DD HH:MM' (local time) or unix seconds"},
+					&cli.DurationFlag{Name: "ends-in", Usage: "the sale ends this long from now, e.g. 2h (rounded up to whole blocks)"},
+					&cli.Int64Flag{Name: "end-height", Usage: "the sale ends at this block height"},
+					&cli.Int64Flag{Name: "price", Usage: "one price for every seat, in minor units"},
+					&cli.StringFlag{Name: "prices", Usage: "a price list `FILE` (JSON, see fixtures/prices)"},
+					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: theatre, hall, stadium"},
+					&cli.StringFlag{Name: "currency", Usage: "currency label shown on tickets (default: the price list's, else EUR)"},
+				),
+				Action: saleBegin,
+			},
+			{
+				Name:   "end",
+				Usage:  "end the active sale (at or after its end height), freeing the seats for the next sale",
+				Flags:  append(connFlags(), contractFlag()),
+				Action: saleEnd,
+			},
+		},
+	}
+}
+
+// parseShowTime reads RFC 3339, "YYYY-MM-DD HH:MM" in local time, or unix seconds.
+func parseShowTime(text string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, text); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, text, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return time.Unix(n, 0), nil
+	}
+	return time.Time{}, usagef("--time %q: write it as 2026-12-24T19:30:00+01:00, '2026-12-24 19:30' or unix seconds", text)
+}
+
+func showTime(unix int64) string {
+	return time.Unix(unix, 0).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// endHeight turns --ends-in or --end-height into the end-of-sale height.
+func endHeight(c *cli.Context, s *session) (int64, error) {
+	switch {
+	case c.IsSet("ends-in") == c.IsSet("end-height"):
+		return 0, usagef("give exactly one of --ends-in DURATION or --end-height HEIGHT")
+	case c.IsSet("end-height"):
+		return c.Int64("end-height"), nil
+	}
+	info, err := s.svc.Info(s.ctx)
+	if err != nil {
+		return 0, err
+	}
+	if c.Duration("ends-in") <= 0 {
+		return 0, usagef("--ends-in must be positive, e.g. 2h")
+	}
+	clock := ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)}
+	return clock.HeightAfter(info.Height, c.Duration("ends-in")), nil
+}
+
+// priceList returns the pricing the flags ask for: exactly one of --price, --prices,
+// --prices-fixture.
+func priceList(c *cli.Context) (fixtures.PriceList, error) {
+	given := 0
+	for _, f := range []string{"price", "prices", "prices-fixture"} {
+		if c.IsSet(f) {
+			given++
+		}
+	}
+	if given != 1 {
+		return fixtures.PriceList{}, usagef("give exactly one of --price N, --prices FILE or --prices-fixture NAME")
+	}
+	switch {
+	case c.IsSet("price"):
+		return fixtures.PriceList{Rules: []fixtures.PriceRule{{Price: c.Int64("price")}}}, nil
+	case c.IsSet("prices-fixture"):
+		return fixtures.LoadPrices(c.String("prices-fixture"))
+	}
+	f, err := os.Open(c.String("prices"))
+	if err != nil {
+		return fixtures.PriceList{}, usagef("cannot read price list: %v", err)
+	}
+	defer f.Close()
+	return fixtures.ReadPrices(f)
+}
+
+func saleBegin(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	show, err := parseShowTime(c.String("time"))
+	if err != nil {
+		return err
+	}
+	list, err := priceList(c)
+	if err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	end, err := endHeight(c, s)
+	if err != nil {
+		return err
+	}
+	prices, err := seatPrices(s, address, list)
+	if err != nil {
+		return err
+	}
+	d := ledger.SaleDetails{Name: c.String("name"), Organiser: c.String("organiser"), Time: show.Unix(),
+		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency)}
+	rc, err := s.svc.BeginSale(s.ctx, address, prices, d)
+	if err != nil {
+		return err
+	}
+	return s.receipt(fmt.Sprintf("sale %q begun for %d seats, ending at height %d;", d.Name, len(prices), end), rc)
+}
+
+// seatPrices prices every seat of the contract from the list.
+func seatPrices(s *session, address string, list fixtures.PriceList) ([]ledger.SeatPrice, error) {
+	tickets, err := s.svc.Tickets(s.ctx, address)
+	if err != nil {
+		return nil, err
+	}
+	prices := make([]ledger.SeatPrice, len(tickets))
+	for i, t := range tickets {
+		p, err := list.Price(t.Seat)
+		if err != nil {
+			return nil, err
+		}
+		prices[i] = ledger.SeatPrice{Seat: t.Seat, Price: p}
+	}
+	return prices, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func saleEnd(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rc, err := s.svc.EndSale(s.ctx, address)
+	if err != nil {
+		return err
+	}
+	return s.receipt("sale ended", rc)
+}

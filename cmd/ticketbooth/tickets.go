@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func ticketsCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "tickets",
+		Usage:  "list a contract's tickets: seat, price, and who holds it",
+		Flags:  append(connFlags(), contractFlag()),
+		Action: ticketsList,
+	}
+}
+
+func ticketsList(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	tickets, err := s.svc.Tickets(s.ctx, address)
+	if err != nil {
+		return err
+	}
+	return s.print(tickets, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEAT\tPRICE\tHOLDER")
+		sold := 0
+		for _, t := range tickets {
+			holder := "available"
+			if t.Address != ledger.ZeroAddress {
+				holder, sold = t.Address, sold+1
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\n", t.Seat, t.Price, holder)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "%d seats, %d sold, %d available\n", len(tickets), sold, len(tickets)-sold)
+	})
+}

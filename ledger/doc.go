@@ -1,0 +1,14 @@
+// Package ledger is the domain of the ticket system: contracts of seats under a venue,
+// their rules, sales, tickets and the journal, and the rules of the Ticketbooth contract
+// that govern them.
+//
+// It holds the vocabulary (Seat, Contract, Rules, Sale, Ticket, Receipt), the one error
+// type with its codes, the block clock (heights derived from time), the journal's
+// hashing (transaction hashes, Merkle roots, chained block hashes) and the pure rule
+// checks (ValidateContract, SalePrices, Refund, ReleaseOpen). Storage lives in
+// ledger/sqlstore, which implements Service; the HTTP client implements it too, so every
+// caller works the same in-process or against a server.
+//
+// Data flows one way: callers -> Service -> store, each write one database transaction
+// that changes state and appends its journal entry together.
+package ledger

@@ -1,0 +1,119 @@
+package ledger
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxPrice bounds prices and fees so sums of a whole stadium cannot overflow.
+const MaxPrice = 1_000_000_000_000
+
+// ValidateContract checks a new contract's venue and seats: a venue name, at least one
+// seat, every seat well formed and none twice.
+func ValidateContract(venue string, seats []Seat) error {
+	switch {
+	case strings.TrimSpace(venue) == "":
+		return Errorf(EINVALID, "Venue must be given")
+	case utf8.RuneCountInString(venue) > MaxVenueLen || !utf8.ValidString(venue):
+		return Errorf(EINVALID, "Venue must be valid text of at most %d characters", MaxVenueLen)
+	case len(seats) == 0:
+		return Errorf(EINVALID, "Seats must be given: at least one seat")
+	case len(seats) > MaxContractSeats:
+		return Errorf(EINVALID, "Too many seats: %d, at most %d per contract", len(seats), MaxContractSeats)
+	}
+	seen := make(map[string]bool, len(seats))
+	for _, s := range seats {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if seen[s.Key()] {
+			return Errorf(EINVALID, "Seats must be unique: %s appears more than once", s)
+		}
+		seen[s.Key()] = true
+	}
+	return nil
+}
+
+// ValidateRules checks rule values: a fee within 0..MaxPrice, a non-negative block count.
+func ValidateRules(r Rules) error {
+	switch {
+	case r.ReleaseFee < 0 || r.ReleaseFee > MaxPrice:
+		return Errorf(EINVALID, "Fee must be between 0 and %d", int64(MaxPrice))
+	case r.NoReleaseBlocks < 0:
+		return Errorf(EINVALID, "Count must not be negative")
+	}
+	return nil
+}
+
+// SalePrices checks a BeginSale request against the contract's seats, the current height
+// and time, in Ticketbooth's order, and returns the price of each seat in the order of
+// seats: prices are matched by seat, never by position.
+func SalePrices(seats []Seat, prices []SeatPrice, d SaleDetails, height int64, now time.Time) ([]int64, error) {
+	if len(prices) == 0 {
+		return nil, Errorf(EINVALID, "Seat prices must be given: one for every seat")
+	}
+	byKey := make(map[string]int64, len(prices))
+	for _, p := range prices {
+		if _, dup := byKey[p.Seat.Key()]; dup {
+			return nil, Errorf(EINVALID, "Cannot price the same seat more than once: %s", p.Seat)
+		}
+		if p.Price < 0 || p.Price > MaxPrice {
+			return nil, Errorf(EINVALID, "Price of seat %s must be between 0 and %d", p.Seat, int64(MaxPrice))
+		}
+		byKey[p.Seat.Key()] = p.Price
+	}
+	if err := validateDetails(d, height, now); err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(seats))
+	for i, s := range seats {
+		price, ok := byKey[s.Key()]
+		if !ok {
+			return nil, Errorf(EINVALID, "Must supply prices for all seats: seat %s has no price", s)
+		}
+		out[i] = price
+		delete(byKey, s.Key())
+	}
+	for _, p := range prices {
+		if _, left := byKey[p.Seat.Key()]; left {
+			return nil, Errorf(EINVALID, "Invalid seat %s: not a seat of this contract", p.Seat)
+		}
+	}
+	return out, nil
+}
+
+func validateDetails(d SaleDetails, height int64, now time.Time) error {
+	switch {
+	case strings.TrimSpace(d.Name) == "":
+		return Errorf(EINVALID, "Name must be given")
+	case strings.TrimSpace(d.Organiser) == "":
+		return Errorf(EINVALID, "Organiser must be given")
+	case utf8.RuneCountInString(d.Name) > 200 || utf8.RuneCountInString(d.Organiser) > 200 || !utf8.ValidString(d.Name+d.Organiser):
+		return Errorf(EINVALID, "Name and organiser must be valid text of at most 200 characters")
+	case d.Time <= now.Unix():
+		return Errorf(EINVALID, "Time must be in the future")
+	case d.EndOfSale <= height:
+		return Errorf(EINVALID, "End of sale must be in the future. Consensus height is at %d", height)
+	case len(d.Currency) > 8:
+		return Errorf(EINVALID, "Currency must be a short label such as EUR")
+	}
+	return nil
+}
+
+// Refund is what a release pays back: the price less the fee, never below zero.
+func Refund(price, fee int64) int64 {
+	if price > fee {
+		return price - fee
+	}
+	return 0
+}
+
+// ReleaseOpen reports whether tickets may still be released at height: height +
+// noReleaseBlocks < endOfSale, computed without overflow.
+func ReleaseOpen(height, noReleaseBlocks, endOfSale int64) bool {
+	if noReleaseBlocks < 0 || height >= endOfSale {
+		return false
+	}
+	return noReleaseBlocks < endOfSale-height
+}

@@ -1,0 +1,102 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Key describes an API key; the key itself is never stored, only its hash.
+type Key struct {
+	ID      int64       `json:"id"`
+	Name    string      `json:"name"`
+	Role    ledger.Role `json:"role"`
+	Revoked bool        `json:"revoked"`
+}
+
+// CreateKey makes a new API key for the role and returns it with its record. The key is
+// shown this once: only its hash is kept.
+func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (string, Key, error) {
+	if _, err := ledger.ParseRole(string(role)); err != nil {
+		return "", Key{}, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		return "", Key{}, ledger.Errorf(ledger.EINVALID, "a key needs a name of 1 to 100 characters (who or what holds it)")
+	}
+	key, err := crypto.NewAPIKey()
+	if err != nil {
+		return "", Key{}, s.internal("creating the key", err)
+	}
+	rec := Key{Name: name, Role: role}
+	err = s.update(ctx, "creating the key", ledger.Actor{Admin: true}, func(w *wtx) error {
+		if err := w.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys`).Scan(&rec.ID); err != nil {
+			return err
+		}
+		_, err := w.ExecContext(ctx, `INSERT INTO api_keys (id, hash, name, role, created_at) VALUES (?, ?, ?, ?, ?)`,
+			rec.ID, crypto.HashAPIKey(key), name, string(role), w.now.Unix())
+		return err
+	})
+	if err != nil {
+		return "", Key{}, err
+	}
+	return key, rec, nil
+}
+
+// Authenticate returns the actor holding key: EUNAUTHORIZED for an unknown or revoked key.
+// The lookup is by the key's hash, so the stored value reveals nothing and the comparison
+// is the index's, not a byte-by-byte compare of the secret.
+func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, error) {
+	var a ledger.Actor
+	var role string
+	var revoked int
+	err := s.read.QueryRowContext(ctx, `SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, crypto.HashAPIKey(key)).
+		Scan(&a.KeyID, &a.Name, &role, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
+		return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
+	}
+	if err != nil {
+		return ledger.Actor{}, s.internal("checking the key", err)
+	}
+	a.Role = ledger.Role(role)
+	return a, nil
+}
+
+// Keys lists the API keys (never the keys themselves).
+func (s *Store) Keys(ctx context.Context) ([]Key, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, role, revoked FROM api_keys ORDER BY id`)
+	if err != nil {
+		return nil, s.internal("listing keys", err)
+	}
+	defer rows.Close()
+	var out []Key
+	for rows.Next() {
+		var k Key
+		var role string
+		var revoked int
+		if err := rows.Scan(&k.ID, &k.Name, &role, &revoked); err != nil {
+			return nil, s.internal("listing keys", err)
+		}
+		k.Role, k.Revoked = ledger.Role(role), revoked != 0
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKey revokes the key with the id: ENOTFOUND when there is none.
+func (s *Store) RevokeKey(ctx context.Context, id int64) error {
+	return s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, func(w *wtx) error {
+		res, err := w.ExecContext(ctx, `UPDATE api_keys SET revoked = 1 WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ledger.Errorf(ledger.ENOTFOUND, "No API key with id %d", id)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,155 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// manage runs fn in a write transaction on a contract the context's actor owns, after the
+// checks every management call shares: an organizer key, a well-formed address, an
+// existing contract, its owner.
+func (s *Store) manage(ctx context.Context, what, address string, fn func(*wtx, ledger.Contract) error) error {
+	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
+	if err != nil {
+		return err
+	}
+	if err := ledger.ValidateAddress(address); err != nil {
+		return err
+	}
+	return s.update(ctx, what, actor, func(w *wtx) error {
+		c, err := loadContract(ctx, w, address)
+		if err != nil {
+			return err
+		}
+		if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
+			return err
+		}
+		return fn(w, c)
+	})
+}
+
+func saleActive(c ledger.Contract) bool { return c.Sale != nil && c.Sale.Active }
+
+// setRule changes one rule column while no sale is active.
+func (s *Store) setRule(ctx context.Context, address string, apply func(*ledger.Rules), column string, value any) (ledger.Receipt, error) {
+	var rc ledger.Receipt
+	err := s.manage(ctx, "setting the rule", address, func(w *wtx, c ledger.Contract) error {
+		if saleActive(c) {
+			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
+		}
+		apply(&c.Rules)
+		if err := ledger.ValidateRules(c.Rules); err != nil {
+			return err
+		}
+		if _, err := w.ExecContext(ctx, `UPDATE contracts SET `+column+` = ? WHERE address = ?`, value, address); err != nil {
+			return err
+		}
+		var err error
+		rc, err = w.journal(ledger.TxRulesSet, address, c.Rules)
+		return err
+	})
+	return rc, err
+}
+
+// SetReleaseFee sets the fee kept from refunds, in minor units.
+func (s *Store) SetReleaseFee(ctx context.Context, address string, fee int64) (ledger.Receipt, error) {
+	return s.setRule(ctx, address, func(r *ledger.Rules) { r.ReleaseFee = fee }, "release_fee", fee)
+}
+
+// SetNoReleaseBlocks sets how many blocks before the end of sale releases stop.
+func (s *Store) SetNoReleaseBlocks(ctx context.Context, address string, count int64) (ledger.Receipt, error) {
+	return s.setRule(ctx, address, func(r *ledger.Rules) { r.NoReleaseBlocks = count }, "no_release_blocks", count)
+}
+
+// SetIdentityPolicy sets whether purchasers must give a name to be checked at the gate.
+func (s *Store) SetIdentityPolicy(ctx context.Context, address string, require bool) (ledger.Receipt, error) {
+	v := 0
+	if require {
+		v = 1
+	}
+	return s.setRule(ctx, address, func(r *ledger.Rules) { r.RequireIdentityVerification = require }, "require_identity", v)
+}
+
+// BeginSale opens the contract's next sale with a price for every seat.
+func (s *Store) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
+	if d.Currency == "" {
+		d.Currency = ledger.DefaultCurrency
+	}
+	var rc ledger.Receipt
+	err := s.manage(ctx, "beginning the sale", address, func(w *wtx, c ledger.Contract) error {
+		if saleActive(c) {
+			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
+		}
+		seats, err := loadSeats(ctx, w, address)
+		if err != nil {
+			return err
+		}
+		byIndex, err := ledger.SalePrices(seats, prices, d, w.height, w.now)
+		if err != nil {
+			return err
+		}
+		number := int64(1)
+		if c.Sale != nil {
+			number = c.Sale.Number + 1
+		}
+		if err := insertSale(w, address, number, d, byIndex); err != nil {
+			return err
+		}
+		rc, err = w.journal(ledger.TxSaleBegun, address, saleBegun{Sale: number, Details: d, Prices: byIndex})
+		return err
+	})
+	return rc, err
+}
+
+type saleBegun struct {
+	Sale    int64              `json:"sale"`
+	Details ledger.SaleDetails `json:"details"`
+	Prices  []int64            `json:"prices"` // by seat index, in the contract's seat order
+}
+
+func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, prices []int64) error {
+	if _, err := w.ExecContext(w.ctx, `INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, begun_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, w.height); err != nil {
+		return err
+	}
+	if _, err := w.ExecContext(w.ctx, `UPDATE contracts SET sale_number = ?, sale_active = 1 WHERE address = ?`, number, address); err != nil {
+		return err
+	}
+	stmt, err := w.PrepareContext(w.ctx, `INSERT INTO tickets (contract, sale, idx, price) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, price := range prices {
+		if _, err := stmt.ExecContext(w.ctx, address, number, i, price); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EndSale closes the active sale once its end height is reached, freeing every seat for
+// the next sale; the ended sale's tickets stay verifiable until the next sale begins.
+func (s *Store) EndSale(ctx context.Context, address string) (ledger.Receipt, error) {
+	var rc ledger.Receipt
+	err := s.manage(ctx, "ending the sale", address, func(w *wtx, c ledger.Contract) error {
+		if !saleActive(c) || w.height < c.Sale.Details.EndOfSale {
+			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently active or has not ended")
+		}
+		if _, err := w.ExecContext(ctx, `UPDATE contracts SET sale_active = 0 WHERE address = ?`, address); err != nil {
+			return err
+		}
+		if _, err := w.ExecContext(ctx, `UPDATE sales SET ended_height = ? WHERE contract = ? AND number = ?`, w.height, address, c.Sale.Number); err != nil {
+			return err
+		}
+		var err error
+		rc, err = w.journal(ledger.TxSaleEnded, address, saleEnded{Sale: c.Sale.Number})
+		return err
+	})
+	return rc, err
+}
+
+type saleEnded struct {
+	Sale int64 `json:"sale"`
+}

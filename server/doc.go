@@ -1,0 +1,8 @@
+// Package server is the HTTP API of the ledger, with Ticketbooth's routes and bodies.
+//
+// A request flows: authenticate the bearer key (if any) to a ledger.Actor -> route ->
+// decode the body (unknown members ignored) -> the ledger.Service method -> 201 with the
+// transaction hash, or an error body whose status comes from the one table mapping error
+// codes to statuses. Reads are public; writes need a key of the right role. Request logs
+// carry method, path, status and duration, never bodies, keys or names.
+package server

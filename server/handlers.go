@@ -1,0 +1,171 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func (s *Server) createContract(w http.ResponseWriter, r *http.Request) {
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleOrganizer); err != nil {
+		s.error(w, err)
+		return
+	}
+	var req api.CreateContractRequest
+	if err := decode(r, &req); err != nil {
+		s.error(w, err)
+		return
+	}
+	c, rc, err := s.svc.CreateContract(r.Context(), req.Venue, req.Seats)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	w.Header().Set("Location", api.ContractPath(c.Address, ""))
+	writeJSON(w, http.StatusCreated, api.CreateContractResponse{Address: c.Address, TransactionHash: rc.TransactionHash})
+}
+
+func (s *Server) getContract(w http.ResponseWriter, r *http.Request) {
+	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *Server) tickets(w http.ResponseWriter, r *http.Request) {
+	t, err := s.svc.Tickets(r.Context(), r.PathValue("address"))
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, t)
+}
+
+// rules answers a GET of one rule with the body made from the contract's rules.
+func (s *Server) rules(w http.ResponseWriter, r *http.Request, body func(ledger.Rules) any) {
+	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, body(c.Rules))
+}
+
+func (s *Server) getFee(w http.ResponseWriter, r *http.Request) {
+	s.rules(w, r, func(rl ledger.Rules) any { return api.FeeBody{Fee: &rl.ReleaseFee} })
+}
+
+func (s *Server) getNoReleaseBlocks(w http.ResponseWriter, r *http.Request) {
+	s.rules(w, r, func(rl ledger.Rules) any { return api.CountBody{Count: &rl.NoReleaseBlocks} })
+}
+
+func (s *Server) getIdentityPolicy(w http.ResponseWriter, r *http.Request) {
+	s.rules(w, r, func(rl ledger.Rules) any {
+		return api.IdentityBody{RequireIdentityVerification: &rl.RequireIdentityVerification}
+	})
+}
+
+// write runs a write that answers 201 {transactionHash}, after decoding the body into req
+// (when req is not nil) and checking it with check.
+func (s *Server) write(w http.ResponseWriter, r *http.Request, req any, check func() error, do func() (ledger.Receipt, error)) {
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleOrganizer); err != nil {
+		s.error(w, err)
+		return
+	}
+	if err := ledger.ValidateAddress(r.PathValue("address")); err != nil {
+		s.error(w, err)
+		return
+	}
+	if req != nil {
+		if err := decode(r, req); err != nil {
+			s.error(w, err)
+			return
+		}
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			s.error(w, err)
+			return
+		}
+	}
+	rc, err := do()
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, api.TransactionResponse{TransactionHash: rc.TransactionHash})
+}
+
+// required is the error for a body that lacks a member, nil when ok.
+func required(ok bool, member string) error {
+	if !ok {
+		return ledger.Errorf(ledger.EINVALID, "Request body must give %s", member)
+	}
+	return nil
+}
+
+func (s *Server) setFee(w http.ResponseWriter, r *http.Request) {
+	var req api.FeeBody
+	s.write(w, r, &req, func() error { return required(req.Fee != nil, "fee") }, func() (ledger.Receipt, error) {
+		return s.svc.SetReleaseFee(r.Context(), r.PathValue("address"), *req.Fee)
+	})
+}
+
+func (s *Server) setNoReleaseBlocks(w http.ResponseWriter, r *http.Request) {
+	var req api.CountBody
+	s.write(w, r, &req, func() error { return required(req.Count != nil, "count") }, func() (ledger.Receipt, error) {
+		return s.svc.SetNoReleaseBlocks(r.Context(), r.PathValue("address"), *req.Count)
+	})
+}
+
+func (s *Server) setIdentityPolicy(w http.ResponseWriter, r *http.Request) {
+	var req api.IdentityBody
+	s.write(w, r, &req, func() error { return required(req.RequireIdentityVerification != nil, "requireIdentityVerification") },
+		func() (ledger.Receipt, error) {
+			return s.svc.SetIdentityPolicy(r.Context(), r.PathValue("address"), *req.RequireIdentityVerification)
+		})
+}
+
+func (s *Server) beginSale(w http.ResponseWriter, r *http.Request) {
+	var req api.BeginSaleRequest
+	s.write(w, r, &req, func() error { return required(req.Details != nil, "details {name, organiser, time, endOfSale}") },
+		func() (ledger.Receipt, error) {
+			return s.svc.BeginSale(r.Context(), r.PathValue("address"), req.SeatPrices, *req.Details)
+		})
+}
+
+func (s *Server) endSale(w http.ResponseWriter, r *http.Request) {
+	s.write(w, r, nil, nil, func() (ledger.Receipt, error) {
+		return s.svc.EndSale(r.Context(), r.PathValue("address"))
+	})
+}
+
+func (s *Server) ledgerInfo(w http.ResponseWriter, r *http.Request) {
+	info, err := s.svc.Info(r.Context())
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
+	rc, err := s.svc.Receipt(r.Context(), r.PathValue("hash"))
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rc)
+}
+
+func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
+	rep, err := s.svc.Verify(r.Context())
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}

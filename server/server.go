@@ -1,0 +1,185 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Authenticator resolves an API key to the actor holding it.
+type Authenticator interface {
+	Authenticate(ctx context.Context, key string) (ledger.Actor, error)
+}
+
+// Server is the HTTP API over a ledger.
+type Server struct {
+	svc  ledger.Service
+	auth Authenticator
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
+const MaxBodyBytes = 32 << 20
+
+// New returns the API handler. log receives one line per request (method, path, status,
+// duration: never a body, a key or a header) and internal errors.
+func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.mux.HandleFunc("POST /api/ticketbooth", s.createContract)
+	s.mux.HandleFunc("POST "+api.Base, s.createContract)
+	c := api.Base + "/{address}"
+	s.mux.HandleFunc("GET "+c, s.getContract)
+	s.mux.HandleFunc("GET "+c+"/Tickets", s.tickets)
+	s.mux.HandleFunc("GET "+c+"/TicketReleaseFee", s.getFee)
+	s.mux.HandleFunc("POST "+c+"/TicketReleaseFee", s.setFee)
+	s.mux.HandleFunc("GET "+c+"/NoReleaseBlocks", s.getNoReleaseBlocks)
+	s.mux.HandleFunc("POST "+c+"/NoReleaseBlocks", s.setNoReleaseBlocks)
+	s.mux.HandleFunc("GET "+c+"/IdentityVerificationPolicy", s.getIdentityPolicy)
+	s.mux.HandleFunc("POST "+c+"/IdentityVerificationPolicy", s.setIdentityPolicy)
+	s.mux.HandleFunc("POST "+c+"/BeginSale", s.beginSale)
+	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
+	s.mux.HandleFunc("GET "+api.LedgerPath, s.ledgerInfo)
+	s.mux.HandleFunc("POST "+api.VerifyPath, s.verify)
+	s.mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", s.receipt)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+}
+
+// ServeHTTP authenticates the request when it carries a key, recovers from panics and
+// logs one line per request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+			s.error(rec, ledger.Errorf(ledger.EINTERNAL, "internal error"))
+		}
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+	}()
+	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
+	ctx, err := s.authenticate(r)
+	if err != nil {
+		s.error(rec, err)
+		return
+	}
+	s.mux.ServeHTTP(rec, r.WithContext(ctx))
+}
+
+// authenticate attaches the actor of the bearer key, if any. A request without a key
+// goes on anonymous (reads are public; writes then fail with 401).
+func (s *Server) authenticate(r *http.Request) (context.Context, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return r.Context(), nil
+	}
+	key, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(key) == "" {
+		return nil, ledger.Errorf(ledger.EUNAUTHORIZED, "Authorization must be: Bearer <key>")
+	}
+	actor, err := s.auth.Authenticate(r.Context(), strings.TrimSpace(key))
+	if err != nil {
+		return nil, err
+	}
+	return ledger.WithActor(r.Context(), actor), nil
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// statuses maps error codes to HTTP statuses: the one table of it.
+var statuses = map[string]int{
+	ledger.EINVALID:      http.StatusBadRequest,
+	ledger.ENOTFOUND:     http.StatusNotFound,
+	ledger.ECONFLICT:     http.StatusConflict,
+	ledger.EUNAUTHORIZED: http.StatusUnauthorized,
+	ledger.EFORBIDDEN:    http.StatusForbidden,
+	ledger.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// error writes err as a JSON error body with the status of its code; internal errors
+// are logged and shown only as "internal error".
+func (s *Server) error(w http.ResponseWriter, err error) {
+	code := ledger.ErrorCode(err)
+	if code == ledger.EINTERNAL {
+		s.log.Error("internal error", "err", err)
+	}
+	status, ok := statuses[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if code == ledger.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
+	}
+	writeJSON(w, status, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.Encode(v)
+}
+
+// decode reads a JSON body into v: EINVALID with the reason for a missing, oversized or
+// malformed body. Unknown members are ignored, as Ticketbooth clients send wallet fields.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return ledger.Errorf(ledger.EINVALID, "Request body must be a JSON object; it is empty")
+		case errors.As(err, &tooBig):
+			return ledger.Errorf(ledger.EINVALID, "Request body is larger than %d bytes", tooBig.Limit)
+		case errors.As(err, &syntax):
+			return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON (at byte %d)", syntax.Offset)
+		case errors.As(err, &typ):
+			return ledger.Errorf(ledger.EINVALID, "Request body member %s must be a %s, not %s", typ.Field, typeName(typ.Type.String()), typ.Value)
+		}
+		return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return ledger.Errorf(ledger.EINVALID, "Request body must hold one JSON value")
+	}
+	return nil
+}
+
+func typeName(t string) string {
+	switch {
+	case strings.Contains(t, "int"):
+		return "whole number"
+	case strings.Contains(t, "bool"):
+		return "true or false"
+	case strings.Contains(t, "string"):
+		return "string"
+	case strings.HasPrefix(t, "[]"):
+		return "array"
+	}
+	return "object"
+}
