@@ -1,0 +1,146 @@
+package scanner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// MaxImagePixels caps the images DecodeBytes accepts: 40 megapixels, far above any phone
+// photo or camera frame, low enough that a hostile file cannot make the gate allocate
+// gigabytes. The cap is checked from the image header, before any pixel is decoded.
+const MaxImagePixels = 40_000_000
+
+// Errors the decoder wraps. Every error Decode and DecodeBytes return is a *ledger.Error
+// with code ledger.EINVALID (find it with errors.As) whose chain also holds one of these
+// (test with errors.Is).
+var (
+	// ErrNoCode means the image was read but no QR code could be decoded in it.
+	ErrNoCode = errors.New("no QR code found in the image")
+	// ErrImageFormat means the bytes are not a PNG, JPEG or GIF image.
+	ErrImageFormat = errors.New("unsupported image format: want PNG, JPEG or GIF")
+	// ErrImageCorrupt means the bytes look like a supported image but cannot be decoded.
+	ErrImageCorrupt = errors.New("corrupt image")
+	// ErrImageTooLarge means the image has more than MaxImagePixels pixels.
+	ErrImageTooLarge = errors.New("image too large")
+)
+
+// scanError is the error the decoder returns: its message is the *ledger.Error's, and
+// its chain holds both that *ledger.Error and the sentinel naming the kind of failure.
+type scanError struct {
+	err  *ledger.Error
+	kind error
+}
+
+func (e *scanError) Error() string   { return e.err.Message }
+func (e *scanError) Unwrap() []error { return []error{e.err, e.kind} }
+
+// newScanError returns an EINVALID error wrapping kind, whose message is kind's text
+// followed by the formatted detail.
+func newScanError(kind error, format string, args ...any) error {
+	msg := kind.Error()
+	if format != "" {
+		msg += ": " + fmt.Sprintf(format, args...)
+	}
+	return &scanError{err: ledger.Errorf(ledger.EINVALID, "%s", msg), kind: kind}
+}
+
+// Decode reads the first QR code found in img and returns its text, as UTF-8. A byte
+// segment without an ECI designator is read as UTF-8, the encoding of the JSON a ticket
+// QR carries; segments with an ECI are converted from their character set.
+// When no code can be read it returns an EINVALID *ledger.Error wrapping ErrNoCode whose
+// message says why. Decode never panics; it is safe for concurrent use.
+func Decode(img image.Image) (string, error) {
+	if img == nil {
+		return "", newScanError(ErrNoCode, "no image")
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return "", newScanError(ErrNoCode, "empty image")
+	}
+	if b.Dx()*b.Dy() > MaxImagePixels || b.Dx() > MaxImagePixels || b.Dy() > MaxImagePixels {
+		return "", newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d", b.Dx(), b.Dy(), MaxImagePixels)
+	}
+	l, err := safeLuminance(img)
+	if err != nil {
+		return "", err
+	}
+	return decodeLuminance(l)
+}
+
+// safeLuminance converts img to luminance, turning a panic of a malformed image (one
+// whose pixel buffer is shorter than its bounds say) into an error.
+func safeLuminance(img image.Image) (l *luma, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			l, err = nil, newScanError(ErrNoCode, "the image's pixels cannot be read: %v", r)
+		}
+	}()
+	return luminanceOf(img), nil
+}
+
+// DecodeBytes recognises a PNG, JPEG or GIF image by its first bytes, decodes it and then
+// the first QR code in it (see Decode). It returns an EINVALID *ledger.Error wrapping
+// ErrImageFormat for other data, ErrImageCorrupt for an image that cannot be decoded,
+// ErrImageTooLarge for one over MaxImagePixels (checked from the header before decoding)
+// and ErrNoCode when the image holds no readable QR code.
+func DecodeBytes(data []byte) (string, error) {
+	name, decode, config := imageCodec(data)
+	if decode == nil {
+		return "", newScanError(ErrImageFormat, "")
+	}
+	cfg, err := config(bytes.NewReader(data))
+	if err != nil {
+		return "", newScanError(ErrImageCorrupt, "%s header: %v", name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return "", newScanError(ErrImageCorrupt, "%s of %dx%d pixels", name, cfg.Width, cfg.Height)
+	}
+	if cfg.Width > MaxImagePixels || cfg.Height > MaxImagePixels || cfg.Width*cfg.Height > MaxImagePixels {
+		return "", newScanError(ErrImageTooLarge, "%s of %dx%d pixels, the limit is %d", name, cfg.Width, cfg.Height, MaxImagePixels)
+	}
+	img, err := safeImageDecode(decode, data)
+	if err != nil {
+		return "", newScanError(ErrImageCorrupt, "%s: %v", name, err)
+	}
+	return Decode(img)
+}
+
+type (
+	decodeFunc func(r *bytes.Reader) (image.Image, error)
+	configFunc func(r *bytes.Reader) (image.Config, error)
+)
+
+// imageCodec sniffs the format from the magic bytes. It does not use image.Decode's
+// registry, so that what this package accepts does not depend on what else the program
+// imports.
+func imageCodec(data []byte) (string, decodeFunc, configFunc) {
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return "PNG", func(r *bytes.Reader) (image.Image, error) { return png.Decode(r) },
+			func(r *bytes.Reader) (image.Config, error) { return png.DecodeConfig(r) }
+	case bytes.HasPrefix(data, []byte("\xff\xd8")):
+		return "JPEG", func(r *bytes.Reader) (image.Image, error) { return jpeg.Decode(r) },
+			func(r *bytes.Reader) (image.Config, error) { return jpeg.DecodeConfig(r) }
+	case bytes.HasPrefix(data, []byte("GIF87a")), bytes.HasPrefix(data, []byte("GIF89a")):
+		return "GIF", func(r *bytes.Reader) (image.Image, error) { return gif.Decode(r) },
+			func(r *bytes.Reader) (image.Config, error) { return gif.DecodeConfig(r) }
+	}
+	return "", nil, nil
+}
+
+// safeImageDecode runs an image decoder, turning a panic inside it into an error.
+func safeImageDecode(decode decodeFunc, data []byte) (img image.Image, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("decoder failure: %v", r)
+		}
+	}()
+	return decode(bytes.NewReader(data))
+}

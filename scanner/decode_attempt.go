@@ -1,0 +1,157 @@
+package scanner
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// binarizerKind names a way of turning luminance into black and white modules.
+type binarizerKind int
+
+const (
+	// hybrid is gozxing's HybridBinarizer: a threshold per 8x8 block from its 5x5
+	// neighbourhood; the best general choice.
+	hybrid binarizerKind = iota
+	// global is gozxing's GlobalHistogramBinarizer: one threshold per row from the
+	// histogram; better on blurred codes, whose blocks have little local range.
+	global
+	// adaptive is this package's mean-of-window threshold (see adaptiveMatrix): robust to
+	// uneven light and low contrast.
+	adaptive
+)
+
+func (k binarizerKind) String() string {
+	return [...]string{"hybrid", "global", "adaptive"}[k]
+}
+
+// failure ranks why an attempt failed: a code seen but unreadable beats nothing seen.
+type failure int
+
+const (
+	failNone     failure = iota
+	failNotFound         // no finder patterns
+	failUnread           // finder patterns found, but the modules did not decode
+)
+
+// reader runs gozxing attempts over one image and remembers how they failed.
+type reader struct {
+	qr       gozxing.Reader
+	hints    map[gozxing.DecodeHintType]any
+	attempts int
+	worst    failure
+}
+
+func newReader() *reader {
+	return &reader{
+		qr: qrcode.NewQRCodeReader(),
+		hints: map[gozxing.DecodeHintType]any{
+			gozxing.DecodeHintType_TRY_HARDER:    true,
+			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+		},
+	}
+}
+
+// blackMatrix binarizes l with the given binarizer; nil when that fails.
+func (r *reader) blackMatrix(l *luma, kind binarizerKind) *gozxing.BitMatrix {
+	if kind == adaptive {
+		return adaptiveMatrix(l)
+	}
+	src, err := gozxing.NewPlanarYUVLuminanceSource(l.pix, l.w, l.h, 0, 0, l.w, l.h, false)
+	if err != nil {
+		return nil
+	}
+	var bin gozxing.Binarizer
+	if kind == global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
+// try binarizes l and looks for a code, dark on light and, when alsoInverted, light on
+// dark (the same black matrix flipped, which costs no second binarization).
+func (r *reader) try(l *luma, kind binarizerKind, alsoInverted bool) (string, bool) {
+	var m *gozxing.BitMatrix
+	if !r.guard(func() { m = r.blackMatrix(l, kind) }) || m == nil {
+		return "", false
+	}
+	if text, ok := r.tryMatrix(m); ok || !alsoInverted {
+		return text, ok
+	}
+	m.FlipAll()
+	return r.tryMatrix(m)
+}
+
+// tryMatrix runs gozxing's detector and decoder on a black matrix.
+func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
+	r.attempts++
+	var res *gozxing.Result
+	var err error
+	ok := r.guard(func() {
+		bmp, e := gozxing.NewBinaryBitmap(fixedBinarizer{m})
+		if e != nil {
+			err = e
+			return
+		}
+		res, err = r.qr.Decode(bmp, r.hints)
+	})
+	if !ok || err != nil || res == nil {
+		r.note(err)
+		return "", false
+	}
+	return res.GetText(), true
+}
+
+// note records why an attempt failed.
+func (r *reader) note(err error) {
+	f := failNotFound
+	var cs gozxing.ChecksumException
+	var fe gozxing.FormatException
+	if errors.As(err, &cs) || errors.As(err, &fe) {
+		f = failUnread
+	}
+	if f > r.worst {
+		r.worst = f
+	}
+}
+
+// guard runs f, turning a panic inside gozxing into a failed attempt.
+func (r *reader) guard(f func()) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			ok = false
+			r.note(fmt.Errorf("panic: %v", p))
+		}
+	}()
+	f()
+	return true
+}
+
+// reason explains in words why no attempt decoded.
+func (r *reader) reason(l *luma) string {
+	what := "no finder patterns seen"
+	if r.worst == failUnread {
+		what = "a code was seen but could not be read (too damaged, blurred or small)"
+	}
+	return fmt.Sprintf("%s in %dx%d image after %d attempts", what, l.w, l.h, r.attempts)
+}
+
+// fixedBinarizer hands gozxing a black matrix computed beforehand.
+type fixedBinarizer struct{ m *gozxing.BitMatrix }
+
+func (b fixedBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return nil }
+func (b fixedBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	return b.m.GetRow(y, row), nil
+}
+func (b fixedBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error)               { return b.m, nil }
+func (b fixedBinarizer) CreateBinarizer(gozxing.LuminanceSource) gozxing.Binarizer { return b }
+func (b fixedBinarizer) GetWidth() int                                             { return b.m.GetWidth() }
+func (b fixedBinarizer) GetHeight() int                                            { return b.m.GetHeight() }

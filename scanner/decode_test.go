@@ -1,0 +1,244 @@
+package scanner
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	"image/jpeg"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// referenceText is what the Ticketbooth documentation's example QR (testdata) reads, as
+// given in the reference material: a UTF-8 ECI code made by Ticketbooth's own encoder.
+const referenceText = `[{"seat":{"number":1,"letter":"A"},"secret":"USfoUzEvP1wf04I","nameKey":"4d38a395594a93e64783744eae669478de1a60be372ed24fdd42a82182eb502d","nameIV":"7d4984f0bda1d5bbb341edf26553e896"}]`
+
+func TestDecodeBytesReferenceQR(t *testing.T) {
+	data, err := os.ReadFile("testdata/ticketbooth-docs-example-qr.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeBytes(data)
+	if err != nil {
+		t.Fatalf("DecodeBytes: %v", err)
+	}
+	if got != referenceText {
+		t.Errorf("got %q\nwant %q", got, referenceText)
+	}
+}
+
+// testCode renders text as a plain code: 5 pixels per module, a 4-module quiet zone.
+func testCode(tb testing.TB, text string) *image.Gray {
+	tb.Helper()
+	return cropped(sheet(qrBits(tb, text)), 5, pose{}, 235).gray()
+}
+
+func TestDecodeUTF8WithoutECI(t *testing.T) {
+	// go-qrcode writes UTF-8 bytes without an ECI designator, as many encoders do.
+	want := `[{"seat":{"number":7,"letter":"B","section":"Parkett/Loge Süd – 東"},"secret":"abcdefghijklmno"}]`
+	got, err := Decode(testCode(t, want))
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if got != want || !utf8.ValidString(got) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestDecodeBytesFormats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	want := ticketPayload(t, rng, 1)
+	img := testCode(t, want)
+	var gifData bytes.Buffer
+	if err := gif.Encode(&gifData, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"PNG": encodePNG(t, img), "JPEG": encodeJPEG(t, img, 90), "GIF": gifData.Bytes(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := DecodeBytes(data)
+			if err != nil || got != want {
+				t.Errorf("got %q, %v; want %q", got, err, want)
+			}
+		})
+	}
+}
+
+// TestDecodeImageTypes decodes one code held in each image type the standard library
+// has, including sub-images and a code drawn on a transparent background.
+func TestDecodeImageTypes(t *testing.T) {
+	want := "ticket image types"
+	g := testCode(t, want)
+	b := g.Bounds()
+	convert := func(dst draw.Image) image.Image { draw.Draw(dst, b, g, b.Min, draw.Src); return dst }
+	transparent := image.NewNRGBA(b)
+	for i, v := range g.Pix {
+		if v < 128 {
+			transparent.Pix[4*i+3] = 255 // black ink; the paper stays transparent black
+		}
+	}
+	pal := image.NewPaletted(b, color.Palette{color.White, color.Black})
+	big := image.NewGray(image.Rect(0, 0, b.Dx()+40, b.Dy()+40))
+	draw.Draw(big, big.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(big, b.Add(image.Pt(20, 20)), g, b.Min, draw.Src)
+	cases := map[string]image.Image{
+		"Gray": g, "RGBA": convert(image.NewRGBA(b)), "NRGBA": convert(image.NewNRGBA(b)),
+		"Gray16": convert(image.NewGray16(b)), "RGBA64": convert(image.NewRGBA64(b)),
+		"CMYK": convert(image.NewCMYK(b)), "Paletted": convert(pal),
+		"YCbCr": jpegRoundTrip(t, g), "TransparentNRGBA": transparent,
+		"SubImage": big.SubImage(image.Rect(10, 10, b.Dx()+30, b.Dy()+30)),
+	}
+	for name, img := range cases {
+		t.Run(name, func(t *testing.T) {
+			got, err := Decode(img)
+			if err != nil || got != want {
+				t.Errorf("got %q, %v; want %q", got, err, want)
+			}
+		})
+	}
+}
+
+func jpegRoundTrip(tb testing.TB, img image.Image) image.Image {
+	tb.Helper()
+	out, err := jpegDecode(encodeJPEG(tb, img, 95))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, ok := out.(*image.YCbCr); !ok {
+		// A grey JPEG decodes to *image.Gray; make a colour one.
+		rgba := image.NewRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		rgba.Pix[0] = 200 // one coloured pixel makes the encoder keep chroma
+		out, err = jpegDecode(encodeJPEG(tb, rgba, 95))
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return out
+}
+
+func jpegDecode(data []byte) (image.Image, error) { return jpeg.Decode(bytes.NewReader(data)) }
+
+// pngHeader returns the signature and IHDR chunk of a PNG of the given size: enough for
+// image.DecodeConfig, with no pixel data after it.
+func pngHeader(w, h uint32) []byte {
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], w)
+	binary.BigEndian.PutUint32(ihdr[4:], h)
+	ihdr[8] = 8 // bit depth; colour type 0 (grey), no interlace
+	chunk := append([]byte("IHDR"), ihdr[:]...)
+	out := append([]byte("\x89PNG\r\n\x1a\n"), 0, 0, 0, 13)
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
+}
+
+func TestDecodeBytesErrors(t *testing.T) {
+	blank := image.NewGray(image.Rect(0, 0, 300, 200))
+	draw.Draw(blank, blank.Bounds(), image.White, image.Point{}, draw.Src)
+	valid := encodePNG(t, testCode(t, "truncate me"))
+	cases := []struct {
+		name string
+		data []byte
+		kind error
+	}{
+		{"Empty", nil, ErrImageFormat},
+		{"Text", []byte(`[{"seat":{"number":1}}]`), ErrImageFormat},
+		{"BMP", []byte("BM\x00\x00\x00\x00"), ErrImageFormat},
+		{"PNGSignatureOnly", []byte("\x89PNG\r\n\x1a\n"), ErrImageCorrupt},
+		{"TruncatedPNG", valid[:len(valid)/2], ErrImageCorrupt},
+		{"TruncatedJPEG", []byte("\xff\xd8\xff\xe0\x00\x10JFIF"), ErrImageCorrupt},
+		{"ZeroSizePNG", pngHeader(0, 10), ErrImageCorrupt},
+		{"HugePNG", pngHeader(50000, 50000), ErrImageTooLarge},
+		{"WidePNG", pngHeader(MaxImagePixels+1, 1), ErrImageTooLarge},
+		{"Blank", encodePNG(t, blank), ErrNoCode},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text, err := DecodeBytes(c.data)
+			checkScanError(t, text, err, c.kind)
+		})
+	}
+}
+
+// checkScanError checks that err is an EINVALID *ledger.Error wrapping kind.
+func checkScanError(t *testing.T, text string, err, kind error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("got %q and no error, want %v", text, kind)
+	}
+	if !errors.Is(err, kind) {
+		t.Errorf("error %q does not wrap %q", err, kind)
+	}
+	var le *ledger.Error
+	if !errors.As(err, &le) || le.Code != ledger.EINVALID || ledger.ErrorCode(err) != ledger.EINVALID {
+		t.Errorf("error %q is not an EINVALID *ledger.Error", err)
+	}
+	if !strings.HasPrefix(ledger.ErrorMessage(err), kind.Error()) {
+		t.Errorf("message %q does not start with %q", ledger.ErrorMessage(err), kind)
+	}
+}
+
+func TestDecodeNoCode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	noisy := newCanvas(640, 480, 128)
+	noisy.clutter(rng, 20)
+	noisy.noise(rng, 30)
+	cases := map[string]image.Image{
+		"Nil":   nil,
+		"Empty": image.NewGray(image.Rect(5, 5, 5, 9)),
+		"Tiny":  image.NewGray(image.Rect(0, 0, 1, 1)),
+		"Noise": noisy.gray(),
+	}
+	for name, img := range cases {
+		t.Run(name, func(t *testing.T) {
+			text, err := Decode(img)
+			checkScanError(t, text, err, ErrNoCode)
+		})
+	}
+}
+
+func TestDecodeReasonSaysWhy(t *testing.T) {
+	img := image.NewGray(image.Rect(0, 0, 120, 80))
+	_, err := Decode(img)
+	if !strings.Contains(err.Error(), "no finder patterns") || !strings.Contains(err.Error(), "120x80") {
+		t.Errorf("error %q does not say what was searched and why it failed", err)
+	}
+}
+
+// TestDecodeBrokenImage decodes an image that claims a size its pixel buffer does not
+// have: an error, not a panic.
+func TestDecodeBrokenImage(t *testing.T) {
+	img := &image.Gray{Pix: make([]byte, 10), Stride: 5, Rect: image.Rect(0, 0, 100, 100)}
+	text, err := Decode(img)
+	checkScanError(t, text, err, ErrNoCode)
+}
+
+func FuzzDecodeBytes(f *testing.F) {
+	small := testCode(f, "fuzz")
+	f.Add(encodePNG(f, small))
+	f.Add(encodeJPEG(f, small, 50))
+	f.Add(pngHeader(100, 100))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := DecodeBytes(data)
+		if err == nil {
+			if !utf8.ValidString(text) {
+				t.Errorf("decoded text %q is not UTF-8", text)
+			}
+			return
+		}
+		if ledger.ErrorCode(err) != ledger.EINVALID {
+			t.Errorf("error %q has code %q, want %q", err, ledger.ErrorCode(err), ledger.EINVALID)
+		}
+	})
+}
