@@ -70,3 +70,34 @@ type ErrorResponse struct {
 	Error string `json:"error"`
 	Code  string `json:"code"`
 }
+
+// ReserveTicketRequest is the body of ReserveTicket: one seat.
+type ReserveTicketRequest struct {
+	Seat         *ledger.Seat `json:"seat"`
+	CustomerName string       `json:"customerName"`
+	Sender       string       `json:"sender"`
+	Amount       *int64       `json:"amount"`
+}
+
+// ReserveTicketsRequest is the body of ReserveTickets: several seats for one purchaser.
+type ReserveTicketsRequest struct {
+	Seats        []ledger.Seat `json:"seats"`
+	CustomerName string        `json:"customerName"`
+	Sender       string        `json:"sender"`
+	Amount       *int64        `json:"amount"`
+	TicketsPerQR int           `json:"ticketsPerQR"`
+}
+
+// ReleaseTicketRequest is the body of ReleaseTicket: the seat and either the sender that
+// bought it or the ticket's secret.
+type ReleaseTicketRequest struct {
+	Seat   *ledger.Seat `json:"seat"`
+	Sender string       `json:"sender"`
+	Secret string       `json:"secret"`
+}
+
+// ReleaseTicketResponse answers ReleaseTicket.
+type ReleaseTicketResponse struct {
+	TransactionHash string `json:"transactionHash"`
+	Refund          int64  `json:"refund"`
+}

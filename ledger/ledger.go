@@ -70,6 +70,20 @@ type SaleDetails struct {
 	Time      int64  `json:"time"`
 	EndOfSale int64  `json:"endOfSale"`
 	Currency  string `json:"currency,omitempty"`
+	// TimeZone is the IANA zone the show's time is printed in (e.g. "Europe/Zurich");
+	// empty means the issuing machine's local zone.
+	TimeZone string `json:"timeZone,omitempty"`
+}
+
+// Location returns the show's time zone: TimeZone, or time.Local when unset or unknown.
+func (d SaleDetails) Location() *time.Location {
+	if d.TimeZone == "" {
+		return time.Local
+	}
+	if loc, err := time.LoadLocation(d.TimeZone); err == nil {
+		return loc
+	}
+	return time.Local
 }
 
 // DefaultCurrency is the currency label of a sale that names none.

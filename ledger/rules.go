@@ -98,6 +98,11 @@ func validateDetails(d SaleDetails, height int64, now time.Time) error {
 	case len(d.Currency) > 8:
 		return Errorf(EINVALID, "Currency must be a short label such as EUR")
 	}
+	if d.TimeZone != "" {
+		if _, err := time.LoadLocation(d.TimeZone); err != nil || strings.ContainsAny(d.TimeZone, " \\") {
+			return Errorf(EINVALID, "Time zone %q is not a known IANA zone such as Europe/Zurich", clip(d.TimeZone, 40))
+		}
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -21,10 +22,11 @@ type Authenticator interface {
 
 // Server is the HTTP API over a ledger.
 type Server struct {
-	svc  ledger.Service
-	auth Authenticator
-	log  *slog.Logger
-	mux  *http.ServeMux
+	svc    ledger.Service
+	issuer issuer.Service // nil when svc cannot sell
+	auth   Authenticator
+	log    *slog.Logger
+	mux    *http.ServeMux
 }
 
 // MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
@@ -37,6 +39,9 @@ func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux()}
+	if l, ok := svc.(issuer.Ledger); ok {
+		s.issuer = &issuer.Issuer{Ledger: l}
+	}
 	s.routes()
 	return s
 }
@@ -55,6 +60,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+c+"/IdentityVerificationPolicy", s.setIdentityPolicy)
 	s.mux.HandleFunc("POST "+c+"/BeginSale", s.beginSale)
 	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
+	s.sellRoutes(c)
 	s.mux.HandleFunc("GET "+api.LedgerPath, s.ledgerInfo)
 	s.mux.HandleFunc("POST "+api.VerifyPath, s.verify)
 	s.mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", s.receipt)

@@ -24,6 +24,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			rulesCommand(),
 			saleCommand(),
 			ticketsCommand(),
+			reserveCommand(),
+			releaseCommand(),
 			ledgerCommand(),
 			demoCommand(),
 		},

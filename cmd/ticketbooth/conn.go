@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -38,6 +40,7 @@ func connFlags() []cli.Flag {
 // client of a server (acting as the key's holder). One code path serves both.
 type session struct {
 	svc   ledger.Service
+	sell  issuer.Service
 	ctx   context.Context
 	close func()
 	out   io.Writer
@@ -54,7 +57,7 @@ func open(c *cli.Context) (*session, error) {
 			stop()
 			return nil, err
 		}
-		s.svc, s.ctx, s.close = cl, ctx, stop
+		s.svc, s.sell, s.ctx, s.close = cl, cl, ctx, stop
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -66,7 +69,8 @@ func open(c *cli.Context) (*session, error) {
 		stop()
 		return nil, err
 	}
-	s.svc, s.ctx = st, ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
+	s.svc, s.sell = st, &issuer.Issuer{Ledger: st}
+	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil
 }
@@ -100,4 +104,13 @@ func requireContract(c *cli.Context) (string, error) {
 func contractFlag() cli.Flag {
 	return &cli.StringFlag{Name: "contract", Aliases: []string{"c"}, EnvVars: []string{"TICKETBOOTH_CONTRACT"},
 		Usage: "the contract's `ADDRESS`"}
+}
+
+// clock returns the ledger's block clock.
+func (s *session) clock() (ledger.Clock, error) {
+	info, err := s.svc.Info(s.ctx)
+	if err != nil {
+		return ledger.Clock{}, err
+	}
+	return ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)}, nil
 }

@@ -105,9 +105,9 @@ func loadContract(ctx context.Context, q queryRower, address string) (ledger.Con
 func loadSale(ctx context.Context, q queryRower, address string, number int64) (ledger.Sale, error) {
 	sale := ledger.Sale{Number: number}
 	d := &sale.Details
-	err := q.QueryRowContext(ctx, `SELECT name, organiser, show_time, end_height, currency, begun_height, ended_height
+	err := q.QueryRowContext(ctx, `SELECT name, organiser, show_time, end_height, currency, time_zone, begun_height, ended_height
 		FROM sales WHERE contract = ? AND number = ?`, address, number).Scan(&d.Name, &d.Organiser, &d.Time,
-		&d.EndOfSale, &d.Currency, &sale.BegunHeight, &sale.EndedHeight)
+		&d.EndOfSale, &d.Currency, &d.TimeZone, &sale.BegunHeight, &sale.EndedHeight)
 	return sale, err
 }
 

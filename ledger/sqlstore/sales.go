@@ -109,8 +109,8 @@ type saleBegun struct {
 }
 
 func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, prices []int64) error {
-	if _, err := w.ExecContext(w.ctx, `INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, begun_height)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, w.height); err != nil {
+	if _, err := w.ExecContext(w.ctx, `INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, time_zone, begun_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, d.TimeZone, w.height); err != nil {
 		return err
 	}
 	if _, err := w.ExecContext(w.ctx, `UPDATE contracts SET sale_number = ?, sale_active = 1 WHERE address = ?`, number, address); err != nil {

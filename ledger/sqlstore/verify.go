@@ -78,8 +78,6 @@ func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
 	return rep, err
 }
 
-
-
 func problem(rep *ledger.VerifyReport, format string, args ...any) {
 	if len(rep.Problems) < maxProblems {
 		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))

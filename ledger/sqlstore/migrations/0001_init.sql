@@ -44,6 +44,7 @@ CREATE TABLE sales (
     show_time    BIGINT NOT NULL,
     end_height   BIGINT NOT NULL,
     currency     TEXT NOT NULL,
+    time_zone    TEXT NOT NULL DEFAULT '',
     begun_height BIGINT NOT NULL,
     ended_height BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (contract, number)

@@ -1,0 +1,232 @@
+package issuer
+
+import (
+	"context"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Service sells tickets: the issuer in-process, the HTTP client remotely.
+type Service interface {
+	// Reserve sells the request's seats to one purchaser, all or nothing, and returns the
+	// tickets with their secrets and keys (shown this once) and the QR texts.
+	Reserve(ctx context.Context, address string, r Request) (Purchase, error)
+	// Release returns a ticket to sale and refunds its price less the fee.
+	Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error)
+}
+
+// Ledger is what the issuer needs of the ledger.
+type Ledger interface {
+	ledger.Service
+	ledger.Seller
+}
+
+// Issuer reserves tickets against the ledger with fresh secrets and keys.
+type Issuer struct {
+	Ledger Ledger
+}
+
+var _ Service = (*Issuer)(nil)
+
+// Request is a purchase as a shop or box office asks for it.
+type Request struct {
+	Seats        []ledger.Seat `json:"seats"`
+	CustomerName string        `json:"customerName,omitempty"`
+	Sender       string        `json:"sender"`
+	Amount       *int64        `json:"amount,omitempty"`
+	// TicketsPerQR groups tickets into QR codes: 0 means MaxSeatsPerTicket (4), 1 gives
+	// every ticket its own QR (stock printing).
+	TicketsPerQR int `json:"ticketsPerQR,omitempty"`
+}
+
+// SecretKeys are a ticket's secret with the key and IV that decrypt its ciphertext.
+type SecretKeys struct {
+	Plaintext string `json:"plaintext"`
+	Key       string `json:"key"`
+	IV        string `json:"iv"`
+}
+
+// NameKeys are the key and IV of the purchaser name's ciphertext.
+type NameKeys struct {
+	Key string `json:"key"`
+	IV  string `json:"iv"`
+}
+
+// IssuedTicket is one sold ticket as the purchaser receives it.
+type IssuedTicket struct {
+	Seat         ledger.Seat `json:"seat"`
+	Price        int64       `json:"price"`
+	Secret       SecretKeys  `json:"secret"`
+	CustomerName *NameKeys   `json:"customerName"`
+}
+
+// Purchase is a committed reservation: what the purchaser must keep.
+type Purchase struct {
+	Contract        string         `json:"contract"`
+	TransactionHash string         `json:"transactionHash"`
+	Height          int64          `json:"height"`
+	Sender          string         `json:"sender"`
+	CustomerName    string         `json:"customerName,omitempty"`
+	Total           int64          `json:"total"`
+	Refunded        int64          `json:"refunded"`
+	Tickets         []IssuedTicket `json:"tickets"`
+	// QR holds the QR texts: each a JSON array of up to TicketsPerQR tickets, in order.
+	QR           []string `json:"qr"`
+	TicketsPerQR int      `json:"ticketsPerQR"`
+}
+
+// Reserve seals a fresh secret for every seat (and the name under the identity policy),
+// has the ledger sell them in one transaction and returns the purchase.
+func (i *Issuer) Reserve(ctx context.Context, address string, r Request) (Purchase, error) {
+	if err := validateRequest(r); err != nil {
+		return Purchase{}, err
+	}
+	c, err := i.Ledger.Contract(ctx, address)
+	if err != nil {
+		return Purchase{}, err
+	}
+	named := c.Rules.RequireIdentityVerification && strings.TrimSpace(r.CustomerName) != ""
+	if named {
+		if err := ledger.ValidateCustomerName(r.CustomerName); err != nil {
+			return Purchase{}, err
+		}
+	}
+	p := Purchase{Contract: address, Sender: r.Sender}
+	if named {
+		p.CustomerName = r.CustomerName
+	}
+	order := ledger.Order{Sender: r.Sender, Amount: r.Amount}
+	for _, seat := range r.Seats {
+		sealed, issued, err := seal(seat, p.CustomerName)
+		if err != nil {
+			return Purchase{}, err
+		}
+		order.Tickets = append(order.Tickets, sealed)
+		p.Tickets = append(p.Tickets, issued)
+	}
+	rc, err := i.Ledger.Reserve(ctx, address, order)
+	if err != nil {
+		return Purchase{}, err
+	}
+	p.TransactionHash, p.Height, p.Total, p.Refunded = rc.TransactionHash, rc.Height, rc.Total, rc.Refunded
+	for k := range p.Tickets {
+		p.Tickets[k].Price = rc.Prices[k]
+	}
+	p.TicketsPerQR = r.TicketsPerQR
+	if p.TicketsPerQR == 0 {
+		p.TicketsPerQR = MaxSeatsPerTicket
+	}
+	p.QR, err = QRTexts(p.Tickets, p.TicketsPerQR)
+	return p, err
+}
+
+func validateRequest(r Request) error {
+	if err := ledger.ValidateSender(r.Sender); err != nil {
+		return err
+	}
+	switch {
+	case len(r.Seats) == 0:
+		return ledger.Errorf(ledger.EINVALID, "Seat must be given")
+	case len(r.Seats) > ledger.MaxTicketsInOrder:
+		return ledger.Errorf(ledger.EINVALID, "At most %d seats in one purchase", ledger.MaxTicketsInOrder)
+	case r.TicketsPerQR < 0 || r.TicketsPerQR > MaxSeatsPerTicket:
+		return ledger.Errorf(ledger.EINVALID, "Tickets per QR must be between 1 and %d", MaxSeatsPerTicket)
+	}
+	for _, s := range r.Seats {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seal makes a ticket's fresh secret, its ciphertext under a fresh key and IV, and under
+// the identity policy the name's ciphertext under its own key and IV and the name digest
+// keyed by the name key. The ledger gets the sealed half, the purchaser the keys.
+func seal(seat ledger.Seat, name string) (ledger.SealedTicket, IssuedTicket, error) {
+	secret, err := crypto.NewSecret()
+	if err != nil {
+		return ledger.SealedTicket{}, IssuedTicket{}, err
+	}
+	ct, key, iv, err := encrypt([]byte(secret))
+	if err != nil {
+		return ledger.SealedTicket{}, IssuedTicket{}, err
+	}
+	sealed := ledger.SealedTicket{Seat: seat, SecretCiphertext: ct, SecretDigest: crypto.SecretDigest(secret)}
+	issued := IssuedTicket{Seat: seat, Secret: SecretKeys{Plaintext: secret, Key: crypto.EncodeHex(key), IV: crypto.EncodeHex(iv)}}
+	if name != "" {
+		nct, nkey, niv, err := encrypt([]byte(name))
+		if err != nil {
+			return ledger.SealedTicket{}, IssuedTicket{}, err
+		}
+		sealed.NameCiphertext, sealed.NameDigest = nct, crypto.NameDigest(nkey, name)
+		issued.CustomerName = &NameKeys{Key: crypto.EncodeHex(nkey), IV: crypto.EncodeHex(niv)}
+	}
+	return sealed, issued, nil
+}
+
+// encrypt seals plaintext under a fresh key and IV.
+func encrypt(plaintext []byte) (ct, key, iv []byte, err error) {
+	if key, err = crypto.NewKey(); err != nil {
+		return nil, nil, nil, err
+	}
+	if iv, err = crypto.NewIV(); err != nil {
+		return nil, nil, nil, err
+	}
+	ct, err = crypto.Encrypt(key, iv, plaintext)
+	return ct, key, iv, err
+}
+
+// QRTicket returns the QR form of an issued ticket.
+func (t IssuedTicket) QRTicket() ledger.QRTicket {
+	q := ledger.QRTicket{Seat: t.Seat, Secret: t.Secret.Plaintext, SecretKey: t.Secret.Key, SecretIV: t.Secret.IV}
+	if t.CustomerName != nil {
+		q.NameKey, q.NameIV = t.CustomerName.Key, t.CustomerName.IV
+	}
+	return q
+}
+
+// QRTexts groups tickets into QR texts of at most perQR tickets each (0 means
+// MaxSeatsPerTicket), in order.
+func QRTexts(tickets []IssuedTicket, perQR int) ([]string, error) {
+	if perQR <= 0 || perQR > MaxSeatsPerTicket {
+		perQR = MaxSeatsPerTicket
+	}
+	var out []string
+	for start := 0; start < len(tickets); start += perQR {
+		end := min(start+perQR, len(tickets))
+		group := make([]ledger.QRTicket, 0, end-start)
+		for _, t := range tickets[start:end] {
+			group = append(group, t.QRTicket())
+		}
+		b, err := json.Marshal(group)
+		if err != nil {
+			return nil, ledger.Errorf(ledger.EINTERNAL, "encoding QR: %v", err)
+		}
+		out = append(out, string(b))
+	}
+	return out, nil
+}
+
+// Release passes a release to the ledger.
+func (i *Issuer) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
+	return i.Ledger.Release(ctx, address, r)
+}
+
+var referenceEncoding = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// Reference is a short human-readable purchase reference derived from its transaction
+// hash, e.g. "TB-7KQ2-91XA".
+func Reference(transactionHash string) string {
+	b, err := hex.DecodeString(transactionHash)
+	if err != nil || len(b) < 5 {
+		return "TB-" + strings.ToUpper(transactionHash)
+	}
+	s := referenceEncoding.EncodeToString(b[:5])
+	return "TB-" + s[:4] + "-" + s[4:8]
+}

@@ -1,0 +1,95 @@
+package ledger
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+)
+
+// Transaction kinds of selling.
+const (
+	TxTicketsReserved = "tickets_reserved"
+	TxTicketReleased  = "ticket_released"
+)
+
+// Limits of an order.
+const (
+	MaxSenderLen      = 100
+	MaxNameLen        = 200
+	MaxTicketsInOrder = 500
+)
+
+// SealedTicket is one ticket of an order as the ledger keeps it: ciphertexts and
+// digests only, never a key or the plaintext secret.
+type SealedTicket struct {
+	Seat             Seat
+	SecretCiphertext []byte // AES-256-CBC of the secret
+	SecretDigest     []byte // SHA3-224 of the secret
+	NameCiphertext   []byte // AES-256-CBC of the purchaser's name, under the identity policy
+	NameDigest       []byte // HMAC-SHA256 of the name keyed by the name key
+}
+
+// Order is a purchase of one or more seats by one purchaser, all or nothing.
+type Order struct {
+	Sender  string // the purchaser's account as the shop knows it; the tickets' address
+	Amount  *int64 // what was paid; nil means exactly the total price
+	Tickets []SealedTicket
+}
+
+// OrderReceipt is a committed order: the transaction, each ticket's price in order, the
+// total and what was paid back of an over-payment.
+type OrderReceipt struct {
+	Receipt
+	Prices   []int64 `json:"prices"`
+	Total    int64   `json:"total"`
+	Refunded int64   `json:"refunded"`
+}
+
+// ReleaseRequest releases one ticket: by its holder's Sender, or by presenting its Secret
+// (holding the ticket proves ownership). Exactly one of the two.
+type ReleaseRequest struct {
+	Seat   Seat
+	Sender string
+	Secret string
+}
+
+// ReleaseReceipt is a committed release and the refund: price less fee, never below 0.
+type ReleaseReceipt struct {
+	Receipt
+	Refund int64 `json:"refund"`
+}
+
+// Seller is the ledger's selling side, implemented by the SQL store. Reserve and Release
+// act for a box-office key, an organizer key on its own contracts, or the administrator.
+type Seller interface {
+	Reserve(ctx context.Context, address string, o Order) (OrderReceipt, error)
+	Release(ctx context.Context, address string, r ReleaseRequest) (ReleaseReceipt, error)
+}
+
+// ValidateSender checks a purchaser account: non-empty text of at most MaxSenderLen.
+func ValidateSender(sender string) error {
+	if strings.TrimSpace(sender) == "" {
+		return Errorf(EINVALID, "Sender must be given: the purchaser's account, customer number or e-mail")
+	}
+	if utf8.RuneCountInString(sender) > MaxSenderLen || !utf8.ValidString(sender) || strings.ContainsAny(sender, "\n\r\t") {
+		return Errorf(EINVALID, "Sender must be one line of at most %d characters", MaxSenderLen)
+	}
+	return nil
+}
+
+// ValidateCustomerName checks a purchaser name under the identity policy.
+func ValidateCustomerName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return Errorf(EINVALID, "Customer name is required")
+	}
+	if utf8.RuneCountInString(name) > MaxNameLen || !utf8.ValidString(name) {
+		return Errorf(EINVALID, "Customer name must be valid text of at most %d characters", MaxNameLen)
+	}
+	return nil
+}
+
+// SaleOpen reports whether tickets can be bought at height: a sale is active and its end
+// height is not reached.
+func SaleOpen(c Contract, height int64) bool {
+	return c.Sale != nil && c.Sale.Active && height < c.Sale.Details.EndOfSale
+}

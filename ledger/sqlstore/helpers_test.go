@@ -1,0 +1,184 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+)
+
+// testInterval is the block interval of test databases.
+const testInterval = 10 * time.Second
+
+// fakeClock is a clock the test moves by hand; it is safe for concurrent use.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+// Now returns the clock's time.
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock on by d.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// AdvanceBlocks moves the clock on by n blocks of testInterval.
+func (c *fakeClock) AdvanceBlocks(n int) { c.Advance(time.Duration(n) * testInterval) }
+
+// env is a store on a real SQLite file with a clock the test controls.
+type env struct {
+	store *sqlstore.Store
+	clock *fakeClock
+	path  string
+	admin context.Context
+}
+
+func openEnv(tb testing.TB) *env {
+	tb.Helper()
+	e := &env{clock: newFakeClock(), path: filepath.Join(tb.TempDir(), "ledger.db")}
+	e.store = mustOpen(tb, e.path, sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now})
+	e.admin = ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	return e
+}
+
+func mustOpen(tb testing.TB, path string, opts sqlstore.Options) *sqlstore.Store {
+	tb.Helper()
+	s, err := sqlstore.Open(context.Background(), path, opts)
+	if err != nil {
+		tb.Fatalf("Open(%s): %v", path, err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
+// height returns the store's current block height.
+func (e *env) height(tb testing.TB) int64 {
+	tb.Helper()
+	info, err := e.store.Info(context.Background())
+	if err != nil {
+		tb.Fatalf("Info: %v", err)
+	}
+	return info.Height
+}
+
+// actor makes an API key of the role and returns a context acting as its holder, as the
+// server would after authenticating the key.
+func (e *env) actor(tb testing.TB, role ledger.Role, name string) context.Context {
+	tb.Helper()
+	key, rec, err := e.store.CreateKey(context.Background(), role, name)
+	if err != nil {
+		tb.Fatalf("CreateKey(%s): %v", role, err)
+	}
+	a, err := e.store.Authenticate(context.Background(), key)
+	if err != nil {
+		tb.Fatalf("Authenticate: %v", err)
+	}
+	if a.KeyID != rec.ID || a.Role != role || a.Admin {
+		tb.Fatalf("Authenticate = %+v, want key %d of role %s", a, rec.ID, role)
+	}
+	return ledger.WithActor(context.Background(), a)
+}
+
+// create makes a contract of the seats (text form) and returns it.
+func (e *env) create(tb testing.TB, ctx context.Context, seats ...string) ledger.Contract {
+	tb.Helper()
+	c, _, err := e.store.CreateContract(ctx, "Test Hall", parseSeats(tb, seats...))
+	if err != nil {
+		tb.Fatalf("CreateContract: %v", err)
+	}
+	return c
+}
+
+// details returns sale details for a show tomorrow whose sale ends blocks from now.
+func (e *env) details(tb testing.TB, blocks int64) ledger.SaleDetails {
+	tb.Helper()
+	return ledger.SaleDetails{Name: "Hamlet", Organiser: "Globe Players",
+		Time: e.clock.Now().Add(24 * time.Hour).Unix(), EndOfSale: e.height(tb) + blocks}
+}
+
+// flatPrices prices every seat at price.
+func flatPrices(seats []ledger.Seat, price int64) []ledger.SeatPrice {
+	out := make([]ledger.SeatPrice, len(seats))
+	for i, s := range seats {
+		out[i] = ledger.SeatPrice{Seat: s, Price: price}
+	}
+	return out
+}
+
+func parseSeats(tb testing.TB, texts ...string) []ledger.Seat {
+	tb.Helper()
+	out := make([]ledger.Seat, len(texts))
+	for i, text := range texts {
+		s, err := ledger.ParseSeat(text)
+		if err != nil {
+			tb.Fatalf("ParseSeat(%q): %v", text, err)
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// rawDB opens the store's file directly, as someone tampering with it would.
+func (e *env) rawDB(tb testing.TB) *sql.DB {
+	tb.Helper()
+	db, err := sql.Open("sqlite", "file:"+e.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func mustExec(tb testing.TB, db *sql.DB, query string, args ...any) int64 {
+	tb.Helper()
+	res, err := db.Exec(query, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	n, _ := res.RowsAffected()
+	return n
+}
+
+// wantCode fails unless err carries the code and a message that reads as a sentence.
+func wantCode(tb testing.TB, err error, want string) {
+	tb.Helper()
+	if got := ledger.ErrorCode(err); got != want {
+		tb.Fatalf("error code = %q (%v), want %q", got, err, want)
+	}
+	msg := ledger.ErrorMessage(err)
+	r := []rune(msg)
+	if len(r) == 0 || !unicode.IsLetter(r[0]) || len(strings.Fields(msg)) < 3 {
+		tb.Errorf("message %q is not a sentence", msg)
+	}
+	for _, debris := range []string{"%!", "<nil>", "sql:", "SQL logic", "constraint failed"} {
+		if strings.Contains(msg, debris) {
+			tb.Errorf("message %q carries %q", msg, debris)
+		}
+	}
+}
+
+func mustNil(tb testing.TB, err error, what string) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatalf("%s: %v", what, err)
+	}
+}

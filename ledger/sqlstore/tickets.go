@@ -1,0 +1,252 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+
+	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+var _ ledger.Seller = (*Store)(nil)
+
+// sell runs fn in a write transaction on the contract for a box-office key, an organizer
+// key on its own contract, or the administrator.
+func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, ledger.Contract) error) error {
+	actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer)
+	if err != nil {
+		return err
+	}
+	if err := ledger.ValidateAddress(address); err != nil {
+		return err
+	}
+	return s.update(ctx, what, actor, func(w *wtx) error {
+		c, err := loadContract(ctx, w, address)
+		if err != nil {
+			return err
+		}
+		if actor.Role == ledger.RoleOrganizer {
+			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
+				return err
+			}
+		}
+		return fn(w, c)
+	})
+}
+
+// seatIndex returns the index of the seat in the contract: EINVALID "Invalid seat" when
+// the contract has no such seat.
+func seatIndex(w *wtx, address string, seat ledger.Seat) (int, error) {
+	var idx int
+	err := w.QueryRowContext(w.ctx, `SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`,
+		address, seat.Section, seat.Number, seat.Letter).Scan(&idx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ledger.Errorf(ledger.EINVALID, "Invalid seat %s", seat)
+	}
+	return idx, err
+}
+
+type reservedTicket struct {
+	Index            int         `json:"index"`
+	Seat             ledger.Seat `json:"seat"`
+	Price            int64       `json:"price"`
+	SecretDigest     string      `json:"secretDigest"`
+	SecretCiphertext string      `json:"secretCiphertext"`
+	NameCiphertext   string      `json:"nameCiphertext,omitempty"`
+	NameDigest       string      `json:"nameDigest,omitempty"`
+}
+
+type ticketsReserved struct {
+	Sale     int64            `json:"sale"`
+	Sender   string           `json:"sender"`
+	Amount   int64            `json:"amount"`
+	Total    int64            `json:"total"`
+	Refunded int64            `json:"refunded"`
+	Tickets  []reservedTicket `json:"tickets"`
+}
+
+// Reserve sells the order's seats to its sender, all or nothing, each by one conditional
+// update of an available ticket, with Ticketbooth's checks in its order.
+func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
+	if err := validateOrder(o); err != nil {
+		return ledger.OrderReceipt{}, err
+	}
+	var out ledger.OrderReceipt
+	err := s.sell(ctx, "reserving tickets", address, func(w *wtx, c ledger.Contract) error {
+		eff, err := reserveAll(w, c, o)
+		if err != nil {
+			return err
+		}
+		rc, err := w.journal(ledger.TxTicketsReserved, address, eff)
+		out = ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded}
+		for _, t := range eff.Tickets {
+			out.Prices = append(out.Prices, t.Price)
+		}
+		return err
+	})
+	return out, err
+}
+
+func validateOrder(o ledger.Order) error {
+	if err := ledger.ValidateSender(o.Sender); err != nil {
+		return err
+	}
+	switch {
+	case len(o.Tickets) == 0:
+		return ledger.Errorf(ledger.EINVALID, "An order needs at least one seat")
+	case len(o.Tickets) > ledger.MaxTicketsInOrder:
+		return ledger.Errorf(ledger.EINVALID, "An order may hold at most %d seats", ledger.MaxTicketsInOrder)
+	case o.Amount != nil && *o.Amount < 0:
+		return ledger.Errorf(ledger.EINVALID, "Amount must not be negative")
+	}
+	seen := map[string]bool{}
+	for _, t := range o.Tickets {
+		if seen[t.Seat.Key()] {
+			return ledger.Errorf(ledger.EINVALID, "Seat %s is in the order twice", t.Seat)
+		}
+		seen[t.Seat.Key()] = true
+		if len(t.SecretDigest) == 0 || len(t.SecretCiphertext) == 0 {
+			return ledger.Errorf(ledger.EINVALID, "Ticket for seat %s has no sealed secret", t.Seat)
+		}
+	}
+	return nil
+}
+
+// reserveAll applies the order's checks and conditional updates inside w.
+func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, error) {
+	eff := ticketsReserved{Sender: o.Sender}
+	idx := make([]int, len(o.Tickets))
+	for i, t := range o.Tickets {
+		var err error
+		if idx[i], err = seatIndex(w, c.Address, t.Seat); err != nil {
+			return eff, err
+		}
+	}
+	if !ledger.SaleOpen(c, w.height) {
+		return eff, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+	}
+	eff.Sale = c.Sale.Number
+	for i, t := range o.Tickets {
+		price, err := take(w, c, idx[i], t, o.Sender)
+		if err != nil {
+			return eff, err
+		}
+		eff.Total += price
+		eff.Tickets = append(eff.Tickets, reservedTicket{Index: idx[i], Seat: t.Seat, Price: price,
+			SecretDigest: hex.EncodeToString(t.SecretDigest), SecretCiphertext: hex.EncodeToString(t.SecretCiphertext),
+			NameCiphertext: hex.EncodeToString(t.NameCiphertext), NameDigest: hex.EncodeToString(t.NameDigest)})
+	}
+	eff.Amount = eff.Total
+	if o.Amount != nil {
+		eff.Amount = *o.Amount
+	}
+	if eff.Amount < eff.Total {
+		return eff, ledger.Errorf(ledger.EINVALID, "Not enough funds: %d paid, %d due", eff.Amount, eff.Total)
+	}
+	eff.Refunded = eff.Amount - eff.Total
+	return eff, nil
+}
+
+// take marks one available ticket sold: the conditional update that makes double-selling
+// impossible, whatever runs at the same time.
+func take(w *wtx, c ledger.Contract, idx int, t ledger.SealedTicket, sender string) (int64, error) {
+	res, err := w.ExecContext(w.ctx, `UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
+		WHERE contract = ? AND sale = ? AND idx = ? AND owner IS NULL`,
+		sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
+		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number, idx)
+	if err != nil {
+		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return 0, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", t.Seat)
+	}
+	if named := len(t.NameCiphertext) > 0; c.Rules.RequireIdentityVerification != named {
+		if !named {
+			return 0, ledger.Errorf(ledger.EINVALID, "Customer name is required")
+		}
+		return 0, ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
+	}
+	var price int64
+	err = w.QueryRowContext(w.ctx, `SELECT price FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).Scan(&price)
+	return price, err
+}
+
+type ticketReleased struct {
+	Sale   int64       `json:"sale"`
+	Index  int         `json:"index"`
+	Seat   ledger.Seat `json:"seat"`
+	Holder string      `json:"holder"`
+	Price  int64       `json:"price"`
+	Fee    int64       `json:"fee"`
+	Refund int64       `json:"refund"`
+}
+
+// Release returns a sold ticket to sale and refunds its price less the fee, with
+// Ticketbooth's checks in its order: seat, sale open, release window, ownership.
+func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
+	if (r.Sender == "") == (r.Secret == "") {
+		return ledger.ReleaseReceipt{}, ledger.Errorf(ledger.EINVALID, "Give exactly one of sender or secret to release a ticket")
+	}
+	var out ledger.ReleaseReceipt
+	err := s.sell(ctx, "releasing the ticket", address, func(w *wtx, c ledger.Contract) error {
+		eff, err := release(w, c, r)
+		if err != nil {
+			return err
+		}
+		rc, err := w.journal(ledger.TxTicketReleased, address, eff)
+		out = ledger.ReleaseReceipt{Receipt: rc, Refund: eff.Refund}
+		return err
+	})
+	return out, err
+}
+
+func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased, error) {
+	idx, err := seatIndex(w, c.Address, r.Seat)
+	if err != nil {
+		return ticketReleased{}, err
+	}
+	if !ledger.SaleOpen(c, w.height) {
+		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+	}
+	if !ledger.ReleaseOpen(w.height, c.Rules.NoReleaseBlocks, c.Sale.Details.EndOfSale) {
+		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket release is no longer available")
+	}
+	var owner sql.NullString
+	var digest string
+	var price int64
+	err = w.QueryRowContext(w.ctx, `SELECT owner, secret_digest, price FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
+		c.Address, c.Sale.Number, idx).Scan(&owner, &digest, &price)
+	if err != nil {
+		return ticketReleased{}, err
+	}
+	if !owns(owner, digest, r) {
+		who := r.Sender
+		if who == "" {
+			who = "the holder of that secret"
+		}
+		return ticketReleased{}, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not owned by %s", r.Seat, who)
+	}
+	if _, err := w.ExecContext(w.ctx, `UPDATE tickets SET owner = NULL, secret_ct = '', secret_digest = '', name_ct = '', name_digest = '', paid = 0
+		WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx); err != nil {
+		return ticketReleased{}, err
+	}
+	fee := c.Rules.ReleaseFee
+	return ticketReleased{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: owner.String, Price: price, Fee: fee,
+		Refund: ledger.Refund(price, fee)}, nil
+}
+
+// owns reports whether the request proves ownership of a ticket held by owner with the
+// stored secret digest: the same sender, or a secret whose digest matches (compared in
+// constant time).
+func owns(owner sql.NullString, digest string, r ledger.ReleaseRequest) bool {
+	if !owner.Valid {
+		return false
+	}
+	if r.Secret != "" {
+		stored, err := hex.DecodeString(digest)
+		return err == nil && crypto.Equal(crypto.SecretDigest(r.Secret), stored)
+	}
+	return crypto.Equal([]byte(owner.String), []byte(r.Sender))
+}

@@ -1,0 +1,204 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// ReserveTicketResponse answers ReserveTicket as Ticketbooth rc2 did, plus the seat, its
+// price, the refunded over-payment and the exact QR text.
+type ReserveTicketResponse struct {
+	TransactionHash string            `json:"transactionHash"`
+	Seat            ledger.Seat       `json:"seat"`
+	Price           int64             `json:"price"`
+	Refunded        int64             `json:"refunded"`
+	Secret          issuer.SecretKeys `json:"secret"`
+	CustomerName    *issuer.NameKeys  `json:"customerName"`
+	QR              string            `json:"qr"`
+}
+
+func (s *Server) sellRoutes(c string) {
+	s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
+	s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
+	s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
+}
+
+// sellPreamble runs the checks every selling route shares before touching the body: the
+// issuer exists, the key may sell, the address is well formed.
+func (s *Server) sellPreamble(r *http.Request) error {
+	if s.issuer == nil {
+		return ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot sell tickets")
+	}
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
+		return err
+	}
+	return ledger.ValidateAddress(r.PathValue("address"))
+}
+
+func (s *Server) reserveTicket(w http.ResponseWriter, r *http.Request) {
+	var req api.ReserveTicketRequest
+	if err := s.sellPreamble(r); err != nil {
+		s.error(w, err)
+		return
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, err)
+		return
+	}
+	if req.Seat == nil {
+		s.error(w, required(false, "seat {number, letter}"))
+		return
+	}
+	s.reserve(w, r, issuer.Request{Seats: []ledger.Seat{*req.Seat}, CustomerName: req.CustomerName, Sender: req.Sender, Amount: req.Amount})
+}
+
+func (s *Server) reserveTickets(w http.ResponseWriter, r *http.Request) {
+	var req api.ReserveTicketsRequest
+	if err := s.sellPreamble(r); err != nil {
+		s.error(w, err)
+		return
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, err)
+		return
+	}
+	s.reserve(w, r, issuer.Request{Seats: req.Seats, CustomerName: req.CustomerName, Sender: req.Sender,
+		Amount: req.Amount, TicketsPerQR: req.TicketsPerQR})
+}
+
+// reserve sells and answers in the format the client accepts: JSON (default), a PDF of
+// the tickets, or the PNG of a single QR code.
+func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Request) {
+	format, layout, err := answerFormat(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	address := r.PathValue("address")
+	p, err := s.issuer.Reserve(r.Context(), address, req)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	w.Header().Set("X-Transaction-Hash", p.TransactionHash)
+	switch format {
+	case "application/pdf":
+		s.writePDF(w, r.Context(), p, layout)
+	case "image/png":
+		s.writePNG(w, p)
+	default:
+		if len(req.Seats) == 1 && strings.HasSuffix(r.URL.Path, "/ReserveTicket") {
+			t := p.Tickets[0]
+			writeJSON(w, http.StatusCreated, ReserveTicketResponse{TransactionHash: p.TransactionHash, Seat: t.Seat,
+				Price: t.Price, Refunded: p.Refunded, Secret: t.Secret, CustomerName: t.CustomerName, QR: p.QR[0]})
+			return
+		}
+		writeJSON(w, http.StatusCreated, p)
+	}
+}
+
+// answerFormat reads Accept (and ?layout= for PDFs) before anything is sold, so an
+// unanswerable request sells nothing.
+func answerFormat(r *http.Request) (string, issuer.Layout, error) {
+	layout := issuer.LayoutA4
+	if l := r.URL.Query().Get("layout"); l != "" {
+		var err error
+		if layout, err = issuer.ParseLayout(l); err != nil {
+			return "", layout, err
+		}
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "application/pdf", "image/png":
+			return mt, layout, nil
+		case "application/json", "*/*", "application/*":
+			return "application/json", layout, nil
+		}
+	}
+	return "application/json", layout, nil
+}
+
+func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.Purchase, layout issuer.Layout) {
+	tickets, err := s.printed(ctx, p)
+	var buf bytes.Buffer
+	if err == nil {
+		err = issuer.WritePDF(&buf, layout, tickets)
+	}
+	if err != nil {
+		s.log.Error("rendering sold tickets", "transaction", p.TransactionHash, "err", err)
+		s.error(w, ledger.Errorf(ledger.EINTERNAL, "tickets were sold in transaction %s but rendering the PDF failed", p.TransactionHash))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="tickets-%s.pdf"`, issuer.Reference(p.TransactionHash)))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusCreated)
+	w.Write(buf.Bytes())
+}
+
+// printed lays out a purchase with the contract's sale and the ledger's clock.
+func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]issuer.PrintedTicket, error) {
+	c, err := s.svc.Contract(ctx, p.Contract)
+	if err != nil {
+		return nil, err
+	}
+	info, err := s.svc.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return issuer.Printed(p, c, ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)})
+}
+
+// pngModulePx is the module width of QR images served: whole pixels, even, big enough
+// for a phone screen.
+const pngModulePx = 8
+
+func (s *Server) writePNG(w http.ResponseWriter, p issuer.Purchase) {
+	png, err := issuer.QRPNG(p.QR[0], issuer.DefaultRecovery, pngModulePx)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	if len(p.QR) > 1 {
+		w.Header().Set("X-QR-Count", strconv.Itoa(len(p.QR)))
+	}
+	w.WriteHeader(http.StatusCreated)
+	w.Write(png)
+}
+
+func (s *Server) releaseTicket(w http.ResponseWriter, r *http.Request) {
+	var req api.ReleaseTicketRequest
+	if err := s.sellPreamble(r); err != nil {
+		s.error(w, err)
+		return
+	}
+	if err := decode(r, &req); err != nil {
+		s.error(w, err)
+		return
+	}
+	if req.Seat == nil {
+		s.error(w, required(false, "seat {number, letter}"))
+		return
+	}
+	rc, err := s.issuer.Release(r.Context(), r.PathValue("address"), ledger.ReleaseRequest{Seat: *req.Seat, Sender: req.Sender, Secret: req.Secret})
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, api.ReleaseTicketResponse{TransactionHash: rc.TransactionHash, Refund: rc.Refund})
+}
