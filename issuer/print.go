@@ -26,7 +26,7 @@ func Printed(p Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket
 		ShowTime: time.Unix(d.Time, 0).In(d.Location()), Currency: d.Currency,
 		PurchaserName: p.CustomerName, ReleaseFee: c.Rules.ReleaseFee,
 		ReleaseDeadline: ReleaseDeadline(c, clock, p.Height).In(d.Location()),
-		Reference: Reference(p.TransactionHash), TransactionHash: p.TransactionHash,
+		Reference:       Reference(p.TransactionHash), TransactionHash: p.TransactionHash,
 	}
 	out := make([]PrintedTicket, len(p.QR))
 	for i, text := range p.QR {

@@ -29,8 +29,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			ledgerCommand(),
 			demoCommand(),
 		},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error { return usageError{err.Error()} },
-		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:    func(c *cli.Context, err error, _ bool) error { return usageError{err.Error()} },
+		ExitErrHandler:  func(*cli.Context, error) {},
 		HideHelpCommand: true,
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-
 )
 
 func ledgerCommand() *cli.Command {
@@ -116,4 +115,3 @@ func clipText(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
-
