@@ -1,0 +1,220 @@
+package issuer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jung-kurt/gofpdf"
+)
+
+// This file holds the drawing vocabulary the layouts share: a card (one ticket's page
+// with its cleaned text) and its pens for text, labels, boxes and the vector QR.
+
+// rgb is a colour of the ticket design.
+type rgb struct{ r, g, b int }
+
+var (
+	colorAccent = rgb{24, 52, 96}    // the band behind the show name
+	colorPaper  = rgb{255, 255, 255} // paper, and text on the band
+	colorInk    = rgb{22, 26, 36}    // text
+	colorMuted  = rgb{105, 114, 130} // labels and small print
+	colorBox    = rgb{236, 241, 247} // seat boxes
+	colorRule   = rgb{170, 178, 192} // frame and perforation
+)
+
+// card is one ticket being drawn on its page: the ticket, its text cleaned for the
+// fonts, and the time the refund wording is relative to.
+type card struct {
+	pdf       *gofpdf.Fpdf
+	t         *PrintedTicket
+	now       time.Time
+	showName  string
+	organiser string
+	venue     string
+	purchaser string
+	reference string
+	hash      string
+}
+
+func newCard(pdf *gofpdf.Fpdf, t *PrintedTicket) *card {
+	now := t.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return &card{
+		pdf: pdf, t: t, now: now,
+		showName:  printable(t.ShowName),
+		organiser: printable(t.Organiser),
+		venue:     printable(t.Venue),
+		purchaser: printable(strings.TrimSpace(t.PurchaserName)),
+		reference: printable(t.Reference),
+		hash:      printable(t.TransactionHash),
+	}
+}
+
+// seatList names the ticket's seats, "Stalls/12C, Stalls/12D".
+func (c *card) seatList() string {
+	names := make([]string, len(c.t.Seats))
+	for i, s := range c.t.Seats {
+		names[i] = printable(s.Seat.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *card) textColor(k rgb) { c.pdf.SetTextColor(k.r, k.g, k.b) }
+func (c *card) fillColor(k rgb) { c.pdf.SetFillColor(k.r, k.g, k.b) }
+func (c *card) drawColor(k rgb) { c.pdf.SetDrawColor(k.r, k.g, k.b) }
+
+// text draws s with its baseline at y; align 'L' puts its left end at x, 'C' its middle
+// and 'R' its right end.
+func (c *card) text(x, y float64, align byte, s string) {
+	switch align {
+	case 'C':
+		x -= c.pdf.GetStringWidth(s) / 2
+	case 'R':
+		x -= c.pdf.GetStringWidth(s)
+	}
+	c.pdf.Text(x, y, s)
+}
+
+// fit draws s in the font at size, shrunk down to minSize if it is wider than w, and cut
+// short with an ellipsis if it is still too wide.
+func (c *card) fit(x, y, w float64, align byte, family, style string, size, minSize float64, s string) {
+	c.pdf.SetFont(family, style, size)
+	if width := c.pdf.GetStringWidth(s); width > w {
+		c.pdf.SetFontSize(max(minSize, size*w/width))
+	}
+	if c.pdf.GetStringWidth(s) > w {
+		s = c.cut(s, w)
+	}
+	c.text(x, y, align, s)
+}
+
+// cut shortens s with an ellipsis until it is at most w wide in the current font.
+func (c *card) cut(s string, w float64) string {
+	runes := []rune(s)
+	for n := len(runes) - 1; n > 0; n-- {
+		short := strings.TrimSpace(string(runes[:n])) + "…"
+		if c.pdf.GetStringWidth(short) <= w {
+			return short
+		}
+	}
+	return "…"
+}
+
+// label draws a small upper-case caption in the muted colour.
+func (c *card) label(x, y, size float64, s string) {
+	c.textColor(colorMuted)
+	c.pdf.SetFont(fontSans, "B", size)
+	c.pdf.Text(x, y, s)
+	c.textColor(colorInk)
+}
+
+// wrap draws s in the current font as lines no wider than w, lineH apart, and returns
+// the baseline below the last line.
+func (c *card) wrap(x, y, w, lineH float64, s string) float64 {
+	line := ""
+	for _, word := range strings.Fields(s) {
+		next := strings.TrimSpace(line + " " + word)
+		if line != "" && c.pdf.GetStringWidth(next) > w {
+			c.pdf.Text(x, y, line)
+			y += lineH
+			next = word
+		}
+		line = next
+	}
+	if line != "" {
+		c.pdf.Text(x, y, line)
+		y += lineH
+	}
+	return y
+}
+
+// perforation draws the dashed tear line between a ticket and its stub.
+func (c *card) perforation(x1, x2, y float64) {
+	c.drawColor(colorRule)
+	c.pdf.SetLineWidth(0.3)
+	c.pdf.SetDashPattern([]float64{1.2, 1}, 0)
+	c.pdf.Line(x1, y, x2, y)
+	c.pdf.SetDashPattern(nil, 0)
+}
+
+// seatBoxes draws the parts of one seat (section, row letter, seat number) side by side
+// in shaded boxes across width w, the section twice as wide as the others.
+func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
+	type part struct {
+		label, value string
+		weight       float64
+	}
+	s := c.t.Seats[0].Seat
+	var parts []part
+	if s.Section != "" {
+		parts = append(parts, part{"SECTION", printable(s.Section), 2})
+	}
+	if s.Letter != "" {
+		parts = append(parts, part{"ROW", s.Letter, 1})
+	}
+	if s.Number != 0 {
+		parts = append(parts, part{"SEAT", strconv.Itoa(s.Number), 1})
+	}
+	const gap = 2.0
+	var weights float64
+	for _, p := range parts {
+		weights += p.weight
+	}
+	unit := (w - gap*float64(len(parts)-1)) / weights
+	pad := h * 0.14
+	for _, p := range parts {
+		bw := unit * p.weight
+		c.fillColor(colorBox)
+		c.pdf.RoundedRect(x, y, bw, h, 1.5, "1234", "F")
+		c.label(x+pad, y+pad+labelSize*0.3, labelSize, p.label)
+		c.fit(x+pad, y+h-pad, bw-2*pad, 'L', fontSans, "B", valueSize, valueSize/2, p.value)
+		x += bw + gap
+	}
+}
+
+// seatLines lists several seats, each with its price at the right edge of width w, and
+// returns the baseline below the last.
+func (c *card) seatLines(x, y, w, lineH, size float64) float64 {
+	for _, s := range c.t.Seats {
+		c.fit(x, y, w*0.6, 'L', fontSans, "B", size, size*0.6, printable(s.Seat.String()))
+		c.pdf.SetFont(fontSans, "", size)
+		c.text(x+w, y, 'R', printable(formatMoney(c.t.Currency, s.Price)))
+		y += lineH
+	}
+	return y
+}
+
+// price is the price of the ticket: of its one seat, or the total of its seats.
+func (c *card) price() string {
+	return printable(formatMoney(c.t.Currency, totalPrice(c.t.Seats)))
+}
+
+// qr draws the symbol as vector rectangles in a white square of side mm at (x, y), the
+// quiet zone included: one rectangle per horizontal run of dark modules, all filled as
+// one path in module units, so the page stays small and every rasterizer draws sharp,
+// seamless modules at any resolution.
+func (c *card) qr(sym *qrSymbol, x, y, side float64) {
+	c.fillColor(colorPaper)
+	c.pdf.Rect(x, y, side, side, "F")
+	k := c.pdf.GetConversionRatio()
+	_, pageH := c.pdf.GetPageSize()
+	module := side / float64(sym.width()) * k // points per module
+	left := (x + side*QuietZone/float64(sym.width())) * k
+	top := (pageH-y)*k - module*QuietZone
+	buf := make([]byte, 0, 64+12*sym.size*sym.size/4)
+	buf = fmt.Appendf(buf, "q 0 g %.5f 0 0 %.5f %.3f %.3f cm\n", module, -module, left, top)
+	sym.runs(func(row, col, n int) {
+		buf = strconv.AppendInt(buf, int64(col), 10)
+		buf = append(buf, ' ')
+		buf = strconv.AppendInt(buf, int64(row), 10)
+		buf = append(buf, ' ')
+		buf = strconv.AppendInt(buf, int64(n), 10)
+		buf = append(buf, " 1 re\n"...)
+	})
+	buf = append(buf, "f Q"...)
+	c.pdf.RawWriteStr(string(buf))
+}

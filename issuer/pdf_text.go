@@ -1,0 +1,159 @@
+package issuer
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/sfnt"
+)
+
+// This file turns ticket data into the words printed on a ticket: money, dates, the
+// refund sentence, and text cleaned to what the embedded fonts can draw.
+
+// formatMoney prints minor units with two decimals after the currency code:
+// "EUR 45.00", or "45.00" without a code.
+func formatMoney(currency string, minor int64) string {
+	sign, abs := "", uint64(minor)
+	if minor < 0 {
+		sign, abs = "-", uint64(-minor) // -MinInt64 wraps to itself, whose uint64 is right
+	}
+	amount := fmt.Sprintf("%s%d.%02d", sign, abs/100, abs%100)
+	if currency == "" {
+		return amount
+	}
+	return currency + " " + amount
+}
+
+// formatDay prints the calendar day of t in its own location: "Saturday 14 March 2026".
+func formatDay(t time.Time) string { return t.Format("Monday 2 January 2006") }
+
+// formatClock prints the time of day of t with its zone: "19:30 CET (UTC+01:00)".
+func formatClock(t time.Time) string { return t.Format("15:04 MST (UTC-07:00)") }
+
+// formatMoment prints a short date and time with its zone: "Fri 13 Mar 2026, 18:00 CET
+// (UTC+01:00)".
+func formatMoment(t time.Time) string { return t.Format("Mon 2 Jan 2006, ") + formatClock(t) }
+
+// aboutUntil says in rough words how far away d is: "in about 3 days", "in about an
+// hour"; d <= 0 is "now".
+func aboutUntil(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "now"
+	case d < time.Minute:
+		return "in less than a minute"
+	case d < 90*time.Minute:
+		return "in about " + countOf(d, time.Minute, "a minute", "minutes")
+	case d < 36*time.Hour:
+		return "in about " + countOf(d, time.Hour, "an hour", "hours")
+	case d < 60*24*time.Hour:
+		return "in about " + countOf(d, 24*time.Hour, "a day", "days")
+	}
+	return "in about " + countOf(d, 30*24*time.Hour, "a month", "months")
+}
+
+func countOf(d, unit time.Duration, one, many string) string {
+	n := int64(math.Round(float64(d) / float64(unit)))
+	if n <= 1 {
+		return one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// refundSentence is the release wording of a ticket, relative to now: when and at what
+// fee it may be released, or that it cannot be.
+func refundSentence(t *PrintedTicket, now time.Time) string {
+	if t.ReleaseDeadline.IsZero() {
+		return "Not refundable: this ticket cannot be released."
+	}
+	deadline := t.ReleaseDeadline.In(t.ShowTime.Location())
+	if !deadline.After(now) {
+		return "Refund period ended " + formatMoment(deadline) + "."
+	}
+	fee := "no release fee"
+	if t.ReleaseFee > 0 {
+		fee = "release fee " + formatMoney(t.Currency, t.ReleaseFee)
+	}
+	return fmt.Sprintf("Refundable until %s (%s); %s.", formatMoment(deadline), aboutUntil(deadline.Sub(now)), fee)
+}
+
+// admits is the header word of a ticket: "ADMIT ONE" or "ADMITS 3".
+func admits(seats int) string {
+	if seats == 1 {
+		return "ADMIT ONE"
+	}
+	return fmt.Sprintf("ADMITS %d", seats)
+}
+
+// totalPrice adds up the seat prices of a ticket.
+func totalPrice(seats []PrintedSeat) int64 {
+	var sum int64
+	for _, s := range seats {
+		sum += s.Price
+	}
+	return sum
+}
+
+// printable returns s as the embedded fonts can draw it: invalid UTF-8 and control
+// characters become spaces, and characters the Go fonts lack (they cover WGL4: Latin,
+// Greek, Cyrillic and common symbols) become '?'. gofpdf itself mishandles characters
+// outside the Basic Multilingual Plane, so this also keeps it from failing.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !drawable(r) {
+			clean = false
+			break
+		}
+	}
+	if clean && utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range strings.ToValidUTF8(s, " ") {
+		switch {
+		case unicode.IsControl(r) || unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case !drawable(r):
+			b.WriteByte('?')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// drawable reports whether r is a printing character with a glyph in the Go fonts.
+func drawable(r rune) bool {
+	if r == ' ' {
+		return true
+	}
+	if r >= 0x10000 || unicode.IsControl(r) || unicode.IsSpace(r) {
+		return false
+	}
+	cov := fontCoverage()
+	return cov[r/64]&(1<<(r%64)) != 0
+}
+
+// fontCoverage returns a bit set of the BMP characters that Go Regular has a glyph for;
+// Go Bold and Go Mono cover the same set. It is built once, on first use.
+var fontCoverage = sync.OnceValue(func() *[1024]uint64 {
+	var cov [1024]uint64
+	f, err := sfnt.Parse(goregular.TTF)
+	if err != nil {
+		return &cov // unreachable with the embedded font; everything prints as '?'
+	}
+	var buf sfnt.Buffer
+	for r := rune(0); r < 0x10000; r++ {
+		if g, err := f.GlyphIndex(&buf, r); err == nil && g != 0 {
+			cov[r/64] |= 1 << (r % 64)
+		}
+	}
+	return &cov
+})

@@ -1,0 +1,203 @@
+package issuer
+
+import (
+	"io"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+)
+
+// benchBatch is the size of one PDF in the batch benchmarks.
+const benchBatch = 100
+
+// benchTickets returns n one-seat tickets with distinct, realistic QR payloads (no
+// identity policy, as by default).
+func benchTickets(b *testing.B, n int) []PrintedTicket {
+	b.Helper()
+	tickets := make([]PrintedTicket, n)
+	for i := range tickets {
+		tickets[i] = newPrintedTicket(b, 1, "")
+	}
+	return tickets
+}
+
+func reportRate(b *testing.B, perOp int, unit string) {
+	b.ReportMetric(float64(b.N*perOp)/b.Elapsed().Seconds(), unit)
+}
+
+// buildSymbolAlone is the ceiling's unit of work: go-qrcode alone building one symbol.
+// It reports failures with Error, which any goroutine may call.
+func buildSymbolAlone(b *testing.B, text string) {
+	q, err := qrcode.New(text, DefaultRecovery)
+	if err != nil {
+		b.Error(err)
+		return
+	}
+	if len(q.Bitmap()) == 0 {
+		b.Error("empty bitmap")
+	}
+}
+
+// BenchmarkQRSymbol measures go-qrcode alone building one-seat symbols on one core.
+func BenchmarkQRSymbol(b *testing.B) {
+	tickets := benchTickets(b, 64)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buildSymbolAlone(b, tickets[i%len(tickets)].QRText)
+	}
+	reportRate(b, 1, "symbols/s")
+}
+
+// BenchmarkQRSymbolParallel is BenchmarkQRSymbol on every core: the ceiling of issuing.
+func BenchmarkQRSymbolParallel(b *testing.B) {
+	tickets := benchTickets(b, 64)
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			buildSymbolAlone(b, tickets[next.Add(1)%int64(len(tickets))].QRText)
+		}
+	})
+	reportRate(b, 1, "symbols/s")
+}
+
+// BenchmarkQRPNG measures QRPNG at 4 pixels per module on one core.
+func BenchmarkQRPNG(b *testing.B) {
+	tickets := benchTickets(b, 64)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := QRPNG(tickets[i%len(tickets)].QRText, DefaultRecovery, 4); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportRate(b, 1, "images/s")
+}
+
+// BenchmarkWritePDF writes PDFs of 100 one-seat tickets; WritePDF builds the symbols on
+// every core.
+func BenchmarkWritePDF(b *testing.B) {
+	tickets := benchTickets(b, benchBatch)
+	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+		b.Run(layout.String(), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if err := WritePDF(io.Discard, layout, tickets); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportRate(b, benchBatch, "tickets/s")
+		})
+	}
+}
+
+// BenchmarkWritePDFParallel writes many 100-ticket PDFs at once, one per goroutine, as a
+// server printing for many customers would.
+func BenchmarkWritePDFParallel(b *testing.B) {
+	tickets := benchTickets(b, benchBatch)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := WritePDF(io.Discard, LayoutA4, tickets); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportRate(b, benchBatch, "tickets/s")
+}
+
+// BenchmarkBatchVsCeiling measures, in the same run and on the same cores, the rate of
+// go-qrcode alone building the symbols of a batch on every core (the ceiling) and the
+// rate of WritePDF issuing the same batch into one PDF, and reports the batch as a
+// percentage of the ceiling (target: 80 or more).
+func BenchmarkBatchVsCeiling(b *testing.B) {
+	tickets := benchTickets(b, benchBatch)
+	var ceiling, batch time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		buildAllSymbols(b, tickets)
+		ceiling += time.Since(start)
+		start = time.Now()
+		if err := WritePDF(io.Discard, LayoutA4, tickets); err != nil {
+			b.Fatal(err)
+		}
+		batch += time.Since(start)
+	}
+	n := float64(b.N * benchBatch)
+	b.ReportMetric(n/ceiling.Seconds(), "ceiling-symbols/s")
+	b.ReportMetric(n/batch.Seconds(), "batch-tickets/s")
+	b.ReportMetric(100*ceiling.Seconds()/batch.Seconds(), "%-of-ceiling")
+}
+
+// buildAllSymbols builds the tickets' symbols with go-qrcode alone on every core.
+func buildAllSymbols(b *testing.B, tickets []PrintedTicket) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; i < int64(len(tickets)); i = next.Add(1) - 1 {
+				buildSymbolAlone(b, tickets[i].QRText)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkPDFMemory measures how gofpdf's memory grows with the pages of one document:
+// the live heap after drawing N one-seat A4 pages (before Output) and after Output (the
+// pages plus the finished document, which gofpdf also keeps), per page. Run it alone:
+// go test -run XXX -bench PDFMemory -benchtime 1x ./issuer
+func BenchmarkPDFMemory(b *testing.B) {
+	tickets := benchTickets(b, benchBatch)
+	syms := make([]*qrSymbol, len(tickets))
+	for i := range tickets {
+		var err error
+		if syms[i], err = newQRSymbol(tickets[i].QRText, DefaultRecovery); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, pages := range []int{1000, 10000} {
+		b.Run(strconv.Itoa(pages), func(b *testing.B) {
+			for range b.N {
+				base := liveHeap()
+				doc := newDocument(LayoutA4, &tickets[0])
+				for i := range pages {
+					doc.page(&tickets[i%len(tickets)], syms[i%len(syms)])
+				}
+				drawn := liveHeap()
+				var out countingWriter
+				if err := doc.pdf.Output(&out); err != nil {
+					b.Fatal(err)
+				}
+				written := liveHeap()
+				runtime.KeepAlive(doc)
+				b.ReportMetric(float64(drawn-base)/float64(pages), "heap-B/page-drawn")
+				b.ReportMetric(float64(written-base)/float64(pages), "heap-B/page-output")
+				b.ReportMetric(float64(out)/float64(pages), "pdf-B/page")
+			}
+		})
+	}
+}
+
+// liveHeap returns the bytes of live heap objects after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+// countingWriter counts and discards what is written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
+}
