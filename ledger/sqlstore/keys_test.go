@@ -1,0 +1,151 @@
+package sqlstore_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// managementCalls are the writes only a contract's owner (or the administrator) may make.
+func managementCalls(e *env, address string) map[string]func(context.Context) error {
+	seats := []ledger.Seat{{Number: 1, Letter: "A"}}
+	return map[string]func(context.Context) error{
+		"SetReleaseFee": func(ctx context.Context) error { _, err := e.store.SetReleaseFee(ctx, address, 1); return err },
+		"SetNoReleaseBlocks": func(ctx context.Context) error {
+			_, err := e.store.SetNoReleaseBlocks(ctx, address, 1)
+			return err
+		},
+		"SetIdentityPolicy": func(ctx context.Context) error {
+			_, err := e.store.SetIdentityPolicy(ctx, address, true)
+			return err
+		},
+		"BeginSale": func(ctx context.Context) error {
+			_, err := e.store.BeginSale(ctx, address, flatPrices(seats, 1), ledger.SaleDetails{Name: "n", Organiser: "o",
+				Time: e.clock.Now().Unix() + 3600, EndOfSale: 1 << 40})
+			return err
+		},
+		"EndSale": func(ctx context.Context) error { _, err := e.store.EndSale(ctx, address); return err },
+	}
+}
+
+func TestAuthorization(t *testing.T) {
+	e := openEnv(t)
+	alice := e.actor(t, ledger.RoleOrganizer, "alice")
+	bob := e.actor(t, ledger.RoleOrganizer, "bob")
+	boxOffice := e.actor(t, ledger.RoleBoxOffice, "shop")
+	scanner := e.actor(t, ledger.RoleScanner, "gate 1")
+	anonymous := context.Background()
+	c := e.create(t, alice, "1A")
+	before := countRows(t, e, "journal")
+
+	refusals := map[string]struct {
+		ctx  context.Context
+		code string
+	}{
+		"Anonymous":        {anonymous, ledger.EUNAUTHORIZED},
+		"BoxOffice":        {boxOffice, ledger.EFORBIDDEN},
+		"Scanner":          {scanner, ledger.EFORBIDDEN},
+		"AnotherOrganizer": {bob, ledger.EFORBIDDEN},
+	}
+	for who, r := range refusals {
+		for name, call := range managementCalls(e, c.Address) {
+			t.Run(who+"/"+name, func(t *testing.T) { wantCode(t, call(r.ctx), r.code) })
+		}
+		if who != "AnotherOrganizer" {
+			t.Run(who+"/CreateContract", func(t *testing.T) {
+				_, _, err := e.store.CreateContract(r.ctx, "Hall", parseSeats(t, "1A"))
+				wantCode(t, err, r.code)
+			})
+			t.Run(who+"/Verify", func(t *testing.T) {
+				_, err := e.store.Verify(r.ctx)
+				wantCode(t, err, r.code)
+			})
+		}
+	}
+	if after := countRows(t, e, "journal"); after != before {
+		t.Fatalf("refused calls wrote %d journal entries", after-before)
+	}
+
+	// The administrator manages anyone's contract; an organizer not the administrator's.
+	_, err := e.store.SetReleaseFee(e.admin, c.Address, 9)
+	mustNil(t, err, "administrator SetReleaseFee on alice's contract")
+	mine := e.create(t, e.admin, "1A")
+	if mine.Owner != "admin" {
+		t.Errorf("administrator's contract owner = %q", mine.Owner)
+	}
+	_, err = e.store.SetReleaseFee(alice, mine.Address, 1)
+	wantCode(t, err, ledger.EFORBIDDEN)
+	// Bob's own contract is his to manage.
+	bobs := e.create(t, bob, "1A")
+	for name, call := range managementCalls(e, bobs.Address) {
+		if err := call(bob); err != nil && name != "EndSale" {
+			t.Errorf("bob %s on his own contract: %v", name, err)
+		}
+	}
+	// Reads are public.
+	if _, err := e.store.Contract(anonymous, c.Address); err != nil {
+		t.Errorf("anonymous Contract: %v", err)
+	}
+	if _, err := e.store.Tickets(scanner, c.Address); err != nil {
+		t.Errorf("scanner Tickets: %v", err)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	e := openEnv(t)
+	ctx := context.Background()
+	key, rec, err := e.store.CreateKey(ctx, ledger.RoleBoxOffice, "  web shop  ")
+	mustNil(t, err, "CreateKey")
+	if rec.Name != "web shop" || rec.Role != ledger.RoleBoxOffice || rec.ID == 0 || len(key) < 20 {
+		t.Errorf("CreateKey = %q, %+v", key, rec)
+	}
+	key2, rec2, err := e.store.CreateKey(ctx, ledger.RoleScanner, "gate")
+	mustNil(t, err, "second CreateKey")
+	if key2 == key || rec2.ID == rec.ID {
+		t.Errorf("two keys share a key or an id: %+v %+v", rec, rec2)
+	}
+	a, err := e.store.Authenticate(ctx, key)
+	mustNil(t, err, "Authenticate")
+	if a.KeyID != rec.ID || a.Role != ledger.RoleBoxOffice || a.Name != "web shop" || a.Admin {
+		t.Errorf("Authenticate = %+v", a)
+	}
+	for _, bad := range []string{"", "x", key + "x", key[:len(key)-1], " " + key} {
+		_, err := e.store.Authenticate(ctx, bad)
+		wantCode(t, err, ledger.EUNAUTHORIZED)
+	}
+	keys, err := e.store.Keys(ctx)
+	mustNil(t, err, "Keys")
+	if len(keys) != 2 || keys[0].ID != rec.ID || keys[1].Role != ledger.RoleScanner || keys[0].Revoked {
+		t.Errorf("Keys = %+v", keys)
+	}
+
+	mustNil(t, e.store.RevokeKey(ctx, rec.ID), "RevokeKey")
+	_, err = e.store.Authenticate(ctx, key)
+	wantCode(t, err, ledger.EUNAUTHORIZED)
+	if _, err := e.store.Authenticate(ctx, key2); err != nil {
+		t.Errorf("revoking one key revoked another: %v", err)
+	}
+	wantCode(t, e.store.RevokeKey(ctx, 999), ledger.ENOTFOUND)
+
+	_, _, err = e.store.CreateKey(ctx, "admin", "root")
+	wantCode(t, err, ledger.EINVALID)
+	_, _, err = e.store.CreateKey(ctx, ledger.RoleOrganizer, "   ")
+	wantCode(t, err, ledger.EINVALID)
+
+	// Only a hash of a key is stored: the key is nowhere in the database files.
+	mustNil(t, e.store.Close(), "Close")
+	var all []byte
+	for _, f := range []string{e.path, e.path + "-wal"} {
+		data, _ := os.ReadFile(f)
+		all = append(all, data...)
+	}
+	if !bytes.Contains(all, []byte("web shop")) {
+		t.Fatalf("the database files do not hold the key's name: this check reads the wrong files")
+	}
+	if bytes.Contains(all, []byte(key)) || bytes.Contains(all, []byte(key2)) {
+		t.Errorf("the database files hold an API key in clear")
+	}
+}
