@@ -105,7 +105,7 @@ func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
 	})
 	if !ok || err != nil || res == nil {
 		r.note(err)
-		return "", false
+		return r.tryGrid(m)
 	}
 	return res.GetText(), true
 }
