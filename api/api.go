@@ -101,3 +101,22 @@ type ReleaseTicketResponse struct {
 	TransactionHash string `json:"transactionHash"`
 	Refund          int64  `json:"refund"`
 }
+
+// CheckInRequest is the JSON body of CheckIn and VerifyTicket.
+type CheckInRequest struct {
+	QR    string `json:"qr"`
+	Gate  string `json:"gate"`
+	Nonce string `json:"nonce"`
+}
+
+// CheckInResponse answers CheckIn and VerifyTicket: one result per ticket of the QR.
+type CheckInResponse struct {
+	Results []ledger.CheckResult `json:"results"`
+}
+
+// CheckInErrorResponse is a 4xx answer to a scan that could not be read: the error and,
+// for QR text that did not parse, the malformed result.
+type CheckInErrorResponse struct {
+	ErrorResponse
+	Results []ledger.CheckResult `json:"results,omitempty"`
+}

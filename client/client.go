@@ -49,20 +49,29 @@ var codes = map[int]string{
 
 // do sends a request with an optional JSON body and decodes a JSON answer into out.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
+	if body == nil {
+		return c.send(ctx, method, path, "", nil, out)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return ledger.Errorf(ledger.EINTERNAL, "encoding request: %v", err)
+	}
+	return c.send(ctx, method, path, "application/json", b, out)
+}
+
+// send sends a request with a body of the content type (none when contentType is "")
+// and decodes a JSON answer into out; an error status becomes a *ledger.Error.
+func (c *Client) send(ctx context.Context, method, path, contentType string, body []byte, out any) error {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return ledger.Errorf(ledger.EINTERNAL, "encoding request: %v", err)
-		}
-		rd = bytes.NewReader(b)
+	if contentType != "" {
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
 		return ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.key)

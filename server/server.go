@@ -13,6 +13,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
 // Authenticator resolves an API key to the actor holding it.
@@ -23,7 +24,8 @@ type Authenticator interface {
 // Server is the HTTP API over a ledger.
 type Server struct {
 	svc    ledger.Service
-	issuer issuer.Service // nil when svc cannot sell
+	issuer issuer.Service  // nil when svc cannot sell
+	gate   scanner.Service // nil when svc cannot check in
 	auth   Authenticator
 	log    *slog.Logger
 	mux    *http.ServeMux
@@ -41,6 +43,9 @@ func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
 	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux()}
 	if l, ok := svc.(issuer.Ledger); ok {
 		s.issuer = &issuer.Issuer{Ledger: l}
+	}
+	if g, ok := svc.(ledger.Gate); ok {
+		s.gate = &scanner.Gate{Ledger: g}
 	}
 	s.routes()
 	return s
@@ -61,6 +66,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+c+"/BeginSale", s.beginSale)
 	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
 	s.sellRoutes(c)
+	s.gateRoutes(c)
 	s.mux.HandleFunc("GET "+api.LedgerPath, s.ledgerInfo)
 	s.mux.HandleFunc("POST "+api.VerifyPath, s.verify)
 	s.mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", s.receipt)

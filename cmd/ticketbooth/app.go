@@ -26,6 +26,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			ticketsCommand(),
 			reserveCommand(),
 			releaseCommand(),
+			scanCommand(),
+			decodeCommand(),
 			ledgerCommand(),
 			demoCommand(),
 		},

@@ -34,7 +34,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "ticketbooth: %s\n", oneLine(errorText(err)))
+	if msg := oneLine(errorText(err)); msg != "" {
+		fmt.Fprintf(stderr, "ticketbooth: %s\n", msg)
+	}
 	return exitStatus(err)
 }
 

@@ -215,9 +215,9 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 	}
 	var owner sql.NullString
 	var digest string
-	var price int64
-	err = w.QueryRowContext(w.ctx, `SELECT owner, secret_digest, price FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
-		c.Address, c.Sale.Number, idx).Scan(&owner, &digest, &price)
+	var price, checkedIn int64
+	err = w.QueryRowContext(w.ctx, `SELECT owner, secret_digest, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
+		c.Address, c.Sale.Number, idx).Scan(&owner, &digest, &price, &checkedIn)
 	if err != nil {
 		return ticketReleased{}, err
 	}
@@ -227,6 +227,9 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 			who = "the holder of that secret"
 		}
 		return ticketReleased{}, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not owned by %s", r.Seat, who)
+	}
+	if checkedIn != 0 {
+		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
 	if _, err := w.ExecContext(w.ctx, `UPDATE tickets SET owner = NULL, secret_ct = '', secret_digest = '', name_ct = '', name_digest = '', paid = 0
 		WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx); err != nil {

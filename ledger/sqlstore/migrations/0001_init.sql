@@ -61,6 +61,9 @@ CREATE TABLE tickets (
     name_ct       TEXT NOT NULL DEFAULT '',
     name_digest   TEXT NOT NULL DEFAULT '',
     paid          BIGINT NOT NULL DEFAULT 0,
+    checked_in_at BIGINT NOT NULL DEFAULT 0,
+    gate          TEXT NOT NULL DEFAULT '',
+    checkin_nonce TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (contract, sale, idx)
 );
 

@@ -1,0 +1,41 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+var _ scanner.Service = (*Client)(nil)
+
+// CheckIn sends a scan to the server's CheckIn (or VerifyTicket) route: the QR text as
+// JSON, or the image as its own content type with gate and nonce in the query.
+func (c *Client) CheckIn(ctx context.Context, address string, s scanner.Scan) ([]ledger.CheckResult, error) {
+	route := "CheckIn"
+	if s.VerifyOnly {
+		route = "VerifyTicket"
+	}
+	path := api.ContractPath(url.PathEscape(address), route)
+	var out api.CheckInResponse
+	if len(s.Image) > 0 {
+		q := url.Values{"gate": {s.Gate}, "nonce": {s.Nonce}}
+		err := c.send(ctx, http.MethodPost, path+"?"+q.Encode(), http.DetectContentType(s.Image), s.Image, &out)
+		return out.Results, err
+	}
+	err := c.do(ctx, http.MethodPost, path, api.CheckInRequest{QR: s.QR, Gate: s.Gate, Nonce: s.Nonce}, &out)
+	if ledger.ErrorCode(err) == ledger.EINVALID {
+		return []ledger.CheckResult{{Status: ledger.StatusMalformed, Reason: ledger.ErrorMessage(err)}}, err
+	}
+	return out.Results, err
+}
+
+// CheckIns returns the server's check-in report of the contract's latest sale.
+func (c *Client) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
+	var rep ledger.CheckInReport
+	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "CheckIns"), nil, &rep)
+	return rep, err
+}

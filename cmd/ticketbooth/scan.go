@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// exitNotAdmitted is scan's exit status when any ticket was not admitted (or not valid).
+const exitNotAdmitted = 3
+
+func scanCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "scan",
+		Usage: "check tickets in at the gate from images, QR text files or a keyboard-wedge scanner",
+		UsageText: "ticketbooth scan --contract ADDR [--gate NAME] [--verify-only] [--json] FILE...\n" +
+			"   FILE is an image (PNG, JPEG, GIF), a file of QR text, or - for QR text lines on standard input.\n" +
+			"   Exit status: 0 every ticket admitted (or valid), 3 any was not, 2 usage errors.",
+		Flags: append(connFlags(), contractFlag(),
+			&cli.StringFlag{Name: "gate", Value: "main", EnvVars: []string{"TICKETBOOTH_GATE"}, Usage: "the gate's `NAME`, recorded with each admission"},
+			&cli.BoolFlag{Name: "verify-only", Usage: "check tickets without admitting them"},
+		),
+		Action: scan,
+	}
+}
+
+// gateSession is a session able to check tickets in.
+func gateService(s *session) scanner.Service {
+	if cl, ok := s.svc.(*client.Client); ok {
+		return cl
+	}
+	return &scanner.Gate{Ledger: s.svc.(ledger.Gate)}
+}
+
+type scanLine struct {
+	Source  string               `json:"source"`
+	Results []ledger.CheckResult `json:"results"`
+	Error   string               `json:"error,omitempty"`
+}
+
+func scan(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	if c.NArg() == 0 {
+		return usagef("give images, QR text files, or - to read QR text lines from standard input")
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	g := gateService(s)
+	allOK := true
+	for _, arg := range c.Args().Slice() {
+		err := eachScan(c, arg, func(source string, sc scanner.Scan, decodeErr error) error {
+			if decodeErr != nil {
+				allOK = printScan(s, scanLine{Source: source, Error: ledger.ErrorMessage(decodeErr)}) && allOK
+				return nil
+			}
+			sc.Gate, sc.VerifyOnly, sc.Nonce = c.String("gate"), c.Bool("verify-only"), newNonce()
+			results, err := g.CheckIn(s.ctx, address, sc)
+			if err != nil && ledger.ErrorCode(err) != ledger.EINVALID {
+				return err
+			}
+			line := scanLine{Source: source, Results: results}
+			if err != nil {
+				line.Error = ledger.ErrorMessage(err)
+			}
+			allOK = printScan(s, line) && allOK
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if !allOK {
+		return cli.Exit("", exitNotAdmitted)
+	}
+	return nil
+}
+
+// eachScan calls fn for every scan an argument holds: one image, one QR text file, or
+// each non-empty line of standard input for "-".
+func eachScan(c *cli.Context, arg string, fn func(string, scanner.Scan, error) error) error {
+	if arg == "-" {
+		sc := bufio.NewScanner(c.App.Reader)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			if line := strings.TrimSpace(sc.Text()); line != "" {
+				if err := fn(fmt.Sprintf("stdin:%d", n), scanner.Scan{QR: line}, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return sc.Err()
+	}
+	data, err := os.ReadFile(arg)
+	if err != nil {
+		return usagef("cannot read %s: %v", arg, err)
+	}
+	if isImage(data) {
+		text, err := scanner.DecodeBytes(data)
+		return fn(arg, scanner.Scan{QR: text}, err)
+	}
+	return fn(arg, scanner.Scan{QR: string(bytes.TrimSpace(data))}, nil)
+}
+
+func newNonce() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// printScan prints one line per ticket (or the JSON line) and reports whether every
+// ticket passed.
+func printScan(s *session, line scanLine) bool {
+	ok := len(line.Results) > 0
+	for _, r := range line.Results {
+		ok = ok && r.OK()
+	}
+	if s.json {
+		b, _ := json.Marshal(line)
+		fmt.Fprintln(s.out, string(b))
+		return ok
+	}
+	if len(line.Results) == 0 {
+		fmt.Fprintf(s.out, "REJECT  %s: %s\n", line.Source, line.Error)
+	}
+	for _, r := range line.Results {
+		fmt.Fprintln(s.out, verdict(r))
+	}
+	return ok
+}
+
+// verdict is the door staff's line for one ticket.
+func verdict(r ledger.CheckResult) string {
+	seat := r.Seat.String()
+	if seat == "" {
+		seat = "?"
+	}
+	name := ""
+	if r.Name != "" {
+		name = fmt.Sprintf(" — %s (check ID)", r.Name)
+	}
+	switch r.Status {
+	case ledger.StatusAdmitted:
+		return fmt.Sprintf("ADMIT   %s%s", seat, name)
+	case ledger.StatusValid:
+		return fmt.Sprintf("VALID   %s%s", seat, name)
+	case ledger.StatusAlreadyCheckedIn:
+		at := ""
+		if r.CheckedInAt != nil {
+			at = " at " + r.CheckedInAt.Local().Format("15:04")
+		}
+		return fmt.Sprintf("ALREADY IN  %s%s gate %s%s", seat, at, r.Gate, name)
+	}
+	return fmt.Sprintf("REJECT  %s: %s", seat, r.Reason)
+}
+
+func decodeCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "decode",
+		Usage:     "print the QR text of each image, or why none was found (troubleshooting at the door)",
+		UsageText: "ticketbooth decode IMAGE...",
+		Action:    decodeImages,
+	}
+}
+
+func decodeImages(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return usagef("give one or more image files")
+	}
+	failed := 0
+	for _, path := range c.Args().Slice() {
+		data, err := os.ReadFile(path)
+		if err == nil {
+			var text string
+			start := time.Now()
+			if text, err = scanner.DecodeBytes(data); err == nil {
+				fmt.Fprintf(c.App.Writer, "%s: %s\n", path, text)
+				fmt.Fprintf(c.App.ErrWriter, "%s: decoded in %s\n", path, time.Since(start).Round(time.Millisecond))
+				continue
+			}
+		}
+		failed++
+		fmt.Fprintf(c.App.Writer, "%s: no QR code: %s\n", path, errorText(err))
+	}
+	if failed > 0 {
+		return cli.Exit("", exitNotAdmitted)
+	}
+	return nil
+}
+
+// isImage reports whether data looks like a PNG, JPEG or GIF image.
+func isImage(data []byte) bool {
+	switch http.DetectContentType(data) {
+	case "image/png", "image/jpeg", "image/gif":
+		return true
+	}
+	return false
+}

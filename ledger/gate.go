@@ -1,0 +1,130 @@
+package ledger
+
+import (
+	"context"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/crypto"
+)
+
+// Check-in statuses, one per ticket scanned.
+const (
+	StatusAdmitted         = "admitted"           // valid, first scan: let them in
+	StatusValid            = "valid"              // valid (verify only, nothing recorded)
+	StatusAlreadyCheckedIn = "already_checked_in" // valid, but admitted before
+	StatusInvalid          = "invalid"            // the secret or name keys do not match
+	StatusNotSold          = "not_sold"           // the seat is free or was released
+	StatusUnknownSeat      = "unknown_seat"       // no such seat on the contract
+	StatusNoSale           = "no_sale"            // the contract has had no sale
+	StatusMalformed        = "malformed"          // the QR text could not be read
+)
+
+// TxCheckIn is the journal kind of a check-in attempt.
+const TxCheckIn = "check_in"
+
+// MaxGateLen bounds a gate's name.
+const MaxGateLen = 60
+
+// CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR.
+type CheckInRequest struct {
+	Tickets    []QRTicket
+	Gate       string
+	Nonce      string // a retry with the same nonce gets the same answer
+	VerifyOnly bool
+}
+
+// CheckResult is the verdict on one ticket. For StatusAlreadyCheckedIn, CheckedInAt and
+// Gate are those of the first admission. Name is the purchaser's name, shown only under
+// the identity policy and only when it matches the purchase.
+type CheckResult struct {
+	Seat                  Seat       `json:"seat"`
+	Status                string     `json:"status"`
+	Reason                string     `json:"reason,omitempty"`
+	Name                  string     `json:"name,omitempty"`
+	IdentityCheckRequired bool       `json:"identityCheckRequired"`
+	CheckedInAt           *time.Time `json:"checkedInAt,omitempty"`
+	Gate                  string     `json:"gate,omitempty"`
+}
+
+// OK reports whether the holder may pass: admitted, or valid when only verifying.
+func (r CheckResult) OK() bool { return r.Status == StatusAdmitted || r.Status == StatusValid }
+
+// CheckInReport sums up a contract's latest sale at the gates.
+type CheckInReport struct {
+	Sale     int64            `json:"sale"`
+	Sold     int64            `json:"sold"`
+	Admitted int64            `json:"admitted"`
+	ToCome   int64            `json:"toCome"`
+	PerGate  map[string]int64 `json:"perGate"`
+	CheckIns []CheckInEntry   `json:"checkIns"`
+}
+
+// CheckInEntry is one admitted ticket.
+type CheckInEntry struct {
+	Seat        Seat      `json:"seat"`
+	Gate        string    `json:"gate"`
+	CheckedInAt time.Time `json:"checkedInAt"`
+}
+
+// Gate is the ledger's gate side, implemented by the SQL store: CheckIn needs a scanner
+// or organizer key (or the administrator), CheckIns an organizer key.
+type Gate interface {
+	CheckIn(ctx context.Context, address string, r CheckInRequest) ([]CheckResult, error)
+	// RecordMalformed journals an attempt whose QR could not be read.
+	RecordMalformed(ctx context.Context, address, gate, reason string) (CheckResult, error)
+	CheckIns(ctx context.Context, address string) (CheckInReport, error)
+}
+
+// StoredTicket is what the ledger holds of a sold ticket, for verification.
+type StoredTicket struct {
+	SecretCiphertext []byte
+	SecretDigest     []byte
+	NameCiphertext   []byte
+	NameDigest       []byte
+}
+
+// VerifyTicket checks a QR ticket against the ledger's sealed ticket. It returns "" when
+// the ticket is genuine (with the purchaser's name under the identity policy) or
+// StatusInvalid with the reason. The secret must match the stored digest: keys in the
+// QR can be forged against the public ciphertext, the digest cannot. When the QR carries
+// secretKey/secretIV they must also decrypt the ciphertext to the same secret. A name is
+// shown only when its HMAC under the QR's name key matches the digest stored at purchase,
+// so altered name keys never make another name appear.
+func VerifyTicket(q QRTicket, st StoredTicket) (status, reason, name string) {
+	if len(st.SecretDigest) == 0 || !crypto.Equal(crypto.SecretDigest(q.Secret), st.SecretDigest) {
+		return StatusInvalid, "the secret does not match this seat's ticket", ""
+	}
+	if q.SecretKey != "" || q.SecretIV != "" {
+		plain, err := decryptHex(q.SecretKey, q.SecretIV, st.SecretCiphertext)
+		if err != nil || !crypto.Equal(plain, []byte(q.Secret)) {
+			return StatusInvalid, "the secret key does not open this seat's ticket", ""
+		}
+	}
+	if len(st.NameCiphertext) == 0 {
+		return "", "", ""
+	}
+	if q.NameKey == "" || q.NameIV == "" {
+		return StatusInvalid, "the ticket is named but the QR has no name key: check the purchaser's ID by hand", ""
+	}
+	plain, err := decryptHex(q.NameKey, q.NameIV, st.NameCiphertext)
+	if err != nil {
+		return StatusInvalid, "the name key does not open the purchaser's name", ""
+	}
+	key, _ := crypto.DecodeHex(q.NameKey, crypto.KeySize)
+	if !crypto.Equal(crypto.NameDigest(key, string(plain)), st.NameDigest) {
+		return StatusInvalid, "the name key does not match the purchase", ""
+	}
+	return "", "", string(plain)
+}
+
+func decryptHex(keyHex, ivHex string, ct []byte) ([]byte, error) {
+	key, err := crypto.DecodeHex(keyHex, crypto.KeySize)
+	if err != nil {
+		return nil, err
+	}
+	iv, err := crypto.DecodeHex(ivHex, crypto.IVSize)
+	if err != nil {
+		return nil, err
+	}
+	return crypto.Decrypt(key, iv, ct)
+}

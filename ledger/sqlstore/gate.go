@@ -1,0 +1,251 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+var _ ledger.Gate = (*Store)(nil)
+
+// DefaultGate names the gate of a scan that names none.
+const DefaultGate = "main"
+
+// CheckIn verifies each ticket of a QR against the contract's latest sale and, unless
+// only verifying, admits each valid one once, all in one transaction that also journals
+// the attempt with its gate. A scanner key, an organizer key on its own contract, or the
+// administrator may check in.
+func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInRequest) ([]ledger.CheckResult, error) {
+	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
+	if err != nil {
+		return nil, err
+	}
+	if r.Gate, err = cleanGate(r.Gate); err != nil {
+		return nil, err
+	}
+	if len(r.Nonce) > 100 {
+		return nil, ledger.Errorf(ledger.EINVALID, "Nonce must be at most 100 characters")
+	}
+	if err := ledger.ValidateAddress(address); err != nil {
+		return nil, err
+	}
+	var results []ledger.CheckResult
+	err = s.update(ctx, "checking in", actor, func(w *wtx) error {
+		c, err := loadContract(ctx, w, address)
+		if err != nil {
+			return err
+		}
+		if actor.Role == ledger.RoleOrganizer {
+			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
+				return err
+			}
+		}
+		results = make([]ledger.CheckResult, len(r.Tickets))
+		for i, t := range r.Tickets {
+			if results[i], err = checkOne(w, c, t, r); err != nil {
+				return err
+			}
+		}
+		if r.VerifyOnly {
+			return nil
+		}
+		_, err = w.journal(ledger.TxCheckIn, address, checkInEffect(r, results))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// RecordMalformed journals a check-in attempt whose QR could not be read, so every
+// attempt at the gate is on record, and returns its result.
+func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason string) (ledger.CheckResult, error) {
+	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
+	if err != nil {
+		return ledger.CheckResult{}, err
+	}
+	if gate, err = cleanGate(gate); err != nil {
+		return ledger.CheckResult{}, err
+	}
+	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
+	err = s.update(ctx, "recording the scan", actor, func(w *wtx) error {
+		if _, err := loadContract(ctx, w, address); err != nil {
+			return err
+		}
+		_, err := w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
+		return err
+	})
+	return res, err
+}
+
+func cleanGate(gate string) (string, error) {
+	gate = strings.TrimSpace(gate)
+	if gate == "" {
+		return DefaultGate, nil
+	}
+	if utf8.RuneCountInString(gate) > ledger.MaxGateLen || !utf8.ValidString(gate) || strings.ContainsAny(gate, "\n\r\t") {
+		return "", ledger.Errorf(ledger.EINVALID, "Gate must be one line of at most %d characters", ledger.MaxGateLen)
+	}
+	return gate, nil
+}
+
+type checkIn struct {
+	Gate      string        `json:"gate"`
+	Nonce     string        `json:"nonce,omitempty"`
+	Malformed string        `json:"malformed,omitempty"`
+	Results   []checkedSeat `json:"results,omitempty"`
+}
+
+type checkedSeat struct {
+	Seat   ledger.Seat `json:"seat"`
+	Status string      `json:"status"`
+}
+
+// checkInEffect is the journal's record of an attempt: seats and statuses, never names.
+func checkInEffect(r ledger.CheckInRequest, results []ledger.CheckResult) checkIn {
+	e := checkIn{Gate: r.Gate, Nonce: r.Nonce}
+	for _, res := range results {
+		e.Results = append(e.Results, checkedSeat{Seat: res.Seat, Status: res.Status})
+	}
+	return e
+}
+
+type storedTicket struct {
+	ledger.StoredTicket
+	owner     sql.NullString
+	checkedIn int64
+	gate      string
+	nonce     string
+}
+
+// checkOne decides one ticket and, when it is valid, admits it.
+func checkOne(w *wtx, c ledger.Contract, t ledger.QRTicket, r ledger.CheckInRequest) (ledger.CheckResult, error) {
+	res := ledger.CheckResult{Seat: t.Seat}
+	if c.Sale == nil {
+		res.Status, res.Reason = ledger.StatusNoSale, "this contract has had no sale"
+		return res, nil
+	}
+	idx, err := seatIndex(w, c.Address, t.Seat)
+	if ledger.ErrorCode(err) == ledger.EINVALID {
+		res.Status, res.Reason = ledger.StatusUnknownSeat, "no seat "+t.Seat.String()+" at "+c.Venue
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	st, err := loadStored(w, c, idx)
+	if err != nil {
+		return res, err
+	}
+	if !st.owner.Valid {
+		res.Status, res.Reason = ledger.StatusNotSold, "seat "+t.Seat.String()+" is not sold (free or released)"
+		return res, nil
+	}
+	res.IdentityCheckRequired = len(st.NameCiphertext) > 0
+	status, reason, name := ledger.VerifyTicket(t, st.StoredTicket)
+	if status != "" {
+		res.Status, res.Reason = status, reason
+		return res, nil
+	}
+	res.Name = name
+	return admit(w, c, idx, st, r, res)
+}
+
+// admit checks a genuine ticket in, or reports its first admission.
+func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckInRequest, res ledger.CheckResult) (ledger.CheckResult, error) {
+	if st.checkedIn != 0 {
+		first := time.Unix(0, st.checkedIn).UTC()
+		res.CheckedInAt, res.Gate = &first, st.gate
+		res.Status = ledger.StatusAlreadyCheckedIn
+		if r.Nonce != "" && r.Nonce == st.nonce && !r.VerifyOnly {
+			res.Status = ledger.StatusAdmitted // a retry of the request that admitted it
+		}
+		return res, nil
+	}
+	if r.VerifyOnly {
+		res.Status = ledger.StatusValid
+		return res, nil
+	}
+	if _, err := w.ExecContext(w.ctx, `UPDATE tickets SET checked_in_at = ?, gate = ?, checkin_nonce = ?
+		WHERE contract = ? AND sale = ? AND idx = ? AND checked_in_at = 0`,
+		w.now.UnixNano(), r.Gate, r.Nonce, c.Address, c.Sale.Number, idx); err != nil {
+		return res, err
+	}
+	now := w.now.UTC()
+	res.Status, res.CheckedInAt, res.Gate = ledger.StatusAdmitted, &now, r.Gate
+	return res, nil
+}
+
+func loadStored(w *wtx, c ledger.Contract, idx int) (storedTicket, error) {
+	var st storedTicket
+	var sct, sd, nct, nd string
+	err := w.QueryRowContext(w.ctx, `SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce
+		FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).
+		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce)
+	if err != nil {
+		return st, err
+	}
+	st.SecretCiphertext, _ = hex.DecodeString(sct)
+	st.SecretDigest, _ = hex.DecodeString(sd)
+	st.NameCiphertext, _ = hex.DecodeString(nct)
+	st.NameDigest, _ = hex.DecodeString(nd)
+	return st, nil
+}
+
+// CheckIns reports the latest sale's sold and admitted tickets, per gate, for the
+// contract's owner (or the administrator).
+func (s *Store) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
+	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
+	if err != nil {
+		return ledger.CheckInReport{}, err
+	}
+	c, err := loadContract(ctx, s.read, address)
+	if err != nil {
+		return ledger.CheckInReport{}, s.internal("reading check-ins", err)
+	}
+	if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
+		return ledger.CheckInReport{}, err
+	}
+	rep := ledger.CheckInReport{PerGate: map[string]int64{}, CheckIns: []ledger.CheckInEntry{}}
+	if c.Sale == nil {
+		return rep, nil
+	}
+	rep.Sale = c.Sale.Number
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND owner IS NOT NULL`,
+		address, c.Sale.Number).Scan(&rep.Sold); err != nil {
+		return rep, s.internal("reading check-ins", err)
+	}
+	if err := loadCheckIns(ctx, s.read, address, c.Sale.Number, &rep); err != nil {
+		return rep, s.internal("reading check-ins", err)
+	}
+	rep.ToCome = rep.Sold - rep.Admitted
+	return rep, nil
+}
+
+func loadCheckIns(ctx context.Context, q querier, address string, sale int64, rep *ledger.CheckInReport) error {
+	rows, err := q.QueryContext(ctx, `SELECT s.section, s.number, s.letter, t.gate, t.checked_in_at
+		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
+		WHERE t.contract = ? AND t.sale = ? AND t.checked_in_at > 0 ORDER BY t.checked_in_at`, address, sale)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e ledger.CheckInEntry
+		var at int64
+		if err := rows.Scan(&e.Seat.Section, &e.Seat.Number, &e.Seat.Letter, &e.Gate, &at); err != nil {
+			return err
+		}
+		e.CheckedInAt = time.Unix(0, at).UTC()
+		rep.CheckIns = append(rep.CheckIns, e)
+		rep.PerGate[e.Gate]++
+		rep.Admitted++
+	}
+	return rows.Err()
+}

@@ -1,0 +1,63 @@
+package scanner
+
+import (
+	"context"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Scan is one scan at a gate: the QR text (from a keyboard-wedge scanner or a QR read
+// elsewhere) or an image to read it from.
+type Scan struct {
+	QR         string
+	Image      []byte
+	Gate       string
+	Nonce      string
+	VerifyOnly bool
+}
+
+// Service checks tickets in: the Gate in-process, the HTTP client remotely.
+type Service interface {
+	// CheckIn reads, verifies and (unless VerifyOnly) admits the tickets of one scan, one
+	// result per ticket. An unreadable image or QR text gives an EINVALID error; for QR
+	// text that does not parse the single malformed result comes back with it.
+	CheckIn(ctx context.Context, address string, s Scan) ([]ledger.CheckResult, error)
+	// CheckIns reports sold and admitted tickets of the latest sale.
+	CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error)
+}
+
+// Gate checks tickets in against the ledger.
+type Gate struct {
+	Ledger ledger.Gate
+}
+
+var _ Service = (*Gate)(nil)
+
+// CheckIn decodes the image if there is one, parses the QR text strictly and has the
+// ledger verify and admit the tickets atomically. Unparseable QR text is journaled as a
+// malformed attempt (unless only verifying).
+func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.CheckResult, error) {
+	text := s.QR
+	if len(s.Image) > 0 {
+		var err error
+		if text, err = DecodeBytes(s.Image); err != nil {
+			return nil, err
+		}
+	}
+	tickets, err := ParseQR(text)
+	if err != nil {
+		res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: ledger.ErrorMessage(err)}
+		if !s.VerifyOnly {
+			if _, rerr := g.Ledger.RecordMalformed(ctx, address, s.Gate, res.Reason); rerr != nil {
+				return nil, rerr
+			}
+		}
+		return []ledger.CheckResult{res}, err
+	}
+	return g.Ledger.CheckIn(ctx, address, ledger.CheckInRequest{Tickets: tickets, Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly})
+}
+
+// CheckIns passes the report through from the ledger.
+func (g *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
+	return g.Ledger.CheckIns(ctx, address)
+}

@@ -1,0 +1,129 @@
+package server
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// MaxImageBytes bounds a scanned image upload.
+const MaxImageBytes = 16 << 20
+
+func (s *Server) gateRoutes(c string) {
+	s.mux.HandleFunc("POST "+c+"/CheckIn", func(w http.ResponseWriter, r *http.Request) { s.checkIn(w, r, false) })
+	s.mux.HandleFunc("POST "+c+"/VerifyTicket", func(w http.ResponseWriter, r *http.Request) { s.checkIn(w, r, true) })
+	s.mux.HandleFunc("GET "+c+"/CheckIns", s.checkIns)
+}
+
+func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool) {
+	if s.gate == nil {
+		s.error(w, ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot check tickets in"))
+		return
+	}
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleScanner, ledger.RoleOrganizer); err != nil {
+		s.error(w, err)
+		return
+	}
+	if err := ledger.ValidateAddress(r.PathValue("address")); err != nil {
+		s.error(w, err)
+		return
+	}
+	scan, err := readScan(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	scan.VerifyOnly = verifyOnly
+	results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), scan)
+	if err != nil {
+		if code := ledger.ErrorCode(err); code == ledger.EINVALID && len(results) > 0 {
+			writeJSON(w, http.StatusBadRequest, api.CheckInErrorResponse{
+				ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code}, Results: results})
+			return
+		}
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: results})
+}
+
+// readScan reads a scan from JSON {qr, gate, nonce}, a raw image body (gate and nonce in
+// the query) or a multipart form with the image in field "image".
+func readScan(r *http.Request) (scanner.Scan, error) {
+	q := r.URL.Query()
+	scan := scanner.Scan{Gate: q.Get("gate"), Nonce: q.Get("nonce")}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		mt = "application/json"
+	}
+	switch {
+	case mt == "application/json":
+		var body api.CheckInRequest
+		if err := decode(r, &body); err != nil {
+			return scan, err
+		}
+		if strings.TrimSpace(body.QR) == "" {
+			return scan, ledger.Errorf(ledger.EINVALID, "Request body must give qr: the text of the ticket's QR code")
+		}
+		scan.QR = body.QR
+		scan.Gate, scan.Nonce = firstNonEmpty(body.Gate, scan.Gate), firstNonEmpty(body.Nonce, scan.Nonce)
+	case strings.HasPrefix(mt, "image/"):
+		scan.Image, err = io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
+		if err != nil {
+			return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+		}
+	case mt == "multipart/form-data":
+		return readMultipartScan(r, scan)
+	default:
+		return scan, ledger.Errorf(ledger.EINVALID, "Content-Type %s is not a scan: send application/json {qr, gate}, image/png, image/jpeg or multipart/form-data with an image field", mt)
+	}
+	if len(scan.Image) > MaxImageBytes {
+		return scan, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
+	}
+	return scan, nil
+}
+
+func readMultipartScan(r *http.Request, scan scanner.Scan) (scanner.Scan, error) {
+	if err := r.ParseMultipartForm(MaxImageBytes); err != nil {
+		return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the form: %v", err)
+	}
+	f, _, err := r.FormFile("image")
+	if err != nil {
+		return scan, ledger.Errorf(ledger.EINVALID, "The form must carry the picture in a field named image")
+	}
+	defer f.Close()
+	if scan.Image, err = io.ReadAll(io.LimitReader(f, MaxImageBytes+1)); err != nil {
+		return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+	}
+	scan.Gate = firstNonEmpty(r.FormValue("gate"), scan.Gate)
+	scan.Nonce = firstNonEmpty(r.FormValue("nonce"), scan.Nonce)
+	if len(scan.Image) > MaxImageBytes {
+		return scan, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
+	}
+	return scan, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (s *Server) checkIns(w http.ResponseWriter, r *http.Request) {
+	if s.gate == nil {
+		s.error(w, ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot check tickets in"))
+		return
+	}
+	rep, err := s.gate.CheckIns(r.Context(), r.PathValue("address"))
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
