@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
 func demoCommand() *cli.Command {
@@ -19,32 +22,34 @@ func demoCommand() *cli.Command {
 		Name:  "demo",
 		Usage: "tell the whole story once on a fresh temporary ledger, one line a step",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "dir", Usage: "write the ledger and outputs into `DIR` (default: a new temporary folder)"},
+			&cli.StringFlag{Name: "dir", Usage: "write the ledger, PDF tickets and QR images into `DIR` (default: a new temporary folder)"},
 		},
 		Action: demo,
 	}
 }
 
-// demoInterval keeps the demo's blocks short so its sale ends within seconds.
+// demoInterval keeps the demo's blocks short so its sales end within seconds.
 const demoInterval = 200 * time.Millisecond
 
 type demoRun struct {
 	ctx   context.Context
-	svc   ledger.Service
-	say   func(format string, args ...any)
+	st    *sqlstore.Store
+	sell  *issuer.Issuer
+	gate  *scanner.Gate
 	clock ledger.Clock
-	addr  string
+	dir   string
+	say   func(format string, args ...any)
+
+	theatre, studio string            // contract addresses
+	files           map[string]string // purchase name -> QR image
+	bought          map[string]issuer.Purchase
+	forged          string // a QR built from public data only
 }
 
 func demo(c *cli.Context) error {
-	dir := c.String("dir")
-	if dir == "" {
-		var err error
-		if dir, err = os.MkdirTemp("", "ticketbooth-demo-"); err != nil {
-			return err
-		}
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return usagef("cannot make --dir %s: %v", dir, err)
+	dir, err := demoDir(c.String("dir"))
+	if err != nil {
+		return err
 	}
 	db := filepath.Join(dir, "demo.db")
 	st, err := sqlstore.Open(c.Context, db, sqlstore.Options{BlockInterval: demoInterval})
@@ -53,109 +58,253 @@ func demo(c *cli.Context) error {
 	}
 	defer st.Close()
 	step := 0
-	d := &demoRun{ctx: ledger.WithActor(c.Context, ledger.Actor{Admin: true, Name: "admin"}), svc: st, clock: st.Clock(),
+	d := &demoRun{ctx: ledger.WithActor(c.Context, ledger.Actor{Admin: true, Name: "admin"}), st: st,
+		sell: &issuer.Issuer{Ledger: st}, gate: &scanner.Gate{Ledger: st}, clock: st.Clock(), dir: dir,
+		files: map[string]string{}, bought: map[string]issuer.Purchase{},
 		say: func(format string, args ...any) {
 			step++
 			fmt.Fprintf(c.App.Writer, "%2d. %s\n", step, fmt.Sprintf(format, args...))
 		}}
-	d.say("fresh ledger %s (one block every %s)", db, demoInterval)
-	for _, f := range []func() error{d.contract, d.rules, d.sale, d.endSale, d.verify} {
+	start := time.Now()
+	d.say("fresh ledger %s, one block every %s", db, demoInterval)
+	for _, f := range []func() error{d.contracts, d.sales, d.purchases, d.forge, d.release, d.endSales, d.scans, d.scanForged, d.verify} {
 		if err := f(); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(c.App.Writer, "done: everything is in %s\n", dir)
+	fmt.Fprintf(c.App.Writer, "done in %.1fs: tickets, QR images and the ledger are in %s\n", time.Since(start).Seconds(), dir)
 	return nil
 }
 
-func (d *demoRun) contract() error {
+func demoDir(dir string) (string, error) {
+	if dir == "" {
+		return os.MkdirTemp("", "ticketbooth-demo-")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", usagef("cannot make --dir %s: %v", dir, err)
+	}
+	return dir, nil
+}
+
+// contracts creates two contracts on the theatre's seat map: the main house, and a studio
+// whose sale requires the purchaser's name to be checked against an ID at the door.
+func (d *demoRun) contracts() error {
 	v, err := fixtures.LoadVenue("theatre")
 	if err != nil {
 		return err
 	}
-	con, rc, err := d.svc.CreateContract(d.ctx, v.Name, v.Seats)
+	main, _, err := d.st.CreateContract(d.ctx, v.Name, v.Seats)
 	if err != nil {
 		return err
 	}
-	d.addr = con.Address
-	d.say("contract %s: %d seats of %q (tx %.12s…)", con.Address, len(v.Seats), v.Name, rc.TransactionHash)
+	studio, _, err := d.st.CreateContract(d.ctx, v.Name+" Studio", v.Seats)
+	if err != nil {
+		return err
+	}
+	d.theatre, d.studio = main.Address, studio.Address
+	d.say("contracts %s (%q) and %s (the studio), %d seats each from fixtures/venues/theatre.json", d.theatre, v.Name, d.studio, len(v.Seats))
+	if _, err := d.st.SetReleaseFee(d.ctx, d.theatre, 500); err != nil {
+		return err
+	}
+	if _, err := d.st.SetNoReleaseBlocks(d.ctx, d.theatre, 2); err != nil {
+		return err
+	}
+	if _, err := d.st.SetIdentityPolicy(d.ctx, d.studio, true); err != nil {
+		return err
+	}
+	d.say("rules: theatre release fee EUR 5.00, no releases in the last 2 blocks; studio requires ID at the door")
 	return nil
 }
 
-func (d *demoRun) rules() error {
-	if _, err := d.svc.SetReleaseFee(d.ctx, d.addr, 500); err != nil {
-		return err
-	}
-	if _, err := d.svc.SetNoReleaseBlocks(d.ctx, d.addr, 2); err != nil {
-		return err
-	}
-	d.say("rules: release fee EUR 5.00, no releases in the last 2 blocks")
-	return nil
-}
-
-func (d *demoRun) sale() error {
+func (d *demoRun) sales() error {
 	prices, err := fixtures.LoadPrices("theatre")
 	if err != nil {
 		return err
 	}
-	v, _ := fixtures.LoadVenue("theatre")
-	sp := make([]ledger.SeatPrice, len(v.Seats))
-	for i, s := range v.Seats {
-		p, err := prices.Price(s)
-		if err != nil {
-			return err
-		}
-		sp[i] = ledger.SeatPrice{Seat: s, Price: p}
-	}
-	info, err := d.svc.Info(d.ctx)
+	info, err := d.st.Info(d.ctx)
 	if err != nil {
 		return err
 	}
 	end := d.clock.HeightAfter(info.Height, 2*time.Second)
-	details := ledger.SaleDetails{Name: "The Go Gopher Revue", Organiser: "Ticketbooth Players",
-		Time: time.Now().Add(72 * time.Hour).Unix(), EndOfSale: end, Currency: prices.Currency}
-	rc, err := d.svc.BeginSale(d.ctx, d.addr, sp, details)
-	if err != nil {
-		return err
+	for _, addr := range []string{d.theatre, d.studio} {
+		tickets, err := d.st.Tickets(d.ctx, addr)
+		if err != nil {
+			return err
+		}
+		sp := make([]ledger.SeatPrice, len(tickets))
+		for i, t := range tickets {
+			if sp[i].Price, err = prices.Price(t.Seat); err != nil {
+				return err
+			}
+			sp[i].Seat = t.Seat
+		}
+		details := ledger.SaleDetails{Name: "The Go Gopher Revue", Organiser: "Ticketbooth Players",
+			Time: time.Now().Add(72 * time.Hour).Unix(), EndOfSale: end, Currency: prices.Currency}
+		if _, err := d.st.BeginSale(d.ctx, addr, sp, details); err != nil {
+			return err
+		}
 	}
-	d.say("sale %q begun at height %d, ends at height %d, priced by seat (tx %.12s…)", details.Name, rc.Height, end, rc.TransactionHash)
-	tickets, err := d.svc.Tickets(d.ctx, d.addr)
-	if err != nil {
-		return err
-	}
-	d.say("ticket list: %d tickets, seat %s at %d, seat %s at %d, all held by the zero address", len(tickets),
-		tickets[0].Seat, tickets[0].Price, tickets[len(tickets)-1].Seat, tickets[len(tickets)-1].Price)
+	d.say("sales begun on both, priced by seat from fixtures/prices/theatre.json, ending at height %d", end)
 	return nil
 }
 
-func (d *demoRun) endSale() error {
-	c, err := d.svc.Contract(d.ctx, d.addr)
+type demoPurchase struct {
+	key, contract, sender, name string
+	seats                       []ledger.Seat
+}
+
+func (d *demoRun) purchases() error {
+	for _, p := range []demoPurchase{
+		{"alice", d.theatre, "alice@example.com", "", []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 1, Letter: "B"}}},
+		{"bob", d.theatre, "customer-4711", "", []ledger.Seat{{Number: 2, Letter: "A"}}},
+		{"zoe", d.studio, "zoe@example.com", "Zoë Łukasiewicz-Ødegård", []ledger.Seat{{Number: 3, Letter: "B"}}},
+	} {
+		if err := d.purchase(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// purchase buys, then writes the PDF ticket and the QR image.
+func (d *demoRun) purchase(dp demoPurchase) error {
+	p, err := d.sell.Reserve(d.ctx, dp.contract, issuer.Request{Seats: dp.seats, Sender: dp.sender, CustomerName: dp.name})
 	if err != nil {
 		return err
 	}
-	_, err = d.svc.EndSale(d.ctx, d.addr)
-	if ledger.ErrorCode(err) != ledger.ECONFLICT {
+	c, err := d.st.Contract(d.ctx, dp.contract)
+	if err != nil {
+		return err
+	}
+	printed, err := issuer.Printed(p, c, d.clock)
+	if err != nil {
+		return err
+	}
+	pdfPath := filepath.Join(d.dir, dp.key+".pdf")
+	f, err := os.Create(pdfPath)
+	if err != nil {
+		return err
+	}
+	if err := issuer.WritePDF(f, issuer.LayoutA4, printed); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	png, err := issuer.QRPNG(p.QR[0], issuer.DefaultRecovery, qrModulePx)
+	if err != nil {
+		return err
+	}
+	d.files[dp.key] = filepath.Join(d.dir, dp.key+".png")
+	if err := os.WriteFile(d.files[dp.key], png, 0o600); err != nil {
+		return err
+	}
+	d.bought[dp.key] = p
+	named := ""
+	if p.CustomerName != "" {
+		named = fmt.Sprintf(", named %s", p.CustomerName)
+	}
+	d.say("%s bought %s for EUR %.2f%s: %s and %s", dp.sender, seatNames(p.Tickets), float64(p.Total)/100, named,
+		filepath.Base(pdfPath), filepath.Base(d.files[dp.key]))
+	return nil
+}
+
+func (d *demoRun) release() error {
+	p := d.bought["bob"]
+	rc, err := d.sell.Release(d.ctx, d.theatre, ledger.ReleaseRequest{Seat: p.Tickets[0].Seat, Secret: p.Tickets[0].Secret.Plaintext})
+	if err != nil {
+		return err
+	}
+	d.say("customer-4711 released seat %s by presenting the ticket's secret: refund EUR %.2f (price less the fee)",
+		p.Tickets[0].Seat, float64(rc.Refund)/100)
+	return nil
+}
+
+func (d *demoRun) endSales() error {
+	c, err := d.st.Contract(d.ctx, d.theatre)
+	if err != nil {
+		return err
+	}
+	if _, err := d.st.EndSale(d.ctx, d.theatre); ledger.ErrorCode(err) != ledger.ECONFLICT {
 		return fmt.Errorf("ending the sale early should be refused, got %v", err)
 	}
-	d.say("ending the sale before its end height is refused: %s", ledger.ErrorMessage(err))
-	time.Sleep(time.Until(d.clock.TimeOf(c.Sale.Details.EndOfSale)) + 10*time.Millisecond)
-	rc, err := d.svc.EndSale(d.ctx, d.addr)
+	time.Sleep(time.Until(d.clock.TimeOf(c.Sale.Details.EndOfSale)) + 20*time.Millisecond)
+	for _, addr := range []string{d.theatre, d.studio} {
+		if _, err := d.st.EndSale(d.ctx, addr); err != nil {
+			return err
+		}
+	}
+	d.say("sales ended at height %d (an earlier EndSale was refused); their tickets stay valid at the gate", c.Sale.Details.EndOfSale)
+	return nil
+}
+
+// scan reads the QR image back with the decoder and checks it in at the gate.
+func (d *demoRun) scan(key, contract, gate string) (string, error) {
+	data, err := os.ReadFile(d.files[key])
+	if err != nil {
+		return "", err
+	}
+	results, err := d.gate.CheckIn(d.ctx, contract, scanner.Scan{Image: data, Gate: gate, Nonce: newNonce()})
+	if err != nil {
+		return "", err
+	}
+	lines := make([]string, len(results))
+	for i, r := range results {
+		lines[i] = strings.Join(strings.Fields(verdict(r)), " ")
+	}
+	return strings.Join(lines, "; "), nil
+}
+
+func (d *demoRun) scans() error {
+	for _, s := range []struct{ key, contract, gate, what string }{
+		{"alice", d.theatre, "north", "alice.png scanned at the north gate"},
+		{"zoe", d.studio, "studio", "zoe.png scanned at the studio door"},
+		{"alice", d.theatre, "south", "alice.png scanned again at the south gate"},
+		{"bob", d.theatre, "north", "bob.png (released) scanned"},
+	} {
+		line, err := d.scan(s.key, s.contract, s.gate)
+		if err != nil {
+			return err
+		}
+		d.say("%s: %s", s.what, line)
+	}
+	return nil
+}
+
+// forge builds a QR from the public ticket list alone, while the sale is on: the rc2
+// trick of choosing a key and IV that decrypt seat 1B's published ciphertext to a secret
+// of the forger's choosing.
+func (d *demoRun) forge() error {
+	tickets, err := d.st.Tickets(d.ctx, d.theatre)
 	if err != nil {
 		return err
 	}
-	d.say("sale ended at height %d (tx %.12s…)", rc.Height, rc.TransactionHash)
+	if d.forged, err = forgeQR(tickets, ledger.Seat{Number: 1, Letter: "B"}); err != nil {
+		return err
+	}
+	d.say("forged a QR for seat 1B from the public ticket list: its key and IV really do decrypt the published ciphertext")
+	return nil
+}
+
+func (d *demoRun) scanForged() error {
+	results, err := d.gate.CheckIn(d.ctx, d.theatre, scanner.Scan{QR: d.forged, Gate: "north", Nonce: newNonce()})
+	if err != nil {
+		return err
+	}
+	d.say("the forged QR scanned: %s", strings.Join(strings.Fields(verdict(results[0])), " "))
 	return nil
 }
 
 func (d *demoRun) verify() error {
 	time.Sleep(demoInterval)
-	rep, err := d.svc.Verify(d.ctx)
+	rep, err := d.st.Verify(d.ctx)
 	if err != nil {
 		return err
 	}
 	if !rep.OK {
 		return fmt.Errorf("ledger verify failed: %v", rep.Problems)
 	}
-	d.say("ledger verify: %d transactions in %d sealed blocks, every hash and link checks out", rep.Transactions, rep.Blocks)
+	d.say("ledger verify: %d transactions in %d sealed blocks, every hash, Merkle root and link checks out", rep.Transactions, rep.Blocks)
 	return nil
 }
