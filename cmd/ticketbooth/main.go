@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	_ "time/tzdata" // show time zones work on machines without a zone database
 
 	"github.com/urfave/cli/v2"
 

@@ -32,6 +32,7 @@ func saleCommand() *cli.Command {
 					&cli.StringFlag{Name: "prices", Usage: "a price list `FILE` (JSON, see fixtures/prices)"},
 					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: theatre, hall, stadium"},
 					&cli.StringFlag{Name: "currency", Usage: "currency label shown on tickets (default: the price list's, else EUR)"},
+					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
 				),
 				Action: saleBegin,
 			},
@@ -45,13 +46,13 @@ func saleCommand() *cli.Command {
 	}
 }
 
-// parseShowTime reads RFC 3339, "YYYY-MM-DD HH:MM" in local time, or unix seconds.
-func parseShowTime(text string) (time.Time, error) {
+// parseShowTime reads RFC 3339, "YYYY-MM-DD HH:MM" in the zone, or unix seconds.
+func parseShowTime(text string, zone *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, text); err == nil {
 		return t, nil
 	}
 	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
-		if t, err := time.ParseInLocation(layout, text, time.Local); err == nil {
+		if t, err := time.ParseInLocation(layout, text, zone); err == nil {
 			return t, nil
 		}
 	}
@@ -115,7 +116,13 @@ func saleBegin(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	show, err := parseShowTime(c.String("time"))
+	zone := time.Local
+	if tz := c.String("time-zone"); tz != "" {
+		if zone, err = time.LoadLocation(tz); err != nil {
+			return usagef("--time-zone %q is not a known IANA zone such as Europe/Zurich", tz)
+		}
+	}
+	show, err := parseShowTime(c.String("time"), zone)
 	if err != nil {
 		return err
 	}
@@ -137,7 +144,7 @@ func saleBegin(c *cli.Context) error {
 		return err
 	}
 	d := ledger.SaleDetails{Name: c.String("name"), Organiser: c.String("organiser"), Time: show.Unix(),
-		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency)}
+		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency), TimeZone: c.String("time-zone")}
 	rc, err := s.svc.BeginSale(s.ctx, address, prices, d)
 	if err != nil {
 		return err

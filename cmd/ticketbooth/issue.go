@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// issueChunk is how many seats one batch transaction reserves.
+const issueChunk = 200
+
+func issueCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "issue",
+		Usage: "reserve many seats for one purchaser (a box office, a sponsor) and print them into one PDF",
+		UsageText: "ticketbooth issue --contract ADDR (--seats 1A,2A,... | --all-available) --sender ACCOUNT [--name NAME]\n" +
+			"     --out tickets.pdf [--layout a4|a6] [--qr-json qr.json]",
+		Flags: append(connFlags(), contractFlag(),
+			&cli.StringFlag{Name: "seats", Usage: "comma-separated seats to issue"},
+			&cli.BoolFlag{Name: "all-available", Usage: "issue every seat still available"},
+			&cli.StringFlag{Name: "sender", Required: true, EnvVars: []string{"TICKETBOOTH_SENDER"}, Usage: "the purchaser's `ACCOUNT`"},
+			&cli.StringFlag{Name: "name", Usage: "the purchaser's name (required under the identity policy)"},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "the PDF `FILE` to write"},
+			&cli.StringFlag{Name: "layout", Value: "a6", Usage: "a4 (one ticket a page) or a6 (ticket stock)"},
+			&cli.StringFlag{Name: "qr-json", Usage: "also write every ticket's QR text to this JSON `FILE`, for re-delivery"},
+		),
+		Action: issueBatch,
+	}
+}
+
+type batch struct {
+	s        *session
+	address  string
+	req      issuer.Request
+	contract ledger.Contract
+	clock    ledger.Clock
+	printed  []issuer.PrintedTicket
+	qrOut    *qrWriter
+	prog     *progress
+}
+
+func issueBatch(c *cli.Context) error {
+	address, err := requireContract(c)
+	if err != nil {
+		return err
+	}
+	if c.IsSet("seats") == c.Bool("all-available") {
+		return usagef("give exactly one of --seats or --all-available")
+	}
+	if strings.ToLower(filepath.Ext(c.String("out"))) != ".pdf" {
+		return usagef("--out %s: the batch is written as a .pdf", c.String("out"))
+	}
+	layout, err := issuer.ParseLayout(c.String("layout"))
+	if err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	seats, err := batchSeats(c, s, address)
+	if err != nil {
+		return err
+	}
+	b := &batch{s: s, address: address, req: issuer.Request{Sender: c.String("sender"), CustomerName: c.String("name"), TicketsPerQR: 1}}
+	if b.contract, err = s.svc.Contract(s.ctx, address); err != nil {
+		return err
+	}
+	if b.clock, err = s.clock(); err != nil {
+		return err
+	}
+	if path := c.String("qr-json"); path != "" {
+		if b.qrOut, err = newQRWriter(path); err != nil {
+			return err
+		}
+	}
+	b.prog = newProgress(c.App.ErrWriter, "issuing", len(seats))
+	sold, err := b.reserveAll(seats)
+	if cerr := b.qrOut.close(); err == nil {
+		err = cerr
+	}
+	b.prog.finish()
+	if err != nil {
+		return fmt.Errorf("%d of %d tickets were issued before: %w", sold, len(seats), err)
+	}
+	if err := b.write(c.String("out"), layout); err != nil {
+		return fmt.Errorf("%d tickets were issued but writing %s failed: %w", sold, c.String("out"), err)
+	}
+	return s.print(map[string]any{"issued": sold, "out": c.String("out")}, func(w io.Writer) {
+		fmt.Fprintf(w, "issued %d tickets to %s into %s\n", sold, b.req.Sender, c.String("out"))
+	})
+}
+
+// batchSeats returns the seats the flags name: a list, or every available seat.
+func batchSeats(c *cli.Context, s *session, address string) ([]ledger.Seat, error) {
+	if c.IsSet("seats") {
+		return parseSeatList(c.String("seats"))
+	}
+	tickets, err := s.svc.Tickets(s.ctx, address)
+	if err != nil {
+		return nil, err
+	}
+	var seats []ledger.Seat
+	for _, t := range tickets {
+		if t.Address == ledger.ZeroAddress {
+			seats = append(seats, t.Seat)
+		}
+	}
+	if len(seats) == 0 {
+		return nil, ledger.Errorf(ledger.ECONFLICT, "no seat of contract %s is available", address)
+	}
+	return seats, nil
+}
+
+// reserveAll reserves the seats in chunks, one transaction each, and lays out each ticket
+// as its chunk is sold. It returns how many were sold.
+func (b *batch) reserveAll(seats []ledger.Seat) (int, error) {
+	sold := 0
+	for start := 0; start < len(seats); start += issueChunk {
+		req := b.req
+		req.Seats = seats[start:min(start+issueChunk, len(seats))]
+		p, err := b.s.sell.Reserve(b.s.ctx, b.address, req)
+		if err != nil {
+			return sold, err
+		}
+		sold += len(p.Tickets)
+		if err := b.qrOut.add(p); err != nil {
+			return sold, err
+		}
+		printed, err := issuer.Printed(p, b.contract, b.clock)
+		if err != nil {
+			return sold, err
+		}
+		b.printed = append(b.printed, printed...)
+		b.prog.add(len(p.Tickets))
+	}
+	return sold, nil
+}
+
+func (b *batch) write(out string, layout issuer.Layout) error {
+	f, err := os.CreateTemp(filepath.Dir(out), ".ticketbooth-*.pdf")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := issuer.WritePDF(w, layout, b.printed); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), out)
+}
+
+// qrWriter streams the QR texts of a batch into a JSON array file as they are sold, so
+// the secrets survive whatever happens after.
+type qrWriter struct {
+	f     *os.File
+	w     *bufio.Writer
+	count int
+}
+
+type qrEntry struct {
+	Seat            ledger.Seat `json:"seat"`
+	Reference       string      `json:"reference"`
+	TransactionHash string      `json:"transactionHash"`
+	QR              string      `json:"qr"`
+}
+
+func newQRWriter(path string) (*qrWriter, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, usagef("cannot write --qr-json: %v", err)
+	}
+	q := &qrWriter{f: f, w: bufio.NewWriter(f)}
+	_, err = q.w.WriteString("[\n")
+	return q, err
+}
+
+func (q *qrWriter) add(p issuer.Purchase) error {
+	if q == nil {
+		return nil
+	}
+	for i, text := range p.QR {
+		b, err := json.Marshal(qrEntry{Seat: p.Tickets[i].Seat, Reference: issuer.Reference(p.TransactionHash),
+			TransactionHash: p.TransactionHash, QR: text})
+		if err != nil {
+			return err
+		}
+		if q.count > 0 {
+			q.w.WriteString(",\n")
+		}
+		q.count++
+		if _, err := q.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return q.w.Flush()
+}
+
+func (q *qrWriter) close() error {
+	if q == nil {
+		return nil
+	}
+	q.w.WriteString("\n]\n")
+	if err := q.w.Flush(); err != nil {
+		q.f.Close()
+		return err
+	}
+	return q.f.Close()
+}
