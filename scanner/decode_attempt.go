@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // binarizerKind names a way of turning luminance into black and white modules.
@@ -38,7 +39,7 @@ const (
 
 // reader runs gozxing attempts over one image and remembers how they failed.
 type reader struct {
-	qr       gozxing.Reader
+	decoder  *decoder.Decoder
 	hints    map[gozxing.DecodeHintType]any
 	attempts int
 	worst    failure
@@ -46,7 +47,7 @@ type reader struct {
 
 func newReader() *reader {
 	return &reader{
-		qr: qrcode.NewQRCodeReader(),
+		decoder: decoder.NewDecoder(),
 		hints: map[gozxing.DecodeHintType]any{
 			gozxing.DecodeHintType_TRY_HARDER:    true,
 			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
@@ -90,24 +91,52 @@ func (r *reader) try(l *luma, kind binarizerKind, alsoInverted bool) (string, bo
 	return r.tryMatrix(m)
 }
 
-// tryMatrix runs gozxing's detector and decoder on a black matrix.
+// tryMatrix looks for finder patterns in a black matrix once, then decodes the way
+// gozxing's QR reader does and, when that fails, by the second pass of tryGrid.
 func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
 	r.attempts++
-	var res *gozxing.Result
+	var f *detector.FinderPatternFinder
+	var info *detector.FinderPatternInfo
+	r.guard(func() {
+		f = detector.NewFinderPatternFinder(m, nil)
+		var err error
+		if info, err = f.Find(r.hints); err != nil {
+			info = nil
+		}
+	})
+	if info != nil {
+		if text, ok := r.decodeDetected(m, info); ok {
+			return text, true
+		}
+	}
+	if f == nil || len(f.GetPossibleCenters()) < 3 {
+		return "", false
+	}
+	return r.tryGrid(m, info, f.GetPossibleCenters())
+}
+
+// decodeDetected runs gozxing's detector and decoder on the finder patterns it chose.
+func (r *reader) decodeDetected(m *gozxing.BitMatrix, info *detector.FinderPatternInfo) (string, bool) {
+	var text string
 	var err error
 	ok := r.guard(func() {
-		bmp, e := gozxing.NewBinaryBitmap(fixedBinarizer{m})
+		det, e := detector.NewDetector(m).ProcessFinderPatternInfo(info)
 		if e != nil {
 			err = e
 			return
 		}
-		res, err = r.qr.Decode(bmp, r.hints)
+		res, e := r.decoder.Decode(det.GetBits(), r.hints)
+		if e != nil {
+			err = e
+			return
+		}
+		text = res.GetText()
 	})
-	if !ok || err != nil || res == nil {
+	if !ok || err != nil {
 		r.note(err)
-		return r.tryGrid(m)
+		return "", false
 	}
-	return res.GetText(), true
+	return text, true
 }
 
 // note records why an attempt failed.
@@ -143,15 +172,3 @@ func (r *reader) reason(l *luma) string {
 	}
 	return fmt.Sprintf("%s in %dx%d image after %d attempts", what, l.w, l.h, r.attempts)
 }
-
-// fixedBinarizer hands gozxing a black matrix computed beforehand.
-type fixedBinarizer struct{ m *gozxing.BitMatrix }
-
-func (b fixedBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return nil }
-func (b fixedBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
-	return b.m.GetRow(y, row), nil
-}
-func (b fixedBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error)               { return b.m, nil }
-func (b fixedBinarizer) CreateBinarizer(gozxing.LuminanceSource) gozxing.Binarizer { return b }
-func (b fixedBinarizer) GetWidth() int                                             { return b.m.GetWidth() }
-func (b fixedBinarizer) GetHeight() int                                            { return b.m.GetHeight() }

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -24,10 +25,11 @@ type finderTriple struct{ tl, tr, bl *detector.FinderPattern }
 // maxTriples bounds the finder combinations tried per black matrix.
 const maxTriples = 3
 
-// tryGrid decodes m by the means above.
-func (r *reader) tryGrid(m *gozxing.BitMatrix) (string, bool) {
+// tryGrid decodes m by the means above, from gozxing's choice of finder patterns (nil
+// when it made none) and the candidates it saw.
+func (r *reader) tryGrid(m *gozxing.BitMatrix, info *detector.FinderPatternInfo, cands []*detector.FinderPattern) (string, bool) {
 	var triples []finderTriple
-	if !r.guard(func() { triples = finderTriples(m, r.hints) }) {
+	if !r.guard(func() { triples = finderTriples(info, cands) }) {
 		return "", false
 	}
 	for _, t := range triples {
@@ -70,7 +72,7 @@ func (r *reader) decodeGrid(m *gozxing.BitMatrix, p projection, dim int) (string
 		return "", false
 	}
 	r.attempts++
-	res, err := decoder.NewDecoder().Decode(bits, r.hints)
+	res, err := r.decoder.Decode(bits, r.hints)
 	if err != nil {
 		r.note(err)
 		return "", false
@@ -80,14 +82,12 @@ func (r *reader) decodeGrid(m *gozxing.BitMatrix, p projection, dim int) (string
 
 // finderTriples returns up to maxTriples plausible finder triples: gozxing's choice when
 // it made one, then the best-shaped combinations of the candidates it saw.
-func finderTriples(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]any) []finderTriple {
-	f := detector.NewFinderPatternFinder(m, nil)
-	info, err := f.Find(hints)
+func finderTriples(info *detector.FinderPatternInfo, cands []*detector.FinderPattern) []finderTriple {
 	var out []finderTriple
-	if err == nil && info != nil {
+	if info != nil {
 		out = append(out, finderTriple{info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()})
 	}
-	cands := f.GetPossibleCenters()
+	cands = slices.Clone(cands)
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].GetCount() > cands[j].GetCount() })
 	cands = cands[:min(len(cands), 7)]
 	type scored struct {

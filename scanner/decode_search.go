@@ -17,24 +17,56 @@ const (
 	workPixels = 2_500_000
 	// upscalePixels: the most pixels an enlarged image or crop may have.
 	upscalePixels = 4_000_000
+	// enlargeWhole: images up to this many pixels are enlarged whole; larger ones only
+	// around finder pattern candidates.
+	enlargeWhole = 400_000
+	// smallModule: finder candidates with modules up to this size are enlarged.
+	smallModule = 3.2
 )
 
 // search holds the state of one decode: the pyramid of the image and the reader.
 type search struct {
 	r      *reader
 	levels []*luma // levels[0] is full resolution, each next one half the size
+	work   *luma   // the level the heavier attempts run on
 }
 
-// decodeLuminance runs the decode attempts on a luminance image, cheapest first, and
-// returns the first text decoded.
+// step is one decode attempt of the search.
+type step struct {
+	name string
+	run  func(s *search) (string, bool)
+}
+
+// steps are the attempts in the order tried: cheapest and most often successful first,
+// so that a plain frame costs one binarization, and the remedies for hard images (each
+// run only when the image shows the trouble it remedies) after.
+var steps = []step{
+	{"coarse", (*search).coarse},
+	{"hybrid", func(s *search) (string, bool) { return s.r.try(s.work, hybrid, true) }},
+	{"global", func(s *search) (string, bool) { return s.r.try(s.work, global, true) }},
+	{"stretch", (*search).stretched},
+	{"adaptive", func(s *search) (string, bool) { return s.r.try(s.work, adaptive, true) }},
+	{"denoise", (*search).denoised},
+	{"enlarge", (*search).enlarged},
+}
+
+// decodeLuminance runs the decode attempts on a luminance image and returns the first
+// text decoded.
 func decodeLuminance(l *luma) (string, error) {
+	text, _, err := searchCode(l)
+	return text, err
+}
+
+// searchCode is decodeLuminance that also names the step that decoded.
+func searchCode(l *luma) (string, string, error) {
 	s := &search{r: newReader(), levels: pyramid(l)}
-	for _, step := range []func() (string, bool){s.coarse, s.work, s.crops} {
-		if text, ok := step(); ok {
-			return text, nil
+	s.work = s.workLevel()
+	for _, st := range steps {
+		if text, ok := st.run(s); ok {
+			return text, st.name, nil
 		}
 	}
-	return "", newScanError(ErrNoCode, "%s", s.r.reason(l))
+	return "", "", newScanError(ErrNoCode, "%s", s.r.reason(l))
 }
 
 // pyramid returns l and its halvings down to the first not longer than coarseSide.
@@ -47,16 +79,6 @@ func pyramid(l *luma) []*luma {
 	return levels
 }
 
-// coarse tries the cheapest attempt on every level, smallest first.
-func (s *search) coarse() (string, bool) {
-	for i := len(s.levels) - 1; i >= 1; i-- {
-		if text, ok := s.r.try(s.levels[i], hybrid, true); ok {
-			return text, true
-		}
-	}
-	return "", false
-}
-
 // workLevel is the finest level small enough for the heavier attempts.
 func (s *search) workLevel() *luma {
 	for _, l := range s.levels {
@@ -67,40 +89,51 @@ func (s *search) workLevel() *luma {
 	return s.levels[len(s.levels)-1]
 }
 
-// work runs the attempts on the working level: gozxing's two binarizers, contrast
-// stretching for low contrast, the adaptive binarizer for uneven light, a blur for noise.
-func (s *search) work() (string, bool) {
-	l := s.workLevel()
-	attempts := []func() (string, bool){
-		func() (string, bool) { return s.r.try(l, hybrid, true) },
-		func() (string, bool) { return s.r.try(l, global, true) },
-		func() (string, bool) { return s.tryFiltered(stretch(l), hybrid) },
-		func() (string, bool) { return s.r.try(l, adaptive, true) },
-		func() (string, bool) { return s.tryFiltered(boxBlur(l, 1), hybrid) },
-	}
-	for _, a := range attempts {
-		if text, ok := a(); ok {
+// coarse tries the cheapest attempt on every level coarser than the working one,
+// smallest first.
+func (s *search) coarse() (string, bool) {
+	for i := len(s.levels) - 1; i >= 1 && s.levels[i] != s.work; i-- {
+		if text, ok := s.r.try(s.levels[i], hybrid, true); ok {
 			return text, true
 		}
 	}
 	return "", false
 }
 
-func (s *search) tryFiltered(l *luma, kind binarizerKind) (string, bool) {
+// stretched retries a low-contrast image with its contrast stretched.
+func (s *search) stretched() (string, bool) {
+	lo, hi := spread(s.work)
+	if hi-lo > 100 {
+		return "", false
+	}
+	l := stretch(s.work)
 	if l == nil {
 		return "", false
 	}
-	return s.r.try(l, kind, true)
+	return s.r.try(l, hybrid, true)
 }
 
-// crops enlarges the regions around finder pattern candidates (or the whole working
-// level when it is small) two or three times and tries again: codes of two or three
-// pixels per module need the room.
-func (s *search) crops() (string, bool) {
-	l := s.workLevel()
-	regions := s.candidateRegions(l)
-	if l.w*l.h*4 <= upscalePixels {
+// denoised retries a noisy image after a 3x3 box blur.
+func (s *search) denoised() (string, bool) {
+	if noiseLevel(s.work) < 6 {
+		return "", false
+	}
+	return s.r.try(boxBlur(s.work, 1), hybrid, true)
+}
+
+// enlarged enlarges the regions around small finder pattern candidates and of busy
+// texture (or the whole working level when it is small) two or three times and tries
+// again: codes of two or three pixels per module need the room.
+func (s *search) enlarged() (string, bool) {
+	l := s.work
+	var regions []image.Rectangle
+	if l.w*l.h <= enlargeWhole {
 		regions = []image.Rectangle{image.Rect(0, 0, l.w, l.h)}
+	} else {
+		regions = s.candidateRegions(l)
+		for _, r := range textureRegions(l) {
+			regions = mergeRegion(regions, r)
+		}
 	}
 	for _, r := range regions {
 		c := crop(l, r)
@@ -113,7 +146,7 @@ func (s *search) crops() (string, bool) {
 		}
 		up := upscale(c, f)
 		for _, kind := range []binarizerKind{hybrid, global} {
-			if text, ok := s.r.try(up, kind, true); ok {
+			if text, ok := s.r.try(up, kind, kind == hybrid); ok {
 				return text, true
 			}
 		}
@@ -121,43 +154,60 @@ func (s *search) crops() (string, bool) {
 	return "", false
 }
 
-// candidateRegions returns boxes around the finder pattern candidates gozxing sees in
-// l, each grown to hold any code the candidate may belong to.
+// candidateRegions returns boxes around pairs of small-module finder pattern candidates
+// that gozxing sees in l and that could be two corners of one code, each box grown to
+// hold the third corner. A lone candidate is not enlarged: clutter makes many.
 func (s *search) candidateRegions(l *luma) []image.Rectangle {
 	m := s.r.blackMatrix(l, hybrid)
 	if m == nil {
 		return nil
 	}
-	var centers []*detector.FinderPattern
+	var small []*detector.FinderPattern
 	s.r.guard(func() {
 		f := detector.NewFinderPatternFinder(m, nil)
 		_, _ = f.Find(s.r.hints)
-		centers = f.GetPossibleCenters()
-	})
-	return mergeRegions(centers, l.w, l.h)
-}
-
-// mergeRegions grows each centre by the size of the largest code of its module size
-// and merges overlapping boxes, largest support first; at most four regions.
-func mergeRegions(centers []*detector.FinderPattern, w, h int) []image.Rectangle {
-	var out []image.Rectangle
-	for _, c := range centers {
-		reach := int(math.Ceil(c.GetEstimatedModuleSize() * 100))
-		r := image.Rect(int(c.GetX())-reach, int(c.GetY())-reach, int(c.GetX())+reach, int(c.GetY())+reach)
-		r = r.Intersect(image.Rect(0, 0, w, h))
-		merged := false
-		for i := range out {
-			if out[i].Overlaps(r) {
-				out[i], merged = out[i].Union(r), true
-				break
+		for _, c := range f.GetPossibleCenters() {
+			if c.GetEstimatedModuleSize() <= smallModule {
+				small = append(small, c)
 			}
 		}
-		if !merged && !r.Empty() {
-			out = append(out, r)
+	})
+	var out []image.Rectangle
+	for i, a := range small {
+		for _, b := range small[i+1:] {
+			if r, ok := pairRegion(a, b); ok {
+				out = mergeRegion(out, r.Intersect(image.Rect(0, 0, l.w, l.h)))
+			}
 		}
 	}
-	if len(out) > 4 {
-		out = out[:4]
+	return out[:min(len(out), 3)]
+}
+
+// pairRegion returns the box that holds any code of which a and b are two finder
+// patterns; ok is false when their module sizes or distance rule that out.
+func pairRegion(a, b *detector.FinderPattern) (image.Rectangle, bool) {
+	ma, mb := a.GetEstimatedModuleSize(), b.GetEstimatedModuleSize()
+	ms := (ma + mb) / 2
+	d := math.Hypot(a.GetX()-b.GetX(), a.GetY()-b.GetY())
+	if math.Max(ma, mb) > 1.6*math.Min(ma, mb) || d < 12*ms || d > 250*ms {
+		return image.Rectangle{}, false
 	}
-	return out
+	grow := int(d + 6*ms)
+	r := image.Rect(int(math.Min(a.GetX(), b.GetX())), int(math.Min(a.GetY(), b.GetY())),
+		int(math.Max(a.GetX(), b.GetX()))+1, int(math.Max(a.GetY(), b.GetY()))+1)
+	return r.Inset(-grow), true
+}
+
+// mergeRegion adds r to the boxes, merging it with the first it overlaps.
+func mergeRegion(boxes []image.Rectangle, r image.Rectangle) []image.Rectangle {
+	if r.Empty() {
+		return boxes
+	}
+	for i := range boxes {
+		if boxes[i].Overlaps(r) {
+			boxes[i] = boxes[i].Union(r)
+			return boxes
+		}
+	}
+	return append(boxes, r)
 }
