@@ -44,3 +44,14 @@ func isFlagError(err error) bool {
 	return strings.Contains(s, "flag provided but not defined") || strings.Contains(s, "Required flag") ||
 		strings.Contains(s, "invalid value") || strings.Contains(s, "flag needs an argument")
 }
+
+// flagsFirst refuses a flag written after the file arguments, which urfave/cli would
+// otherwise take for a file name (or, worse, run without).
+func flagsFirst(c *cli.Context) error {
+	for _, a := range c.Args().Slice() {
+		if strings.HasPrefix(a, "--") || (strings.HasPrefix(a, "-") && len(a) > 1) {
+			return usagef("flags must come before the files: %s was given after them", a)
+		}
+	}
+	return nil
+}

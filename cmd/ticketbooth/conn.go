@@ -47,8 +47,14 @@ type session struct {
 	json  bool
 }
 
-// open opens the ledger the flags name. Stop it with close.
+// open opens the ledger the flags name; in-process, the database file must exist. Stop
+// it with close.
 func open(c *cli.Context) (*session, error) {
+	return openLedger(c, false)
+}
+
+// openLedger opens the ledger, creating the database file when create is set.
+func openLedger(c *cli.Context, create bool) (*session, error) {
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
 	s := &session{out: c.App.Writer, json: c.Bool("json")}
 	if url := c.String("server"); url != "" {
@@ -63,6 +69,10 @@ func open(c *cli.Context) (*session, error) {
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
 		stop()
 		return nil, usagef("--key needs --server: in-process commands act as the database's administrator")
+	}
+	if _, err := os.Stat(c.String("db")); !create && os.IsNotExist(err) {
+		stop()
+		return nil, usagef("no ledger at %s: pass --db FILE (or set TICKETBOOTH_DB), or start one with 'ticketbooth contract create'", c.String("db"))
 	}
 	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{})
 	if err != nil {

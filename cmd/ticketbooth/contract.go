@@ -108,7 +108,7 @@ func contractCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(c)
+	s, err := openLedger(c, true)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	_ "time/tzdata" // show time zones work on machines without a zone database
 
 	"github.com/urfave/cli/v2"
@@ -56,6 +57,9 @@ func exitStatus(err error) int {
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.As(err, &ee):
+		if strings.HasPrefix(err.Error(), "No help topic") {
+			return exitUsage // an unknown command
+		}
 		return ee.ExitCode()
 	}
 	switch ledger.ErrorCode(err) {

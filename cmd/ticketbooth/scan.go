@@ -59,6 +59,9 @@ func scan(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("give images, QR text files, or - to read QR text lines from standard input")
 	}
+	if err := flagsFirst(c); err != nil {
+		return err
+	}
 	s, err := open(c)
 	if err != nil {
 		return err
@@ -184,6 +187,9 @@ func decodeCommand() *cli.Command {
 func decodeImages(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("give one or more image files")
+	}
+	if err := flagsFirst(c); err != nil {
+		return err
 	}
 	failed := 0
 	for _, path := range c.Args().Slice() {
