@@ -43,6 +43,17 @@ func (r *reader) tryGrid(m *gozxing.BitMatrix, info *detector.FinderPatternInfo,
 // tryTriple tries the likeliest dimensions of the code the triple marks.
 func (r *reader) tryTriple(m *gozxing.BitMatrix, t finderTriple) (string, bool) {
 	seen := map[int]bool{}
+	if tf, ok := readTiming(m, t); ok {
+		seen[tf.dim] = true
+		if p, ok := fitProjection(tf.pts); ok {
+			var text string
+			found := false
+			r.guard(func() { text, found = r.decodeGrid(m, refine(m, tf.pts, p, tf.dim), tf.dim) })
+			if found {
+				return text, true
+			}
+		}
+	}
 	for _, dim := range dimensionCandidates(t) {
 		p, ok := finderProjection(t, dim)
 		if ok && dim >= 45 {
@@ -57,7 +68,7 @@ func (r *reader) tryTriple(m *gozxing.BitMatrix, t finderTriple) (string, bool) 
 		seen[dim] = true
 		var text string
 		found := false
-		r.guard(func() { text, found = r.decodeGrid(m, refine(m, t, p, dim), dim) })
+		r.guard(func() { text, found = r.decodeGrid(m, refine(m, finderPoints(t, dim), p, dim), dim) })
 		if found {
 			return text, true
 		}
@@ -203,26 +214,31 @@ func finderProjection(t finderTriple, dim int) (projection, bool) {
 	})
 }
 
-// refine looks for the code's alignment patterns where p predicts them, nearest the
-// top-left finder first, and refits the projection to the finder centres and every
-// alignment pattern found so far. It returns p unchanged when none is found.
-func refine(m *gozxing.BitMatrix, t finderTriple, p projection, dim int) projection {
-	v, err := decoder.Version_GetProvisionalVersionForDimension(dim)
-	if err != nil {
-		return p
-	}
+// finderPoints pairs the finder centres with their module coordinates.
+func finderPoints(t finderTriple, dim int) []correspondence {
 	far := float64(dim) - 3.5
-	pts := []correspondence{
+	return []correspondence{
 		{3.5, 3.5, t.tl.GetX(), t.tl.GetY()},
 		{far, 3.5, t.tr.GetX(), t.tr.GetY()},
 		{3.5, far, t.bl.GetX(), t.bl.GetY()},
 	}
+}
+
+// refine looks for the code's alignment patterns where p predicts them, nearest the
+// top-left finder first, and refits the projection to the known correspondences and
+// every alignment pattern found so far. It returns p unchanged when none is found.
+func refine(m *gozxing.BitMatrix, known []correspondence, p projection, dim int) projection {
+	v, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+	if err != nil {
+		return p
+	}
+	pts := slices.Clone(known)
 	for _, c := range alignmentCentres(v.GetAlignmentPatternCenters()) {
 		x, y := p.at(c[0], c[1])
 		ms := p.moduleSize(c[0], c[1])
 		if a := findAlignment(m, x, y, ms); a != nil && math.Hypot(a.GetX()-x, a.GetY()-y) < 3*ms {
 			pts = append(pts, correspondence{c[0], c[1], a.GetX(), a.GetY()})
-			if len(pts) >= 4 {
+			if len(pts) >= 4 && len(pts) > len(known) {
 				if q, ok := fitProjection(pts); ok {
 					p = q
 				}
