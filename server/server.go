@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
 	s.sellRoutes(c)
 	s.gateRoutes(c)
+	s.webRoutes()
 	s.mux.HandleFunc("GET "+api.LedgerPath, s.ledgerInfo)
 	s.mux.HandleFunc("POST "+api.VerifyPath, s.verify)
 	s.mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", s.receipt)

@@ -1,0 +1,503 @@
+// The gate scanner: camera frames, a keyboard-wedge field and photo uploads all end in
+// one submit() that checks the ticket in and shows the verdict full-screen.
+//
+// Camera frames are decoded by the server (POST /api/v1.0/decode, the project's Go
+// decoder) a few times a second; only decoded QR text is checked in, once, with a fresh
+// nonce, so retries after a network failure cannot admit twice or count twice.
+
+import {api, NetworkError, contractPath, addressFromPath, load, save, seatText, clock, nonce, keyProblem, el} from './common.js';
+import {playOutcome, unlockAudio} from './sound.js';
+
+const FRAME_EVERY_MS = 250;   // four frames a second while nothing is in flight
+const FRAME_SIDE = 640;        // the central square of the frame, scaled down to this
+const SAME_QR_MS = 3000;       // the same code in view again within this is not resubmitted
+const SHOW_MS = {admit: 2500, already: 3500, reject: 3500, identity: 5000};
+const COUNTS_EVERY_MS = 10000;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  video: $('video'), cameraState: $('camera-state'), cameraSelect: $('camera-select'), torch: $('torch'),
+  upload: $('upload'), wedgeForm: $('wedge-form'), wedge: $('wedge'), wedgeState: $('wedge-state'),
+  banner: $('banner'), result: $('result'), toast: $('toast'), recent: $('recent'),
+  setup: $('setup'), setupForm: $('setup-form'), setupError: $('setup-error'),
+};
+
+const state = {
+  settings: load('scan'),
+  stream: null, track: null, timer: 0, frames: 0, codes: 0,
+  lastText: '', lastSeen: 0,
+  queue: [], sending: false,
+  resultTimer: 0, seq: 0, outcomes: [],
+  problems: {},
+};
+
+// ---- set-up ----------------------------------------------------------------
+
+function address() {
+  return state.settings.contract || '';
+}
+
+function configured() {
+  const s = state.settings;
+  return Boolean(s.contract && s.gate && s.key);
+}
+
+function openSetup(message) {
+  ui.setupForm.contract.value = address() || addressFromPath('/scan');
+  ui.setupForm.gate.value = state.settings.gate || '';
+  ui.setupForm.key.value = state.settings.key || '';
+  $('setup-cancel').hidden = !configured();
+  showSetupError(message || '');
+  if (!ui.setup.open) ui.setup.showModal();
+  const first = [ui.setupForm.contract, ui.setupForm.gate, ui.setupForm.key].find((i) => !i.value);
+  (first || $('setup-save')).focus();
+}
+
+function showSetupError(text) {
+  ui.setupError.textContent = text;
+  ui.setupError.hidden = !text;
+}
+
+async function saveSetup(ev) {
+  ev.preventDefault();
+  unlockAudio();
+  const s = {
+    contract: ui.setupForm.contract.value.trim(),
+    gate: ui.setupForm.gate.value.trim(),
+    key: ui.setupForm.key.value.trim(),
+    camera: state.settings.camera,
+  };
+  $('setup-save').disabled = true;
+  showSetupError('');
+  const problem = await checkSetup(s);
+  $('setup-save').disabled = false;
+  if (problem) {
+    showSetupError(problem);
+    return;
+  }
+  state.settings = s;
+  save('scan', s);
+  if (addressFromPath('/scan') !== s.contract) history.replaceState(null, '', '/scan/' + encodeURIComponent(s.contract));
+  ui.setup.close();
+  start();
+}
+
+// checkSetup asks the server about the contract and the key; it returns what is wrong.
+async function checkSetup(s) {
+  try {
+    const c = await api(contractPath(s.contract));
+    if (c.status !== 200) return keyProblem(c.status, c.data, 'scanner') || 'The server answered ' + c.status + '.';
+    const g = await api(contractPath(s.contract, 'GateCounts') + '?gate=' + encodeURIComponent(s.gate), {key: s.key});
+    if (g.status !== 200) return keyProblem(g.status, g.data, 'scanner') || g.data.error || 'The server answered ' + g.status + '.';
+    showContract(c.data);
+    showCounts(g.data);
+  } catch (e) {
+    return 'The server cannot be reached: check the network, then try again.';
+  }
+  return '';
+}
+
+function showContract(c) {
+  $('venue').textContent = c.venue || 'Ticketbooth gate';
+  const sale = c.sale && c.sale.details;
+  $('show').textContent = sale ? sale.name : 'No sale yet';
+}
+
+// ---- problems: the banner ----------------------------------------------------
+
+// problem sets or clears one kind of trouble; the banner shows the worst one.
+function problem(kind, text) {
+  if (text) state.problems[kind] = text;
+  else delete state.problems[kind];
+  const order = ['key', 'contract', 'offline'];
+  const k = order.find((x) => state.problems[x]);
+  ui.banner.hidden = !k;
+  ui.banner.textContent = k ? state.problems[k] : '';
+  ui.banner.classList.toggle('warn', k === 'offline');
+}
+
+// answered records what an answer says about the key and the contract; it returns true
+// when the answer is usable.
+function answered(res) {
+  problem('offline', '');
+  if (res.status === 401 || res.status === 403) {
+    problem('key', 'Key refused — check set-up');
+    return false;
+  }
+  problem('key', '');
+  if (res.status === 404) {
+    problem('contract', 'Unknown contract — check set-up');
+    return false;
+  }
+  problem('contract', '');
+  return true;
+}
+
+function offline() {
+  problem('offline', 'Server unreachable — retrying');
+}
+
+// ---- counts ----------------------------------------------------------------
+
+async function refreshCounts() {
+  if (!configured()) return;
+  try {
+    const res = await api(contractPath(address(), 'GateCounts') + '?gate=' + encodeURIComponent(state.settings.gate), {key: state.settings.key});
+    if (answered(res) && res.status === 200) showCounts(res.data);
+  } catch (e) {
+    if (e instanceof NetworkError) offline();
+  }
+}
+
+function showCounts(c) {
+  $('count-gate').textContent = c.gateAdmitted;
+  $('count-gate-label').textContent = 'in at ' + c.gate;
+  $('count-in').textContent = c.admitted;
+  $('count-in-label').textContent = 'admitted of ' + c.sold;
+  $('count-tocome').textContent = c.toCome;
+}
+
+// ---- the camera --------------------------------------------------------------
+
+function cameraState(text) {
+  ui.cameraState.textContent = text;
+  ui.cameraState.hidden = !text;
+}
+
+async function startCamera(deviceId) {
+  stopCamera();
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    cameraState(window.isSecureContext ? 'This browser offers no camera.' :
+      'No camera over plain HTTP: open this page over HTTPS (see the README). The barcode scanner and photos still work.');
+    return;
+  }
+  cameraState('Starting the camera…');
+  const size = {width: {ideal: 1280}, height: {ideal: 720}};
+  const video = deviceId ? {deviceId: {exact: deviceId}, ...size} : {facingMode: {ideal: 'environment'}, ...size};
+  try {
+    state.stream = await navigator.mediaDevices.getUserMedia({video, audio: false});
+  } catch (e) {
+    if (deviceId) return startCamera('');
+    cameraState(cameraError(e));
+    return;
+  }
+  ui.video.srcObject = state.stream;
+  await ui.video.play().catch(() => {});
+  state.track = state.stream.getVideoTracks()[0];
+  const id = state.track.getSettings().deviceId;
+  if (id && id !== state.settings.camera) {
+    state.settings.camera = id;
+    save('scan', state.settings);
+  }
+  cameraState('');
+  await listCameras(id);
+  offerTorch();
+  scheduleFrame(0);
+}
+
+function cameraError(e) {
+  switch (e.name) {
+    case 'NotAllowedError': return 'Camera blocked: allow it in the browser\'s site settings, or use a barcode scanner or a photo.';
+    case 'NotFoundError': return 'No camera found: use a barcode scanner or a photo.';
+    case 'NotReadableError': return 'The camera is busy in another app: close it and reload.';
+  }
+  return 'The camera did not start (' + e.name + ').';
+}
+
+function stopCamera() {
+  clearTimeout(state.timer);
+  if (state.stream) state.stream.getTracks().forEach((t) => t.stop());
+  state.stream = state.track = null;
+}
+
+async function listCameras(current) {
+  const devices = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');
+  ui.cameraSelect.replaceChildren(...devices.map((d, i) => {
+    const o = el('option', '', d.label || 'Camera ' + (i + 1));
+    o.value = d.deviceId;
+    o.selected = d.deviceId === current;
+    return o;
+  }));
+  ui.cameraSelect.hidden = devices.length < 2;
+}
+
+function offerTorch() {
+  const caps = state.track && state.track.getCapabilities ? state.track.getCapabilities() : {};
+  ui.torch.hidden = !caps.torch;
+  ui.torch.setAttribute('aria-pressed', 'false');
+}
+
+async function toggleTorch() {
+  const on = ui.torch.getAttribute('aria-pressed') !== 'true';
+  try {
+    await state.track.applyConstraints({advanced: [{torch: on}]});
+    ui.torch.setAttribute('aria-pressed', String(on));
+  } catch (e) {
+    toast('This camera cannot turn its torch on.');
+  }
+}
+
+function scheduleFrame(delay) {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(readFrame, delay);
+}
+
+// readFrame sends the central square of the current frame to be decoded; at most one
+// frame is in flight, so a slow network lowers the rate instead of piling up requests.
+async function readFrame() {
+  const v = ui.video;
+  if (!state.stream || document.hidden || !configured() || v.readyState < 2 || !v.videoWidth) {
+    scheduleFrame(FRAME_EVERY_MS);
+    return;
+  }
+  let delay = FRAME_EVERY_MS;
+  try {
+    const blob = await grabFrame(v);
+    const res = await api('/decode', {key: state.settings.key, method: 'POST', body: blob, type: 'image/jpeg'});
+    v.dataset.frames = String(++state.frames);
+    if (answered(res) && res.status === 200 && res.data.qr) {
+      v.dataset.codes = String(++state.codes);
+      seen(res.data.qr);
+    }
+  } catch (e) {
+    if (e instanceof NetworkError) {
+      offline();
+      delay = 2000;
+    }
+  }
+  if (state.stream) scheduleFrame(delay);
+}
+
+const canvas = document.createElement('canvas');
+
+function grabFrame(v) {
+  const side = Math.min(v.videoWidth, v.videoHeight);
+  const out = Math.min(side, FRAME_SIDE);
+  canvas.width = canvas.height = out;
+  const ctx = canvas.getContext('2d', {alpha: false});
+  ctx.drawImage(v, (v.videoWidth - side) / 2, (v.videoHeight - side) / 2, side, side, 0, 0, out, out);
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no frame'))), 'image/jpeg', 0.7));
+}
+
+// seen takes a code the camera read: the same code still in view is not sent again.
+function seen(text) {
+  const now = Date.now();
+  const same = text === state.lastText && now - state.lastSeen < SAME_QR_MS;
+  state.lastText = text;
+  state.lastSeen = now;
+  if (!same) submit(text, 'camera');
+}
+
+// ---- photos and the keyboard wedge -----------------------------------------------
+
+async function uploadPhoto() {
+  const file = ui.upload.files[0];
+  ui.upload.value = '';
+  keepFocus();
+  if (!file) return;
+  toast('Reading the photo…');
+  try {
+    const res = await api('/decode', {key: state.settings.key, method: 'POST', body: file, type: file.type || 'image/jpeg', timeout: 20000});
+    if (!answered(res)) return;
+    if (res.status === 200) {
+      hideToast();
+      submit(res.data.qr, 'photo');
+    } else {
+      toast(res.status === 422 ? 'No QR code found in the photo: try again closer, without glare.' : res.data.error || 'The photo could not be read.');
+    }
+  } catch (e) {
+    offline();
+    toast('The server cannot be reached: the photo was not checked.');
+  }
+}
+
+function wedgeSubmit(ev) {
+  ev.preventDefault();
+  const text = ui.wedge.value.trim();
+  ui.wedge.value = '';
+  if (text) submit(text, 'wedge');
+}
+
+// keepFocus gives the wedge field the focus back, so a barcode scanner's typing always
+// lands there; not while the set-up form or another field is in use.
+function keepFocus() {
+  if (ui.setup.open) return;
+  const a = document.activeElement;
+  if (a && a !== ui.wedge && (a.tagName === 'INPUT' || a.tagName === 'SELECT' || a.tagName === 'TEXTAREA') && a.type !== 'file') return;
+  ui.wedge.focus({preventScroll: true});
+}
+
+function wedgeReady() {
+  const ready = document.activeElement === ui.wedge;
+  ui.wedgeForm.classList.toggle('ready', ready);
+  ui.wedgeState.textContent = ready ? 'Barcode scanner ready' : 'Tap here for the barcode scanner';
+}
+
+// ---- check-in ----------------------------------------------------------------
+
+// submit queues one scan for check-in with its own nonce; a scan that meets a network
+// failure is retried with the same nonce until the server answers.
+function submit(text, source) {
+  state.queue.push({text, source, nonce: nonce(), gate: state.settings.gate});
+  sendQueue();
+}
+
+async function sendQueue() {
+  if (state.sending) return;
+  state.sending = true;
+  while (state.queue.length) {
+    const scan = state.queue[0];
+    try {
+      const res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST',
+        json: {qr: scan.text, gate: scan.gate, nonce: scan.nonce}});
+      state.queue.shift();
+      if (answered(res)) verdict(res, scan);
+    } catch (e) {
+      offline();
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  state.sending = false;
+}
+
+const REASONS = {
+  invalid: 'Not a genuine ticket',
+  not_sold: 'This seat was not sold, or its ticket was refunded',
+  unknown_seat: 'No such seat at this venue',
+  no_sale: 'No sale for this venue yet',
+  malformed: 'This QR code is not a ticket',
+};
+
+// verdict turns the server's answer into what the door staff see and hear.
+function verdict(res, scan) {
+  const results = (res.data && res.data.results) || [];
+  if (!results.length) {
+    show({outcome: 'reject', word: 'REJECT', detail: res.data.error || 'The server could not read this scan', seats: []}, scan);
+    return;
+  }
+  const ok = results.filter((r) => r.status === 'admitted' || r.status === 'valid');
+  const already = results.filter((r) => r.status === 'already_checked_in');
+  const bad = results.filter((r) => !ok.includes(r) && !already.includes(r));
+  const outcome = bad.length ? 'reject' : already.length ? 'already' : 'admit';
+  const named = results.find((r) => r.identityCheckRequired && r.name && ok.includes(r));
+  const single = results.length === 1 ? results[0] : null;
+  show({
+    outcome,
+    note: single && outcome === 'reject' ? [single.seat && seatText(single.seat) ? 'Seat ' + seatText(single.seat) : '', single.reason].filter(Boolean).join(' · ') : '',
+    word: {admit: 'ADMIT', already: 'ALREADY CHECKED IN', reject: 'REJECT'}[outcome] + (outcome === 'admit' && ok.length > 1 ? ' ' + ok.length : ''),
+    name: named ? named.name : '',
+    detail: headline(outcome, results, bad, already),
+    seats: results.length > 1 ? results.map(seatLine) : [],
+  }, scan);
+}
+
+function headline(outcome, results, bad, already) {
+  if (outcome === 'reject') return REASONS[bad[0].status] || bad[0].reason || 'Not admitted';
+  if (outcome === 'already') return 'First entry ' + clock(already[0].checkedInAt) + ' at ' + already[0].gate;
+  return results.length === 1 ? 'Seat ' + seatText(results[0].seat) : '';
+}
+
+function seatLine(r) {
+  const words = {admitted: 'admitted', valid: 'valid', already_checked_in: 'already in, ' + (r.checkedInAt ? clock(r.checkedInAt) + ' at ' + r.gate : '')};
+  return {text: 'Seat ' + seatText(r.seat) + ' — ' + (words[r.status] || REASONS[r.status] || r.status), small: r.status in words ? '' : r.reason};
+}
+
+function show(v, scan) {
+  const box = ui.result;
+  state.seq++;
+  box.className = 'result ' + v.outcome;
+  box.dataset.outcome = v.outcome;
+  box.dataset.seq = String(state.seq);
+  $('result-word').textContent = v.word;
+  $('result-name').textContent = v.name || '';
+  $('result-name').hidden = !v.name;
+  $('result-check').hidden = !v.name;
+  $('result-detail').textContent = v.detail || '';
+  $('result-note').textContent = v.note || '';
+  $('result-note').hidden = !v.note;
+  $('result-seats').replaceChildren(...v.seats.map((s) => {
+    const li = el('li', '', s.text);
+    if (s.small) li.append(el('small', '', s.small));
+    return li;
+  }));
+  box.hidden = false;
+  playOutcome(v.outcome);
+  remember(v, scan);
+  clearTimeout(state.resultTimer);
+  state.resultTimer = setTimeout(hideResult, v.name ? SHOW_MS.identity : SHOW_MS[v.outcome]);
+  refreshCounts();
+}
+
+function hideResult() {
+  clearTimeout(state.resultTimer);
+  ui.result.hidden = true;
+  keepFocus();
+}
+
+// remember adds the scan to the recent list (this device, this page's life only).
+function remember(v, scan) {
+  state.outcomes.unshift(v.outcome);
+  const li = el('li', v.outcome);
+  li.append(el('span', 'what', {admit: 'Admitted', already: 'Already in', reject: 'Rejected'}[v.outcome]),
+    el('span', 'seat', (v.seats.length ? v.seats.length + ' seats' : v.detail) + ' · ' + scan.source),
+    el('time', '', clock(new Date())));
+  const empty = ui.recent.querySelector('.empty');
+  if (empty) empty.remove();
+  ui.recent.prepend(li);
+  while (ui.recent.children.length > 12) ui.recent.lastElementChild.remove();
+}
+
+function toast(text) {
+  ui.toast.textContent = text;
+  ui.toast.hidden = false;
+  clearTimeout(ui.toast.timer);
+  ui.toast.timer = setTimeout(hideToast, 4000);
+}
+
+function hideToast() {
+  ui.toast.hidden = true;
+}
+
+// ---- start -------------------------------------------------------------------------
+
+let started = false;
+
+async function start() {
+  $('gate-chip').textContent = state.settings.gate;
+  $('gate-chip').hidden = false;
+  keepFocus();
+  api(contractPath(address())).then((c) => c.status === 200 && showContract(c.data)).catch(() => {});
+  refreshCounts();
+  if (started) return;
+  started = true;
+  setInterval(refreshCounts, COUNTS_EVERY_MS);
+  startCamera(state.settings.camera || '');
+}
+
+function wire() {
+  ui.setupForm.addEventListener('submit', saveSetup);
+  $('setup-cancel').addEventListener('click', () => ui.setup.close());
+  ui.setup.addEventListener('close', () => setTimeout(keepFocus, 0));
+  ui.setup.addEventListener('cancel', (e) => { if (!configured()) e.preventDefault(); });
+  $('open-setup').addEventListener('click', () => openSetup());
+  ui.result.addEventListener('click', hideResult);
+  ui.wedgeForm.addEventListener('submit', wedgeSubmit);
+  ui.wedge.addEventListener('focus', wedgeReady);
+  ui.wedge.addEventListener('blur', () => { wedgeReady(); setTimeout(keepFocus, 150); });
+  ui.cameraSelect.addEventListener('change', () => { startCamera(ui.cameraSelect.value); keepFocus(); });
+  ui.torch.addEventListener('click', toggleTorch);
+  ui.upload.addEventListener('change', uploadPhoto);
+  document.addEventListener('pointerdown', unlockAudio, {once: true});
+  document.addEventListener('keydown', unlockAudio, {once: true});
+  document.addEventListener('click', () => setTimeout(keepFocus, 0));
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && state.stream) scheduleFrame(0); });
+}
+
+wire();
+const fromPath = addressFromPath('/scan');
+if (fromPath && fromPath !== state.settings.contract) {
+  state.settings.contract = fromPath;
+  if (configured()) save('scan', state.settings);
+}
+if (configured()) start();
+else openSetup();

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// DecodePath is the decode-only endpoint the scanner page sends camera frames to.
+const DecodePath = "/api/v1.0/decode"
+
+// DecodeResponse answers a decoded frame: the QR text, not yet checked in.
+type DecodeResponse struct {
+	QR string `json:"qr"`
+}
+
+// GateCounts is what a gate's device may see of the entry: totals of the latest sale
+// and the admissions through one gate. Counts only, never seats or times.
+type GateCounts struct {
+	Sale         int64  `json:"sale"`
+	Sold         int64  `json:"sold"`
+	Admitted     int64  `json:"admitted"`
+	ToCome       int64  `json:"toCome"`
+	Gate         string `json:"gate"`
+	GateAdmitted int64  `json:"gateAdmitted"`
+}
+
+func (s *Server) webAPIRoutes() {
+	s.mux.HandleFunc("POST "+DecodePath, s.decodeFrame)
+	s.mux.HandleFunc("GET "+api.Base+"/{address}/GateCounts", s.gateCounts)
+}
+
+// decodeFrame reads the QR text from one image (a camera frame or an uploaded photo)
+// without checking anything in, so the many frames that show no code leave no trace in
+// the journal: 200 {qr}, 422 when the image holds no readable code, 400 for a body that
+// is not a PNG, JPEG or GIF image. It needs a scanner or organizer key.
+func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleScanner, ledger.RoleOrganizer); err != nil {
+		s.error(w, err)
+		return
+	}
+	img, err := readImage(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	text, err := scanner.DecodeBytes(img)
+	if errors.Is(err, scanner.ErrNoCode) {
+		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.ErrorCode(err)})
+		return
+	}
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, DecodeResponse{QR: text})
+}
+
+// readImage reads an image body (image/*) of at most MaxImageBytes.
+func readImage(r *http.Request) ([]byte, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if !strings.HasPrefix(mt, "image/") {
+		return nil, ledger.Errorf(ledger.EINVALID, "Send the frame as the body, with Content-Type image/jpeg or image/png")
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
+	if err != nil {
+		return nil, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+	}
+	if len(data) > MaxImageBytes {
+		return nil, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
+	}
+	return data, nil
+}
+
+// gateCounts answers a scanner's device with the entry totals and its gate's
+// admissions. The report needs the contract owner's rights, which a scanner key lacks,
+// so it is read as the administrator and only the counts leave this handler.
+func (s *Server) gateCounts(w http.ResponseWriter, r *http.Request) {
+	if s.gate == nil {
+		s.error(w, ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot check tickets in"))
+		return
+	}
+	if _, err := ledger.Authorize(r.Context(), ledger.RoleScanner, ledger.RoleOrganizer); err != nil {
+		s.error(w, err)
+		return
+	}
+	address, gate := r.PathValue("address"), r.URL.Query().Get("gate")
+	if err := ledger.ValidateAddress(address); err != nil {
+		s.error(w, err)
+		return
+	}
+	ctx := ledger.WithActor(r.Context(), ledger.Actor{Admin: true, Name: "gate counts"})
+	rep, err := s.gate.CheckIns(ctx, address)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome,
+		Gate: gate, GateAdmitted: rep.PerGate[gate]})
+}
