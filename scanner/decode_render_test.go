@@ -201,7 +201,8 @@ func bbox(q [4]pt, w, h int) (x0, y0, x1, y1 int) {
 	return max(0, int(minX)), max(0, int(minY)), min(w, int(maxX)+2), min(h, int(maxY)+2)
 }
 
-// blur applies a separable Gaussian blur of the given sigma (pixels).
+// blur applies a separable Gaussian blur of the given sigma (pixels), clamping at the
+// edges.
 func (c *canvas) blur(sigma float64) {
 	r := int(math.Ceil(3 * sigma))
 	k := make([]float64, 2*r+1)
@@ -214,24 +215,28 @@ func (c *canvas) blur(sigma float64) {
 	for i := range k {
 		k[i] /= sum
 	}
-	c.convolve(k, 1, c.w)
-	c.convolve(k, c.w, c.h)
+	line := make([]float64, max(c.w, c.h))
+	for y := range c.h {
+		convolveLine(c.v[y*c.w:(y+1)*c.w], 1, k, line[:c.w])
+	}
+	for x := range c.w {
+		convolveLine(c.v[x:], c.w, k, line[:c.h])
+	}
 }
 
-// convolve runs kernel k along one axis: step between taps, n taps along the axis.
-func (c *canvas) convolve(k []float64, step, n int) {
-	r := len(k) / 2
-	out := make([]float64, len(c.v))
-	for i := range c.v {
-		pos := (i / step) % n
+// convolveLine convolves the len(tmp) values v[0], v[step], ... with k in place.
+func convolveLine(v []float64, step int, k, tmp []float64) {
+	n, r := len(tmp), len(k)/2
+	for i := range tmp {
 		acc := 0.0
 		for j, w := range k {
-			q := min(n-1, max(0, pos+j-r))
-			acc += w * c.v[i+(q-pos)*step]
+			acc += w * v[min(n-1, max(0, i+j-r))*step]
 		}
-		out[i] = acc
+		tmp[i] = acc
 	}
-	c.v = out
+	for i, a := range tmp {
+		v[i*step] = a
+	}
 }
 
 // noise adds Gaussian noise of the given standard deviation.
@@ -299,7 +304,8 @@ func (c *canvas) tinted() *image.RGBA {
 func encodePNG(tb testing.TB, img image.Image) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
 		tb.Errorf("encode PNG: %v", err)
 	}
 	return buf.Bytes()
