@@ -136,15 +136,10 @@ func (s *search) enlarged() (string, bool) {
 		}
 	}
 	for _, r := range regions {
-		c := crop(l, r)
-		f := 3
-		if c.w*c.h*9 > upscalePixels {
-			f = 2
-		}
-		if c.w*c.h*f*f > upscalePixels {
+		up := s.enlarge(r)
+		if up == nil {
 			continue
 		}
-		up := upscale(c, f)
 		for _, kind := range []binarizerKind{hybrid, global} {
 			if text, ok := s.r.try(up, kind, kind == hybrid); ok {
 				return text, true
@@ -152,6 +147,28 @@ func (s *search) enlarged() (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// enlarge returns region r of the working level enlarged three times (twice when that
+// would be too large). When the working level is a reduction of the image, the region
+// is cut from the full-resolution image instead, enlarged only as far as still needed.
+// It returns nil for regions too large to enlarge.
+func (s *search) enlarge(r image.Rectangle) *luma {
+	full := s.levels[0]
+	sc := full.w / s.work.w
+	c := crop(full, image.Rect(r.Min.X*sc, r.Min.Y*sc, r.Max.X*sc, r.Max.Y*sc))
+	f := 3
+	if c.w*c.h*9/(sc*sc) > upscalePixels {
+		f = 2
+	}
+	extra := max(1, (f+sc-1)/sc)
+	if c.w*c.h*extra*extra > upscalePixels {
+		return nil
+	}
+	if extra == 1 {
+		return c
+	}
+	return upscale(c, extra)
 }
 
 // candidateRegions returns boxes around pairs of small-module finder pattern candidates

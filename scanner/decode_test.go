@@ -216,6 +216,20 @@ func TestDecodeReasonSaysWhy(t *testing.T) {
 	}
 }
 
+// TestDecodeLargePhoto decodes a 24-megapixel photo with the code small in it: found at
+// a reduced level, read from a full-resolution crop.
+func TestDecodeLargePhoto(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	want := ticketPayload(t, rng, 3)
+	c := newCanvas(6000, 4000, 140)
+	c.clutter(rng, 30)
+	c.draw(sheet(qrBits(t, want)), pose{cx: 4100, cy: 1300, sidePx: 101 * 3.2, rotate: 12})
+	got, err := Decode(c.gray())
+	if err != nil || got != want {
+		t.Errorf("got %.40q, %v; want %.40q", got, err, want)
+	}
+}
+
 // TestDecodeBrokenImage decodes an image that claims a size its pixel buffer does not
 // have: an error, not a panic.
 func TestDecodeBrokenImage(t *testing.T) {
