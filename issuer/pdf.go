@@ -6,11 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jung-kurt/gofpdf"
 	"github.com/skip2/go-qrcode"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomono"
-	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -98,47 +94,87 @@ func WritePDF(w io.Writer, layout Layout, tickets []PrintedTicket) error {
 }
 
 // WritePDFLevel is WritePDF with the QR error correction level chosen by the caller.
-// QR symbols are built on every core, ahead of the pages that draw them, so a batch of
-// many tickets costs little more than building its symbols.
+// Pages are written to w as they are drawn, so memory stays flat however many tickets
+// there are; QR symbols are built on every core ahead of the page being drawn, so a
+// batch costs little more than building its symbols. On a write error the PDF is cut
+// short and the error returned.
 func WritePDFLevel(w io.Writer, layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
-	if err := validateBatch(layout, tickets); err != nil {
+	if err := validateBatch(layout, level, tickets); err != nil {
 		return err
 	}
-	doc := newDocument(layout, &tickets[0])
+	width, height := layout.pageSize()
+	doc := newPDFWriter(w, width, height)
 	stop := make(chan struct{})
 	defer close(stop)
+	var content []byte // one page's content buffer, reused
 	i := 0
 	for p := range buildSymbols(tickets, level, stop) {
 		<-p.done
 		if p.err != nil {
 			return fmt.Errorf("ticket %d: %w", i+1, p.err)
 		}
-		doc.page(&tickets[i], p.sym)
+		page := doc.newPage(content)
+		drawTicket(layout, newCard(page, &tickets[i]), p.sym)
+		if err := doc.writePage(page); err != nil {
+			return fmt.Errorf("write PDF: %w", err)
+		}
+		content = page.content
 		i++
 	}
-	if err := doc.pdf.Output(w); err != nil {
+	if err := doc.close(printable(tickets[0].ShowName), creationTime(&tickets[0])); err != nil {
 		return fmt.Errorf("write PDF: %w", err)
 	}
 	return nil
 }
 
-// validateBatch checks everything about the input that can be checked before drawing.
-func validateBatch(layout Layout, tickets []PrintedTicket) error {
+// pageSize returns the layout's page width and height in mm: A4 portrait, or ISO A6
+// (105 x 148 mm) landscape.
+func (l Layout) pageSize() (width, height float64) {
+	if l == LayoutA6 {
+		return 148, 105
+	}
+	return 210, 297
+}
+
+// creationTime dates the document by the first ticket's Now, so that the same tickets
+// give the same bytes.
+func creationTime(t *PrintedTicket) time.Time {
+	if t.Now.IsZero() {
+		return time.Now()
+	}
+	return t.Now
+}
+
+// drawTicket draws one ticket with its QR symbol on its page in the layout.
+func drawTicket(layout Layout, c *card, sym *qrSymbol) {
+	if layout == LayoutA6 {
+		drawA6(c, sym)
+		return
+	}
+	drawA4(c, sym)
+}
+
+// validateBatch checks the whole input before the first byte is written, the capacity
+// of each QR text included (cheap: it encodes the data without building the symbol).
+func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
 	if layout != LayoutA4 && layout != LayoutA6 {
 		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use LayoutA4 or LayoutA6", int(layout))
+	}
+	if level < qrcode.Low || level > qrcode.Highest {
+		return ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
 	}
 	if len(tickets) == 0 {
 		return ledger.Errorf(ledger.EINVALID, "Invalid tickets: there is no ticket to print")
 	}
 	for i := range tickets {
-		if err := validateTicket(&tickets[i]); err != nil {
+		if err := validateTicket(&tickets[i], level); err != nil {
 			return ledger.Errorf(ledger.EINVALID, "Invalid ticket %d: %s", i+1, ledger.ErrorMessage(err))
 		}
 	}
 	return nil
 }
 
-func validateTicket(t *PrintedTicket) error {
+func validateTicket(t *PrintedTicket, level qrcode.RecoveryLevel) error {
 	switch {
 	case len(t.Seats) == 0 || len(t.Seats) > MaxSeatsPerTicket:
 		return ledger.Errorf(ledger.EINVALID, "a printed ticket admits 1 to %d seats, not %d", MaxSeatsPerTicket, len(t.Seats))
@@ -157,50 +193,8 @@ func validateTicket(t *PrintedTicket) error {
 			return ledger.Errorf(ledger.EINVALID, "the price of seat %s is negative", s.Seat)
 		}
 	}
+	if _, err := qrcode.New(t.QRText, level); err != nil {
+		return ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(t.QRText), err)
+	}
 	return nil
-}
-
-// Font families registered in every document.
-const (
-	fontSans = "go"
-	fontMono = "gomono"
-)
-
-// document is one PDF being written: the gofpdf instance with the fonts loaded once, and
-// the layout that draws each page.
-type document struct {
-	pdf    *gofpdf.Fpdf
-	layout Layout
-}
-
-func newDocument(layout Layout, first *PrintedTicket) *document {
-	init := &gofpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}
-	if layout == LayoutA6 { // ISO A6 is 105 x 148 mm; gofpdf's "A6" is 148.5 mm long
-		init.OrientationStr, init.Size = "L", gofpdf.SizeType{Wd: 105, Ht: 148}
-	}
-	pdf := gofpdf.NewCustom(init)
-	pdf.SetAutoPageBreak(false, 0)
-	pdf.SetMargins(0, 0, 0)
-	pdf.SetCompression(true)
-	pdf.SetCatalogSort(true) // the same tickets give the same bytes
-	if !first.Now.IsZero() {
-		pdf.SetCreationDate(first.Now)
-	}
-	pdf.SetProducer("Ticketbooth", false)
-	pdf.SetTitle(printable(first.ShowName), true)
-	pdf.AddUTF8FontFromBytes(fontSans, "", goregular.TTF)
-	pdf.AddUTF8FontFromBytes(fontSans, "B", gobold.TTF)
-	pdf.AddUTF8FontFromBytes(fontMono, "", gomono.TTF)
-	return &document{pdf: pdf, layout: layout}
-}
-
-// page adds one page for the ticket with its QR symbol.
-func (d *document) page(t *PrintedTicket, sym *qrSymbol) {
-	d.pdf.AddPage()
-	c := newCard(d.pdf, t)
-	if d.layout == LayoutA6 {
-		drawA6(c, sym)
-		return
-	}
-	drawA4(c, sym)
 }

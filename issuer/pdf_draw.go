@@ -1,16 +1,13 @@
 package issuer
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jung-kurt/gofpdf"
 )
 
 // This file holds the drawing vocabulary the layouts share: a card (one ticket's page
-// with its cleaned text) and its pens for text, labels, boxes and the vector QR.
+// with its cleaned text) and its pens for text, labels and boxes.
 
 // rgb is a colour of the ticket design.
 type rgb struct{ r, g, b int }
@@ -27,7 +24,7 @@ var (
 // card is one ticket being drawn on its page: the ticket, its text cleaned for the
 // fonts, and the time the refund wording is relative to.
 type card struct {
-	pdf       *gofpdf.Fpdf
+	pg        *pdfPage
 	t         *PrintedTicket
 	now       time.Time
 	showName  string
@@ -38,13 +35,13 @@ type card struct {
 	hash      string
 }
 
-func newCard(pdf *gofpdf.Fpdf, t *PrintedTicket) *card {
+func newCard(pg *pdfPage, t *PrintedTicket) *card {
 	now := t.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	return &card{
-		pdf: pdf, t: t, now: now,
+		pg: pg, t: t, now: now,
 		showName:  printable(t.ShowName),
 		organiser: printable(t.Organiser),
 		venue:     printable(t.Venue),
@@ -63,30 +60,30 @@ func (c *card) seatList() string {
 	return strings.Join(names, ", ")
 }
 
-func (c *card) textColor(k rgb) { c.pdf.SetTextColor(k.r, k.g, k.b) }
-func (c *card) fillColor(k rgb) { c.pdf.SetFillColor(k.r, k.g, k.b) }
-func (c *card) drawColor(k rgb) { c.pdf.SetDrawColor(k.r, k.g, k.b) }
+func (c *card) textColor(k rgb) { c.pg.setTextColor(k) }
+func (c *card) fillColor(k rgb) { c.pg.setFillColor(k) }
+func (c *card) drawColor(k rgb) { c.pg.setDrawColor(k) }
 
 // text draws s with its baseline at y; align 'L' puts its left end at x, 'C' its middle
 // and 'R' its right end.
 func (c *card) text(x, y float64, align byte, s string) {
 	switch align {
 	case 'C':
-		x -= c.pdf.GetStringWidth(s) / 2
+		x -= c.pg.stringWidth(s) / 2
 	case 'R':
-		x -= c.pdf.GetStringWidth(s)
+		x -= c.pg.stringWidth(s)
 	}
-	c.pdf.Text(x, y, s)
+	c.pg.text(x, y, s)
 }
 
 // fit draws s in the font at size, shrunk down to minSize if it is wider than w, and cut
 // short with an ellipsis if it is still too wide.
-func (c *card) fit(x, y, w float64, align byte, family, style string, size, minSize float64, s string) {
-	c.pdf.SetFont(family, style, size)
-	if width := c.pdf.GetStringWidth(s); width > w {
-		c.pdf.SetFontSize(max(minSize, size*w/width))
+func (c *card) fit(x, y, w float64, align byte, font fontID, size, minSize float64, s string) {
+	c.pg.setFont(font, size)
+	if width := c.pg.stringWidth(s); width > w {
+		c.pg.setFontSize(max(minSize, size*w/width))
 	}
-	if c.pdf.GetStringWidth(s) > w {
+	if c.pg.stringWidth(s) > w {
 		s = c.cut(s, w)
 	}
 	c.text(x, y, align, s)
@@ -97,7 +94,7 @@ func (c *card) cut(s string, w float64) string {
 	runes := []rune(s)
 	for n := len(runes) - 1; n > 0; n-- {
 		short := strings.TrimSpace(string(runes[:n])) + "…"
-		if c.pdf.GetStringWidth(short) <= w {
+		if c.pg.stringWidth(short) <= w {
 			return short
 		}
 	}
@@ -107,8 +104,8 @@ func (c *card) cut(s string, w float64) string {
 // label draws a small upper-case caption in the muted colour.
 func (c *card) label(x, y, size float64, s string) {
 	c.textColor(colorMuted)
-	c.pdf.SetFont(fontSans, "B", size)
-	c.pdf.Text(x, y, s)
+	c.pg.setFont(fontBold, size)
+	c.pg.text(x, y, s)
 	c.textColor(colorInk)
 }
 
@@ -118,15 +115,15 @@ func (c *card) wrap(x, y, w, lineH float64, s string) float64 {
 	line := ""
 	for _, word := range strings.Fields(s) {
 		next := strings.TrimSpace(line + " " + word)
-		if line != "" && c.pdf.GetStringWidth(next) > w {
-			c.pdf.Text(x, y, line)
+		if line != "" && c.pg.stringWidth(next) > w {
+			c.pg.text(x, y, line)
 			y += lineH
 			next = word
 		}
 		line = next
 	}
 	if line != "" {
-		c.pdf.Text(x, y, line)
+		c.pg.text(x, y, line)
 		y += lineH
 	}
 	return y
@@ -135,10 +132,10 @@ func (c *card) wrap(x, y, w, lineH float64, s string) float64 {
 // perforation draws the dashed tear line between a ticket and its stub.
 func (c *card) perforation(x1, x2, y float64) {
 	c.drawColor(colorRule)
-	c.pdf.SetLineWidth(0.3)
-	c.pdf.SetDashPattern([]float64{1.2, 1}, 0)
-	c.pdf.Line(x1, y, x2, y)
-	c.pdf.SetDashPattern(nil, 0)
+	c.pg.setLineWidth(0.3)
+	c.pg.setDash(1.2, 1)
+	c.pg.line(x1, y, x2, y)
+	c.pg.setDash(0, 0)
 }
 
 // seatBoxes draws the parts of one seat (section, row letter, seat number) side by side
@@ -169,9 +166,9 @@ func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
 	for _, p := range parts {
 		bw := unit * p.weight
 		c.fillColor(colorBox)
-		c.pdf.RoundedRect(x, y, bw, h, 1.5, "1234", "F")
+		c.pg.roundedRect(x, y, bw, h, 1.5, "1234", true)
 		c.label(x+pad, y+pad+labelSize*0.3, labelSize, p.label)
-		c.fit(x+pad, y+h-pad, bw-2*pad, 'L', fontSans, "B", valueSize, valueSize/2, p.value)
+		c.fit(x+pad, y+h-pad, bw-2*pad, 'L', fontBold, valueSize, valueSize/2, p.value)
 		x += bw + gap
 	}
 }
@@ -180,8 +177,8 @@ func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
 // returns the baseline below the last.
 func (c *card) seatLines(x, y, w, lineH, size float64) float64 {
 	for _, s := range c.t.Seats {
-		c.fit(x, y, w*0.6, 'L', fontSans, "B", size, size*0.6, printable(s.Seat.String()))
-		c.pdf.SetFont(fontSans, "", size)
+		c.fit(x, y, w*0.6, 'L', fontBold, size, size*0.6, printable(s.Seat.String()))
+		c.pg.setFont(fontRegular, size)
 		c.text(x+w, y, 'R', printable(formatMoney(c.t.Currency, s.Price)))
 		y += lineH
 	}
@@ -191,30 +188,4 @@ func (c *card) seatLines(x, y, w, lineH, size float64) float64 {
 // price is the price of the ticket: of its one seat, or the total of its seats.
 func (c *card) price() string {
 	return printable(formatMoney(c.t.Currency, totalPrice(c.t.Seats)))
-}
-
-// qr draws the symbol as vector rectangles in a white square of side mm at (x, y), the
-// quiet zone included: one rectangle per horizontal run of dark modules, all filled as
-// one path in module units, so the page stays small and every rasterizer draws sharp,
-// seamless modules at any resolution.
-func (c *card) qr(sym *qrSymbol, x, y, side float64) {
-	c.fillColor(colorPaper)
-	c.pdf.Rect(x, y, side, side, "F")
-	k := c.pdf.GetConversionRatio()
-	_, pageH := c.pdf.GetPageSize()
-	module := side / float64(sym.width()) * k // points per module
-	left := (x + side*QuietZone/float64(sym.width())) * k
-	top := (pageH-y)*k - module*QuietZone
-	buf := make([]byte, 0, 64+12*sym.size*sym.size/4)
-	buf = fmt.Appendf(buf, "q 0 g %.5f 0 0 %.5f %.3f %.3f cm\n", module, -module, left, top)
-	sym.runs(func(row, col, n int) {
-		buf = strconv.AppendInt(buf, int64(col), 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, int64(row), 10)
-		buf = append(buf, ' ')
-		buf = strconv.AppendInt(buf, int64(n), 10)
-		buf = append(buf, " 1 re\n"...)
-	})
-	buf = append(buf, "f Q"...)
-	c.pdf.RawWriteStr(string(buf))
 }

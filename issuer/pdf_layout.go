@@ -3,12 +3,13 @@ package issuer
 // This file places a ticket on the page for each layout. Coordinates are millimetres
 // from the top-left corner of the page; text positions are baselines.
 
-// Sizes of the QR square, quiet zone included. With the four-module quiet zone the
-// symbol itself is at least side*21/29 wide (version 1): 58 mm on A4, 40.5 mm on A6.
-const (
-	qrSideA4 = 80.0
-	qrSideA6 = 56.0
-)
+// qrBoxes is where each layout puts the white QR square, quiet zone included: its
+// top-left corner and side in mm. With the four-module quiet zone the symbol itself is
+// at least side*21/29 wide (version 1): 58 mm on A4, 40.5 mm on A6.
+var qrBoxes = [...]struct{ x, y, side float64 }{
+	LayoutA4: {109, 51, 80},
+	LayoutA6: {88, 21, 56},
+}
 
 // drawA4 draws the print-at-home ticket: a framed ticket with a coloured band, the
 // details on the left and the QR on the right, a stub with the reference and transaction
@@ -17,33 +18,34 @@ func drawA4(c *card, sym *qrSymbol) {
 	const x0, y0, w, h = 15.0, 15.0, 180.0, 182.0
 	const left, colW, right = 23.0, 82.0, 187.0
 	c.drawColor(colorRule)
-	c.pdf.SetLineWidth(0.3)
-	c.pdf.RoundedRect(x0, y0, w, h, 4, "1234", "D")
+	c.pg.setLineWidth(0.3)
+	c.pg.roundedRect(x0, y0, w, h, 4, "1234", false)
 	c.fillColor(colorAccent)
-	c.pdf.RoundedRect(x0, y0, w, 32, 4, "12", "F")
+	c.pg.roundedRect(x0, y0, w, 32, 4, "12", true)
 
 	c.textColor(colorPaper)
-	c.fit(left, 22.5, 80, 'L', fontSans, "B", 8, 6, admits(len(c.t.Seats)))
-	c.fit(right, 22.5, 80, 'R', fontMono, "", 9, 6, c.reference)
-	c.fit(left, 34, right-left, 'L', fontSans, "B", 22, 11, c.showName)
+	c.fit(left, 22.5, 80, 'L', fontBold, 8, 6, admits(len(c.t.Seats)))
+	c.fit(right, 22.5, 80, 'R', fontMono, 9, 6, c.reference)
+	c.fit(left, 34, right-left, 'L', fontBold, 22, 11, c.showName)
 	if c.organiser != "" {
-		c.fit(left, 41.5, right-left, 'L', fontSans, "", 10, 7, "Presented by "+c.organiser)
+		c.fit(left, 41.5, right-left, 'L', fontRegular, 10, 7, "Presented by "+c.organiser)
 	}
 	c.textColor(colorInk)
 
 	c.details(left, 56, colW, detailSizes{label: 7, big: 13, small: 12, step: 6.5, gap: 10})
 	c.seatsAndPrice(left, 93, colW, seatSizes{label: 7, boxH: 22, box: 22, line: 12, lineH: 6, price: 13, gap: 9.5})
-	c.qr(sym, 109, 51, qrSideA4)
-	c.fit(149, 138, qrSideA4, 'C', fontMono, "", 13, 8, c.reference)
+	qr := qrBoxes[LayoutA4]
+	c.pg.qr(sym, qr.x, qr.y, qr.side)
+	c.fit(qr.x+qr.side/2, 138, qr.side, 'C', fontMono, 13, 8, c.reference)
 
 	y := 147.0
 	if c.purchaser != "" {
 		c.label(left, y, 7, "PURCHASER · BRING A MATCHING ID")
-		c.fit(left, y+7, right-left, 'L', fontSans, "B", 15, 8, c.purchaser)
+		c.fit(left, y+7, right-left, 'L', fontBold, 15, 8, c.purchaser)
 		y += 16
 	}
 	c.label(left, y, 7, "REFUND")
-	c.pdf.SetFont(fontSans, "", 9.5)
+	c.pg.setFont(fontRegular, 9.5)
 	c.wrap(left, y+5.5, right-left, 4.6, refundSentence(c.t, c.now))
 
 	c.stubA4(left, right)
@@ -56,17 +58,17 @@ func (c *card) stubA4(left, right float64) {
 	c.label(left, 177, 6.5, "REFERENCE")
 	c.label(75, 177, 6.5, c.seatWord())
 	c.label(127, 177, 6.5, "SHOW")
-	c.fit(left, 183, 48, 'L', fontMono, "", 11, 7, c.reference)
-	c.fit(75, 183, 48, 'L', fontSans, "B", 10, 6, c.seatList())
-	c.fit(127, 183, right-127, 'L', fontSans, "", 9.5, 6, c.t.ShowTime.Format("Mon 2 Jan 2006, 15:04 MST"))
+	c.fit(left, 183, 48, 'L', fontMono, 11, 7, c.reference)
+	c.fit(75, 183, 48, 'L', fontBold, 10, 6, c.seatList())
+	c.fit(127, 183, right-127, 'L', fontRegular, 9.5, 6, c.t.ShowTime.Format("Mon 2 Jan 2006, 15:04 MST"))
 	c.label(left, 191, 6.5, "TRANSACTION")
-	c.fit(left+22, 191, right-left-22, 'L', fontMono, "", 8, 5, c.hash)
+	c.fit(left+22, 191, right-left-22, 'L', fontMono, 8, 5, c.hash)
 }
 
 // adviceA4 draws the "good to know" notes below the A4 ticket frame and a footer.
 func (c *card) adviceA4(x, y float64) {
-	c.pdf.SetFont(fontSans, "B", 12)
-	c.pdf.Text(x, y, "Good to know")
+	c.pg.setFont(fontBold, 12)
+	c.pg.text(x, y, "Good to know")
 	notes := []string{
 		"This QR code is your ticket. The first scan at the entrance admits you; a copy scanned after it is refused, so keep this page to yourself and do not share pictures of it.",
 		"Print this page or show it on your phone. Keep the QR code flat, clean and unfolded.",
@@ -77,12 +79,12 @@ func (c *card) adviceA4(x, y float64) {
 	notes = append(notes, refundSentence(c.t, c.now))
 	y += 7.5
 	for _, note := range notes {
-		c.pdf.SetFont(fontSans, "", 9.5)
-		c.pdf.Text(x, y, "•")
+		c.pg.setFont(fontRegular, 9.5)
+		c.pg.text(x, y, "•")
 		y = c.wrap(x+4, y, 160, 4.6, note) + 1.8
 	}
 	c.textColor(colorMuted)
-	c.fit(105, 285, 180, 'C', fontSans, "", 7.5, 5, c.showName+" · "+c.reference+" · issued with Ticketbooth")
+	c.fit(105, 285, 180, 'C', fontRegular, 7.5, 5, c.showName+" · "+c.reference+" · issued with Ticketbooth")
 	c.textColor(colorInk)
 }
 
@@ -91,23 +93,24 @@ func (c *card) adviceA4(x, y float64) {
 func drawA6(c *card, sym *qrSymbol) {
 	const left, colW, right = 6.0, 78.0, 142.0
 	c.fillColor(colorAccent)
-	c.pdf.Rect(0, 0, 148, 19, "F")
+	c.pg.rect(0, 0, 148, 19)
 	c.textColor(colorPaper)
-	c.fit(left, 6.5, 60, 'L', fontSans, "B", 6.5, 5, admits(len(c.t.Seats)))
-	c.fit(right, 6.5, 60, 'R', fontMono, "", 7.5, 5, c.reference)
-	c.fit(left, 12.5, right-left, 'L', fontSans, "B", 14, 8, c.showName)
+	c.fit(left, 6.5, 60, 'L', fontBold, 6.5, 5, admits(len(c.t.Seats)))
+	c.fit(right, 6.5, 60, 'R', fontMono, 7.5, 5, c.reference)
+	c.fit(left, 12.5, right-left, 'L', fontBold, 14, 8, c.showName)
 	if c.organiser != "" {
-		c.fit(left, 16.6, right-left, 'L', fontSans, "", 7, 5, "Presented by "+c.organiser)
+		c.fit(left, 16.6, right-left, 'L', fontRegular, 7, 5, "Presented by "+c.organiser)
 	}
 	c.textColor(colorInk)
 
 	c.details(left, 24.5, colW, detailSizes{label: 5.5, big: 10, small: 9, step: 4.4, gap: 6})
 	c.seatsAndPrice(left, 47, colW, seatSizes{label: 5.5, boxH: 13, box: 14, line: 8.5, lineH: 4.1, price: 10, gap: 4.5})
-	c.qr(sym, 88, 21, qrSideA6)
-	c.fit(116, 80.5, qrSideA6, 'C', fontMono, "", 9, 6, c.reference)
+	qr := qrBoxes[LayoutA6]
+	c.pg.qr(sym, qr.x, qr.y, qr.side)
+	c.fit(qr.x+qr.side/2, 80.5, qr.side, 'C', fontMono, 9, 6, c.reference)
 	if c.purchaser != "" {
 		c.label(left, 75.5, 5.5, "PURCHASER · BRING A MATCHING ID")
-		c.fit(left, 80, colW, 'L', fontSans, "B", 10, 6, c.purchaser)
+		c.fit(left, 80, colW, 'L', fontBold, 10, 6, c.purchaser)
 	}
 	c.stubA6(left, right)
 }
@@ -115,13 +118,13 @@ func drawA6(c *card, sym *qrSymbol) {
 // stubA6 draws the strip below the perforation of the A6 ticket.
 func (c *card) stubA6(left, right float64) {
 	c.perforation(4, 144, 84.5)
-	c.fit(left, 89, right-left, 'L', fontSans, "", 6.5, 5, refundSentence(c.t, c.now))
+	c.fit(left, 89, right-left, 'L', fontRegular, 6.5, 5, refundSentence(c.t, c.now))
 	c.label(left, 93.5, 5, "TRANSACTION")
-	c.fit(left+14, 93.5, right-left-14, 'L', fontMono, "", 6.3, 4.5, c.hash)
+	c.fit(left+14, 93.5, right-left-14, 'L', fontMono, 6.3, 4.5, c.hash)
 	c.label(left, 98, 5, c.seatWord())
-	c.fit(left+14, 98, 70, 'L', fontSans, "B", 7, 5, c.seatList())
+	c.fit(left+14, 98, 70, 'L', fontBold, 7, 5, c.seatList())
 	c.label(88, 98, 5, "REF")
-	c.fit(right, 98, 46, 'R', fontMono, "", 7, 5, c.reference)
+	c.fit(right, 98, 46, 'R', fontMono, 7, 5, c.reference)
 }
 
 // seatWord is the label of the seat list: "SEAT" or "SEATS".
@@ -138,11 +141,11 @@ type detailSizes struct{ label, big, small, step, gap float64 }
 // details draws the date, time and venue in a column of width w from y.
 func (c *card) details(x, y, w float64, s detailSizes) {
 	c.label(x, y, s.label, "DATE AND TIME")
-	c.fit(x, y+s.step, w, 'L', fontSans, "B", s.big, s.big*0.6, formatDay(c.t.ShowTime))
-	c.fit(x, y+2*s.step, w, 'L', fontSans, "", s.small, s.small*0.6, formatClock(c.t.ShowTime))
+	c.fit(x, y+s.step, w, 'L', fontBold, s.big, s.big*0.6, formatDay(c.t.ShowTime))
+	c.fit(x, y+2*s.step, w, 'L', fontRegular, s.small, s.small*0.6, formatClock(c.t.ShowTime))
 	y += 2*s.step + s.gap
 	c.label(x, y, s.label, "VENUE")
-	c.fit(x, y+s.step, w, 'L', fontSans, "B", s.big*0.92, s.big*0.6, c.venue)
+	c.fit(x, y+s.step, w, 'L', fontBold, s.big*0.92, s.big*0.6, c.venue)
 }
 
 // seatSizes are the font sizes (points) and heights and gaps (mm) of the seat block.
@@ -155,12 +158,12 @@ func (c *card) seatsAndPrice(x, y, w float64, s seatSizes) {
 		c.seatBoxes(x, y, w, s.boxH, s.label, s.box)
 		py := y + s.boxH + s.gap
 		c.label(x, py, s.label, "PRICE")
-		c.fit(x, py+s.price*0.5, w, 'L', fontSans, "B", s.price, s.price*0.6, c.price())
+		c.fit(x, py+s.price*0.5, w, 'L', fontBold, s.price, s.price*0.6, c.price())
 		return
 	}
 	c.label(x, y+s.label*0.35, s.label, "SEATS")
 	y = c.seatLines(x, y+s.label*0.35+s.lineH, w, s.lineH, s.line)
 	c.label(x, y, s.label, "TOTAL")
-	c.pdf.SetFont(fontSans, "B", s.line)
+	c.pg.setFont(fontBold, s.line)
 	c.text(x+w, y, 'R', c.price())
 }

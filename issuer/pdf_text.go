@@ -4,13 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/image/font/sfnt"
 )
 
 // This file turns ticket data into the words printed on a ticket: money, dates, the
@@ -102,8 +98,7 @@ func totalPrice(seats []PrintedSeat) int64 {
 
 // printable returns s as the embedded fonts can draw it: invalid UTF-8 and control
 // characters become spaces, and characters the Go fonts lack (they cover WGL4: Latin,
-// Greek, Cyrillic and common symbols) become '?'. gofpdf itself mishandles characters
-// outside the Basic Multilingual Plane, so this also keeps it from failing.
+// Greek, Cyrillic and common symbols) become '?', rather than an empty box.
 func printable(s string) string {
 	clean := true
 	for _, r := range s {
@@ -134,26 +129,8 @@ func drawable(r rune) bool {
 	if r == ' ' {
 		return true
 	}
-	if r >= 0x10000 || unicode.IsControl(r) || unicode.IsSpace(r) {
+	if unicode.IsControl(r) || unicode.IsSpace(r) {
 		return false
 	}
-	cov := fontCoverage()
-	return cov[r/64]&(1<<(r%64)) != 0
+	return fontRegular.face().glyphOf(r) != 0
 }
-
-// fontCoverage returns a bit set of the BMP characters that Go Regular has a glyph for;
-// Go Bold and Go Mono cover the same set. It is built once, on first use.
-var fontCoverage = sync.OnceValue(func() *[1024]uint64 {
-	var cov [1024]uint64
-	f, err := sfnt.Parse(goregular.TTF)
-	if err != nil {
-		return &cov // unreachable with the embedded font; everything prints as '?'
-	}
-	var buf sfnt.Buffer
-	for r := rune(0); r < 0x10000; r++ {
-		if g, err := f.GlyphIndex(&buf, r); err == nil && g != 0 {
-			cov[r/64] |= 1 << (r % 64)
-		}
-	}
-	return &cov
-})

@@ -2,16 +2,18 @@ package issuer
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"image"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -24,25 +26,34 @@ import (
 // secretAlphabet is the URL-safe alphabet of ticket secrets.
 const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
-// randomHex returns n random bytes as 2n hex digits.
+// sources holds one pseudo-random source per test, seeded by the test's name: payloads
+// look like real ones yet are the same on every run, so any decoder failure reproduces.
+var sources sync.Map // testing.TB -> *rand.Rand
+
+func source(tb testing.TB) *rand.Rand {
+	if r, ok := sources.Load(tb); ok {
+		return r.(*rand.Rand)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(tb.Name()))
+	r, _ := sources.LoadOrStore(tb, rand.New(rand.NewPCG(h.Sum64(), 1)))
+	return r.(*rand.Rand)
+}
+
+// randomHex returns n pseudo-random bytes as 2n hex digits.
 func randomHex(tb testing.TB, n int) string {
-	tb.Helper()
 	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		tb.Fatal(err)
+	for i := range b {
+		b[i] = byte(source(tb).Uint32())
 	}
 	return hex.EncodeToString(b)
 }
 
 // randomSecret returns a 15-character secret like the issuer's.
 func randomSecret(tb testing.TB) string {
-	tb.Helper()
 	b := make([]byte, 15)
-	if _, err := rand.Read(b); err != nil {
-		tb.Fatal(err)
-	}
 	for i := range b {
-		b[i] = secretAlphabet[int(b[i])%len(secretAlphabet)]
+		b[i] = secretAlphabet[source(tb).IntN(len(secretAlphabet))]
 	}
 	return string(b)
 }
