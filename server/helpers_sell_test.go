@@ -176,19 +176,29 @@ func openHex(t *testing.T, keyHex, ivHex, ctHex string) (string, error) {
 }
 
 // cbcForge returns a fresh key and the IV under which the one-block hex ciphertext
-// decrypts to want: what anyone can compute from the public ticket list. It checks the
-// pair really decrypts the ciphertext, so a rejection at the gate is the gate's doing.
+// decrypts to want: what anyone can compute from the public ticket list.
 func cbcForge(t *testing.T, ctHex, want string) (keyHex, ivHex string) {
 	t.Helper()
-	ct, err := hex.DecodeString(ctHex)
-	if err != nil || len(ct) != aes.BlockSize || len(want) >= aes.BlockSize {
-		t.Fatalf("cbcForge needs a one-block ciphertext and a short text: %q %q", ctHex, want)
-	}
 	key, err := crypto.NewKey()
 	if err != nil {
 		t.Fatal(err)
 	}
-	block, _ := aes.NewCipher(key)
+	return crypto.EncodeHex(key), cbcIV(t, key, ctHex, want)
+}
+
+// cbcIV returns the IV under which the one-block hex ciphertext decrypts with key to
+// want (shorter than a block). It checks the key and IV really decrypt the ciphertext to
+// want, so a rejection at the gate is the gate's doing, not a broken forgery.
+func cbcIV(t *testing.T, key []byte, ctHex, want string) (ivHex string) {
+	t.Helper()
+	ct, err := hex.DecodeString(ctHex)
+	if err != nil || len(ct) != aes.BlockSize || len(want) >= aes.BlockSize {
+		t.Fatalf("cbcIV needs a one-block ciphertext and a short text: %q %q", ctHex, want)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	iv := make([]byte, aes.BlockSize)
 	block.Decrypt(iv, ct)
 	padded := bytes.Repeat([]byte{byte(aes.BlockSize - len(want))}, aes.BlockSize)
@@ -196,11 +206,11 @@ func cbcForge(t *testing.T, ctHex, want string) (keyHex, ivHex string) {
 	for i := range iv {
 		iv[i] ^= padded[i]
 	}
-	keyHex, ivHex = crypto.EncodeHex(key), crypto.EncodeHex(iv)
-	if got, err := openHex(t, keyHex, ivHex, ctHex); err != nil || got != want {
-		t.Fatalf("forged key and IV decrypt to %q (%v), want %q", got, err, want)
+	ivHex = crypto.EncodeHex(iv)
+	if got, err := openHex(t, crypto.EncodeHex(key), ivHex, ctHex); err != nil || got != want {
+		t.Fatalf("key and IV decrypt to %q (%v), want %q", got, err, want)
 	}
-	return keyHex, ivHex
+	return ivHex
 }
 
 // qrText encodes tickets as QR text.
