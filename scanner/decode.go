@@ -51,9 +51,10 @@ func newScanError(kind error, format string, args ...any) error {
 	return &scanError{err: ledger.Errorf(ledger.EINVALID, "%s", msg), kind: kind}
 }
 
-// Decode reads the first QR code found in img and returns its text, as UTF-8. A byte
-// segment without an ECI designator is read as UTF-8, the encoding of the JSON a ticket
-// QR carries; segments with an ECI are converted from their character set.
+// Decode reads the first QR code found in img and returns its text, as UTF-8. Segments
+// with an ECI designator are converted from the character set it names; a byte segment
+// without one is read as UTF-8 when it is valid UTF-8 (the JSON of a ticket QR always
+// is), else as ISO-8859-1 or Shift_JIS, whichever its bytes fit (gozxing's guess).
 // When no code can be read it returns an EINVALID *ledger.Error wrapping ErrNoCode whose
 // message says why. Decode never panics; it is safe for concurrent use.
 func Decode(img image.Image) (string, error) {

@@ -49,8 +49,7 @@ func newReader() *reader {
 	return &reader{
 		decoder: decoder.NewDecoder(),
 		hints: map[gozxing.DecodeHintType]any{
-			gozxing.DecodeHintType_TRY_HARDER:    true,
-			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+			gozxing.DecodeHintType_TRY_HARDER: true,
 		},
 	}
 }

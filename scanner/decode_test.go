@@ -55,6 +55,15 @@ func TestDecodeUTF8WithoutECI(t *testing.T) {
 	}
 }
 
+func TestDecodeLatin1WithoutECI(t *testing.T) {
+	// "Süd 3§" in ISO-8859-1 bytes, which are not valid UTF-8.
+	latin1 := string([]byte{'S', 0xfc, 'd', ' ', '3', 0xa7})
+	got, err := Decode(testCode(t, latin1))
+	if want := "Süd 3§"; err != nil || got != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}
+
 func TestDecodeBytesFormats(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	want := ticketPayload(t, rng, 1)
