@@ -452,6 +452,8 @@ func TestCheckIns(t *testing.T) {
 	e.do("GET", path, e.shop, "").wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 	e.do("GET", path, e.bob, "").wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 	e.do("GET", path, "", "").wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
+	e.do("GET", api.ContractPath("not-an-address", "CheckIns"), e.alice, "").wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "Invalid address")
+	e.do("GET", api.ContractPath(ledger.ZeroAddress, "CheckIns"), e.alice, "").wantErrorText(t, http.StatusNotFound, ledger.ENOTFOUND, "No smart contract")
 }
 
 func (e *env) checkInReport(addr string) ledger.CheckInReport {
@@ -471,6 +473,10 @@ func TestCheckInKeys(t *testing.T) {
 		e.do("POST", path, "", body).wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
 		e.do("POST", path, e.shop, body).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 		e.do("POST", path, e.bob, body).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+	}
+	for _, qr := range []string{tk.QR, "not a ticket"} {
+		e.do("POST", api.ContractPath(ledger.ZeroAddress, "CheckIn"), e.gate, `{"qr":`+jsonString(qr)+`}`).
+			wantErrorText(t, http.StatusNotFound, ledger.ENOTFOUND, "No smart contract")
 	}
 	if res := e.scan("CheckIn", addr, e.alice, tk.QR, "office", ""); res[0].Status != ledger.StatusAdmitted {
 		t.Errorf("the owner's key at the gate: %+v, want admitted", res)
