@@ -43,11 +43,16 @@ type reader struct {
 	hints    map[gozxing.DecodeHintType]any
 	attempts int
 	worst    failure
+	// centers are the finder pattern candidates of the last matrix searched, and
+	// hybridCenters those of each image binarized by the hybrid binarizer.
+	centers       []*detector.FinderPattern
+	hybridCenters map[*luma][]*detector.FinderPattern
 }
 
 func newReader() *reader {
 	return &reader{
-		decoder: decoder.NewDecoder(),
+		decoder:       decoder.NewDecoder(),
+		hybridCenters: map[*luma][]*detector.FinderPattern{},
 		hints: map[gozxing.DecodeHintType]any{
 			gozxing.DecodeHintType_TRY_HARDER: true,
 		},
@@ -83,7 +88,11 @@ func (r *reader) try(l *luma, kind binarizerKind, alsoInverted bool) (string, bo
 	if !r.guard(func() { m = r.blackMatrix(l, kind) }) || m == nil {
 		return "", false
 	}
-	if text, ok := r.tryMatrix(m); ok || !alsoInverted {
+	text, ok := r.tryMatrix(m)
+	if kind == hybrid {
+		r.hybridCenters[l] = r.centers
+	}
+	if ok || !alsoInverted {
 		return text, ok
 	}
 	m.FlipAll()
@@ -96,12 +105,14 @@ func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
 	r.attempts++
 	var f *detector.FinderPatternFinder
 	var info *detector.FinderPatternInfo
+	r.centers = nil
 	r.guard(func() {
 		f = detector.NewFinderPatternFinder(m, nil)
 		var err error
 		if info, err = f.Find(r.hints); err != nil {
 			info = nil
 		}
+		r.centers = f.GetPossibleCenters()
 	})
 	if info != nil {
 		if text, ok := r.decodeDetected(m, info); ok {

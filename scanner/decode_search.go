@@ -172,23 +172,20 @@ func (s *search) enlarge(r image.Rectangle) *luma {
 }
 
 // candidateRegions returns boxes around pairs of small-module finder pattern candidates
-// that gozxing sees in l and that could be two corners of one code, each box grown to
+// that gozxing saw in l when the hybrid step binarized it and that could be two corners of one code, each box grown to
 // hold the third corner. A lone candidate is not enlarged: clutter makes many.
 func (s *search) candidateRegions(l *luma) []image.Rectangle {
-	m := s.r.blackMatrix(l, hybrid)
-	if m == nil {
-		return nil
+	centers, ok := s.r.hybridCenters[l]
+	if !ok {
+		s.r.try(l, hybrid, false)
+		centers = s.r.hybridCenters[l]
 	}
 	var small []*detector.FinderPattern
-	s.r.guard(func() {
-		f := detector.NewFinderPatternFinder(m, nil)
-		_, _ = f.Find(s.r.hints)
-		for _, c := range f.GetPossibleCenters() {
-			if c.GetEstimatedModuleSize() <= smallModule {
-				small = append(small, c)
-			}
+	for _, c := range centers {
+		if c.GetEstimatedModuleSize() <= smallModule {
+			small = append(small, c)
 		}
-	})
+	}
 	var out []image.Rectangle
 	for i, a := range small {
 		for _, b := range small[i+1:] {
