@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests print Europe/Berlin times on any machine
@@ -29,10 +30,14 @@ import (
 // Cyrillic.
 var purchaserNames = []string{"Zoë Łukasiewicz-Ødegård", "Ελένη Παπαδοπούλου", "Дмитрий Шостакович"}
 
+// berlinZone is loaded once: each load makes a new Location of a few kilobytes, too
+// many for the tickets of the batch benchmarks.
+var berlinZone = sync.OnceValues(func() (*time.Location, error) { return time.LoadLocation("Europe/Berlin") })
+
 // berlin is the show's location in the fixtures.
 func berlin(tb testing.TB) *time.Location {
 	tb.Helper()
-	loc, err := time.LoadLocation("Europe/Berlin")
+	loc, err := berlinZone()
 	if err != nil {
 		tb.Fatal(err)
 	}
