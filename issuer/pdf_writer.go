@@ -100,7 +100,9 @@ func (d *pdfWriter) stream(n int, extra string, data []byte) {
 
 // newPage returns a blank page to draw on; writePage writes it.
 func (d *pdfWriter) newPage(content []byte) *pdfPage {
-	return &pdfPage{doc: d, height: d.height, content: content[:0]}
+	p := &pdfPage{doc: d, height: d.height, content: content[:0]}
+	p.emitted.lineWidth = -1 // unknown: the first stroke sets it
+	return p
 }
 
 // writePage writes a drawn page and returns the writer's error, if any.
