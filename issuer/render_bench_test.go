@@ -95,6 +95,20 @@ func BenchmarkWritePDF(b *testing.B) {
 	}
 }
 
+// BenchmarkWritePDFOne writes the PDF of one one-seat ticket, as a customer downloads
+// it: the symbol plus the fixed cost of a document (fonts cut down and embedded).
+func BenchmarkWritePDFOne(b *testing.B) {
+	tickets := benchTickets(b, 1)
+	out := heapProbe{next: 1 << 62} // counts bytes, never probes
+	for i := 0; i < b.N; i++ {
+		if err := WritePDF(&out, LayoutA4, tickets); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(out.written)/float64(b.N), "pdf-B")
+	reportRate(b, 1, "tickets/s")
+}
+
 // BenchmarkWritePDFParallel writes many 100-ticket PDFs at once, one per goroutine, as a
 // server printing for many customers would.
 func BenchmarkWritePDFParallel(b *testing.B) {
