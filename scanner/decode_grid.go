@@ -33,23 +33,24 @@ func (r *reader) tryGrid(m *gozxing.BitMatrix, info *detector.FinderPatternInfo,
 		return "", false
 	}
 	for _, t := range triples {
-		if text, ok := r.tryTriple(m, t); ok {
+		var text string
+		found := false
+		r.guard(func() { text, found = r.tryTriple(m, t) })
+		if found {
 			return text, true
 		}
 	}
 	return "", false
 }
 
-// tryTriple tries the likeliest dimensions of the code the triple marks.
+// tryTriple tries the dimension the timing patterns count, then the likeliest ones by
+// the finder distances, each corrected by the version information when it reads.
 func (r *reader) tryTriple(m *gozxing.BitMatrix, t finderTriple) (string, bool) {
 	seen := map[int]bool{}
 	if tf, ok := readTiming(m, t); ok {
 		seen[tf.dim] = true
 		if p, ok := fitProjection(tf.pts); ok {
-			var text string
-			found := false
-			r.guard(func() { text, found = r.decodeGrid(m, refine(m, tf.pts, p, tf.dim), tf.dim) })
-			if found {
+			if text, ok := r.decodeGrid(m, refine(m, tf.pts, p, tf.dim), tf.dim); ok {
 				return text, true
 			}
 		}
@@ -66,10 +67,7 @@ func (r *reader) tryTriple(m *gozxing.BitMatrix, t finderTriple) (string, bool) 
 			continue
 		}
 		seen[dim] = true
-		var text string
-		found := false
-		r.guard(func() { text, found = r.decodeGrid(m, refine(m, finderPoints(t, dim), p, dim), dim) })
-		if found {
+		if text, ok := r.decodeGrid(m, refine(m, finderPoints(t, dim), p, dim), dim); ok {
 			return text, true
 		}
 	}
