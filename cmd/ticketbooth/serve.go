@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,17 +22,33 @@ import (
 
 func serveCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "serve",
-		Usage:     "serve the HTTP API on the ledger",
-		UsageText: "ticketbooth serve [--db FILE] [--addr HOST:PORT] [--block-interval 16s]",
-		Flags: []cli.Flag{
+		Name:  "serve",
+		Usage: "serve the HTTP API on the ledger",
+		UsageText: "ticketbooth serve [--db FILE] [--addr HOST:PORT] [--block-interval 16s]\n" +
+			"   ticketbooth serve --addr 0.0.0.0:8443 --tls-self-signed [--tls-hosts 10.0.0.5,gate.local]\n" +
+			"   ticketbooth serve --addr :443 --tls-cert cert.pem --tls-key key.pem",
+		Description: "Serves the HTTP API, the gate scanner page at /scan/ADDRESS and the entry dashboard at " +
+			"/dashboard/ADDRESS. Phones give a page the camera only over HTTPS (or on localhost): on a venue's " +
+			"network use --tls-cert/--tls-key, or --tls-self-signed to make and keep a certificate beside --db.",
+		Flags: append([]cli.Flag{
 			dbFlag(),
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", EnvVars: []string{"TICKETBOOTH_ADDR"}, Usage: "listen on `HOST:PORT`"},
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
-		},
+		}, tlsFlags()...),
 		Action: serve,
+	}
+}
+
+func tlsFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "tls-cert", EnvVars: []string{"TICKETBOOTH_TLS_CERT"}, Usage: "serve HTTPS with the PEM certificate `FILE` (with --tls-key)"},
+		&cli.StringFlag{Name: "tls-key", EnvVars: []string{"TICKETBOOTH_TLS_KEY"}, Usage: "the PEM private key `FILE` of --tls-cert"},
+		&cli.BoolFlag{Name: "tls-self-signed", EnvVars: []string{"TICKETBOOTH_TLS_SELF_SIGNED"},
+			Usage: "serve HTTPS with a self-signed certificate for --tls-hosts, made once and kept beside --db"},
+		&cli.StringSliceFlag{Name: "tls-hosts", EnvVars: []string{"TICKETBOOTH_TLS_HOSTS"},
+			Usage: "`HOSTS` (IP addresses and names, comma-separated) the self-signed certificate names (default: this machine's name and addresses)"},
 	}
 }
 
@@ -61,14 +78,22 @@ func serve(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
+	tc, err := tlsSetup(c, time.Now())
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.String("addr"))
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.String("addr"), err)
 	}
-	srv := &http.Server{Handler: server.New(st, st, log), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on http://%s (block interval %s)\n", c.String("db"), ln.Addr(), st.Clock().Interval)
+	srv := &http.Server{Handler: tc.handler(server.New(st, st, log)), ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
+	base := tc.baseURL(ln.Addr())
+	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", c.String("db"), base, st.Clock().Interval)
+	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)
+	tc.describe(c.App.Writer, base)
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- tc.serve(srv, ln) }()
 	select {
 	case err := <-errc:
 		return err
