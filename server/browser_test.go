@@ -242,7 +242,27 @@ func TestBrowserGate(t *testing.T) {
 	b.shot("scanner")
 	b.checkScannerList(t)
 	rep := f.checkLedger(t, history+3)
+	b.checkKeyRefused(t, f)
 	b.checkDashboard(t, f, rep)
+	f.srv.Close()
+	b.poll("the unreachable banner", `document.getElementById('banner').textContent === 'Server unreachable — retrying'`)
+}
+
+// checkKeyRefused revokes the scanner's key: the page must say so while it scans on.
+func (b *browser) checkKeyRefused(t *testing.T, f *gateFixture) {
+	t.Helper()
+	keys, err := f.st.Keys(f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if k.Role == ledger.RoleScanner {
+			if err := f.st.RevokeKey(f.admin, k.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b.poll("the key-refused banner", `document.getElementById('banner').textContent === 'Key refused — check set-up'`)
 }
 
 // setUpScanner fills in the set-up form: a wrong key first, which must be refused.
