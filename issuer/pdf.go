@@ -99,29 +99,78 @@ func WritePDF(w io.Writer, layout Layout, tickets []PrintedTicket) error {
 // batch costs little more than building its symbols. On a write error the PDF is cut
 // short and the error returned.
 func WritePDFLevel(w io.Writer, layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
-	if err := validateBatch(layout, level, tickets); err != nil {
+	s, err := NewPDFStream(w, layout, level)
+	if err != nil {
 		return err
 	}
+	if err := s.Write(tickets); err != nil {
+		return err
+	}
+	return s.Close()
+}
+
+// PDFStream writes tickets into one PDF as they come, chunk by chunk, for batches too
+// large to hold: memory stays that of one chunk. The document's title and date come from
+// the first ticket written.
+type PDFStream struct {
+	doc     *pdfWriter
+	layout  Layout
+	level   qrcode.RecoveryLevel
+	content []byte // one page's content buffer, reused
+	title   string
+	created time.Time
+	pages   int
+}
+
+// NewPDFStream starts a PDF on w in the layout with QR codes at the level: EINVALID for
+// an unknown layout or level.
+func NewPDFStream(w io.Writer, layout Layout, level qrcode.RecoveryLevel) (*PDFStream, error) {
+	if err := validateOptions(layout, level); err != nil {
+		return nil, err
+	}
 	width, height := layout.pageSize()
-	doc := newPDFWriter(w, width, height)
+	return &PDFStream{doc: newPDFWriter(w, width, height), layout: layout, level: level}, nil
+}
+
+// Write draws the tickets, one a page, after checking all of them (EINVALID, and no page
+// of them drawn, for a bad ticket). Pages reach the writer as its buffer fills.
+func (s *PDFStream) Write(tickets []PrintedTicket) error {
+	if len(tickets) == 0 {
+		return nil
+	}
+	if err := validateBatch(s.layout, s.level, tickets); err != nil {
+		return err
+	}
+	if s.pages == 0 {
+		s.title, s.created = printable(tickets[0].ShowName), creationTime(&tickets[0])
+	}
 	stop := make(chan struct{})
 	defer close(stop)
-	var content []byte // one page's content buffer, reused
 	i := 0
-	for p := range buildSymbols(tickets, level, stop) {
+	for p := range buildSymbols(tickets, s.level, stop) {
 		<-p.done
 		if p.err != nil {
-			return fmt.Errorf("ticket %d: %w", i+1, p.err)
+			return fmt.Errorf("ticket %d: %w", s.pages+1, p.err)
 		}
-		page := doc.newPage(content)
-		drawTicket(layout, newCard(page, &tickets[i]), p.sym)
-		if err := doc.writePage(page); err != nil {
+		page := s.doc.newPage(s.content)
+		drawTicket(s.layout, newCard(page, &tickets[i]), p.sym)
+		if err := s.doc.writePage(page); err != nil {
 			return fmt.Errorf("write PDF: %w", err)
 		}
-		content = page.content
+		s.content = page.content
+		s.pages++
 		i++
 	}
-	if err := doc.close(printable(tickets[0].ShowName), creationTime(&tickets[0])); err != nil {
+	return nil
+}
+
+// Close finishes the PDF (fonts, page tree, cross-reference table): EINVALID when no
+// ticket was written.
+func (s *PDFStream) Close() error {
+	if s.pages == 0 {
+		return ledger.Errorf(ledger.EINVALID, "Invalid tickets: there is no ticket to print")
+	}
+	if err := s.doc.close(s.title, s.created); err != nil {
 		return fmt.Errorf("write PDF: %w", err)
 	}
 	return nil
@@ -157,11 +206,8 @@ func drawTicket(layout Layout, c *card, sym *qrSymbol) {
 // validateBatch checks the whole input before the first byte is written, the capacity
 // of each QR text included (cheap: it encodes the data without building the symbol).
 func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
-	if layout != LayoutA4 && layout != LayoutA6 {
-		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use LayoutA4 or LayoutA6", int(layout))
-	}
-	if level < qrcode.Low || level > qrcode.Highest {
-		return ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
+	if err := validateOptions(layout, level); err != nil {
+		return err
 	}
 	if len(tickets) == 0 {
 		return ledger.Errorf(ledger.EINVALID, "Invalid tickets: there is no ticket to print")
@@ -170,6 +216,17 @@ func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedT
 		if err := validateTicket(&tickets[i], level); err != nil {
 			return ledger.Errorf(ledger.EINVALID, "Invalid ticket %d: %s", i+1, ledger.ErrorMessage(err))
 		}
+	}
+	return nil
+}
+
+// validateOptions checks the layout and the QR recovery level.
+func validateOptions(layout Layout, level qrcode.RecoveryLevel) error {
+	if layout != LayoutA4 && layout != LayoutA6 {
+		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use LayoutA4 or LayoutA6", int(layout))
+	}
+	if level < qrcode.Low || level > qrcode.Highest {
+		return ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
 	}
 	return nil
 }

@@ -43,7 +43,6 @@ type batch struct {
 	req      issuer.Request
 	contract ledger.Contract
 	clock    ledger.Clock
-	printed  []issuer.PrintedTicket
 	qrOut    *qrWriter
 	prog     *progress
 }
@@ -56,8 +55,9 @@ func issueBatch(c *cli.Context) error {
 	if c.IsSet("seats") == c.Bool("all-available") {
 		return usagef("give exactly one of --seats or --all-available")
 	}
-	if strings.ToLower(filepath.Ext(c.String("out"))) != ".pdf" {
-		return usagef("--out %s: the batch is written as a .pdf", c.String("out"))
+	out := c.String("out")
+	if strings.ToLower(filepath.Ext(out)) != ".pdf" {
+		return usagef("--out %s: the batch is written as a .pdf", out)
 	}
 	layout, err := issuer.ParseLayout(c.String("layout"))
 	if err != nil {
@@ -85,87 +85,99 @@ func issueBatch(c *cli.Context) error {
 		}
 	}
 	b.prog = newProgress(c.App.ErrWriter, "issuing", len(seats))
-	sold, err := b.reserveAll(seats)
+	sold, err := b.run(seats, out, layout)
 	if cerr := b.qrOut.close(); err == nil {
 		err = cerr
 	}
 	b.prog.finish()
 	if err != nil {
-		return fmt.Errorf("%d of %d tickets were issued before: %w", sold, len(seats), err)
+		return fmt.Errorf("%d of %d tickets were issued (see --qr-json for their QR texts), then: %w", sold, len(seats), err)
 	}
-	if err := b.write(c.String("out"), layout); err != nil {
-		return fmt.Errorf("%d tickets were issued but writing %s failed: %w", sold, c.String("out"), err)
-	}
-	return s.print(map[string]any{"issued": sold, "out": c.String("out")}, func(w io.Writer) {
-		fmt.Fprintf(w, "issued %d tickets to %s into %s\n", sold, b.req.Sender, c.String("out"))
+	return s.print(map[string]any{"issued": sold, "out": out}, func(w io.Writer) {
+		fmt.Fprintf(w, "issued %d tickets to %s into %s\n", sold, b.req.Sender, out)
 	})
 }
 
-// batchSeats returns the seats the flags name: a list, or every available seat.
-func batchSeats(c *cli.Context, s *session, address string) ([]ledger.Seat, error) {
-	if c.IsSet("seats") {
-		return parseSeatList(c.String("seats"))
-	}
-	tickets, err := s.svc.Tickets(s.ctx, address)
-	if err != nil {
-		return nil, err
-	}
-	var seats []ledger.Seat
-	for _, t := range tickets {
-		if t.Address == ledger.ZeroAddress {
-			seats = append(seats, t.Seat)
-		}
-	}
-	if len(seats) == 0 {
-		return nil, ledger.Errorf(ledger.ECONFLICT, "no seat of contract %s is available", address)
-	}
-	return seats, nil
+// chunk is one reserved chunk laid out for printing, or the error that stopped the batch.
+type chunk struct {
+	sold    int
+	printed []issuer.PrintedTicket
+	err     error
 }
 
-// reserveAll reserves the seats in chunks, one transaction each, and lays out each ticket
-// as its chunk is sold. It returns how many were sold.
-func (b *batch) reserveAll(seats []ledger.Seat) (int, error) {
+// run reserves the seats chunk by chunk in one goroutine while this one draws the chunks
+// already sold into the PDF, so the ledger and the renderer work at the same time and
+// memory holds only a couple of chunks. It returns how many tickets were sold.
+func (b *batch) run(seats []ledger.Seat, out string, layout issuer.Layout) (int, error) {
+	f, err := os.CreateTemp(filepath.Dir(out), ".ticketbooth-*.pdf")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	pdf, err := issuer.NewPDFStream(f, layout, issuer.DefaultRecovery)
+	if err != nil {
+		return 0, err
+	}
+	chunks := make(chan chunk, 2)
+	done := make(chan struct{})
+	go b.reserveAll(seats, chunks, done)
 	sold := 0
+	var failed error
+	for ch := range chunks { // drained to the end, so every sold ticket is counted
+		sold += ch.sold
+		if failed == nil {
+			failed = ch.err
+			if failed == nil {
+				failed = pdf.Write(ch.printed)
+			}
+			if failed != nil {
+				close(done)
+			}
+		}
+		b.prog.add(len(ch.printed))
+	}
+	if failed != nil {
+		return sold, failed
+	}
+	if err := pdf.Close(); err != nil {
+		return sold, err
+	}
+	if err := f.Close(); err != nil {
+		return sold, err
+	}
+	return sold, os.Rename(f.Name(), out)
+}
+
+// reserveAll reserves the seats in chunks, one transaction each, records each chunk's QR
+// texts and sends it on, laid out; it stops at the first error or when done closes.
+func (b *batch) reserveAll(seats []ledger.Seat, chunks chan<- chunk, done <-chan struct{}) {
+	defer close(chunks)
 	for start := 0; start < len(seats); start += issueChunk {
 		req := b.req
 		req.Seats = seats[start:min(start+issueChunk, len(seats))]
-		p, err := b.s.sell.Reserve(b.s.ctx, b.address, req)
-		if err != nil {
-			return sold, err
+		ch := b.reserve(req)
+		select {
+		case chunks <- ch:
+		case <-done:
+			return
 		}
-		sold += len(p.Tickets)
-		if err := b.qrOut.add(p); err != nil {
-			return sold, err
+		if ch.err != nil {
+			return
 		}
-		printed, err := issuer.Printed(p, b.contract, b.clock)
-		if err != nil {
-			return sold, err
-		}
-		b.printed = append(b.printed, printed...)
-		b.prog.add(len(p.Tickets))
 	}
-	return sold, nil
 }
 
-func (b *batch) write(out string, layout issuer.Layout) error {
-	f, err := os.CreateTemp(filepath.Dir(out), ".ticketbooth-*.pdf")
+func (b *batch) reserve(req issuer.Request) chunk {
+	p, err := b.s.sell.Reserve(b.s.ctx, b.address, req)
 	if err != nil {
-		return err
+		return chunk{err: err}
 	}
-	defer os.Remove(f.Name())
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := issuer.WritePDF(w, layout, b.printed); err != nil {
-		f.Close()
-		return err
+	ch := chunk{sold: len(p.Tickets)}
+	if ch.err = b.qrOut.add(p); ch.err == nil {
+		ch.printed, ch.err = issuer.Printed(p, b.contract, b.clock)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), out)
+	return ch
 }
 
 // qrWriter streams the QR texts of a batch into a JSON array file as they are sold, so
@@ -224,4 +236,25 @@ func (q *qrWriter) close() error {
 		return err
 	}
 	return q.f.Close()
+}
+
+// batchSeats returns the seats the flags name: a list, or every available seat.
+func batchSeats(c *cli.Context, s *session, address string) ([]ledger.Seat, error) {
+	if c.IsSet("seats") {
+		return parseSeatList(c.String("seats"))
+	}
+	tickets, err := s.svc.Tickets(s.ctx, address)
+	if err != nil {
+		return nil, err
+	}
+	var seats []ledger.Seat
+	for _, t := range tickets {
+		if t.Address == ledger.ZeroAddress {
+			seats = append(seats, t.Seat)
+		}
+	}
+	if len(seats) == 0 {
+		return nil, ledger.Errorf(ledger.ECONFLICT, "no seat of contract %s is available", address)
+	}
+	return seats, nil
 }
