@@ -499,5 +499,9 @@ if (fromPath && fromPath !== state.settings.contract) {
   state.settings.contract = fromPath;
   if (configured()) save('scan', state.settings);
 }
-if (configured()) start();
-else openSetup();
+if (configured()) {
+  start();
+} else {
+  cameraState('Set up this device to start scanning.');
+  openSetup();
+}
