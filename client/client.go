@@ -145,6 +145,9 @@ func (c *Client) CreateContract(ctx context.Context, venue string, seats []ledge
 
 // Contract returns the contract at address.
 func (c *Client) Contract(ctx context.Context, address string) (ledger.Contract, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return ledger.Contract{}, err
+	}
 	var con ledger.Contract
 	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), ""), nil, &con)
 	return con, err
@@ -152,6 +155,9 @@ func (c *Client) Contract(ctx context.Context, address string) (ledger.Contract,
 
 // Tickets returns the contract's ticket list.
 func (c *Client) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return nil, err
+	}
 	var t []ledger.Ticket
 	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "Tickets"), nil, &t)
 	return t, err
@@ -159,6 +165,9 @@ func (c *Client) Tickets(ctx context.Context, address string) ([]ledger.Ticket, 
 
 // write posts body to a contract route and returns the receipt of the transaction.
 func (c *Client) write(ctx context.Context, address, route string, body any) (ledger.Receipt, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return ledger.Receipt{}, err
+	}
 	var out api.TransactionResponse
 	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), route), body, &out); err != nil {
 		return ledger.Receipt{}, err
@@ -193,6 +202,9 @@ func (c *Client) EndSale(ctx context.Context, address string) (ledger.Receipt, e
 
 // Receipt returns what a transaction did.
 func (c *Client) Receipt(ctx context.Context, hash string) (ledger.Receipt, error) {
+	if err := ledger.ValidateTransactionHash(hash); err != nil {
+		return ledger.Receipt{}, err
+	}
 	var rc ledger.Receipt
 	err := c.do(ctx, http.MethodGet, api.ReceiptsPath+url.PathEscape(hash), nil, &rc)
 	return rc, err

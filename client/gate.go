@@ -15,6 +15,9 @@ var _ scanner.Service = (*Client)(nil)
 // CheckIn sends a scan to the server's CheckIn (or VerifyTicket) route: the QR text as
 // JSON, or the image as its own content type with gate and nonce in the query.
 func (c *Client) CheckIn(ctx context.Context, address string, s scanner.Scan) ([]ledger.CheckResult, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return nil, err
+	}
 	route := "CheckIn"
 	if s.VerifyOnly {
 		route = "VerifyTicket"
@@ -35,6 +38,9 @@ func (c *Client) CheckIn(ctx context.Context, address string, s scanner.Scan) ([
 
 // CheckIns returns the server's check-in report of the contract's latest sale.
 func (c *Client) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return ledger.CheckInReport{}, err
+	}
 	var rep ledger.CheckInReport
 	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "CheckIns"), nil, &rep)
 	return rep, err

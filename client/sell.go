@@ -14,6 +14,9 @@ var _ issuer.Service = (*Client)(nil)
 
 // Reserve buys seats through the server's ReserveTickets route.
 func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) (issuer.Purchase, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return issuer.Purchase{}, err
+	}
 	var p issuer.Purchase
 	body := api.ReserveTicketsRequest{Seats: r.Seats, CustomerName: r.CustomerName, Sender: r.Sender,
 		Amount: r.Amount, TicketsPerQR: r.TicketsPerQR}
@@ -23,6 +26,9 @@ func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) 
 
 // Release releases a ticket through the server's ReleaseTicket route.
 func (c *Client) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return ledger.ReleaseReceipt{}, err
+	}
 	var out api.ReleaseTicketResponse
 	seat := r.Seat
 	body := api.ReleaseTicketRequest{Seat: &seat, Sender: r.Sender, Secret: r.Secret}

@@ -62,6 +62,9 @@ func base58(data []byte) string {
 // ValidateAddress reports whether s is a well-formed contract address (right alphabet,
 // length, version and checksum) as an EINVALID *Error "Invalid address s".
 func ValidateAddress(s string) error {
+	if s == "" {
+		return Errorf(EINVALID, "Invalid address: no contract address given")
+	}
 	if len(s) < 26 || len(s) > 36 {
 		return Errorf(EINVALID, "Invalid address %s", clip(s, 64))
 	}

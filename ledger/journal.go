@@ -82,3 +82,14 @@ func BlockHash(height int64, count int64, root, prev string) string {
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
 }
+
+// ValidateTransactionHash checks that hash is 64 hex characters, as an EINVALID error.
+func ValidateTransactionHash(hash string) error {
+	if len(hash) != 2*sha256.Size {
+		return Errorf(EINVALID, "Invalid transaction hash %s: 64 hex characters expected", clip(hash, 80))
+	}
+	if _, err := hex.DecodeString(hash); err != nil {
+		return Errorf(EINVALID, "Invalid transaction hash %s: 64 hex characters expected", clip(hash, 80))
+	}
+	return nil
+}

@@ -138,7 +138,12 @@ func (s *Server) beginSale(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) endSale(w http.ResponseWriter, r *http.Request) {
-	s.write(w, r, nil, nil, func() (ledger.Receipt, error) {
+	var wallet struct{} // Ticketbooth clients send their wallet members: read, check, ignore
+	var body any
+	if r.ContentLength > 0 {
+		body = &wallet
+	}
+	s.write(w, r, body, nil, func() (ledger.Receipt, error) {
 		return s.svc.EndSale(r.Context(), r.PathValue("address"))
 	})
 }

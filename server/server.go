@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -92,7 +93,26 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.error(rec, err)
 		return
 	}
+	if _, pattern := s.mux.Handler(r); pattern == "" {
+		s.notFound(rec, r)
+		return
+	}
 	s.mux.ServeHTTP(rec, r.WithContext(ctx))
+}
+
+// notFound answers a path or method no route serves, in the API's JSON error shape.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && m != r.Method {
+			w.Header().Set("Allow", m)
+			writeJSON(w, http.StatusMethodNotAllowed, api.ErrorResponse{
+				Error: fmt.Sprintf("%s %s is not allowed: use %s", r.Method, r.URL.Path, m), Code: ledger.EINVALID})
+			return
+		}
+	}
+	writeJSON(w, http.StatusNotFound, api.ErrorResponse{Error: fmt.Sprintf("No route %s %s: see the API in the README", r.Method, r.URL.Path), Code: ledger.ENOTFOUND})
 }
 
 // authenticate attaches the actor of the bearer key, if any. A request without a key
@@ -172,8 +192,10 @@ func decode(r *http.Request, v any) error {
 			return ledger.Errorf(ledger.EINVALID, "Request body is larger than %d bytes", tooBig.Limit)
 		case errors.As(err, &syntax):
 			return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON (at byte %d)", syntax.Offset)
+		case errors.As(err, &typ) && typ.Field == "":
+			return ledger.Errorf(ledger.EINVALID, "Request body must be a JSON object, not %s", article(typ.Value))
 		case errors.As(err, &typ):
-			return ledger.Errorf(ledger.EINVALID, "Request body member %s must be a %s, not %s", typ.Field, typeName(typ.Type.String()), typ.Value)
+			return ledger.Errorf(ledger.EINVALID, "Request body member %s must be %s, not %s", typ.Field, article(typeName(typ.Type.String())), typ.Value)
 		}
 		return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON: %v", err)
 	}
@@ -181,6 +203,14 @@ func decode(r *http.Request, v any) error {
 		return ledger.Errorf(ledger.EINVALID, "Request body must hold one JSON value")
 	}
 	return nil
+}
+
+// article puts "a" or "an" before a noun.
+func article(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func typeName(t string) string {
