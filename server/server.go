@@ -85,7 +85,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 			s.error(rec, ledger.Errorf(ledger.EINTERNAL, "internal error"))
 		}
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		level := slog.LevelInfo
+		if r.URL.Path == DecodePath || strings.HasPrefix(r.URL.Path, AssetsPath) {
+			level = slog.LevelDebug // camera frames arrive several times a second per device
+		}
+		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 	}()
 	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
 	ctx, err := s.authenticate(r)
