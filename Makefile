@@ -4,7 +4,7 @@ PKGS    := ./...
 BIN     := bin/ticketbooth
 FUZZTIME ?= 20s
 
-.PHONY: all build test demo bench vet lint fuzz clean
+.PHONY: all build test demo bench bench-node vet lint fuzz clean
 
 all: build
 
@@ -36,3 +36,7 @@ fuzz:
 
 clean:
 	rm -rf bin
+
+# The node qrcode + pdfkit baseline of the batch issuer (needs node and npm; not part of CI).
+bench-node:
+	cd bench/node && npm install --no-audit --no-fund --silent && node bench.js 1000
