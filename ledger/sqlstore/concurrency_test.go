@@ -23,7 +23,7 @@ type raceCounts struct {
 // then checks the contract, the sales and the journal agree with each other.
 func TestConcurrentManagement(t *testing.T) {
 	e := openEnv(t)
-	second := mustOpen(t, e.path, sqlstore.Options{Now: e.clock.Now})
+	second := mustOpen(t, e.db, sqlstore.Options{Now: e.clock.Now})
 	stores := []*sqlstore.Store{e.store, second}
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	seats := parseSeats(t, "1A", "1B", "2A", "2B")
@@ -189,8 +189,8 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 func checkSalesTable(t *testing.T, e *env, address string, begun, seats int64) {
 	t.Helper()
 	var n, distinct, open, early int64
-	err := e.rawDB(t).QueryRow(`SELECT COUNT(*), COUNT(DISTINCT number), COALESCE(SUM(ended_height = 0), 0),
-		COALESCE(SUM(ended_height <> 0 AND ended_height < end_height), 0) FROM sales WHERE contract = ?`, address).
+	err := e.rawDB(t).QueryRow(`SELECT COUNT(*), COUNT(DISTINCT number), COALESCE(SUM(CASE WHEN ended_height = 0 THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN ended_height <> 0 AND ended_height < end_height THEN 1 ELSE 0 END), 0) FROM sales WHERE contract = ?`, address).
 		Scan(&n, &distinct, &open, &early)
 	mustNil(t, err, "reading sales")
 	if n != begun || distinct != begun || open > 1 || early != 0 {

@@ -24,9 +24,9 @@ func (s *Store) CreateContract(ctx context.Context, venue string, seats []ledger
 	}
 	var c ledger.Contract
 	var rc ledger.Receipt
-	err = s.update(ctx, "creating the contract", actor, func(w *wtx) error {
+	err = s.update(ctx, "creating the contract", actor, address, lockNone, func(w *wtx) error {
 		c = ledger.Contract{Address: address, Venue: venue, Owner: actor.ID(), SeatCount: len(seats), CreatedHeight: w.height}
-		if _, err := w.ExecContext(ctx, `INSERT INTO contracts (address, venue, owner, seat_count, created_height) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := w.exec(`INSERT INTO contracts (address, venue, owner, seat_count, created_height) VALUES (?, ?, ?, ?, ?)`,
 			address, venue, c.Owner, len(seats), w.height); err != nil {
 			return err
 		}
@@ -46,44 +46,37 @@ type contractCreated struct {
 }
 
 func insertSeats(w *wtx, address string, seats []ledger.Seat) error {
-	stmt, err := w.PrepareContext(w.ctx, `INSERT INTO seats (contract, idx, section, number, letter) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i, seat := range seats {
-		if _, err := stmt.ExecContext(w.ctx, address, i, seat.Section, seat.Number, seat.Letter); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.insertRows(`INSERT INTO seats (contract, idx, section, number, letter) VALUES `, len(seats),
+		func(i int, args []any) []any {
+			return append(args, address, i, seats[i].Section, seats[i].Number, seats[i].Letter)
+		})
 }
 
 // Contract returns the contract at address with its rules and latest sale.
 func (s *Store) Contract(ctx context.Context, address string) (ledger.Contract, error) {
-	c, err := loadContract(ctx, s.read, address)
+	c, err := loadContract(s.reader(ctx), address)
 	if err != nil {
 		return ledger.Contract{}, s.internal("reading the contract", err)
 	}
 	return c, nil
 }
 
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	querier
-}
-
-// loadContract reads a contract: EINVALID for a malformed address, ENOTFOUND for none.
-func loadContract(ctx context.Context, q queryRower, address string) (ledger.Contract, error) {
+// loadContract reads a contract with its latest sale in one statement: EINVALID for a
+// malformed address, ENOTFOUND for none.
+func loadContract(r runner, address string) (ledger.Contract, error) {
 	if err := ledger.ValidateAddress(address); err != nil {
 		return ledger.Contract{}, err
 	}
 	c := ledger.Contract{Address: address}
 	var identity, active int
 	var saleNumber int64
-	err := q.QueryRowContext(ctx, `SELECT venue, owner, seat_count, release_fee, no_release_blocks, require_identity, sale_number, sale_active, created_height
-		FROM contracts WHERE address = ?`, address).Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee,
-		&c.Rules.NoReleaseBlocks, &identity, &saleNumber, &active, &c.CreatedHeight)
+	var sale saleRow
+	err := r.row(`SELECT c.venue, c.owner, c.seat_count, c.release_fee, c.no_release_blocks, c.require_identity, c.sale_number,
+		c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.begun_height, s.ended_height
+		FROM contracts c LEFT JOIN sales s ON s.contract = c.address AND s.number = c.sale_number
+		WHERE c.address = ?`, address).Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee, &c.Rules.NoReleaseBlocks,
+		&identity, &saleNumber, &active, &c.CreatedHeight, &sale.name, &sale.organiser, &sale.time, &sale.end, &sale.currency,
+		&sale.timeZone, &sale.begun, &sale.ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Contract{}, ledger.Errorf(ledger.ENOTFOUND, "No smart contract found at address %s", address)
 	}
@@ -92,28 +85,29 @@ func loadContract(ctx context.Context, q queryRower, address string) (ledger.Con
 	}
 	c.Rules.RequireIdentityVerification = identity != 0
 	if saleNumber > 0 {
-		sale, err := loadSale(ctx, q, address, saleNumber)
-		if err != nil {
-			return ledger.Contract{}, err
+		if !sale.name.Valid {
+			return ledger.Contract{}, ledger.Errorf(ledger.EINTERNAL, "contract %s names sale %d, which is missing", address, saleNumber)
 		}
-		sale.Active = active != 0
-		c.Sale = &sale
+		c.Sale = sale.sale(saleNumber, active != 0)
 	}
 	return c, nil
 }
 
-func loadSale(ctx context.Context, q queryRower, address string, number int64) (ledger.Sale, error) {
-	sale := ledger.Sale{Number: number}
-	d := &sale.Details
-	err := q.QueryRowContext(ctx, `SELECT name, organiser, show_time, end_height, currency, time_zone, begun_height, ended_height
-		FROM sales WHERE contract = ? AND number = ?`, address, number).Scan(&d.Name, &d.Organiser, &d.Time,
-		&d.EndOfSale, &d.Currency, &d.TimeZone, &sale.BegunHeight, &sale.EndedHeight)
-	return sale, err
+// saleRow is a sale's columns from a LEFT JOIN: all NULL when the contract has no sale.
+type saleRow struct {
+	name, organiser, currency, timeZone sql.NullString
+	time, end, begun, ended             sql.NullInt64
+}
+
+func (r saleRow) sale(number int64, active bool) *ledger.Sale {
+	return &ledger.Sale{Number: number, Active: active, BegunHeight: r.begun.Int64, EndedHeight: r.ended.Int64,
+		Details: ledger.SaleDetails{Name: r.name.String, Organiser: r.organiser.String, Time: r.time.Int64,
+			EndOfSale: r.end.Int64, Currency: r.currency.String, TimeZone: r.timeZone.String}}
 }
 
 // loadSeats returns a contract's seats in their order.
-func loadSeats(ctx context.Context, q querier, address string) ([]ledger.Seat, error) {
-	rows, err := q.QueryContext(ctx, `SELECT section, number, letter FROM seats WHERE contract = ? ORDER BY idx`, address)
+func loadSeats(r runner, address string) ([]ledger.Seat, error) {
+	rows, err := r.rows(`SELECT section, number, letter FROM seats WHERE contract = ? ORDER BY idx`, address)
 	if err != nil {
 		return nil, err
 	}
@@ -132,12 +126,13 @@ func loadSeats(ctx context.Context, q querier, address string) ([]ledger.Seat, e
 // Tickets returns the ticket list: the active sale's tickets, or every seat available at
 // price 0 when no sale is active.
 func (s *Store) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
-	c, err := loadContract(ctx, s.read, address)
+	r := s.reader(ctx)
+	c, err := loadContract(r, address)
 	if err != nil {
 		return nil, s.internal("reading tickets", err)
 	}
 	if c.Sale == nil || !c.Sale.Active {
-		seats, err := loadSeats(ctx, s.read, address)
+		seats, err := loadSeats(r, address)
 		if err != nil {
 			return nil, s.internal("reading tickets", err)
 		}
@@ -147,15 +142,15 @@ func (s *Store) Tickets(ctx context.Context, address string) ([]ledger.Ticket, e
 		}
 		return out, nil
 	}
-	out, err := saleTickets(ctx, s.read, address, c.Sale.Number)
+	out, err := saleTickets(r, address, c.Sale.Number)
 	if err != nil {
 		return nil, s.internal("reading tickets", err)
 	}
 	return out, nil
 }
 
-func saleTickets(ctx context.Context, q querier, address string, sale int64) ([]ledger.Ticket, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.section, s.number, s.letter, t.price, t.owner, t.secret_ct, t.name_ct
+func saleTickets(r runner, address string, sale int64) ([]ledger.Ticket, error) {
+	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.price, t.owner, t.secret_ct, t.name_ct
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.contract = ? AND t.sale = ? ORDER BY t.idx`, address, sale)
 	if err != nil {

@@ -35,8 +35,8 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 		return nil, err
 	}
 	var results []ledger.CheckResult
-	err = s.update(ctx, "checking in", actor, func(w *wtx) error {
-		c, err := loadContract(ctx, w, address)
+	err = s.update(ctx, "checking in", actor, address, lockShared, func(w *wtx) error {
+		c, err := loadContract(w.runner, address)
 		if err != nil {
 			return err
 		}
@@ -74,8 +74,8 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 		return ledger.CheckResult{}, err
 	}
 	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
-	err = s.update(ctx, "recording the scan", actor, func(w *wtx) error {
-		if _, err := loadContract(ctx, w, address); err != nil {
+	err = s.update(ctx, "recording the scan", actor, address, lockShared, func(w *wtx) error {
+		if _, err := loadContract(w.runner, address); err != nil {
 			return err
 		}
 		_, err := w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
@@ -119,6 +119,7 @@ func checkInEffect(r ledger.CheckInRequest, results []ledger.CheckResult) checkI
 type storedTicket struct {
 	ledger.StoredTicket
 	owner     sql.NullString
+	digest    string // as stored, for the conditional update
 	checkedIn int64
 	gate      string
 	nonce     string
@@ -172,9 +173,10 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 		res.Status = ledger.StatusValid
 		return res, nil
 	}
-	if _, err := w.ExecContext(w.ctx, `UPDATE tickets SET checked_in_at = ?, gate = ?, checkin_nonce = ?
-		WHERE contract = ? AND sale = ? AND idx = ? AND checked_in_at = 0`,
-		w.now.UnixNano(), r.Gate, r.Nonce, c.Address, c.Sale.Number, idx); err != nil {
+	upd, err := w.exec(`UPDATE tickets SET checked_in_at = ?, gate = ?, checkin_nonce = ?
+		WHERE contract = ? AND sale = ? AND idx = ? AND checked_in_at = 0 AND owner = ? AND secret_digest = ?`,
+		w.now.UnixNano(), r.Gate, r.Nonce, c.Address, c.Sale.Number, idx, st.owner.String, st.digest)
+	if err := changedUnlessOne(upd, err); err != nil {
 		return res, err
 	}
 	now := w.now.UTC()
@@ -185,13 +187,14 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 func loadStored(w *wtx, c ledger.Contract, idx int) (storedTicket, error) {
 	var st storedTicket
 	var sct, sd, nct, nd string
-	err := w.QueryRowContext(w.ctx, `SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce
+	err := w.row(`SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce
 		FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).
 		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce)
 	if err != nil {
 		return st, err
 	}
 	st.SecretCiphertext, _ = hex.DecodeString(sct)
+	st.digest = sd
 	st.SecretDigest, _ = hex.DecodeString(sd)
 	st.NameCiphertext, _ = hex.DecodeString(nct)
 	st.NameDigest, _ = hex.DecodeString(nd)
@@ -205,7 +208,8 @@ func (s *Store) CheckIns(ctx context.Context, address string) (ledger.CheckInRep
 	if err != nil {
 		return ledger.CheckInReport{}, err
 	}
-	c, err := loadContract(ctx, s.read, address)
+	r := s.reader(ctx)
+	c, err := loadContract(r, address)
 	if err != nil {
 		return ledger.CheckInReport{}, s.internal("reading check-ins", err)
 	}
@@ -217,19 +221,19 @@ func (s *Store) CheckIns(ctx context.Context, address string) (ledger.CheckInRep
 		return rep, nil
 	}
 	rep.Sale = c.Sale.Number
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND owner IS NOT NULL`,
+	if err := r.row(`SELECT COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND owner IS NOT NULL`,
 		address, c.Sale.Number).Scan(&rep.Sold); err != nil {
 		return rep, s.internal("reading check-ins", err)
 	}
-	if err := loadCheckIns(ctx, s.read, address, c.Sale.Number, &rep); err != nil {
+	if err := loadCheckIns(r, address, c.Sale.Number, &rep); err != nil {
 		return rep, s.internal("reading check-ins", err)
 	}
 	rep.ToCome = rep.Sold - rep.Admitted
 	return rep, nil
 }
 
-func loadCheckIns(ctx context.Context, q querier, address string, sale int64, rep *ledger.CheckInReport) error {
-	rows, err := q.QueryContext(ctx, `SELECT s.section, s.number, s.letter, t.gate, t.checked_in_at
+func loadCheckIns(r runner, address string, sale int64, rep *ledger.CheckInReport) error {
+	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.gate, t.checked_in_at
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.contract = ? AND t.sale = ? AND t.checked_in_at > 0 ORDER BY t.checked_in_at`, address, sale)
 	if err != nil {

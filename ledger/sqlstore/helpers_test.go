@@ -3,16 +3,20 @@ package sqlstore_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
+
+// TestMain stops the PostgreSQL test cluster, when TICKETBOOTH_TEST_DB=postgres started one.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // testInterval is the block interval of test databases.
 const testInterval = 10 * time.Second
@@ -44,18 +48,20 @@ func (c *fakeClock) Advance(d time.Duration) {
 // AdvanceBlocks moves the clock on by n blocks of testInterval.
 func (c *fakeClock) AdvanceBlocks(n int) { c.Advance(time.Duration(n) * testInterval) }
 
-// env is a store on a real SQLite file with a clock the test controls.
+// env is a store on a real database with a clock the test controls: a SQLite file, or a
+// PostgreSQL database under TICKETBOOTH_TEST_DB=postgres. Every test of this package
+// runs on either; `make test` runs them on both.
 type env struct {
 	store *sqlstore.Store
 	clock *fakeClock
-	path  string
+	db    string // the database as Open takes it
 	admin context.Context
 }
 
 func openEnv(tb testing.TB) *env {
 	tb.Helper()
-	e := &env{clock: newFakeClock(), path: filepath.Join(tb.TempDir(), "ledger.db")}
-	e.store = mustOpen(tb, e.path, sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now})
+	e := &env{clock: newFakeClock(), db: pgtest.LedgerDB(tb)}
+	e.store = mustOpen(tb, e.db, sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now})
 	e.admin = ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
 	return e
 }
@@ -137,18 +143,47 @@ func parseSeats(tb testing.TB, texts ...string) []ledger.Seat {
 	return out
 }
 
-// rawDB opens the store's file directly, as someone tampering with it would.
-func (e *env) rawDB(tb testing.TB) *sql.DB {
+// rawDB is the store's database opened directly, as someone tampering with it would.
+// Its methods take SQL with ? placeholders on either engine.
+type rawDB struct {
+	db       *sql.DB
+	postgres bool
+}
+
+func (e *env) rawDB(tb testing.TB) *rawDB {
 	tb.Helper()
-	db, err := sql.Open("sqlite", "file:"+e.path+"?_pragma=busy_timeout(10000)")
+	driver, dsn := "sqlite", "file:"+e.db+"?_pragma=busy_timeout(10000)"
+	if pgtest.OnPostgres() {
+		driver, dsn = "pgx", e.db
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	return db
+	return &rawDB{db: db, postgres: pgtest.OnPostgres()}
 }
 
-func mustExec(tb testing.TB, db *sql.DB, query string, args ...any) int64 {
+func (r *rawDB) bind(query string) string {
+	if r.postgres {
+		return sqlstore.NumberPlaceholders(query)
+	}
+	return query
+}
+
+func (r *rawDB) Exec(query string, args ...any) (sql.Result, error) {
+	return r.db.Exec(r.bind(query), args...)
+}
+
+func (r *rawDB) Query(query string, args ...any) (*sql.Rows, error) {
+	return r.db.Query(r.bind(query), args...)
+}
+
+func (r *rawDB) QueryRow(query string, args ...any) *sql.Row {
+	return r.db.QueryRow(r.bind(query), args...)
+}
+
+func mustExec(tb testing.TB, db *rawDB, query string, args ...any) int64 {
 	tb.Helper()
 	res, err := db.Exec(query, args...)
 	if err != nil {

@@ -33,13 +33,9 @@ func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (s
 		return "", Key{}, s.internal("creating the key", err)
 	}
 	rec := Key{Name: name, Role: role}
-	err = s.update(ctx, "creating the key", ledger.Actor{Admin: true}, func(w *wtx) error {
-		if err := w.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys`).Scan(&rec.ID); err != nil {
-			return err
-		}
-		_, err := w.ExecContext(ctx, `INSERT INTO api_keys (id, hash, name, role, created_at) VALUES (?, ?, ?, ?, ?)`,
-			rec.ID, crypto.HashAPIKey(key), name, string(role), w.now.Unix())
-		return err
+	err = s.update(ctx, "creating the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
+		return w.row(`INSERT INTO api_keys (id, hash, name, role, created_at) VALUES (`+s.d.nextKeyID+`, ?, ?, ?, ?) RETURNING id`,
+			crypto.HashAPIKey(key), name, string(role), w.now.Unix()).Scan(&rec.ID)
 	})
 	if err != nil {
 		return "", Key{}, err
@@ -54,7 +50,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 	var a ledger.Actor
 	var role string
 	var revoked int
-	err := s.read.QueryRowContext(ctx, `SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, crypto.HashAPIKey(key)).
+	err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, crypto.HashAPIKey(key)).
 		Scan(&a.KeyID, &a.Name, &role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
 		return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
@@ -68,7 +64,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 
 // Keys lists the API keys (never the keys themselves).
 func (s *Store) Keys(ctx context.Context) ([]Key, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, role, revoked FROM api_keys ORDER BY id`)
+	rows, err := s.reader(ctx).rows(`SELECT id, name, role, revoked FROM api_keys ORDER BY id`)
 	if err != nil {
 		return nil, s.internal("listing keys", err)
 	}
@@ -89,8 +85,8 @@ func (s *Store) Keys(ctx context.Context) ([]Key, error) {
 
 // RevokeKey revokes the key with the id: ENOTFOUND when there is none.
 func (s *Store) RevokeKey(ctx context.Context, id int64) error {
-	return s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, func(w *wtx) error {
-		res, err := w.ExecContext(ctx, `UPDATE api_keys SET revoked = 1 WHERE id = ?`, id)
+	return s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
+		res, err := w.exec(`UPDATE api_keys SET revoked = 1 WHERE id = ?`, id)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -146,17 +147,30 @@ func TestKeys(t *testing.T) {
 	_, _, err = e.store.CreateKey(ctx, ledger.RoleOrganizer, "   ")
 	wantCode(t, err, ledger.EINVALID)
 
-	// Only a hash of a key is stored: the key is nowhere in the database files.
+	// Only a hash of a key is stored: the key is nowhere in the database.
 	mustNil(t, e.store.Close(), "Close")
+	all := e.contents(t)
+	if !bytes.Contains(all, []byte("web shop")) {
+		t.Fatalf("the database does not hold the key's name: this check reads the wrong data")
+	}
+	if bytes.Contains(all, []byte(key)) || bytes.Contains(all, []byte(key2)) {
+		t.Errorf("the database holds an API key in clear")
+	}
+}
+
+// contents returns what someone reading the database gets: the SQLite files, or the data
+// of the PostgreSQL database as pg_dump writes it.
+func (e *env) contents(t *testing.T) []byte {
+	t.Helper()
+	if pgtest.OnPostgres() {
+		data, err := pgtest.Require(t).Dump(context.Background(), e.db)
+		mustNil(t, err, "dumping the database")
+		return data
+	}
 	var all []byte
-	for _, f := range []string{e.path, e.path + "-wal"} {
+	for _, f := range []string{e.db, e.db + "-wal"} {
 		data, _ := os.ReadFile(f)
 		all = append(all, data...)
 	}
-	if !bytes.Contains(all, []byte("web shop")) {
-		t.Fatalf("the database files do not hold the key's name: this check reads the wrong files")
-	}
-	if bytes.Contains(all, []byte(key)) || bytes.Contains(all, []byte(key2)) {
-		t.Errorf("the database files hold an API key in clear")
-	}
+	return all
 }

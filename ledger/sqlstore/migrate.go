@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 )
@@ -11,54 +12,90 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// migrate applies, in name order and each in its own transaction, the embedded migrations
-// the database has not seen yet.
+// migrate applies, in name order and in one transaction, the embedded migrations the
+// database has not seen yet. NNNN_name.sql applies to every engine and
+// NNNN_name.ENGINE.sql (sqlite, postgres) to that engine only. Servers starting together
+// on one PostgreSQL database take turns under an advisory lock.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
-		return s.internal("preparing migrations", err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := s.migrationNames()
 	if err != nil {
 		return s.internal("listing migrations", err)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.applyMigration(ctx, name); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, name string) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return s.internal("migrating", err)
 	}
 	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return s.internal("migrating", err)
+	r := s.writer(ctx, tx)
+	if s.d.migrateLockSQL != "" {
+		if _, err := tx.ExecContext(ctx, s.d.migrateLockSQL); err != nil {
+			return s.internal("migrating", err)
+		}
 	}
-	if n > 0 {
-		return nil
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return s.internal("preparing migrations", err)
 	}
-	body, err := migrations.ReadFile(name)
+	done, err := r.strings(`SELECT name FROM schema_migrations`)
 	if err != nil {
 		return s.internal("migrating", err)
 	}
-	for _, stmt := range strings.Split(string(body), ";") {
-		if strings.TrimSpace(stripComments(stmt)) == "" {
+	for _, name := range names {
+		if !contains(done, name) {
+			if err := s.applyMigration(r, name); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return s.internal("migrating", err)
+	}
+	return nil
+}
+
+// migrationNames lists the migrations for the store's engine in the order they apply.
+func (s *Store) migrationNames() ([]string, error) {
+	all, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, name := range all {
+		base := strings.TrimSuffix(path.Base(name), ".sql")
+		if i := strings.IndexByte(base, '.'); i >= 0 && base[i+1:] != s.d.name {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		names = append(names, path.Base(name))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func (s *Store) applyMigration(r runner, name string) error {
+	body, err := migrations.ReadFile("migrations/" + name)
+	if err != nil {
+		return s.internal("migrating", err)
+	}
+	for _, stmt := range strings.Split(stripComments(string(body)), ";") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := r.tx.ExecContext(r.ctx, stmt); err != nil {
 			return s.internal("applying "+name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name) VALUES (?)`, name); err != nil {
+	if _, err := r.tx.ExecContext(r.ctx, s.d.bind(`INSERT INTO schema_migrations (name) VALUES (?)`), name); err != nil {
 		return s.internal("migrating", err)
 	}
-	return tx.Commit()
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
 }
 
 func stripComments(sql string) string {

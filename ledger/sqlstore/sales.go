@@ -17,8 +17,8 @@ func (s *Store) manage(ctx context.Context, what, address string, fn func(*wtx, 
 	if err := ledger.ValidateAddress(address); err != nil {
 		return err
 	}
-	return s.update(ctx, what, actor, func(w *wtx) error {
-		c, err := loadContract(ctx, w, address)
+	return s.update(ctx, what, actor, address, lockExclusive, func(w *wtx) error {
+		c, err := loadContract(w.runner, address)
 		if err != nil {
 			return err
 		}
@@ -42,7 +42,7 @@ func (s *Store) setRule(ctx context.Context, address string, apply func(*ledger.
 		if err := ledger.ValidateRules(c.Rules); err != nil {
 			return err
 		}
-		if _, err := w.ExecContext(ctx, `UPDATE contracts SET `+column+` = ? WHERE address = ?`, value, address); err != nil {
+		if _, err := w.exec(`UPDATE contracts SET `+column+` = ? WHERE address = ?`, value, address); err != nil {
 			return err
 		}
 		var err error
@@ -81,7 +81,7 @@ func (s *Store) BeginSale(ctx context.Context, address string, prices []ledger.S
 		if saleActive(c) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
 		}
-		seats, err := loadSeats(ctx, w, address)
+		seats, err := loadSeats(w.runner, address)
 		if err != nil {
 			return err
 		}
@@ -109,24 +109,15 @@ type saleBegun struct {
 }
 
 func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, prices []int64) error {
-	if _, err := w.ExecContext(w.ctx, `INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, time_zone, begun_height)
+	if _, err := w.exec(`INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, time_zone, begun_height)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, d.TimeZone, w.height); err != nil {
 		return err
 	}
-	if _, err := w.ExecContext(w.ctx, `UPDATE contracts SET sale_number = ?, sale_active = 1 WHERE address = ?`, number, address); err != nil {
+	if _, err := w.exec(`UPDATE contracts SET sale_number = ?, sale_active = 1 WHERE address = ?`, number, address); err != nil {
 		return err
 	}
-	stmt, err := w.PrepareContext(w.ctx, `INSERT INTO tickets (contract, sale, idx, price) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i, price := range prices {
-		if _, err := stmt.ExecContext(w.ctx, address, number, i, price); err != nil {
-			return err
-		}
-	}
-	return nil
+	return w.insertRows(`INSERT INTO tickets (contract, sale, idx, price) VALUES `, len(prices),
+		func(i int, args []any) []any { return append(args, address, number, i, prices[i]) })
 }
 
 // EndSale closes the active sale once its end height is reached, freeing every seat for
@@ -137,10 +128,10 @@ func (s *Store) EndSale(ctx context.Context, address string) (ledger.Receipt, er
 		if !saleActive(c) || w.height < c.Sale.Details.EndOfSale {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently active or has not ended")
 		}
-		if _, err := w.ExecContext(ctx, `UPDATE contracts SET sale_active = 0 WHERE address = ?`, address); err != nil {
+		if _, err := w.exec(`UPDATE contracts SET sale_active = 0 WHERE address = ?`, address); err != nil {
 			return err
 		}
-		if _, err := w.ExecContext(ctx, `UPDATE sales SET ended_height = ? WHERE contract = ? AND number = ?`, w.height, address, c.Sale.Number); err != nil {
+		if _, err := w.exec(`UPDATE sales SET ended_height = ? WHERE contract = ? AND number = ?`, w.height, address, c.Sale.Number); err != nil {
 			return err
 		}
 		var err error

@@ -6,15 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-
-	_ "modernc.org/sqlite" // the embedded SQL engine, pure Go
 )
 
 // Options configure a store.
@@ -28,32 +24,36 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Store is the SQL ledger. It implements ledger.Service. Writes go through one connection
-// per process (SQLite has one writer at a time anyway; BEGIN IMMEDIATE serialises
-// processes sharing the file); reads use a pool.
+// Store is the SQL ledger, on SQLite or PostgreSQL. It implements ledger.Service.
+//
+// On SQLite, writes go through one connection per process, grouped into shared
+// transactions by one goroutine (BEGIN IMMEDIATE serialises processes sharing the file),
+// and reads use a pool. On PostgreSQL, one pool serves both, and write transactions run
+// concurrently from every connection of every server (see dialect.go and seal.go).
 type Store struct {
-	read  *sql.DB
-	write *sql.DB
-	clock ledger.Clock
-	now   func() time.Time
-	log   *slog.Logger
-	path  string
+	d      *dialect
+	read   *sql.DB
+	write  *sql.DB
+	rstmts *stmtCache
+	wstmts *stmtCache
+	batch  *batcher // SQLite's group commit; nil on PostgreSQL
+	clock  ledger.Clock
+	now    func() time.Time
+	log    *slog.Logger
+	name   string // the database as messages may show it (no password)
+	// sealMark is the seal mark this process last saw: every block below it is sealed
+	// and no transaction may be written below it (see seal.go).
+	sealMark atomic.Int64
+	sealing  atomic.Bool // a write of this process is sealing
 }
 
 var _ ledger.Service = (*Store)(nil)
 
-// Open opens (creating if needed) the SQLite ledger at path, applies the migrations and
-// reads the clock. Errors say what is wrong with the file or the options.
-func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	if path == "" {
-		return nil, ledger.Errorf(ledger.EINVALID, "no database given: pass --db FILE or set TICKETBOOTH_DB")
-	}
-	if dir := filepath.Dir(path); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, ledger.Errorf(ledger.EINVALID, "cannot create database %s: folder %s does not exist", path, dir)
-		}
-	}
-	s := &Store{now: opts.Now, log: opts.Logger, path: path}
+// Open opens (creating if needed) the ledger at db: a SQLite file, or a PostgreSQL
+// database given as a postgres:// or postgresql:// URL. It applies the migrations and
+// reads the clock. Errors say what is wrong with the database or the options.
+func Open(ctx context.Context, db string, opts Options) (*Store, error) {
+	s := &Store{now: opts.Now, log: opts.Logger}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -61,101 +61,118 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	if s.write, err = openSQLite(path, 1); err != nil {
+	if isPostgres(db) {
+		err = s.openPostgres(ctx, db)
+	} else {
+		err = s.openSQLite(db)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if s.read, err = openSQLite(path, 8); err != nil {
-		s.write.Close()
-		return nil, err
+	if s.d.cacheStatements {
+		s.rstmts, s.wstmts = newStmtCache(s.read, s.d), newStmtCache(s.write, s.d)
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.prepare(ctx, opts.BlockInterval); err != nil {
 		s.Close()
 		return nil, err
 	}
-	if err := s.initClock(ctx, opts.BlockInterval); err != nil {
-		s.Close()
-		return nil, err
+	if s.d.batch {
+		s.batch = startBatcher(s)
 	}
 	return s, nil
 }
 
-func openSQLite(path string, conns int) (*sql.DB, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "opening %s: %v", path, err)
+// prepare migrates the database, reads or creates the clock and reads the seal mark.
+func (s *Store) prepare(ctx context.Context, interval time.Duration) error {
+	if err := s.migrate(ctx); err != nil {
+		return err
 	}
-	db.SetMaxOpenConns(conns)
-	db.SetMaxIdleConns(conns)
-	return db, nil
+	if err := s.initClock(ctx, interval); err != nil {
+		return err
+	}
+	return s.loadSealMark(ctx)
 }
 
-// Close closes the database.
+// Close stops the writer and closes the database.
 func (s *Store) Close() error {
+	if s.batch != nil {
+		s.batch.stop()
+	}
+	if s.wstmts != nil {
+		s.wstmts.close()
+		s.rstmts.close()
+	}
+	if s.read == s.write {
+		return s.write.Close()
+	}
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
 // Clock returns the ledger's block clock.
 func (s *Store) Clock() ledger.Clock { return s.clock }
 
+// reader runs statements on the read pool.
+func (s *Store) reader(ctx context.Context) runner {
+	return runner{ctx: ctx, db: s.read, d: s.d, stmts: s.rstmts}
+}
+
+// writer runs statements in tx, or on the write pool when tx is nil.
+func (s *Store) writer(ctx context.Context, tx *sql.Tx) runner {
+	return runner{ctx: ctx, tx: tx, db: s.write, d: s.d, stmts: s.wstmts}
+}
+
 func (s *Store) initClock(ctx context.Context, interval time.Duration) error {
-	var genesis, stored string
-	err := s.write.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'genesis'`).Scan(&genesis)
+	if interval != 0 && interval < time.Millisecond {
+		return ledger.Errorf(ledger.EINVALID, "block interval %s is too short: at least 1ms", interval)
+	}
+	genesis, stored, err := s.readClock(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return s.createClock(ctx, interval)
+		genesis, stored, err = s.createClock(ctx, interval)
 	}
 	if err != nil {
-		return s.internal("reading the clock", err)
-	}
-	if err := s.write.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'block_interval'`).Scan(&stored); err != nil {
 		return s.internal("reading the clock", err)
 	}
 	g, err1 := strconv.ParseInt(genesis, 10, 64)
 	iv, err2 := time.ParseDuration(stored)
 	if err1 != nil || err2 != nil || iv <= 0 {
-		return ledger.Errorf(ledger.EINTERNAL, "database %s has a damaged clock (genesis %q, interval %q)", s.path, genesis, stored)
+		return ledger.Errorf(ledger.EINTERNAL, "database %s has a damaged clock (genesis %q, interval %q)", s.name, genesis, stored)
 	}
 	if interval != 0 && interval != iv {
-		return ledger.Errorf(ledger.EINVALID, "database %s was created with block interval %s; it cannot change to %s (leave --block-interval out)", s.path, iv, interval)
+		return ledger.Errorf(ledger.EINVALID, "database %s was created with block interval %s; it cannot change to %s (leave --block-interval out)", s.name, iv, interval)
 	}
 	s.clock = ledger.Clock{Genesis: time.Unix(0, g).UTC(), Interval: iv}
 	return nil
 }
 
-func (s *Store) createClock(ctx context.Context, interval time.Duration) error {
+func (s *Store) readClock(ctx context.Context) (genesis, interval string, err error) {
+	r := s.writer(ctx, nil)
+	if err := r.row(`SELECT value FROM meta WHERE name = 'genesis'`).Scan(&genesis); err != nil {
+		return "", "", err
+	}
+	err = r.row(`SELECT value FROM meta WHERE name = 'block_interval'`).Scan(&interval)
+	return genesis, interval, err
+}
+
+// createClock stores the clock of a new database. Servers starting together on one new
+// PostgreSQL database race here: the first insert wins and every one reads it back.
+func (s *Store) createClock(ctx context.Context, interval time.Duration) (string, string, error) {
 	if interval == 0 {
 		interval = ledger.DefaultBlockInterval
 	}
-	if interval < time.Millisecond {
-		return ledger.Errorf(ledger.EINVALID, "block interval %s is too short: at least 1ms", interval)
-	}
 	genesis := s.now().UTC()
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return s.internal("creating the clock", err)
-	}
-	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO meta (name, value) VALUES ('genesis', ?), ('block_interval', ?)`,
+	r := s.writer(ctx, nil)
+	_, err := r.exec(`INSERT INTO meta (name, value) VALUES ('genesis', ?), ('block_interval', ?) ON CONFLICT (name) DO NOTHING`,
 		strconv.FormatInt(genesis.UnixNano(), 10), interval.String())
-	if err == nil {
-		err = tx.Commit()
-	}
 	if err != nil {
-		return s.internal("creating the clock", err)
+		return "", "", err
 	}
-	s.clock = ledger.Clock{Genesis: genesis, Interval: interval}
-	return nil
+	return s.readClock(ctx)
 }
 
 // Info returns the current height and the clock.
 func (s *Store) Info(ctx context.Context) (ledger.Info, error) {
 	return ledger.Info{
-		Height:        s.clock.Height(s.now()),
+		Height:        max(s.clock.Height(s.now()), s.sealMark.Load()),
 		BlockInterval: ledger.Duration(s.clock.Interval),
 		Genesis:       s.clock.Genesis,
 		ZeroAddress:   ledger.ZeroAddress,

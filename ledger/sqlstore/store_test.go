@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -41,8 +42,8 @@ func TestReopen(t *testing.T) {
 	mustNil(t, e.store.Close(), "Close")
 
 	for _, interval := range []time.Duration{0, testInterval} {
-		s := mustOpen(t, e.path, sqlstore.Options{BlockInterval: interval, Now: e.clock.Now})
-		again := &env{store: s, clock: e.clock, path: e.path, admin: e.admin}
+		s := mustOpen(t, e.db, sqlstore.Options{BlockInterval: interval, Now: e.clock.Now})
+		again := &env{store: s, clock: e.clock, db: e.db, admin: e.admin}
 		after := mustContract(t, again, c.Address)
 		if after.Rules != before.Rules || after.Sale == nil || *after.Sale != *before.Sale || after.Owner != before.Owner {
 			t.Errorf("after reopening: %+v, want %+v", after, before)
@@ -62,7 +63,7 @@ func TestReopen(t *testing.T) {
 		mustNil(t, s.Close(), "Close")
 	}
 
-	_, err = sqlstore.Open(context.Background(), e.path, sqlstore.Options{BlockInterval: 16 * time.Second, Now: e.clock.Now})
+	_, err = sqlstore.Open(context.Background(), e.db, sqlstore.Options{BlockInterval: 16 * time.Second, Now: e.clock.Now})
 	wantCode(t, err, ledger.EINVALID)
 }
 
@@ -74,7 +75,10 @@ func TestOpenErrors(t *testing.T) {
 	}{
 		"NoPath":        {"", sqlstore.Options{}},
 		"NoFolder":      {filepath.Join(dir, "missing", "ledger.db"), sqlstore.Options{}},
-		"ShortInterval": {filepath.Join(dir, "short.db"), sqlstore.Options{BlockInterval: time.Microsecond}},
+		"ShortInterval": {pgtest.LedgerDB(t), sqlstore.Options{BlockInterval: time.Microsecond}},
+		// Nothing listens on port 1; the URL is refused before any connection.
+		"PostgresUnreachable": {"postgres://ledger@127.0.0.1:1/ledger?sslmode=disable&connect_timeout=5", sqlstore.Options{}},
+		"PostgresBadURL":      {"postgres://ledger@127.0.0.1:notaport/ledger", sqlstore.Options{}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -88,7 +92,7 @@ func TestOpenErrors(t *testing.T) {
 }
 
 func TestDefaultBlockInterval(t *testing.T) {
-	s := mustOpen(t, filepath.Join(t.TempDir(), "ledger.db"), sqlstore.Options{})
+	s := mustOpen(t, pgtest.LedgerDB(t), sqlstore.Options{})
 	if s.Clock().Interval != ledger.DefaultBlockInterval {
 		t.Errorf("interval = %v, want %v", s.Clock().Interval, ledger.DefaultBlockInterval)
 	}

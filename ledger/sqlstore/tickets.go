@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"sort"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -22,8 +23,8 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 	if err := ledger.ValidateAddress(address); err != nil {
 		return err
 	}
-	return s.update(ctx, what, actor, func(w *wtx) error {
-		c, err := loadContract(ctx, w, address)
+	return s.update(ctx, what, actor, address, lockShared, func(w *wtx) error {
+		c, err := loadContract(w.runner, address)
 		if err != nil {
 			return err
 		}
@@ -40,7 +41,7 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 // the contract has no such seat.
 func seatIndex(w *wtx, address string, seat ledger.Seat) (int, error) {
 	var idx int
-	err := w.QueryRowContext(w.ctx, `SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`,
+	err := w.row(`SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`,
 		address, seat.Section, seat.Number, seat.Letter).Scan(&idx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, ledger.Errorf(ledger.EINVALID, "Invalid seat %s", seat)
@@ -114,7 +115,9 @@ func validateOrder(o ledger.Order) error {
 	return nil
 }
 
-// reserveAll applies the order's checks and conditional updates inside w.
+// reserveAll applies the order's checks and conditional updates inside w. Seats are
+// taken in index order, so two orders racing for the same seats on PostgreSQL wait for
+// each other instead of deadlocking.
 func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, error) {
 	eff := ticketsReserved{Sender: o.Sender}
 	idx := make([]int, len(o.Tickets))
@@ -128,13 +131,16 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 		return eff, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 	}
 	eff.Sale = c.Sale.Number
-	for i, t := range o.Tickets {
-		price, err := take(w, c, idx[i], t, o.Sender)
-		if err != nil {
+	prices := make([]int64, len(o.Tickets))
+	for _, i := range indexOrder(idx) {
+		var err error
+		if prices[i], err = take(w, c, idx[i], o.Tickets[i], o.Sender); err != nil {
 			return eff, err
 		}
-		eff.Total += price
-		eff.Tickets = append(eff.Tickets, reservedTicket{Index: idx[i], Seat: t.Seat, Price: price,
+	}
+	for i, t := range o.Tickets {
+		eff.Total += prices[i]
+		eff.Tickets = append(eff.Tickets, reservedTicket{Index: idx[i], Seat: t.Seat, Price: prices[i],
 			SecretDigest: hex.EncodeToString(t.SecretDigest), SecretCiphertext: hex.EncodeToString(t.SecretCiphertext),
 			NameCiphertext: hex.EncodeToString(t.NameCiphertext), NameDigest: hex.EncodeToString(t.NameDigest)})
 	}
@@ -149,18 +155,30 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 	return eff, nil
 }
 
-// take marks one available ticket sold: the conditional update that makes double-selling
-// impossible, whatever runs at the same time.
+// indexOrder returns the positions of idx sorted by seat index.
+func indexOrder(idx []int) []int {
+	order := make([]int, len(idx))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return idx[order[a]] < idx[order[b]] })
+	return order
+}
+
+// take marks one available ticket sold and returns its price: the conditional update that
+// makes double-selling impossible, whatever runs at the same time. On PostgreSQL a
+// racing buyer waits on the row and then finds it taken.
 func take(w *wtx, c ledger.Contract, idx int, t ledger.SealedTicket, sender string) (int64, error) {
-	res, err := w.ExecContext(w.ctx, `UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
-		WHERE contract = ? AND sale = ? AND idx = ? AND owner IS NULL`,
+	var price int64
+	err := w.row(`UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
+		WHERE contract = ? AND sale = ? AND idx = ? AND owner IS NULL RETURNING price`,
 		sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
-		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number, idx)
+		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number, idx).Scan(&price)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", t.Seat)
+	}
 	if err != nil {
 		return 0, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return 0, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", t.Seat)
 	}
 	if named := len(t.NameCiphertext) > 0; c.Rules.RequireIdentityVerification != named {
 		if !named {
@@ -168,9 +186,7 @@ func take(w *wtx, c ledger.Contract, idx int, t ledger.SealedTicket, sender stri
 		}
 		return 0, ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
 	}
-	var price int64
-	err = w.QueryRowContext(w.ctx, `SELECT price FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).Scan(&price)
-	return price, err
+	return price, nil
 }
 
 type ticketReleased struct {
@@ -216,7 +232,7 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 	var owner sql.NullString
 	var digest string
 	var price, checkedIn int64
-	err = w.QueryRowContext(w.ctx, `SELECT owner, secret_digest, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
+	err = w.row(`SELECT owner, secret_digest, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
 		c.Address, c.Sale.Number, idx).Scan(&owner, &digest, &price, &checkedIn)
 	if err != nil {
 		return ticketReleased{}, err
@@ -231,8 +247,10 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 	if checkedIn != 0 {
 		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
-	if _, err := w.ExecContext(w.ctx, `UPDATE tickets SET owner = NULL, secret_ct = '', secret_digest = '', name_ct = '', name_digest = '', paid = 0
-		WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx); err != nil {
+	res, err := w.exec(`UPDATE tickets SET owner = NULL, secret_ct = '', secret_digest = '', name_ct = '', name_digest = '', paid = 0
+		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
+		c.Address, c.Sale.Number, idx, owner.String, digest)
+	if err := changedUnlessOne(res, err); err != nil {
 		return ticketReleased{}, err
 	}
 	fee := c.Rules.ReleaseFee

@@ -6,67 +6,116 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// wtx is one write transaction: the clock read once after the write lock is held, the
-// height derived from it, and the journal entries it appends.
+// wtx is one write operation inside a transaction: the clock read once after the write
+// locks are held, the height derived from it, and the actor it journals for.
 type wtx struct {
-	*sql.Tx
-	ctx    context.Context
+	runner
 	now    time.Time
 	height int64
 	actor  ledger.Actor
 }
 
-// update runs fn in a write transaction and commits it, sealing finished blocks first.
-// Public store methods own their transaction; helpers take the *wtx.
-func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, fn func(*wtx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+// writeOp is a write operation waiting to run: fn on the contract, locked as lock says.
+type writeOp struct {
+	ctx      context.Context
+	actor    ledger.Actor
+	contract string
+	lock     lockMode
+	fn       func(*wtx) error
+}
+
+// maxAttempts bounds how often a write runs again after a retryable failure.
+const maxAttempts = 8
+
+// errStaleHeight: the transaction's height is below the seal mark, because this
+// process's clock is behind the server that sealed. It runs again above the mark.
+var errStaleHeight = errors.New("transaction height is below the seal mark")
+
+// update runs fn as one write: in SQLite's group commit, or in a transaction of its own
+// on PostgreSQL, after sealing finished blocks if that is due. Public store methods own
+// their write; helpers take the *wtx.
+func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, contract string, lock lockMode, fn func(*wtx) error) error {
+	op := &writeOp{ctx: ctx, actor: actor, contract: contract, lock: lock, fn: fn}
+	for attempt := 1; ; attempt++ {
+		var err error
+		if s.batch != nil {
+			err = s.batch.do(op)
+		} else {
+			err = s.runAlone(op)
+		}
+		switch {
+		case err == nil:
+			return nil
+		case attempt < maxAttempts && errors.Is(err, errStaleHeight):
+			if err := s.loadSealMark(ctx); err != nil {
+				return s.internal(what, err)
+			}
+		case attempt < maxAttempts && (errors.Is(err, errChanged) || s.d.retryable(err)):
+		default:
+			return s.internal(what, err)
+		}
+	}
+}
+
+// runAlone runs op in a transaction of its own: the write locks first, then the clock.
+func (s *Store) runAlone(op *writeOp) error {
+	if err := s.sealIfDue(op.ctx); err != nil {
+		return err
+	}
+	tx, err := s.write.BeginTx(op.ctx, nil)
 	if err != nil {
-		return s.internal(what, err)
+		return err
 	}
 	defer tx.Rollback()
-	now := s.now()
-	w := &wtx{Tx: tx, ctx: ctx, now: now, height: s.clock.Height(now), actor: actor}
-	if err := s.seal(w); err != nil {
-		return s.internal(what, err)
+	if q, args := s.d.writeLockSQL(op.contract, op.lock); q != "" {
+		if _, err := tx.ExecContext(op.ctx, s.d.bind(q), args...); err != nil {
+			return err
+		}
 	}
-	if err := fn(w); err != nil {
-		return s.internal(what, err)
+	if err := op.fn(s.newWtx(op.ctx, tx, op.actor, s.now())); err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return s.internal(what, err)
-	}
-	return nil
+	return tx.Commit()
+}
+
+// newWtx starts an operation at now. Its height never falls below the seal mark: a
+// clock a little behind another server's still writes where blocks remain open.
+func (s *Store) newWtx(ctx context.Context, tx *sql.Tx, actor ledger.Actor, now time.Time) *wtx {
+	h := max(s.clock.Height(now), s.sealMark.Load())
+	return &wtx{runner: s.writer(ctx, tx), now: now, height: h, actor: actor}
 }
 
 // journal appends a transaction with the effect to the journal and returns its receipt.
+// The insert happens only at or above the seal mark; below it, errStaleHeight.
 func (w *wtx) journal(kind, contract string, effect any) (ledger.Receipt, error) {
 	eff, err := json.Marshal(effect)
 	if err != nil {
 		return ledger.Receipt{}, err
 	}
-	nonce := make([]byte, 8)
-	if _, err := rand.Read(nonce); err != nil {
-		return ledger.Receipt{}, err
-	}
+	var nonce [8]byte
+	rand.Read(nonce[:])
 	body := ledger.TxBody{Kind: kind, Contract: contract, Height: w.height, Time: w.now.UnixNano(),
-		Actor: w.actor.ID(), Nonce: hex.EncodeToString(nonce), Effect: eff}
+		Actor: w.actor.ID(), Nonce: hex.EncodeToString(nonce[:]), Effect: eff}
 	data, hash, err := body.Encode()
 	if err != nil {
 		return ledger.Receipt{}, err
 	}
-	var seq int64
-	if err := w.QueryRowContext(w.ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM journal`).Scan(&seq); err != nil {
-		return ledger.Receipt{}, err
-	}
-	_, err = w.ExecContext(w.ctx, `INSERT INTO journal (seq, hash, height, contract, kind, body) VALUES (?, ?, ?, ?, ?, ?)`,
-		seq, hash, w.height, contract, kind, string(data))
+	res, err := w.exec(`INSERT INTO journal (seq, hash, height, contract, kind, body)
+		SELECT `+w.d.nextJournalSeq+`, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)
+		FROM seal_mark WHERE id = 1 AND below <= ?`, hash, w.height, contract, kind, string(data), w.height)
 	if err != nil {
 		return ledger.Receipt{}, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return ledger.Receipt{}, err
+	} else if n != 1 {
+		return ledger.Receipt{}, errStaleHeight
 	}
 	return receiptOf(body, hash), nil
 }
@@ -76,76 +125,18 @@ func receiptOf(b ledger.TxBody, hash string) ledger.Receipt {
 		Kind: b.Kind, Contract: b.Contract, Actor: b.Actor, Effect: b.Effect}
 }
 
-// seal closes every block below the current height that holds transactions and is not
-// sealed yet: its Merkle root over the transaction hashes, chained to the block before.
-func (s *Store) seal(w *wtx) error {
-	var last sql.NullInt64
-	var prev sql.NullString
-	err := w.QueryRowContext(w.ctx, `SELECT height, hash FROM blocks ORDER BY height DESC LIMIT 1`).Scan(&last, &prev)
-	if err != nil && err != sql.ErrNoRows {
-		return err
-	}
-	from := int64(-1)
-	if last.Valid {
-		from = last.Int64
-	}
-	heights, err := queryInt64s(w.ctx, w.Tx, `SELECT DISTINCT height FROM journal WHERE height > ? AND height < ? ORDER BY height`, from, w.height)
+// errChanged: a conditional update found its row changed since the transaction read it
+// (PostgreSQL, another server's write committed in between). The write runs again and
+// decides on what is there now.
+var errChanged = errors.New("a row changed while the transaction ran")
+
+// changedUnlessOne returns errChanged unless the update changed exactly one row.
+func changedUnlessOne(res sql.Result, err error) error {
 	if err != nil {
 		return err
 	}
-	for _, h := range heights {
-		hashes, err := queryStrings(w.ctx, w.Tx, `SELECT hash FROM journal WHERE height = ? ORDER BY seq`, h)
-		if err != nil {
-			return err
-		}
-		root, err := ledger.MerkleRoot(hashes)
-		if err != nil {
-			return err
-		}
-		hash := ledger.BlockHash(h, int64(len(hashes)), root, prev.String)
-		if _, err := w.ExecContext(w.ctx, `INSERT INTO blocks (height, tx_count, root, prev, hash) VALUES (?, ?, ?, ?, ?)`,
-			h, len(hashes), root, prev.String, hash); err != nil {
-			return err
-		}
-		prev.String = hash
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errChanged
 	}
 	return nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func queryInt64s(ctx context.Context, q querier, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }

@@ -16,7 +16,8 @@ func (s *Store) Receipt(ctx context.Context, hash string) (ledger.Receipt, error
 		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Invalid transaction hash %s: 64 hex characters expected", clip(hash))
 	}
 	var body string
-	err := s.read.QueryRowContext(ctx, `SELECT body FROM journal WHERE hash = ?`, hash).Scan(&body)
+	r := s.reader(ctx)
+	err := r.row(`SELECT body FROM journal WHERE hash = ?`, hash).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Receipt{}, ledger.Errorf(ledger.ENOTFOUND, "No transaction %s", hash)
 	}
@@ -29,7 +30,7 @@ func (s *Store) Receipt(ctx context.Context, hash string) (ledger.Receipt, error
 	}
 	rc := receiptOf(b, hash)
 	var block ledger.BlockRef
-	err = s.read.QueryRowContext(ctx, `SELECT height, hash FROM blocks WHERE height = ?`, b.Height).Scan(&block.Height, &block.Hash)
+	err = r.row(`SELECT height, hash FROM blocks WHERE height = ?`, b.Height).Scan(&block.Height, &block.Hash)
 	if err == nil {
 		rc.Block = &block
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -58,24 +59,44 @@ func clip(s string) string {
 // maxProblems bounds the problems a report lists; the count of checks is still complete.
 const maxProblems = 100
 
-// Verify seals every finished block, then checks that each transaction's hash covers its
-// stored body, that the body agrees with its row, and that every sealed block's Merkle
-// root and chain recompute. Administrators and organizers may run it.
+// Verify seals every finished block, then checks, on one consistent snapshot, that each
+// transaction's hash covers its stored body, that the body agrees with its row, that
+// every sealed block's Merkle root and chain recompute, and that no transaction below the
+// seal mark is outside a block. Administrators and organizers may run it. Writers go on
+// meanwhile: only the sealing takes the sealing lock.
 func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
-	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
-	if err != nil {
+	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return ledger.VerifyReport{}, err
 	}
-	var rep ledger.VerifyReport
-	err = s.update(ctx, "verifying the ledger", actor, func(w *wtx) error {
-		rep = ledger.VerifyReport{Height: w.height}
-		if err := verifyJournal(w, &rep); err != nil {
+	mark, err := s.sealUpTo(ctx)
+	if err != nil {
+		return ledger.VerifyReport{}, s.internal("verifying the ledger", err)
+	}
+	rep := ledger.VerifyReport{Height: mark}
+	err = s.snapshot(ctx, func(r runner) error {
+		if err := verifyJournal(r, &rep); err != nil {
 			return err
 		}
-		return verifyBlocks(w, &rep)
+		return verifyBlocks(r, &rep, mark)
 	})
-	rep.OK = err == nil && len(rep.Problems) == 0
-	return rep, err
+	if err != nil {
+		return rep, s.internal("verifying the ledger", err)
+	}
+	rep.OK = len(rep.Problems) == 0
+	return rep, nil
+}
+
+// snapshot runs fn in a read-only transaction that sees one state of the database.
+func (s *Store) snapshot(ctx context.Context, fn func(runner) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(runner{ctx: ctx, tx: tx, db: s.read, d: s.d, stmts: s.rstmts}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func problem(rep *ledger.VerifyReport, format string, args ...any) {
@@ -84,8 +105,8 @@ func problem(rep *ledger.VerifyReport, format string, args ...any) {
 	}
 }
 
-func verifyJournal(w *wtx, rep *ledger.VerifyReport) error {
-	rows, err := w.QueryContext(w.ctx, `SELECT seq, hash, height, contract, kind, body FROM journal ORDER BY seq`)
+func verifyJournal(r runner, rep *ledger.VerifyReport) error {
+	rows, err := r.rows(`SELECT seq, hash, height, contract, kind, body FROM journal ORDER BY seq`)
 	if err != nil {
 		return err
 	}
@@ -113,12 +134,12 @@ func verifyJournal(w *wtx, rep *ledger.VerifyReport) error {
 	return rows.Err()
 }
 
-func verifyBlocks(w *wtx, rep *ledger.VerifyReport) error {
+func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64) error {
 	type block struct {
 		height, count    int64
 		root, prev, hash string
 	}
-	rows, err := w.QueryContext(w.ctx, `SELECT height, tx_count, root, prev, hash FROM blocks ORDER BY height`)
+	rows, err := r.rows(`SELECT height, tx_count, root, prev, hash FROM blocks ORDER BY height`)
 	if err != nil {
 		return err
 	}
@@ -138,7 +159,7 @@ func verifyBlocks(w *wtx, rep *ledger.VerifyReport) error {
 	prev := ""
 	for _, b := range blocks {
 		rep.Blocks++
-		hashes, err := queryStrings(w.ctx, w.Tx, `SELECT hash FROM journal WHERE height = ? ORDER BY seq`, b.height)
+		hashes, err := r.strings(`SELECT hash FROM journal WHERE height = ? ORDER BY seq`, b.height)
 		if err != nil {
 			return err
 		}
@@ -156,11 +177,11 @@ func verifyBlocks(w *wtx, rep *ledger.VerifyReport) error {
 		prev = b.hash
 	}
 	var unsealed int64
-	if err := w.QueryRowContext(w.ctx, `SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, w.height).Scan(&unsealed); err != nil {
+	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unsealed); err != nil {
 		return err
 	}
 	if unsealed > 0 {
-		problem(rep, "%d transactions below height %d are in no sealed block", unsealed, w.height)
+		problem(rep, "%d transactions below height %d are in no sealed block", unsealed, mark)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 
@@ -72,11 +71,11 @@ func TestVerifyOK(t *testing.T) {
 // TestVerifyTampered alters the database behind the store's back, each way once, and
 // expects Verify to report it.
 func TestVerifyTampered(t *testing.T) {
-	tests := map[string]func(t *testing.T, db *sql.DB, fee ledger.Receipt){
-		"JournalBody": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+	tests := map[string]func(t *testing.T, db *rawDB, fee ledger.Receipt){
+		"JournalBody": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE journal SET body = replace(body, '"fee":25', '"fee":0') WHERE hash = ?`, fee.TransactionHash))
 		},
-		"JournalBodyAndHash": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"JournalBodyAndHash": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			var body string
 			mustNil(t, db.QueryRow(`SELECT body FROM journal WHERE hash = ?`, fee.TransactionHash).Scan(&body), "reading body")
 			forged := strings.Replace(body, `"fee":25`, `"fee":0`, 1)
@@ -85,33 +84,33 @@ func TestVerifyTampered(t *testing.T) {
 			}
 			wantRows(t, mustExec(t, db, `UPDATE journal SET body = ?, hash = ? WHERE hash = ?`, forged, ledger.HashBody([]byte(forged)), fee.TransactionHash))
 		},
-		"JournalRowDeleted": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"JournalRowDeleted": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `DELETE FROM journal WHERE hash = ?`, fee.TransactionHash))
 		},
-		"JournalRowInserted": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"JournalRowInserted": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			body := `{"kind":"rules_set","height":1,"time":0,"actor":"admin","nonce":"00","effect":{}}`
 			wantRows(t, mustExec(t, db, `INSERT INTO journal (seq, hash, height, contract, kind, body) VALUES (100, ?, 1, '', 'rules_set', ?)`,
 				ledger.HashBody([]byte(body)), body))
 		},
-		"JournalHeight": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"JournalHeight": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE journal SET height = 1 WHERE hash = ?`, fee.TransactionHash))
 		},
-		"JournalReordered": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"JournalReordered": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE journal SET seq = seq + 1000 WHERE height = 0 AND hash <> ?`, fee.TransactionHash))
 		},
-		"BlockRoot": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"BlockRoot": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE blocks SET root = (SELECT root FROM blocks WHERE height = 3) WHERE height = 1`))
 		},
-		"BlockHash": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"BlockHash": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE blocks SET hash = replace(hash, substr(hash, 1, 1), 'x') WHERE height = 5`))
 		},
-		"BlockCount": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"BlockCount": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `UPDATE blocks SET tx_count = tx_count + 1 WHERE height = 0`))
 		},
-		"BlockDeleted": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"BlockDeleted": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `DELETE FROM blocks WHERE height = 1`))
 		},
-		"BlockAndJournalDeleted": func(t *testing.T, db *sql.DB, fee ledger.Receipt) {
+		"BlockAndJournalDeleted": func(t *testing.T, db *rawDB, fee ledger.Receipt) {
 			wantRows(t, mustExec(t, db, `DELETE FROM blocks WHERE height = 1`))
 			wantRows(t, mustExec(t, db, `DELETE FROM journal WHERE height = 1`))
 		},

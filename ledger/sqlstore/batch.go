@@ -1,0 +1,150 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// batcher is SQLite's group commit. SQLite has one writer at a time and most of a small
+// write's cost is its commit (a WAL frame per page touched, the locks), so one goroutine
+// runs the writes waiting in the queue together: one BEGIN IMMEDIATE, each write inside
+// its own savepoint (a refused write rolls back alone, the others stay), one COMMIT, and
+// only then does any caller hear back. Callers see exactly what separate transactions
+// would give them; the writes of one batch share the clock reading and so their height.
+type batcher struct {
+	s      *Store
+	ops    chan *queuedOp
+	done   chan struct{}
+	mu     sync.RWMutex
+	closed bool
+}
+
+type queuedOp struct {
+	*writeOp
+	err  error
+	done chan struct{}
+}
+
+// maxBatch bounds the writes of one group commit.
+const maxBatch = 128
+
+var errClosed = errors.New("the store is closed")
+
+func startBatcher(s *Store) *batcher {
+	b := &batcher{s: s, ops: make(chan *queuedOp, 4*maxBatch), done: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+// do queues op and waits until its batch has committed or op has failed.
+func (b *batcher) do(op *writeOp) error {
+	q := &queuedOp{writeOp: op, done: make(chan struct{})}
+	b.mu.RLock()
+	if b.closed {
+		b.mu.RUnlock()
+		return errClosed
+	}
+	b.ops <- q
+	b.mu.RUnlock()
+	<-q.done
+	return q.err
+}
+
+// stop lets the queued writes finish and ends the loop.
+func (b *batcher) stop() {
+	b.mu.Lock()
+	if !b.closed {
+		b.closed = true
+		close(b.ops)
+	}
+	b.mu.Unlock()
+	<-b.done
+}
+
+func (b *batcher) loop() {
+	defer close(b.done)
+	for op := range b.ops {
+		batch := []*queuedOp{op}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case next, ok := <-b.ops:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, next)
+			default:
+				break drain
+			}
+		}
+		err := b.commit(batch)
+		for _, q := range batch {
+			if q.err == nil {
+				q.err = err
+			}
+			close(q.done)
+		}
+		if err := b.s.wstmts.prepareWanted(context.Background()); err != nil {
+			b.s.log.Error("ledger store", "op", "preparing statements", "err", err)
+		}
+	}
+}
+
+// commit runs the batch in one transaction. A write's own failure is its err; a failure
+// of the transaction is returned for every write.
+func (b *batcher) commit(batch []*queuedOp) error {
+	s := b.s
+	ctx := context.Background()
+	if err := s.sealIfDue(ctx); err != nil {
+		return err
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := s.now()
+	for _, q := range batch {
+		if q.err = q.ctx.Err(); q.err != nil {
+			continue
+		}
+		if err := b.runOne(tx, q, now); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// runOne runs one write in a savepoint, rolled back when the write fails (or panics).
+// The write's statements run uncancelled: interrupting SQLite mid-statement would roll
+// back the whole batch. The error returned is the savepoint's own, which ends the batch.
+func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time) error {
+	ctx := context.WithoutCancel(q.ctx)
+	r := b.s.writer(ctx, tx)
+	if _, err := r.exec(`SAVEPOINT write_op`); err != nil {
+		return err
+	}
+	q.err = runGuarded(q.fn, b.s.newWtx(ctx, tx, q.actor, now))
+	if q.err != nil {
+		if _, err := r.exec(`ROLLBACK TO write_op`); err != nil {
+			return err
+		}
+	}
+	_, err := r.exec(`RELEASE write_op`)
+	return err
+}
+
+// runGuarded runs fn, turning a panic into an error so one bad write cannot stop the
+// writer of the whole process.
+func runGuarded(fn func(*wtx) error, w *wtx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in a write: %v", p)
+		}
+	}()
+	return fn(w)
+}

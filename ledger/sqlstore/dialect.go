@@ -1,0 +1,162 @@
+package sqlstore
+
+import (
+	"errors"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// dialect is everything that differs between SQLite and PostgreSQL. The ledger's logic and
+// its SQL are written once, with ? placeholders and portable types; the dialect rebinds
+// placeholders, names the few expressions that differ, and says how writers are
+// serialised:
+//
+//   - SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock,
+//     which already orders every write, sealing included. One process batches its writes
+//     into group commits (see batch.go).
+//   - PostgreSQL runs writers concurrently, from many connections and many servers. Each
+//     write transaction first takes, in one statement, the sealing lock shared and its
+//     contract's lock (shared to sell or check in, exclusive to manage); sealing takes
+//     the sealing lock exclusively (see seal.go). Both are transaction-scoped advisory
+//     locks: they live in memory, not on a row, so thousands of concurrent reservations
+//     on one contract do not write a lock onto its row.
+type dialect struct {
+	name string
+	// numbered placeholders: $1, $2, ... instead of ?.
+	numbered bool
+	// batch: writes of one process are grouped into shared transactions (group commit).
+	batch bool
+	// cacheStatements: the store keeps its own prepared statements (pgx has its own cache).
+	cacheStatements bool
+	// nextJournalSeq and nextKeyID are SQL expressions for the next journal seq and API
+	// key id: MAX+1 under SQLite's single writer, sequences under concurrent writers.
+	nextJournalSeq, nextKeyID string
+	// sealLockSQL takes the sealing lock exclusively for the transaction; migrateLockSQL
+	// serialises servers migrating one database. "" when the engine's write lock does.
+	sealLockSQL, migrateLockSQL string
+	// writeLockSQL takes a write transaction's locks; "" when BEGIN already did.
+	writeLockSQL func(contract string, mode lockMode) (string, []any)
+	// retryable reports errors after which a whole transaction may simply run again.
+	retryable func(error) bool
+
+	mu      sync.RWMutex
+	rebound map[string]string
+}
+
+// lockMode is how a write transaction locks the contract it acts on.
+type lockMode int
+
+const (
+	lockNone      lockMode = iota // no contract (keys, new contracts, verification)
+	lockShared                    // selling and the gate: many at once on one contract
+	lockExclusive                 // management: rules and sales, one at a time
+)
+
+// Advisory lock keys (PostgreSQL). The sealing and migration locks use the one-bigint
+// key space; contracts use the two-int4 space under contractLockClass, so they never
+// collide with those two.
+const (
+	sealLockKey       int64 = 0x7469636b65740001 // "ticket" 0001
+	migrateLockKey    int64 = 0x7469636b65740002
+	contractLockClass int32 = 0x7462 // "tb"
+)
+
+var sqliteDialect = &dialect{
+	name:            "sqlite",
+	batch:           true,
+	cacheStatements: true,
+	nextJournalSeq:  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM journal)",
+	nextKeyID:       "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys)",
+	writeLockSQL:    func(string, lockMode) (string, []any) { return "", nil },
+	retryable:       func(error) bool { return false },
+}
+
+var postgresDialect = &dialect{
+	name:           "postgres",
+	numbered:       true,
+	nextJournalSeq: "nextval('journal_seq')",
+	nextKeyID:      "nextval('api_keys_seq')",
+	sealLockSQL:    "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealLockKey, 10) + ")",
+	migrateLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
+	writeLockSQL:   postgresWriteLocks,
+	retryable:      postgresRetryable,
+}
+
+// postgresWriteLocks takes the sealing lock shared and then, in the same statement (target
+// lists evaluate left to right), the contract's lock. The sealing lock comes first
+// everywhere, so waits cannot form a cycle.
+func postgresWriteLocks(contract string, mode lockMode) (string, []any) {
+	seal := "SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(sealLockKey, 10) + ")"
+	switch mode {
+	case lockShared:
+		return seal + ", pg_advisory_xact_lock_shared(?, ?)", []any{contractLockClass, contractLockID(contract)}
+	case lockExclusive:
+		return seal + ", pg_advisory_xact_lock(?, ?)", []any{contractLockClass, contractLockID(contract)}
+	}
+	return seal, nil
+}
+
+// contractLockID folds a contract address into the int4 of its advisory lock. Two
+// contracts sharing a value only serialise a little more than needed.
+func contractLockID(address string) int32 {
+	h := fnv.New32a()
+	h.Write([]byte(address))
+	return int32(h.Sum32())
+}
+
+// postgresRetryable: a serialization failure or a detected deadlock aborts the whole
+// transaction, which then may run again from the start.
+func postgresRetryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// bind returns the query in the dialect's placeholders, remembering each rewrite.
+func (d *dialect) bind(q string) string {
+	if !d.numbered {
+		return q
+	}
+	d.mu.RLock()
+	out, ok := d.rebound[q]
+	d.mu.RUnlock()
+	if ok {
+		return out
+	}
+	out = numberPlaceholders(q)
+	d.mu.Lock()
+	if d.rebound == nil {
+		d.rebound = map[string]string{}
+	}
+	d.rebound[q] = out
+	d.mu.Unlock()
+	return out
+}
+
+// numberPlaceholders turns each ? outside quotes into $1, $2, ...
+func numberPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	quote := byte(0)
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}

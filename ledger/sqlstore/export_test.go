@@ -1,0 +1,4 @@
+package sqlstore
+
+// NumberPlaceholders lets tests run their own SQL on either engine.
+var NumberPlaceholders = numberPlaceholders

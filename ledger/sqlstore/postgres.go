@@ -1,0 +1,54 @@
+package sqlstore
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// postgresConns is the size of a process's PostgreSQL pool, shared by reads and writes.
+// Three servers keep well under PostgreSQL's default of 100 connections.
+const postgresConns = 24
+
+// isPostgres reports whether db names a PostgreSQL database rather than a SQLite file.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// openPostgres connects through pgx's database/sql driver, so every statement of the
+// ledger runs through the same database/sql code as on SQLite.
+func (s *Store) openPostgres(ctx context.Context, dsn string) error {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return ledger.Errorf(ledger.EINVALID, "cannot use database URL: %v", scrub(err, cfg))
+	}
+	s.d = postgresDialect
+	s.name = "postgres://" + cfg.Host + ":" + strconv.Itoa(int(cfg.Port)) + "/" + cfg.Database
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(postgresConns)
+	db.SetMaxIdleConns(postgresConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	ping, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := db.PingContext(ping); err != nil {
+		db.Close()
+		return ledger.Errorf(ledger.EINVALID, "cannot reach PostgreSQL database %s: %v", s.name, scrub(err, cfg))
+	}
+	s.read, s.write = db, db
+	return nil
+}
+
+// scrub removes the password from an error message, in case a driver quotes it.
+func scrub(err error, cfg *pgx.ConnConfig) string {
+	msg := err.Error()
+	if cfg != nil && cfg.Password != "" {
+		msg = strings.ReplaceAll(msg, cfg.Password, "********")
+	}
+	return msg
+}
