@@ -33,30 +33,41 @@ func (s *Server) sellRoutes(c string) {
 	s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
 }
 
-// sellPreamble runs the checks every selling route shares before touching the body: the
-// issuer exists, the key may sell, the address is well formed.
-func (s *Server) sellPreamble(r *http.Request) error {
-	if s.issuer == nil {
-		return ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot sell tickets")
+// sellRequest runs the checks every selling route shares — the issuer exists, the key may
+// sell, the address is well formed — then decodes the body into req. On failure it has
+// answered and returns false.
+func (s *Server) sellRequest(w http.ResponseWriter, r *http.Request, req any) bool {
+	err := func() error {
+		if s.issuer == nil {
+			return ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot sell tickets")
+		}
+		if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
+			return err
+		}
+		if err := ledger.ValidateAddress(r.PathValue("address")); err != nil {
+			return err
+		}
+		return decode(r, req)
+	}()
+	if err != nil {
+		s.error(w, err)
+		return false
 	}
-	if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
-		return err
+	return true
+}
+
+// seatGiven answers 400 and returns false when a body lacks its seat.
+func (s *Server) seatGiven(w http.ResponseWriter, seat *ledger.Seat) bool {
+	if seat == nil {
+		s.error(w, required(false, "seat {number, letter}"))
+		return false
 	}
-	return ledger.ValidateAddress(r.PathValue("address"))
+	return true
 }
 
 func (s *Server) reserveTicket(w http.ResponseWriter, r *http.Request) {
 	var req api.ReserveTicketRequest
-	if err := s.sellPreamble(r); err != nil {
-		s.error(w, err)
-		return
-	}
-	if err := decode(r, &req); err != nil {
-		s.error(w, err)
-		return
-	}
-	if req.Seat == nil {
-		s.error(w, required(false, "seat {number, letter}"))
+	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
 		return
 	}
 	s.reserve(w, r, issuer.Request{Seats: []ledger.Seat{*req.Seat}, CustomerName: req.CustomerName, Sender: req.Sender, Amount: req.Amount})
@@ -64,12 +75,7 @@ func (s *Server) reserveTicket(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) reserveTickets(w http.ResponseWriter, r *http.Request) {
 	var req api.ReserveTicketsRequest
-	if err := s.sellPreamble(r); err != nil {
-		s.error(w, err)
-		return
-	}
-	if err := decode(r, &req); err != nil {
-		s.error(w, err)
+	if !s.sellRequest(w, r, &req) {
 		return
 	}
 	s.reserve(w, r, issuer.Request{Seats: req.Seats, CustomerName: req.CustomerName, Sender: req.Sender,
@@ -183,16 +189,7 @@ func (s *Server) writePNG(w http.ResponseWriter, p issuer.Purchase) {
 
 func (s *Server) releaseTicket(w http.ResponseWriter, r *http.Request) {
 	var req api.ReleaseTicketRequest
-	if err := s.sellPreamble(r); err != nil {
-		s.error(w, err)
-		return
-	}
-	if err := decode(r, &req); err != nil {
-		s.error(w, err)
-		return
-	}
-	if req.Seat == nil {
-		s.error(w, required(false, "seat {number, letter}"))
+	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
 		return
 	}
 	rc, err := s.issuer.Release(r.Context(), r.PathValue("address"), ledger.ReleaseRequest{Seat: *req.Seat, Sender: req.Sender, Secret: req.Secret})

@@ -124,3 +124,20 @@ func (s *session) clock() (ledger.Clock, error) {
 	}
 	return ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)}, nil
 }
+
+// contractAction wraps a command that works on one contract: it requires --contract,
+// opens the ledger, runs fn and closes the ledger.
+func contractAction(fn func(c *cli.Context, s *session, address string) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		address, err := requireContract(c)
+		if err != nil {
+			return err
+		}
+		s, err := open(c)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		return fn(c, s, address)
+	}
+}

@@ -35,7 +35,7 @@ func contractCommand() *cli.Command {
 				Name:   "show",
 				Usage:  "show a contract: venue, owner, rules, latest sale",
 				Flags:  append(connFlags(), contractFlag()),
-				Action: contractShow,
+				Action: contractAction(contractShow),
 			},
 		},
 	}
@@ -128,16 +128,7 @@ func contractCreate(c *cli.Context) error {
 	})
 }
 
-func contractShow(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
+func contractShow(c *cli.Context, s *session, address string) error {
 	con, err := s.svc.Contract(s.ctx, address)
 	if err != nil {
 		return err

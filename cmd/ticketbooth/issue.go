@@ -33,7 +33,7 @@ func issueCommand() *cli.Command {
 			&cli.StringFlag{Name: "layout", Value: "a6", Usage: "a4 (one ticket a page) or a6 (ticket stock)"},
 			&cli.StringFlag{Name: "qr-json", Usage: "also write every ticket's QR text to this JSON `FILE`, for re-delivery"},
 		),
-		Action: issueBatch,
+		Action: contractAction(issueBatch),
 	}
 }
 
@@ -47,11 +47,7 @@ type batch struct {
 	prog     *progress
 }
 
-func issueBatch(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func issueBatch(c *cli.Context, s *session, address string) error {
 	if c.IsSet("seats") == c.Bool("all-available") {
 		return usagef("give exactly one of --seats or --all-available")
 	}
@@ -63,11 +59,6 @@ func issueBatch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	seats, err := batchSeats(c, s, address)
 	if err != nil {
 		return err

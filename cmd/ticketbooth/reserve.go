@@ -29,15 +29,11 @@ func reserveCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
 			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "PDF layout: a4 (print at home) or a6 (ticket stock)"},
 		),
-		Action: reserve,
+		Action: contractAction(reserve),
 	}
 }
 
-func reserve(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func reserve(c *cli.Context, s *session, address string) error {
 	out, format := c.String("out"), strings.ToLower(filepath.Ext(c.String("out")))
 	if format != ".pdf" && format != ".png" && format != ".json" {
 		return usagef("--out %s: the extension must be .pdf, .png or .json", out)
@@ -55,11 +51,6 @@ func reserve(c *cli.Context) error {
 		amount := c.Int64("amount")
 		req.Amount = &amount
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	p, err := s.sell.Reserve(s.ctx, address, req)
 	if err != nil {
 		return err
@@ -169,15 +160,11 @@ func releaseCommand() *cli.Command {
 			&cli.StringFlag{Name: "sender", Usage: "the account that bought the ticket"},
 			&cli.StringFlag{Name: "secret", Usage: "the ticket's 15-character secret (holding the ticket proves ownership)"},
 		),
-		Action: release,
+		Action: contractAction(release),
 	}
 }
 
-func release(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func release(c *cli.Context, s *session, address string) error {
 	if c.IsSet("sender") == c.IsSet("secret") {
 		return usagef("give exactly one of --sender or --secret")
 	}
@@ -185,11 +172,6 @@ func release(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	rc, err := s.sell.Release(s.ctx, address, ledger.ReleaseRequest{Seat: seat, Sender: c.String("sender"), Secret: c.String("secret")})
 	if err != nil {
 		return err

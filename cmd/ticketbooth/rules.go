@@ -23,31 +23,22 @@ func rulesCommand() *cli.Command {
 					&cli.Int64Flag{Name: "no-release-blocks", Usage: "blocks before the end of sale in which releases stop (default 0)"},
 					&cli.BoolFlag{Name: "identity", Usage: "require the purchaser's name, checked against an ID at the gate"},
 				),
-				Action: rulesSet,
+				Action: contractAction(rulesSet),
 			},
 			{
 				Name:   "show",
 				Usage:  "show a contract's rules",
 				Flags:  append(connFlags(), contractFlag()),
-				Action: rulesShow,
+				Action: contractAction(rulesShow),
 			},
 		},
 	}
 }
 
-func rulesSet(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func rulesSet(c *cli.Context, s *session, address string) error {
 	if !c.IsSet("fee") && !c.IsSet("no-release-blocks") && !c.IsSet("identity") {
 		return usagef("give at least one of --fee, --no-release-blocks, --identity")
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	var receipts []ledger.Receipt
 	apply := func(set bool, f func() (ledger.Receipt, error)) error {
 		if !set {
@@ -77,16 +68,7 @@ func rulesSet(c *cli.Context) error {
 	})
 }
 
-func rulesShow(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
+func rulesShow(c *cli.Context, s *session, address string) error {
 	con, err := s.svc.Contract(s.ctx, address)
 	if err != nil {
 		return err

@@ -34,13 +34,13 @@ func saleCommand() *cli.Command {
 					&cli.StringFlag{Name: "currency", Usage: "currency label shown on tickets (default: the price list's, else EUR)"},
 					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
 				),
-				Action: saleBegin,
+				Action: contractAction(saleBegin),
 			},
 			{
 				Name:   "end",
 				Usage:  "end the active sale (at or after its end height), freeing the seats for the next sale",
 				Flags:  append(connFlags(), contractFlag()),
-				Action: saleEnd,
+				Action: contractAction(saleEnd),
 			},
 		},
 	}
@@ -111,13 +111,10 @@ func priceList(c *cli.Context) (fixtures.PriceList, error) {
 	return fixtures.ReadPrices(f)
 }
 
-func saleBegin(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func saleBegin(c *cli.Context, s *session, address string) error {
 	zone := time.Local
 	if tz := c.String("time-zone"); tz != "" {
+		var err error
 		if zone, err = time.LoadLocation(tz); err != nil {
 			return usagef("--time-zone %q is not a known IANA zone such as Europe/Zurich", tz)
 		}
@@ -130,11 +127,6 @@ func saleBegin(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	end, err := endHeight(c, s)
 	if err != nil {
 		return err
@@ -176,16 +168,7 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-func saleEnd(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
+func saleEnd(c *cli.Context, s *session, address string) error {
 	rc, err := s.svc.EndSale(s.ctx, address)
 	if err != nil {
 		return err

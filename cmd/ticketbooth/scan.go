@@ -33,7 +33,7 @@ func scanCommand() *cli.Command {
 			&cli.StringFlag{Name: "gate", Value: "main", EnvVars: []string{"TICKETBOOTH_GATE"}, Usage: "the gate's `NAME`, recorded with each admission"},
 			&cli.BoolFlag{Name: "verify-only", Usage: "check tickets without admitting them"},
 		),
-		Action: scan,
+		Action: contractAction(scan),
 	}
 }
 
@@ -51,22 +51,13 @@ type scanLine struct {
 	Error   string               `json:"error,omitempty"`
 }
 
-func scan(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
+func scan(c *cli.Context, s *session, address string) error {
 	if c.NArg() == 0 {
 		return usagef("give images, QR text files, or - to read QR text lines from standard input")
 	}
 	if err := flagsFirst(c); err != nil {
 		return err
 	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
 	g := gateService(s)
 	allOK := true
 	for _, arg := range c.Args().Slice() {

@@ -15,20 +15,11 @@ func ticketsCommand() *cli.Command {
 		Name:   "tickets",
 		Usage:  "list a contract's tickets: seat, price, and who holds it",
 		Flags:  append(connFlags(), contractFlag()),
-		Action: ticketsList,
+		Action: contractAction(ticketsList),
 	}
 }
 
-func ticketsList(c *cli.Context) error {
-	address, err := requireContract(c)
-	if err != nil {
-		return err
-	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
+func ticketsList(c *cli.Context, s *session, address string) error {
 	tickets, err := s.svc.Tickets(s.ctx, address)
 	if err != nil {
 		return err
