@@ -551,3 +551,13 @@ func benchSoldTickets(b *testing.B, n int) (*httptest.Server, string, string, []
 	b.Cleanup(srv.Close)
 	return srv, key, c.Address, qrs
 }
+
+// An organizer may not write check-in records into another organizer's contract, even
+// with text that is not a ticket.
+func TestCheckInMalformedOtherOrganizer(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	log, tx := e.checkInLog(), e.transactionCount()
+	e.do("POST", api.ContractPath(addr, "CheckIn"), e.bob, `{"qr":"not a ticket","gate":"bob's gate"}`).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+	e.wantLogged(t, log, tx)
+}

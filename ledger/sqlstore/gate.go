@@ -75,10 +75,16 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 	}
 	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
 	err = s.update(ctx, "recording the scan", actor, address, lockShared, func(w *wtx) error {
-		if _, err := loadContract(w.runner, address); err != nil {
+		c, err := loadContract(w.runner, address)
+		if err != nil {
 			return err
 		}
-		_, err := w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
+		if actor.Role == ledger.RoleOrganizer {
+			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
+				return err
+			}
+		}
+		_, err = w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
 		return err
 	})
 	return res, err
