@@ -119,10 +119,16 @@ func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
 			return text, true
 		}
 	}
-	if f == nil || len(f.GetPossibleCenters()) < 3 {
+	if f == nil {
 		return "", false
 	}
-	return r.tryGrid(m, info, f.GetPossibleCenters())
+	if info != nil && stoppedEarly(f) {
+		r.guard(func() { r.centers = allCenters(m) })
+	}
+	if len(r.centers) < 3 {
+		return "", false
+	}
+	return r.tryGrid(m, info, r.centers)
 }
 
 // decodeDetected runs gozxing's detector and decoder on the finder patterns it chose.
