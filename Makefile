@@ -1,6 +1,10 @@
 # The developer's commands. `make test` is what CI runs (through .ci/run).
 GO      ?= go
 PKGS    := ./...
+# The ledger's suites run a second time on PostgreSQL (TICKETBOOTH_TEST_DB=postgres; a
+# throwaway cluster, see internal/pgtest). A package joins once its tests open their
+# ledger with pgtest.LedgerDB.
+POSTGRES_PKGS := ./ledger/sqlstore/
 BIN     := bin/ticketbooth
 FUZZTIME ?= 20s
 
@@ -13,6 +17,7 @@ build:
 
 test: vet
 	$(GO) test -count=1 $(PKGS)
+	TICKETBOOTH_TEST_DB=postgres $(GO) test -count=1 $(POSTGRES_PKGS)
 
 demo:
 	$(GO) run ./cmd/ticketbooth demo

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +23,8 @@ type batcher struct {
 	done   chan struct{}
 	mu     sync.RWMutex
 	closed bool
+	// batches and writes count group commits and the writes in them.
+	batches, writes atomic.Int64
 }
 
 type queuedOp struct {
@@ -29,8 +33,12 @@ type queuedOp struct {
 	done chan struct{}
 }
 
-// maxBatch bounds the writes of one group commit.
-const maxBatch = 128
+// maxBatch bounds the writes of one group commit; maxYields, how often gathering one
+// yields to let more writes arrive.
+const (
+	maxBatch  = 128
+	maxYields = 4
+)
 
 var errClosed = errors.New("the store is closed")
 
@@ -68,19 +76,9 @@ func (b *batcher) stop() {
 func (b *batcher) loop() {
 	defer close(b.done)
 	for op := range b.ops {
-		batch := []*queuedOp{op}
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case next, ok := <-b.ops:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, next)
-			default:
-				break drain
-			}
-		}
+		batch := b.gather(op)
+		b.batches.Add(1)
+		b.writes.Add(int64(len(batch)))
 		err := b.commit(batch)
 		for _, q := range batch {
 			if q.err == nil {
@@ -92,6 +90,30 @@ func (b *batcher) loop() {
 			b.s.log.Error("ledger store", "op", "preparing statements", "err", err)
 		}
 	}
+}
+
+// gather returns first and the writes queued behind it. While writes keep arriving it
+// yields, so writers just woken by the previous commit can join: without that, a batch
+// holding everyone would be followed by batches of one or two.
+func (b *batcher) gather(first *queuedOp) []*queuedOp {
+	batch := []*queuedOp{first}
+	for yields := 0; len(batch) < maxBatch; {
+		select {
+		case next, ok := <-b.ops:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, next)
+			continue
+		default:
+		}
+		if yields == maxYields {
+			return batch
+		}
+		yields++
+		runtime.Gosched()
+	}
+	return batch
 }
 
 // commit runs the batch in one transaction. A write's own failure is its err; a failure
@@ -107,12 +129,19 @@ func (b *batcher) commit(batch []*queuedOp) error {
 		return err
 	}
 	defer tx.Rollback()
+	// Under the write lock neither the seal mark nor the journal can change but by this
+	// batch: read both once; heights start at the mark and seqs follow the last one.
+	var mark, seq int64
+	if err := s.writer(ctx, tx).row(`SELECT below, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM seal_mark WHERE id = 1`).Scan(&mark, &seq); err != nil {
+		return err
+	}
+	s.raiseSealMark(mark)
 	now := s.now()
 	for _, q := range batch {
 		if q.err = q.ctx.Err(); q.err != nil {
 			continue
 		}
-		if err := b.runOne(tx, q, now); err != nil {
+		if err := b.runOne(tx, q, now, &seq); err != nil {
 			return err
 		}
 	}
@@ -122,13 +151,15 @@ func (b *batcher) commit(batch []*queuedOp) error {
 // runOne runs one write in a savepoint, rolled back when the write fails (or panics).
 // The write's statements run uncancelled: interrupting SQLite mid-statement would roll
 // back the whole batch. The error returned is the savepoint's own, which ends the batch.
-func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time) error {
+func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time, seq *int64) error {
 	ctx := context.WithoutCancel(q.ctx)
 	r := b.s.writer(ctx, tx)
 	if _, err := r.exec(`SAVEPOINT write_op`); err != nil {
 		return err
 	}
-	q.err = runGuarded(q.fn, b.s.newWtx(ctx, tx, q.actor, now))
+	w := b.s.newWtx(ctx, tx, q.actor, now)
+	w.seq = seq
+	q.err = runGuarded(q.fn, w)
 	if q.err != nil {
 		if _, err := r.exec(`ROLLBACK TO write_op`); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // TestClockSteppedBack: the wall clock can step back (NTP). A write made then must not
@@ -31,5 +32,34 @@ func TestClockSteppedBack(t *testing.T) {
 		if rc.Height < 7 {
 			t.Errorf("clock back %d blocks: a write after sealing up to height 7 got height %d", back, rc.Height)
 		}
+	}
+}
+
+// TestSkewedServers: two stores (two servers) on one database, the second's clock three
+// blocks behind. After the first has sealed up to its height, the second's writes land at
+// or above the seal mark, never in a sealed block, and Verify passes.
+func TestSkewedServers(t *testing.T) {
+	e := openEnv(t)
+	behind := &fakeClock{t: e.clock.Now()}
+	late := mustOpen(t, e.db, sqlstore.Options{Now: behind.Now})
+	org := e.actor(t, ledger.RoleOrganizer, "promoter")
+	c := e.create(t, org, "1A")
+	e.clock.AdvanceBlocks(7)
+	behind.AdvanceBlocks(4)
+	_, err := e.store.SetReleaseFee(org, c.Address, 1)
+	mustNil(t, err, "SetReleaseFee on the store ahead")
+	if rep := mustVerify(t, e); !rep.OK || rep.Height != 7 {
+		t.Fatalf("Verify on the store ahead = %+v, want OK sealed to 7", rep)
+	}
+	for i := range 3 {
+		rc, err := late.SetReleaseFee(org, c.Address, int64(2+i))
+		mustNil(t, err, "SetReleaseFee on the store behind")
+		if rc.Height < 7 {
+			t.Errorf("write %d of the store behind at height %d, below the seal mark 7", i, rc.Height)
+		}
+	}
+	e.clock.AdvanceBlocks(2)
+	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 5 {
+		t.Errorf("Verify after the late writes = %+v, want OK with 5 transactions", rep)
 	}
 }

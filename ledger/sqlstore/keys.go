@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -45,12 +47,19 @@ func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (s
 
 // Authenticate returns the actor holding key: EUNAUTHORIZED for an unknown or revoked key.
 // The lookup is by the key's hash, so the stored value reveals nothing and the comparison
-// is the index's, not a byte-by-byte compare of the secret.
+// is the index's, not a byte-by-byte compare of the secret. A key found valid is trusted
+// for KeyCacheTTL without asking the database again (every request of a rush carries
+// one): revoked through this store it stops at once, through another server or process
+// within KeyCacheTTL.
 func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, error) {
+	hash := crypto.HashAPIKey(key)
+	if a, ok := s.keys.get(hash); ok {
+		return a, nil
+	}
 	var a ledger.Actor
 	var role string
 	var revoked int
-	err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, crypto.HashAPIKey(key)).
+	err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, hash).
 		Scan(&a.KeyID, &a.Name, &role, &revoked)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
 		return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
@@ -59,7 +68,52 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 		return ledger.Actor{}, s.internal("checking the key", err)
 	}
 	a.Role = ledger.Role(role)
+	s.keys.put(hash, a)
 	return a, nil
+}
+
+// KeyCacheTTL is how long Authenticate trusts a key it found valid.
+const KeyCacheTTL = time.Second
+
+// keyCache remembers valid keys by hash for KeyCacheTTL. Unknown keys are never
+// remembered, so guessing cannot fill it.
+type keyCache struct {
+	mu sync.Mutex
+	m  map[string]cachedKey
+}
+
+type cachedKey struct {
+	actor ledger.Actor
+	until time.Time
+}
+
+// maxCachedKeys bounds the cache; past it, it starts afresh.
+const maxCachedKeys = 10000
+
+func (c *keyCache) get(hash string) (ledger.Actor, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k, ok := c.m[hash]
+	if !ok || time.Now().After(k.until) {
+		return ledger.Actor{}, false
+	}
+	return k.actor, true
+}
+
+func (c *keyCache) put(hash string, a ledger.Actor) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedKeys {
+		c.m = map[string]cachedKey{}
+	}
+	c.m[hash] = cachedKey{actor: a, until: time.Now().Add(KeyCacheTTL)}
+}
+
+// forget empties the cache, after a revocation.
+func (c *keyCache) forget() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 // Keys lists the API keys (never the keys themselves).
@@ -85,7 +139,7 @@ func (s *Store) Keys(ctx context.Context) ([]Key, error) {
 
 // RevokeKey revokes the key with the id: ENOTFOUND when there is none.
 func (s *Store) RevokeKey(ctx context.Context, id int64) error {
-	return s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
+	err := s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
 		res, err := w.exec(`UPDATE api_keys SET revoked = 1 WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -95,4 +149,6 @@ func (s *Store) RevokeKey(ctx context.Context, id int64) error {
 		}
 		return nil
 	})
+	s.keys.forget()
+	return err
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // raceInterval is a block time short enough that blocks are sealed while buyers race.
-const raceInterval = 25 * time.Millisecond
+const raceInterval = 5 * time.Millisecond
 
 // purchase is what a buyer was told: a committed reservation or release.
 type purchase struct {
@@ -27,7 +27,7 @@ type purchase struct {
 }
 
 // TestRaceForSeats has 24 buyers race through two stores on one database (two servers)
-// for 12 seats, on a real clock with 25 ms blocks, reserving one or two seats at a time
+// for 12 seats, on a real clock with 5 ms blocks, reserving one or two seats at a time
 // and releasing some. Afterwards: every purchase a buyer was told of is in the journal;
 // replaying the journal seat by seat, no seat is ever sold while sold; the tickets table
 // is the replay's result; the money adds up; and Verify passes over the many blocks

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,14 +38,20 @@ type Store struct {
 	rstmts *stmtCache
 	wstmts *stmtCache
 	batch  *batcher // SQLite's group commit; nil on PostgreSQL
-	clock  ledger.Clock
-	now    func() time.Time
-	log    *slog.Logger
-	name   string // the database as messages may show it (no password)
+	// stopCheckpoints ends SQLite's checkpointer, which closes checkpoints when done.
+	stopCheckpoints, checkpoints chan struct{}
+	clock                        ledger.Clock
+	now                          func() time.Time
+	log                          *slog.Logger
+	name                         string // the database as messages may show it (no password)
 	// sealMark is the seal mark this process last saw: every block below it is sealed
 	// and no transaction may be written below it (see seal.go).
 	sealMark atomic.Int64
 	sealing  atomic.Bool // a write of this process is sealing
+	keys     keyCache
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ ledger.Service = (*Store)(nil)
@@ -78,6 +85,8 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	}
 	if s.d.batch {
 		s.batch = startBatcher(s)
+		s.stopCheckpoints, s.checkpoints = make(chan struct{}), make(chan struct{})
+		go s.checkpointer(s.stopCheckpoints, s.checkpoints)
 	}
 	return s, nil
 }
@@ -93,10 +102,17 @@ func (s *Store) prepare(ctx context.Context, interval time.Duration) error {
 	return s.loadSealMark(ctx)
 }
 
-// Close stops the writer and closes the database.
+// Close stops the writer and closes the database. Closing again does nothing.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	if s.batch != nil {
 		s.batch.stop()
+		close(s.stopCheckpoints)
+		<-s.checkpoints
 	}
 	if s.wstmts != nil {
 		s.wstmts.close()

@@ -115,32 +115,36 @@ func validateOrder(o ledger.Order) error {
 	return nil
 }
 
-// reserveAll applies the order's checks and conditional updates inside w. Seats are
-// taken in index order, so two orders racing for the same seats on PostgreSQL wait for
-// each other instead of deadlocking.
+// reserveAll applies the order's checks and conditional updates inside w, in
+// Ticketbooth's order: an unknown seat, then the sale's state, then a seat taken. Seats
+// are taken in seat order, so two orders racing for the same seats on PostgreSQL wait
+// for each other instead of deadlocking.
 func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, error) {
 	eff := ticketsReserved{Sender: o.Sender}
-	idx := make([]int, len(o.Tickets))
-	for i, t := range o.Tickets {
-		var err error
-		if idx[i], err = seatIndex(w, c.Address, t.Seat); err != nil {
+	if !ledger.SaleOpen(c, w.height) {
+		if err := checkSeats(w, c.Address, o.Tickets); err != nil {
 			return eff, err
 		}
-	}
-	if !ledger.SaleOpen(c, w.height) {
 		return eff, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 	}
 	eff.Sale = c.Sale.Number
-	prices := make([]int64, len(o.Tickets))
-	for _, i := range indexOrder(idx) {
+	taken := make([]takenSeat, len(o.Tickets))
+	for _, i := range seatOrder(o.Tickets) {
 		var err error
-		if prices[i], err = take(w, c, idx[i], o.Tickets[i], o.Sender); err != nil {
+		taken[i], err = take(w, c, o.Tickets[i], o.Sender)
+		if errors.Is(err, errNotTaken) {
+			if err := checkSeats(w, c.Address, o.Tickets); err != nil {
+				return eff, err
+			}
+			return eff, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", o.Tickets[i].Seat)
+		}
+		if err != nil {
 			return eff, err
 		}
 	}
 	for i, t := range o.Tickets {
-		eff.Total += prices[i]
-		eff.Tickets = append(eff.Tickets, reservedTicket{Index: idx[i], Seat: t.Seat, Price: prices[i],
+		eff.Total += taken[i].price
+		eff.Tickets = append(eff.Tickets, reservedTicket{Index: taken[i].idx, Seat: t.Seat, Price: taken[i].price,
 			SecretDigest: hex.EncodeToString(t.SecretDigest), SecretCiphertext: hex.EncodeToString(t.SecretCiphertext),
 			NameCiphertext: hex.EncodeToString(t.NameCiphertext), NameDigest: hex.EncodeToString(t.NameDigest)})
 	}
@@ -155,38 +159,70 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 	return eff, nil
 }
 
-// indexOrder returns the positions of idx sorted by seat index.
-func indexOrder(idx []int) []int {
-	order := make([]int, len(idx))
+// checkSeats returns "Invalid seat" for the first ticket whose seat the contract lacks.
+func checkSeats(w *wtx, address string, tickets []ledger.SealedTicket) error {
+	for _, t := range tickets {
+		if _, err := seatIndex(w, address, t.Seat); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seatOrder returns the positions of the tickets sorted by seat.
+func seatOrder(tickets []ledger.SealedTicket) []int {
+	order := make([]int, len(tickets))
 	for i := range order {
 		order[i] = i
 	}
-	sort.SliceStable(order, func(a, b int) bool { return idx[order[a]] < idx[order[b]] })
+	sort.Slice(order, func(a, b int) bool {
+		x, y := tickets[order[a]].Seat, tickets[order[b]].Seat
+		if x.Section != y.Section {
+			return x.Section < y.Section
+		}
+		if x.Number != y.Number {
+			return x.Number < y.Number
+		}
+		return x.Letter < y.Letter
+	})
 	return order
 }
 
-// take marks one available ticket sold and returns its price: the conditional update that
-// makes double-selling impossible, whatever runs at the same time. On PostgreSQL a
-// racing buyer waits on the row and then finds it taken.
-func take(w *wtx, c ledger.Contract, idx int, t ledger.SealedTicket, sender string) (int64, error) {
-	var price int64
+// takenSeat is a seat sold by take: its index in the contract and its price.
+type takenSeat struct {
+	idx   int
+	price int64
+}
+
+// errNotTaken: the seat is unknown, or its ticket not available.
+var errNotTaken = errors.New("seat not taken")
+
+// take marks the ticket of one available seat sold, finding the seat in the same
+// statement: the conditional update that makes double-selling impossible, whatever runs
+// at the same time. On PostgreSQL a racing buyer waits on the row and then finds it
+// taken. errNotTaken when nothing was updated.
+func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, sender string) (takenSeat, error) {
+	var ts takenSeat
 	err := w.row(`UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
-		WHERE contract = ? AND sale = ? AND idx = ? AND owner IS NULL RETURNING price`,
+		WHERE contract = ? AND sale = ? AND owner IS NULL
+		AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
+		RETURNING idx, price`,
 		sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
-		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number, idx).Scan(&price)
+		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number,
+		c.Address, t.Seat.Section, t.Seat.Number, t.Seat.Letter).Scan(&ts.idx, &ts.price)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", t.Seat)
+		return ts, errNotTaken
 	}
 	if err != nil {
-		return 0, err
+		return ts, err
 	}
 	if named := len(t.NameCiphertext) > 0; c.Rules.RequireIdentityVerification != named {
 		if !named {
-			return 0, ledger.Errorf(ledger.EINVALID, "Customer name is required")
+			return ts, ledger.Errorf(ledger.EINVALID, "Customer name is required")
 		}
-		return 0, ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
+		return ts, ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
 	}
-	return price, nil
+	return ts, nil
 }
 
 type ticketReleased struct {
