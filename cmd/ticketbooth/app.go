@@ -31,6 +31,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			decodeCommand(),
 			ledgerCommand(),
 			demoCommand(),
+			loadtestCommand(),
 		},
 		OnUsageError:    func(c *cli.Context, err error, _ bool) error { return usageError{err.Error()} },
 		ExitErrHandler:  func(*cli.Context, error) {},

@@ -129,13 +129,13 @@ func (b *batcher) commit(batch []*queuedOp) error {
 		return err
 	}
 	defer tx.Rollback()
-	// Under the write lock neither the seal mark nor the journal can change but by this
+	// Under the write lock neither the closed mark nor the journal can change but by this
 	// batch: read both once; heights start at the mark and seqs follow the last one.
 	var mark, seq int64
-	if err := s.writer(ctx, tx).row(`SELECT below, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM seal_mark WHERE id = 1`).Scan(&mark, &seq); err != nil {
+	if err := s.writer(ctx, tx).row(`SELECT closed, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM seal_mark WHERE id = 1`).Scan(&mark, &seq); err != nil {
 		return err
 	}
-	s.raiseSealMark(mark)
+	s.raiseClosed(mark)
 	now := s.now()
 	for _, q := range batch {
 		if q.err = q.ctx.Err(); q.err != nil {

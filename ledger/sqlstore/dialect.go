@@ -35,9 +35,10 @@ type dialect struct {
 	// nextJournalSeq and nextKeyID are SQL expressions for the next journal seq and API
 	// key id: MAX+1 under SQLite's single writer, sequences under concurrent writers.
 	nextJournalSeq, nextKeyID string
-	// sealLockSQL takes the sealing lock exclusively for the transaction; migrateLockSQL
-	// serialises servers migrating one database. "" when the engine's write lock does.
-	sealLockSQL, migrateLockSQL string
+	// sealLockSQL takes the sealing lock exclusively for the transaction; sealWorkLockSQL,
+	// the lock sealers alone take; migrateLockSQL serialises servers migrating one
+	// database. "" when the engine's write lock does.
+	sealLockSQL, sealWorkLockSQL, migrateLockSQL string
 	// writeLockSQL takes a write transaction's locks; "" when BEGIN already did.
 	writeLockSQL func(contract string, mode lockMode) (string, []any)
 	// retryable reports errors after which a whole transaction may simply run again.
@@ -62,6 +63,7 @@ const (
 const (
 	sealLockKey       int64 = 0x7469636b65740001 // "ticket" 0001
 	migrateLockKey    int64 = 0x7469636b65740002
+	sealWorkLockKey   int64 = 0x7469636b65740003
 	contractLockClass int32 = 0x7462 // "tb"
 )
 
@@ -76,14 +78,15 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name:           "postgres",
-	numbered:       true,
-	nextJournalSeq: "nextval('journal_seq')",
-	nextKeyID:      "nextval('api_keys_seq')",
-	sealLockSQL:    "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealLockKey, 10) + ")",
-	migrateLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
-	writeLockSQL:   postgresWriteLocks,
-	retryable:      postgresRetryable,
+	name:            "postgres",
+	numbered:        true,
+	nextJournalSeq:  "nextval('journal_seq')",
+	nextKeyID:       "nextval('api_keys_seq')",
+	sealLockSQL:     "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealLockKey, 10) + ")",
+	sealWorkLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealWorkLockKey, 10) + ")",
+	migrateLockSQL:  "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
+	writeLockSQL:    postgresWriteLocks,
+	retryable:       postgresRetryable,
 }
 
 // postgresWriteLocks takes the sealing lock shared and then, in the same statement (target

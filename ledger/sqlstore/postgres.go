@@ -17,7 +17,7 @@ import (
 const postgresConns = 24
 
 // isPostgres reports whether db names a PostgreSQL database rather than a SQLite file.
-func isPostgres(db string) bool {
+func IsPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 

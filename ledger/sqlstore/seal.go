@@ -10,70 +10,126 @@ import (
 // Sealing, and why it is sound with many writers.
 //
 // A block h may be sealed (its Merkle root fixed) only when no transaction of height h
-// can still commit. The seal mark, one row in seal_mark, says how far that holds: every
-// block below the mark is sealed, and the journal's insert refuses a transaction below
-// the mark (errStaleHeight; the write then runs again above it).
+// can still commit. Two marks in seal_mark say how far that holds: no transaction may be
+// written below closed (the journal's insert checks, and a write below it runs again
+// above it, errStaleHeight), and every block below sealed is sealed.
 //
-// A sealer, in a transaction of its own, takes the sealing lock exclusively, reads the
-// clock (height h), seals the blocks from the mark up to h-1 and moves the mark to h.
-// Every write transaction holds the sealing lock shared from its first statement to its
-// commit, and reads the clock only once it holds it. So while a sealer holds the lock no
-// write is in flight: everything of heights below h has committed, and the order of those
-// transactions by seq, which the Merkle root follows, is final. A write that starts
-// later reads the clock after the sealer did; if its clock is behind (another server's),
-// the insert's check sends it above the mark. On SQLite the lock is the database's write
-// lock, which BEGIN IMMEDIATE takes, and the same reasoning holds trivially.
+// Closing takes the sealing lock exclusively, reads the clock (height h), moves closed up
+// to h and commits. Every write transaction holds the sealing lock shared from its first
+// statement to its commit, and reads the clock only once it holds it. So when a closer
+// holds the lock no write is in flight: everything below h has committed, and nothing
+// below h can commit any more, since a write that starts later reads the clock after the
+// closer did, and one whose clock is behind (another server's) is sent above the mark.
+// The transactions below closed, and their order by seq which the Merkle roots follow,
+// are final. Sealing then computes the blocks from sealed up to closed at leisure, under
+// a lock only sealers take, while writers go on.
 //
-// Writers do not queue on the sealer more than needed: each process remembers the mark
-// it last saw and, when its clock has passed it (about once per block interval), lets
-// one of its writes seal while the others go on; the sealer re-reads the mark under the
-// lock, so when several servers try at once, the first seals and the others find
-// nothing to do.
+// On SQLite both locks are the database's write lock, which BEGIN IMMEDIATE takes, and
+// the same reasoning holds trivially.
+//
+// Writers wait for a closer only as long as the writes in flight take: each process
+// remembers the closed mark it last saw and, when its clock has passed it (about once per
+// block interval), lets one of its writes check the mark without a lock and close only
+// if no other server has; the others go on meanwhile. On PostgreSQL the sealing itself
+// then runs in the background.
 
-// sealIfDue seals finished blocks when the clock has passed the seal mark this process
-// last saw. One write of the process seals; the others meanwhile go on writing.
+// sealIfDue closes and seals finished blocks when the clock has passed the closed mark
+// this process last saw. One write of the process does it; the others go on writing.
 func (s *Store) sealIfDue(ctx context.Context) error {
-	if s.clock.Height(s.now()) <= s.sealMark.Load() || !s.sealing.CompareAndSwap(false, true) {
+	if s.clock.Height(s.now()) <= s.closed.Load() || !s.sealing.CompareAndSwap(false, true) {
 		return nil
 	}
-	defer s.sealing.Store(false)
-	_, err := s.sealUpTo(ctx)
-	return err
+	if err := s.closeBlocks(ctx); err != nil {
+		s.sealing.Store(false)
+		return err
+	}
+	if s.batch != nil {
+		defer s.sealing.Store(false)
+		_, err := s.sealClosed(ctx)
+		return err
+	}
+	s.sealers.Add(1)
+	go func() {
+		defer s.sealers.Done()
+		defer s.sealing.Store(false)
+		if _, err := s.sealClosed(context.WithoutCancel(ctx)); err != nil {
+			s.log.Error("ledger store", "op", "sealing blocks", "err", err)
+		}
+	}()
+	return nil
 }
 
-// sealUpTo seals, under the sealing lock, every block below the current height that holds
-// transactions and is not sealed yet, moves the seal mark up to that height and returns
-// the mark.
-func (s *Store) sealUpTo(ctx context.Context) (int64, error) {
+// seal closes the blocks below the current height and seals them, and returns the
+// sealed mark.
+func (s *Store) seal(ctx context.Context) (int64, error) {
+	if err := s.closeBlocks(ctx); err != nil {
+		return 0, err
+	}
+	return s.sealClosed(ctx)
+}
+
+// closeBlocks moves the closed mark up to the current height, unless another server
+// already did: first a look without a lock, then under the sealing lock.
+func (s *Store) closeBlocks(ctx context.Context) error {
+	if err := s.loadClosed(ctx); err != nil || s.clock.Height(s.now()) <= s.closed.Load() {
+		return err
+	}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if s.d.sealLockSQL != "" {
+		if _, err := tx.ExecContext(ctx, s.d.sealLockSQL); err != nil {
+			return err
+		}
+	}
+	r := s.writer(ctx, tx)
+	var closed int64
+	if err := r.row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
+		return err
+	}
+	if h := s.clock.Height(s.now()); h > closed {
+		if _, err := r.exec(`UPDATE seal_mark SET closed = ? WHERE id = 1`, h); err != nil {
+			return err
+		}
+		closed = h
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.raiseClosed(closed)
+	return nil
+}
+
+// sealClosed seals, under the sealers' lock, every block below the closed mark that holds
+// transactions and is not sealed yet, and returns the sealed mark.
+func (s *Store) sealClosed(ctx context.Context) (int64, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	if s.d.sealLockSQL != "" {
-		if _, err := tx.ExecContext(ctx, s.d.sealLockSQL); err != nil {
+	if s.d.sealWorkLockSQL != "" {
+		if _, err := tx.ExecContext(ctx, s.d.sealWorkLockSQL); err != nil {
 			return 0, err
 		}
 	}
 	r := s.writer(ctx, tx)
-	var mark int64
-	if err := r.row(`SELECT below FROM seal_mark WHERE id = 1`).Scan(&mark); err != nil {
+	var closed, sealed int64
+	if err := r.row(`SELECT closed, sealed FROM seal_mark WHERE id = 1`).Scan(&closed, &sealed); err != nil {
 		return 0, err
 	}
-	if h := s.clock.Height(s.now()); h > mark {
-		if err := sealBlocks(r, mark, h); err != nil {
+	if sealed < closed {
+		if err := sealBlocks(r, sealed, closed); err != nil {
 			return 0, err
 		}
-		if _, err := r.exec(`UPDATE seal_mark SET below = ? WHERE id = 1`, h); err != nil {
+		if _, err := r.exec(`UPDATE seal_mark SET sealed = ? WHERE id = 1`, closed); err != nil {
 			return 0, err
 		}
-		mark = h
+		sealed = closed
 	}
-	if err := tx.Commit(); err != nil {
-		return 0, err
-	}
-	s.raiseSealMark(mark)
-	return mark, nil
+	return sealed, tx.Commit()
 }
 
 // sealBlocks seals the blocks in [from, to) that hold transactions: each a Merkle root over
@@ -107,21 +163,22 @@ func sealBlocks(r runner, from, to int64) error {
 	return nil
 }
 
-// loadSealMark reads the seal mark, after another server moved it past this one's clock.
-func (s *Store) loadSealMark(ctx context.Context) error {
-	var mark int64
-	if err := s.reader(ctx).row(`SELECT below FROM seal_mark WHERE id = 1`).Scan(&mark); err != nil {
+// loadClosed reads the closed mark, which another server may have moved past this one's
+// clock.
+func (s *Store) loadClosed(ctx context.Context) error {
+	var closed int64
+	if err := s.reader(ctx).row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
 		return err
 	}
-	s.raiseSealMark(mark)
+	s.raiseClosed(closed)
 	return nil
 }
 
-// raiseSealMark remembers a mark; the mark only ever goes up.
-func (s *Store) raiseSealMark(mark int64) {
+// raiseClosed remembers a closed mark; the mark only ever goes up.
+func (s *Store) raiseClosed(mark int64) {
 	for {
-		old := s.sealMark.Load()
-		if mark <= old || s.sealMark.CompareAndSwap(old, mark) {
+		old := s.closed.Load()
+		if mark <= old || s.closed.CompareAndSwap(old, mark) {
 			return
 		}
 	}

@@ -44,11 +44,12 @@ type Store struct {
 	now                          func() time.Time
 	log                          *slog.Logger
 	name                         string // the database as messages may show it (no password)
-	// sealMark is the seal mark this process last saw: every block below it is sealed
-	// and no transaction may be written below it (see seal.go).
-	sealMark atomic.Int64
-	sealing  atomic.Bool // a write of this process is sealing
-	keys     keyCache
+	// closed is the closed mark this process last saw: no transaction may be written
+	// below it (see seal.go).
+	closed  atomic.Int64
+	sealing atomic.Bool    // a write of this process is sealing
+	sealers sync.WaitGroup // background sealing (PostgreSQL)
+	keys    keyCache
 
 	closeOnce sync.Once
 	closeErr  error
@@ -68,7 +69,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	if isPostgres(db) {
+	if IsPostgres(db) {
 		err = s.openPostgres(ctx, db)
 	} else {
 		err = s.openSQLite(db)
@@ -91,7 +92,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// prepare migrates the database, reads or creates the clock and reads the seal mark.
+// prepare migrates the database, reads or creates the clock and reads the closed mark.
 func (s *Store) prepare(ctx context.Context, interval time.Duration) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
@@ -99,7 +100,7 @@ func (s *Store) prepare(ctx context.Context, interval time.Duration) error {
 	if err := s.initClock(ctx, interval); err != nil {
 		return err
 	}
-	return s.loadSealMark(ctx)
+	return s.loadClosed(ctx)
 }
 
 // Close stops the writer and closes the database. Closing again does nothing.
@@ -109,6 +110,7 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) close() error {
+	s.sealers.Wait()
 	if s.batch != nil {
 		s.batch.stop()
 		close(s.stopCheckpoints)
@@ -188,7 +190,7 @@ func (s *Store) createClock(ctx context.Context, interval time.Duration) (string
 // Info returns the current height and the clock.
 func (s *Store) Info(ctx context.Context) (ledger.Info, error) {
 	return ledger.Info{
-		Height:        max(s.clock.Height(s.now()), s.sealMark.Load()),
+		Height:        max(s.clock.Height(s.now()), s.closed.Load()),
 		BlockInterval: ledger.Duration(s.clock.Interval),
 		Genesis:       s.clock.Genesis,
 		ZeroAddress:   ledger.ZeroAddress,

@@ -36,9 +36,9 @@ type writeOp struct {
 // maxAttempts bounds how often a write runs again after a retryable failure.
 const maxAttempts = 8
 
-// errStaleHeight: the transaction's height is below the seal mark, because this
-// process's clock is behind the server that sealed. It runs again above the mark.
-var errStaleHeight = errors.New("transaction height is below the seal mark")
+// errStaleHeight: the transaction's height is below the closed mark, because this
+// process's clock is behind the server that closed it. It runs again above the mark.
+var errStaleHeight = errors.New("transaction height is below the closed mark")
 
 // update runs fn as one write: in SQLite's group commit, or in a transaction of its own
 // on PostgreSQL, after sealing finished blocks if that is due. Public store methods own
@@ -56,7 +56,7 @@ func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, con
 		case err == nil:
 			return nil
 		case attempt < maxAttempts && errors.Is(err, errStaleHeight):
-			if err := s.loadSealMark(ctx); err != nil {
+			if err := s.loadClosed(ctx); err != nil {
 				return s.internal(what, err)
 			}
 		case attempt < maxAttempts && (errors.Is(err, errChanged) || s.d.retryable(err)):
@@ -87,15 +87,15 @@ func (s *Store) runAlone(op *writeOp) error {
 	return tx.Commit()
 }
 
-// newWtx starts an operation at now. Its height never falls below the seal mark: a
+// newWtx starts an operation at now. Its height never falls below the closed mark: a
 // clock a little behind another server's still writes where blocks remain open.
 func (s *Store) newWtx(ctx context.Context, tx *sql.Tx, actor ledger.Actor, now time.Time) *wtx {
-	h := max(s.clock.Height(now), s.sealMark.Load())
+	h := max(s.clock.Height(now), s.closed.Load())
 	return &wtx{runner: s.writer(ctx, tx), now: now, height: h, actor: actor}
 }
 
 // journal appends a transaction with the effect to the journal and returns its receipt.
-// The insert happens only at or above the seal mark; below it, errStaleHeight.
+// The insert happens only at or above the closed mark; below it, errStaleHeight.
 func (w *wtx) journal(kind, contract string, effect any) (ledger.Receipt, error) {
 	eff, err := json.Marshal(effect)
 	if err != nil {
@@ -115,7 +115,7 @@ func (w *wtx) journal(kind, contract string, effect any) (ledger.Receipt, error)
 	return receiptOf(body, hash), nil
 }
 
-// insertJournal appends the row, only at or above the seal mark. In SQLite's group commit
+// insertJournal appends the row, only at or above the closed mark. In SQLite's group commit
 // the batch read the mark and the last seq under the write lock, so both are known here;
 // elsewhere one statement takes the next seq and checks the mark.
 func (w *wtx) insertJournal(hash string, height int64, contract, kind, body string) error {
@@ -127,7 +127,7 @@ func (w *wtx) insertJournal(hash string, height int64, contract, kind, body stri
 	}
 	res, err := w.exec(`INSERT INTO journal (seq, hash, height, contract, kind, body)
 		SELECT `+w.d.nextJournalSeq+`, CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT)
-		FROM seal_mark WHERE id = 1 AND below <= ?`, hash, height, contract, kind, body, height)
+		FROM seal_mark WHERE id = 1 AND closed <= ?`, hash, height, contract, kind, body, height)
 	if err != nil {
 		return err
 	}

@@ -62,13 +62,13 @@ const maxProblems = 100
 // Verify seals every finished block, then checks, on one consistent snapshot, that each
 // transaction's hash covers its stored body, that the body agrees with its row, that
 // every sealed block's Merkle root and chain recompute, and that no transaction below the
-// seal mark is outside a block. Administrators and organizers may run it. Writers go on
+// sealed mark is outside a block. Administrators and organizers may run it. Writers go on
 // meanwhile: only the sealing takes the sealing lock.
 func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return ledger.VerifyReport{}, err
 	}
-	mark, err := s.sealUpTo(ctx)
+	mark, err := s.seal(ctx)
 	if err != nil {
 		return ledger.VerifyReport{}, s.internal("verifying the ledger", err)
 	}

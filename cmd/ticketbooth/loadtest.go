@@ -1,0 +1,335 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func loadtestCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "loadtest",
+		Usage: "rush a running sale through one or more servers: reservations/s, latency, errors, oversell",
+		UsageText: "ticketbooth loadtest --server URL [--server URL ...] --key KEY --contract ADDR [--clients 64] [--duration 10s]\n" +
+			"   [--requests N] [--seats-per-order 1] [--release 0] [--log FILE] [--json]\n\n" +
+			"Run it on a rehearsal contract: the seats it buys stay sold (to senders named loadtest-RUN-N).",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "server", EnvVars: []string{"TICKETBOOTH_SERVER"}, Required: true,
+				Usage: "a server's `URL`; repeat it (or separate with commas) to spread the clients over several"},
+			&cli.StringFlag{Name: "key", EnvVars: []string{"TICKETBOOTH_KEY"}, Required: true, Usage: "a box-office or organizer API `KEY`"},
+			contractFlag(),
+			&cli.IntFlag{Name: "clients", Value: 64, Usage: "concurrent buyers, each one request at a time"},
+			&cli.DurationFlag{Name: "duration", Value: 10 * time.Second, Usage: "how long to run"},
+			&cli.IntFlag{Name: "requests", Usage: "stop after this many requests (0: only --duration counts)"},
+			&cli.IntFlag{Name: "seats-per-order", Value: 1, Usage: "orders take 1 to `N` seats (1: ReserveTicket, else ReserveTickets)"},
+			&cli.Float64Flag{Name: "release", Usage: "share of requests (0 to 1) that release a seat the client holds"},
+			&cli.StringFlag{Name: "log", Usage: "write every committed reservation and release to `FILE`, one JSON object a line"},
+			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
+		},
+		Action: loadtest,
+	}
+}
+
+// loadOptions are a load test's settings.
+type loadOptions struct {
+	servers       []string
+	key, contract string
+	clients       int
+	duration      time.Duration
+	requests      int64
+	seatsPerOrder int
+	release       float64
+}
+
+func loadOptionsOf(c *cli.Context) (loadOptions, error) {
+	o := loadOptions{key: c.String("key"), clients: c.Int("clients"), duration: c.Duration("duration"),
+		requests: c.Int64("requests"), seatsPerOrder: c.Int("seats-per-order"), release: c.Float64("release")}
+	for _, s := range c.StringSlice("server") {
+		for _, u := range strings.Split(s, ",") {
+			if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
+				o.servers = append(o.servers, u)
+			}
+		}
+	}
+	var err error
+	if o.contract, err = requireContract(c); err != nil {
+		return o, err
+	}
+	switch {
+	case len(o.servers) == 0:
+		return o, usagef("--server URL is required")
+	case o.clients < 1 || o.clients > 10000:
+		return o, usagef("--clients must be between 1 and 10000")
+	case o.duration <= 0 && o.requests <= 0:
+		return o, usagef("give a positive --duration or --requests")
+	case o.seatsPerOrder < 1 || o.seatsPerOrder > ledger.MaxTicketsInOrder:
+		return o, usagef("--seats-per-order must be between 1 and %d", ledger.MaxTicketsInOrder)
+	case o.release < 0 || o.release > 1:
+		return o, usagef("--release must be between 0 and 1")
+	}
+	return o, nil
+}
+
+func loadtest(c *cli.Context) error {
+	o, err := loadOptionsOf(c)
+	if err != nil {
+		return err
+	}
+	var log io.Writer
+	if path := c.String("log"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return usagef("cannot write --log: %v", err)
+		}
+		defer f.Close()
+		log = f
+	}
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
+	defer stop()
+	r, err := newRush(ctx, o, log)
+	if err != nil {
+		return err
+	}
+	rep := r.run(ctx, c.App.ErrWriter)
+	if err := r.reconcile(ctx, &rep); err != nil {
+		return err
+	}
+	s := &session{out: c.App.Writer, json: c.Bool("json")}
+	if err := s.print(rep, rep.text); err != nil {
+		return err
+	}
+	if rep.Oversold > 0 || rep.Mismatched > 0 {
+		return ledger.Errorf(ledger.ECONFLICT, "%d seats oversold and %d not as the buyers were told", rep.Oversold, rep.Mismatched)
+	}
+	return nil
+}
+
+// rush is one load test: clients buying and releasing seats of one contract.
+type rush struct {
+	o        loadOptions
+	http     *http.Client
+	run_     string // the run's id, in every sender
+	seats    []ledger.Seat
+	book     *seatBook
+	stats    *loadStats
+	logMu    sync.Mutex
+	log      *json.Encoder
+	count    atomic.Int64
+	deadline time.Time
+	ledger   *client.Client
+}
+
+func newRush(ctx context.Context, o loadOptions, log io.Writer) (*rush, error) {
+	cl, err := client.New(o.servers[0], o.key)
+	if err != nil {
+		return nil, err
+	}
+	tickets, err := cl.Tickets(ctx, o.contract)
+	if err != nil {
+		return nil, err
+	}
+	id := make([]byte, 4)
+	rand.Read(id)
+	r := &rush{o: o, run_: hex.EncodeToString(id), stats: newLoadStats(), ledger: cl,
+		http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, IdleConnTimeout: time.Minute}}}
+	if log != nil {
+		r.log = json.NewEncoder(log)
+	}
+	r.book = newSeatBook(len(tickets))
+	for i, t := range tickets {
+		r.seats = append(r.seats, t.Seat)
+		if t.Address == ledger.ZeroAddress {
+			r.book.free(i)
+		}
+	}
+	if r.book.freeCount() == 0 {
+		return nil, ledger.Errorf(ledger.ECONFLICT, "contract %s has no seat for sale (begin a sale first)", o.contract)
+	}
+	return r, nil
+}
+
+// run lets the clients loose until the duration or request count is reached, drawing a
+// progress line on w every second. Requests under way at the end finish, so every answer
+// is counted; only an interrupt (ctx) cuts them off.
+func (r *rush) run(ctx context.Context, w io.Writer) loadReport {
+	start := time.Now()
+	r.deadline = start.Add(r.o.duration)
+	if r.o.duration <= 0 {
+		r.deadline = start.Add(100 * 365 * 24 * time.Hour)
+	}
+	done := make(chan struct{})
+	go r.progress(w, start, done)
+	var wg sync.WaitGroup
+	for i := range r.o.clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.buyer(ctx, i)
+		}()
+	}
+	wg.Wait()
+	close(done)
+	return r.stats.report(r, time.Since(start))
+}
+
+// buyer is one client: one request at a time until the run ends.
+func (r *rush) buyer(ctx context.Context, i int) {
+	b := &buyer{r: r, id: i, sender: fmt.Sprintf("loadtest-%s-%d", r.run_, i), server: r.o.servers[i%len(r.o.servers)],
+		rng: mrand.New(mrand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
+	for ctx.Err() == nil && time.Now().Before(r.deadline) {
+		if r.o.requests > 0 && r.count.Add(1) > r.o.requests {
+			return
+		}
+		if len(b.held) > 0 && (b.rng.Float64() < r.o.release || r.book.freeCount() == 0) {
+			b.release(ctx)
+			continue
+		}
+		seats := r.book.pick(b.rng, 1+b.rng.IntN(r.o.seatsPerOrder))
+		if len(seats) == 0 {
+			time.Sleep(5 * time.Millisecond) // sold out and holding nothing: wait for releases
+			continue
+		}
+		b.reserve(ctx, seats)
+	}
+}
+
+type buyer struct {
+	r      *rush
+	id     int
+	sender string
+	server string
+	rng    *mrand.Rand
+	held   []int
+}
+
+// committed is one line of --log: a reservation or release the server committed.
+type committed struct {
+	Kind            string        `json:"kind"` // reserve or release
+	TransactionHash string        `json:"transactionHash"`
+	Sender          string        `json:"sender"`
+	Seats           []ledger.Seat `json:"seats"`
+	Amount          int64         `json:"amount"` // paid, or refunded
+}
+
+func (b *buyer) reserve(ctx context.Context, idx []int) {
+	seats := make([]ledger.Seat, len(idx))
+	for k, i := range idx {
+		seats[k] = b.r.seats[i]
+	}
+	var body any = api.ReserveTicketsRequest{Seats: seats, Sender: b.sender}
+	route := "ReserveTickets"
+	if len(seats) == 1 {
+		body, route = api.ReserveTicketRequest{Seat: &seats[0], Sender: b.sender}, "ReserveTicket"
+	}
+	var out struct {
+		TransactionHash string `json:"transactionHash"`
+		Price           int64  `json:"price"` // ReserveTicket
+		Total           int64  `json:"total"` // ReserveTickets
+	}
+	start := time.Now()
+	status := b.r.post(ctx, b.server, route, body, &out)
+	b.r.stats.reservation(time.Since(start), status, len(seats))
+	if status != http.StatusCreated {
+		return
+	}
+	b.r.stats.oversold.Add(int64(b.r.book.sold(idx, b.id)))
+	b.held = append(b.held, idx...)
+	b.r.record(committed{Kind: "reserve", TransactionHash: out.TransactionHash, Sender: b.sender, Seats: seats, Amount: out.Price + out.Total})
+}
+
+func (b *buyer) release(ctx context.Context) {
+	k := b.rng.IntN(len(b.held))
+	i := b.held[k]
+	b.held = append(b.held[:k], b.held[k+1:]...)
+	b.r.book.markReleasing(i)
+	var out api.ReleaseTicketResponse
+	start := time.Now()
+	status := b.r.post(ctx, b.server, "ReleaseTicket", api.ReleaseTicketRequest{Seat: &b.r.seats[i], Sender: b.sender}, &out)
+	b.r.stats.release(time.Since(start), status)
+	b.r.stats.oversold.Add(int64(b.r.book.released(i, b.id, status == http.StatusCreated)))
+	if status == http.StatusCreated {
+		b.r.record(committed{Kind: "release", TransactionHash: out.TransactionHash, Sender: b.sender,
+			Seats: []ledger.Seat{b.r.seats[i]}, Amount: out.Refund})
+	}
+}
+
+// post sends a selling request and decodes a 201's body into out; it returns the status,
+// or 0 when the server could not be reached or answered nonsense.
+func (r *rush) post(ctx context.Context, server, route string, body, out any) int {
+	data, _ := json.Marshal(body)
+	u := server + api.ContractPath(url.PathEscape(r.o.contract), route)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(data))
+	if err != nil {
+		return 0
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+r.o.key)
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0
+	}
+	if resp.StatusCode == http.StatusCreated && json.Unmarshal(answer, out) != nil {
+		return 0
+	}
+	return resp.StatusCode
+}
+
+func (r *rush) record(c committed) {
+	if r.log == nil {
+		return
+	}
+	r.logMu.Lock()
+	r.log.Encode(c)
+	r.logMu.Unlock()
+}
+
+// progress draws a line a second: on a terminal in place, otherwise one line each.
+func (r *rush) progress(w io.Writer, start time.Time, done <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	end := "\n"
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		end = "\r"
+	}
+	last := int64(0)
+	for {
+		select {
+		case <-done:
+			if end == "\r" {
+				fmt.Fprintln(w)
+			}
+			return
+		case <-tick.C:
+			n := r.stats.reserved.Load()
+			p50, p99 := r.stats.latency.percentiles()
+			fmt.Fprintf(w, "%6.0fs  %d reservations (%d/s)  p50 %s  p99 %s  refused %d  errors %d  oversold %d   %s",
+				time.Since(start).Seconds(), n, n-last, ms(p50), ms(p99), r.stats.refused.Load(), r.stats.failed.Load(),
+				r.stats.oversold.Load(), end)
+			last = n
+		}
+	}
+}
