@@ -133,6 +133,12 @@ func signed(rng *rand.Rand, lo, hi float64) float64 {
 // cropped renders a sheet filling most of an image, as a screenshot or a close photo does:
 // ppm pixels per module, a background of luminance bg around the projected sheet.
 func cropped(t ticketArt, ppm float64, p pose, bg float64) *canvas {
+	c, _ := croppedPose(t, ppm, p, bg)
+	return c
+}
+
+// croppedPose is cropped that also returns the pose the sheet was drawn at.
+func croppedPose(t ticketArt, ppm float64, p pose, bg float64) (*canvas, pose) {
 	p.sidePx = t.side() * ppm
 	p.cx, p.cy = 0, 0
 	q := p.corners()
@@ -146,7 +152,7 @@ func cropped(t ticketArt, ppm float64, p pose, bg float64) *canvas {
 	p.cx, p.cy = pad-minX, pad-minY
 	c := newCanvas(w, h, bg)
 	c.draw(t, p)
-	return c
+	return c, p
 }
 
 // sheet is a code with a quiet zone of 4 modules, black on white.

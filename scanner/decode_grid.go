@@ -43,19 +43,23 @@ func (r *reader) tryGrid(m *gozxing.BitMatrix, info *detector.FinderPatternInfo,
 	return "", false
 }
 
-// tryTriple tries the dimension the timing patterns count, then the likeliest ones by
-// the finder distances, each corrected by the version information when it reads.
+// tryTriple tries the dimension the timing patterns count, mapped through them, then
+// that dimension and the likeliest ones by the finder distances mapped from the finders
+// alone (the timing runs of a small blurred code may place the far corner badly), each
+// corrected by the version information when it reads.
 func (r *reader) tryTriple(m *gozxing.BitMatrix, t finderTriple) (string, bool) {
-	seen := map[int]bool{}
-	if tf, ok := readTiming(m, t); ok {
-		seen[tf.dim] = true
+	ax := measureAxes(m, t)
+	dims := dimensionCandidates(t, ax)
+	if tf, ok := readTiming(m, t, ax); ok {
 		if p, ok := fitProjection(tf.pts); ok {
 			if text, ok := r.decodeGrid(m, refine(m, tf.pts, p, tf.dim), tf.dim); ok {
 				return text, true
 			}
 		}
+		dims = append([]int{tf.dim}, dims...)
 	}
-	for _, dim := range dimensionCandidates(t) {
+	seen := map[int]bool{}
+	for _, dim := range dims {
 		p, ok := finderProjection(t, dim)
 		if ok && dim >= 45 {
 			if v := readVersionDimension(m, p, dim); v != 0 && v != dim {
@@ -154,12 +158,13 @@ func shapeTriple(a, b, c *detector.FinderPattern) (finderTriple, float64, bool) 
 }
 
 // dimensionCandidates estimates the code's side in modules from the finder distances
-// in local module sizes and returns the valid sides (4k+1) nearest the estimate.
-func dimensionCandidates(t finderTriple) []int {
-	leg := func(a, b *detector.FinderPattern) float64 {
-		return gozxing.ResultPoint_Distance(a, b) / ((a.GetEstimatedModuleSize() + b.GetEstimatedModuleSize()) / 2)
-	}
-	est := (leg(t.tl, t.tr)+leg(t.tl, t.bl))/2 + 7
+// in module sizes measured along them, and returns the valid sides (4k+1) nearest the
+// estimate. Along a line seen in perspective the count of modules between two points is
+// their distance over the geometric mean of the module sizes there.
+func dimensionCandidates(t finderTriple, ax finderAxes) []int {
+	legU := gozxing.ResultPoint_Distance(t.tl, t.tr) / math.Sqrt(ax.tlU*ax.trU)
+	legV := gozxing.ResultPoint_Distance(t.tl, t.bl) / math.Sqrt(ax.tlV*ax.blV)
+	est := (legU+legV)/2 + 7
 	base := int(math.Round((est-1)/4))*4 + 1
 	var dims []int
 	for _, d := range []int{base, base - 4, base + 4, base - 8, base + 8} {

@@ -19,30 +19,36 @@ type timingFit struct {
 	pts []correspondence
 }
 
+// timingReach is how far, in modules, the lines readTiming reads reach into the finder
+// patterns at both ends: row 6 and column 6 are dark for the width of a finder, so the
+// first and last runs stay whole when the ends are off by up to that much along the line.
+const timingReach = 1.5
+
 // readTiming reads the timing row (between the top finders) and column (between the
-// left ones). Their far ends are estimated from the finders' module sizes and may be
-// off by a fraction of a module under perspective, so each is read along three lines
-// ending half a module apart. ok is false unless one reads as a regular alternation of
-// a valid length; when both do they must agree.
-func readTiming(m *gozxing.BitMatrix, t finderTriple) (timingFit, bool) {
+// left ones). Their ends are estimated from the finders' module sizes along the code's
+// axes and may be off by a fraction of a module across the line under perspective, so
+// each is read along three lines ending half a module apart. ok is false unless one reads
+// as a regular alternation of a valid length; when both do they must agree.
+func readTiming(m *gozxing.BitMatrix, t finderTriple, ax finderAxes) (timingFit, bool) {
 	ux, uy := unit(t.tl, t.tr)
 	vx, vy := unit(t.tl, t.bl)
-	at := func(f *detector.FinderPattern, du, dv float64) (float64, float64) {
-		s := f.GetEstimatedModuleSize()
-		return f.GetX() + s*(du*ux+dv*vx), f.GetY() + s*(du*uy+dv*vy)
+	at := func(c [2]float64, su, sv, du, dv float64) (float64, float64) {
+		return c[0] + du*su*ux + dv*sv*vx, c[1] + du*su*uy + dv*sv*vy
 	}
 	// Module (6, 6) is the inner corner of the top-left finder, 3 modules from its centre.
-	x0, y0 := at(t.tl, 3, 3)
-	ms := t.tl.GetEstimatedModuleSize()
+	in := 3 - timingReach
+	rowMS, colMS := math.Sqrt(ax.tlU*ax.trU), math.Sqrt(ax.tlV*ax.blV)
 	var row, col [][2]float64
 	for _, off := range []float64{0, 0.5, -0.5} {
 		if row == nil {
-			rx, ry := at(t.tr, -3, 3+off)
-			row = timingRuns(m, x0, y0, rx, ry, ms)
+			x0, y0 := at(ax.tl, ax.tlU, ax.tlV, in, 3)
+			x1, y1 := at(ax.tr, ax.trU, ax.trV, -in, 3+off)
+			row = timingRuns(m, x0, y0, x1, y1, rowMS)
 		}
 		if col == nil {
-			cx, cy := at(t.bl, 3+off, -3)
-			col = timingRuns(m, x0, y0, cx, cy, ms)
+			x0, y0 := at(ax.tl, ax.tlU, ax.tlV, 3, in)
+			x1, y1 := at(ax.bl, ax.blU, ax.blV, 3+off, -in)
+			col = timingRuns(m, x0, y0, x1, y1, colMS)
 		}
 	}
 	if row != nil && col != nil && len(row) != len(col) {
@@ -53,11 +59,12 @@ func readTiming(m *gozxing.BitMatrix, t finderTriple) (timingFit, bool) {
 		return timingFit{}, false
 	}
 	tf := timingFit{dim: n + 12, pts: finderPoints(t, n+12)}
-	for k, c := range row {
-		tf.pts = append(tf.pts, correspondence{6.5 + float64(k), 6.5, c[0], c[1]})
+	// The first and last runs reach into the finders: their centres are not modules'.
+	for k := 1; k+1 < len(row); k++ {
+		tf.pts = append(tf.pts, correspondence{6.5 + float64(k), 6.5, row[k][0], row[k][1]})
 	}
-	for k, c := range col {
-		tf.pts = append(tf.pts, correspondence{6.5, 6.5 + float64(k), c[0], c[1]})
+	for k := 1; k+1 < len(col); k++ {
+		tf.pts = append(tf.pts, correspondence{6.5, 6.5 + float64(k), col[k][0], col[k][1]})
 	}
 	return tf, true
 }
@@ -94,7 +101,7 @@ func timingRuns(m *gozxing.BitMatrix, x0, y0, x1, y1, ms float64) [][2]float64 {
 				end = n + 1
 			}
 			runs = append(runs, runCentre(x0, y0, x1, y1, start, end, n))
-			if !runFits(end-start, ms, i == n) {
+			if !runFits(end-start, ms, start == 0 || i == n) {
 				return nil
 			}
 			start, dark = i, v
@@ -113,11 +120,12 @@ func runCentre(x0, y0, x1, y1 float64, start, end, n int) [2]float64 {
 }
 
 // runFits reports whether a run of the given number of half-pixel samples can be one
-// module of about ms pixels; the runs at the ends are sampled only half.
-func runFits(samples int, ms float64, last bool) bool {
+// module of about ms pixels; the runs at the ends (end) reach into the finder patterns
+// by up to timingReach modules more.
+func runFits(samples int, ms float64, end bool) bool {
 	px := float64(samples) / 2
-	if last {
-		return px <= 2.5*ms
+	if end {
+		return px <= (2.5+timingReach)*ms
 	}
 	return px >= 0.3*ms && px <= 2.5*ms
 }
