@@ -17,11 +17,11 @@ import (
 )
 
 // benchClients is how many buyers the HTTP figures use.
-const benchClients = 96
+const benchClients = 64
 
 // BenchmarkOnSale measures an on-sale rush side by side, b.N reservations of distinct
 // seats each: the bare store doing the conditional update without HTTP (16 goroutines a
-// core), then `ticketbooth loadtest` with 96 clients against real `serve` processes, on
+// core), then `ticketbooth loadtest` with 64 clients against real `serve` processes, on
 // SQLite (one server) and PostgreSQL (one and three servers). PostgreSQL is a throwaway
 // cluster that syncs its WAL (fsync on, synchronous_commit on). Run it with a fixed count:
 //

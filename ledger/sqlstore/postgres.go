@@ -7,14 +7,17 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// postgresConns is the size of a process's PostgreSQL pool, shared by reads and writes.
-// Three servers keep well under PostgreSQL's default of 100 connections.
-const postgresConns = 24
+// defaultPostgresConns is the size of a process's PostgreSQL pool, shared by reads and
+// writes, unless the URL sets pool_max_conns. Requests beyond it wait for a connection:
+// on a small machine a few busy backends get more done than many thrashing ones, and
+// several servers stay well under PostgreSQL's default of 100 connections.
+const defaultPostgresConns = 8
 
 // isPostgres reports whether db names a PostgreSQL database rather than a SQLite file.
 func IsPostgres(db string) bool {
@@ -22,17 +25,22 @@ func IsPostgres(db string) bool {
 }
 
 // openPostgres connects through pgx's database/sql driver, so every statement of the
-// ledger runs through the same database/sql code as on SQLite.
+// ledger runs through the same database/sql code as on SQLite. The URL is pgx's (libpq's
+// keywords as query parameters), plus pool_max_conns for the pool's size.
 func (s *Store) openPostgres(ctx context.Context, dsn string) error {
-	cfg, err := pgx.ParseConfig(dsn)
+	pool, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		return ledger.Errorf(ledger.EINVALID, "cannot use database URL: %v", scrub(err, cfg))
+		return ledger.Errorf(ledger.EINVALID, "cannot use database URL: %v", err)
+	}
+	cfg, conns := pool.ConnConfig, defaultPostgresConns
+	if strings.Contains(dsn, "pool_max_conns") {
+		conns = int(pool.MaxConns)
 	}
 	s.d = postgresDialect
 	s.name = "postgres://" + cfg.Host + ":" + strconv.Itoa(int(cfg.Port)) + "/" + cfg.Database
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(postgresConns)
-	db.SetMaxIdleConns(postgresConns)
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	ping, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()

@@ -126,6 +126,10 @@ func (s *Store) close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
+// Name returns the database as messages may show it: the SQLite file, or the PostgreSQL
+// URL's host, port and database without user or password.
+func (s *Store) Name() string { return s.name }
+
 // Clock returns the ledger's block clock.
 func (s *Store) Clock() ledger.Clock { return s.clock }
 

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,5 +133,26 @@ func TestStadium(t *testing.T) {
 		if tk.Seat != venue.Seats[i] || tk.Price != want {
 			t.Fatalf("ticket %d = %+v, want %s at %d", i, tk, venue.Seats[i], want)
 		}
+	}
+}
+
+// TestPostgresURL: the store takes pgx's URL with pool_max_conns for its pool (which must
+// not reach the server as a setting it does not know), refuses a bad one, and names the
+// database without its password.
+func TestPostgresURL(t *testing.T) {
+	if !pgtest.OnPostgres() {
+		t.Skip("PostgreSQL URLs: run with TICKETBOOTH_TEST_DB=postgres (make test does)")
+	}
+	db := pgtest.LedgerDB(t)
+	s := mustOpen(t, db+"&pool_max_conns=3", sqlstore.Options{})
+	if _, _, err := s.CreateContract(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}), "Hall", parseSeats(t, "1A")); err != nil {
+		t.Errorf("CreateContract on a pool of 3: %v", err)
+	}
+	_, err := sqlstore.Open(context.Background(), db+"&pool_max_conns=many", sqlstore.Options{})
+	wantCode(t, err, ledger.EINVALID)
+	withPassword := strings.Replace(db, "postgres@", "postgres:s3cr3t@", 1)
+	s2 := mustOpen(t, withPassword, sqlstore.Options{})
+	if strings.Contains(s2.Name(), "s3cr3t") || !strings.HasPrefix(s2.Name(), "postgres://127.0.0.1:") {
+		t.Errorf("Name() = %q, want the host and database without the password", s2.Name())
 	}
 }
