@@ -35,20 +35,21 @@ func readTiming(m *gozxing.BitMatrix, t finderTriple, ax finderAxes) (timingFit,
 	at := func(c [2]float64, su, sv, du, dv float64) (float64, float64) {
 		return c[0] + du*su*ux + dv*sv*vx, c[1] + du*su*uy + dv*sv*vy
 	}
-	// Module (6, 6) is the inner corner of the top-left finder, 3 modules from its centre.
+	// Row 6 and column 6 run 3 modules from the finder centres; the timing patterns
+	// start at module (6, 6), the top-left finder's inner corner.
 	in := 3 - timingReach
 	rowMS, colMS := math.Sqrt(ax.tlU*ax.trU), math.Sqrt(ax.tlV*ax.blV)
+	rx0, ry0 := at(ax.tl, ax.tlU, ax.tlV, in, 3)
+	cx0, cy0 := at(ax.tl, ax.tlU, ax.tlV, 3, in)
 	var row, col [][2]float64
 	for _, off := range []float64{0, 0.5, -0.5} {
 		if row == nil {
-			x0, y0 := at(ax.tl, ax.tlU, ax.tlV, in, 3)
 			x1, y1 := at(ax.tr, ax.trU, ax.trV, -in, 3+off)
-			row = timingRuns(m, x0, y0, x1, y1, rowMS)
+			row = timingRuns(m, rx0, ry0, x1, y1, rowMS)
 		}
 		if col == nil {
-			x0, y0 := at(ax.tl, ax.tlU, ax.tlV, 3, in)
 			x1, y1 := at(ax.bl, ax.blU, ax.blV, 3+off, -in)
-			col = timingRuns(m, x0, y0, x1, y1, colMS)
+			col = timingRuns(m, cx0, cy0, x1, y1, colMS)
 		}
 	}
 	if row != nil && col != nil && len(row) != len(col) {
