@@ -107,7 +107,7 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 func benchHTTP(b *testing.B, bin, db string, servers int) {
 	e := &rushEnv{bin: bin, db: db, dir: b.TempDir()}
 	e.server = e.serve(b)
-	e.setUpArena(b, 5*b.N+1000)
+	e.setUpArena(b, min(5*b.N+1000, 200000)) // a contract holds at most 200,000 seats
 	args := []string{"loadtest", "--key", e.key, "--contract", e.contract, "--clients", strconv.Itoa(benchClients),
 		"--duration", "0", "--requests", strconv.Itoa(b.N), "--json", "--server", e.server}
 	for range servers - 1 {

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // batcher is SQLite's group commit. SQLite has one writer at a time and most of a small
@@ -137,12 +139,16 @@ func (b *batcher) commit(batch []*queuedOp) error {
 	}
 	s.raiseClosed(mark)
 	now := s.now()
+	contracts := map[string]ledger.Contract{}
 	for _, q := range batch {
 		if q.err = q.ctx.Err(); q.err != nil {
 			continue
 		}
-		if err := b.runOne(tx, q, now, &seq); err != nil {
+		if err := b.runOne(tx, q, now, &seq, contracts); err != nil {
 			return err
+		}
+		if q.lock != lockShared {
+			clear(contracts) // it may have changed a contract or its sale
 		}
 	}
 	return tx.Commit()
@@ -151,14 +157,14 @@ func (b *batcher) commit(batch []*queuedOp) error {
 // runOne runs one write in a savepoint, rolled back when the write fails (or panics).
 // The write's statements run uncancelled: interrupting SQLite mid-statement would roll
 // back the whole batch. The error returned is the savepoint's own, which ends the batch.
-func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time, seq *int64) error {
+func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time, seq *int64, contracts map[string]ledger.Contract) error {
 	ctx := context.WithoutCancel(q.ctx)
 	r := b.s.writer(ctx, tx)
 	if _, err := r.exec(`SAVEPOINT write_op`); err != nil {
 		return err
 	}
-	w := b.s.newWtx(ctx, tx, q.actor, now)
-	w.seq = seq
+	w := b.s.newWtx(b.s.writer(ctx, tx), q.actor, now)
+	w.seq, w.contracts = seq, contracts
 	q.err = runGuarded(q.fn, w)
 	if q.err != nil {
 		if _, err := r.exec(`ROLLBACK TO write_op`); err != nil {

@@ -39,8 +39,10 @@ type dialect struct {
 	// the lock sealers alone take; migrateLockSQL serialises servers migrating one
 	// database. "" when the engine's write lock does.
 	sealLockSQL, sealWorkLockSQL, migrateLockSQL string
-	// writeLockSQL takes a write transaction's locks; "" when BEGIN already did.
-	writeLockSQL func(contract string, mode lockMode) (string, []any)
+	// writeLockSQL takes a write transaction's locks, in a statement without parameters
+	// that is sent together with BEGIN (PostgreSQL only: on SQLite, BEGIN IMMEDIATE takes
+	// the write lock and writes are batched).
+	writeLockSQL func(contract string, mode lockMode) string
 	// retryable reports errors after which a whole transaction may simply run again.
 	retryable func(error) bool
 
@@ -73,7 +75,6 @@ var sqliteDialect = &dialect{
 	cacheStatements: true,
 	nextJournalSeq:  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM journal)",
 	nextKeyID:       "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys)",
-	writeLockSQL:    func(string, lockMode) (string, []any) { return "", nil },
 	retryable:       func(error) bool { return false },
 }
 
@@ -92,15 +93,16 @@ var postgresDialect = &dialect{
 // postgresWriteLocks takes the sealing lock shared and then, in the same statement (target
 // lists evaluate left to right), the contract's lock. The sealing lock comes first
 // everywhere, so waits cannot form a cycle.
-func postgresWriteLocks(contract string, mode lockMode) (string, []any) {
+func postgresWriteLocks(contract string, mode lockMode) string {
 	seal := "SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(sealLockKey, 10) + ")"
+	key := strconv.Itoa(int(contractLockClass)) + ", " + strconv.Itoa(int(contractLockID(contract)))
 	switch mode {
 	case lockShared:
-		return seal + ", pg_advisory_xact_lock_shared(?, ?)", []any{contractLockClass, contractLockID(contract)}
+		return seal + ", pg_advisory_xact_lock_shared(" + key + ")"
 	case lockExclusive:
-		return seal + ", pg_advisory_xact_lock(?, ?)", []any{contractLockClass, contractLockID(contract)}
+		return seal + ", pg_advisory_xact_lock(" + key + ")"
 	}
-	return seal, nil
+	return seal
 }
 
 // contractLockID folds a contract address into the int4 of its advisory lock. Two

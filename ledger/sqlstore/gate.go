@@ -36,7 +36,7 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 	}
 	var results []ledger.CheckResult
 	err = s.update(ctx, "checking in", actor, address, lockShared, func(w *wtx) error {
-		c, err := loadContract(w.runner, address)
+		c, err := w.sellingContract(address)
 		if err != nil {
 			return err
 		}
@@ -75,7 +75,7 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 	}
 	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
 	err = s.update(ctx, "recording the scan", actor, address, lockShared, func(w *wtx) error {
-		c, err := loadContract(w.runner, address)
+		c, err := w.sellingContract(address)
 		if err != nil {
 			return err
 		}

@@ -90,12 +90,21 @@ func (c *stmtCache) close() {
 	}
 }
 
-// runner runs the store's statements on a pool, or in a transaction when tx is set.
-// stmts is nil when statements are not cached (PostgreSQL).
+// querier is what runs statements: a pool, a connection or a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// runner runs the store's statements through q: a pool, a connection holding a
+// transaction, or tx when that is set (and then q is tx). stmts is nil when statements
+// are not cached (PostgreSQL).
 type runner struct {
 	ctx   context.Context
+	q     querier
 	tx    *sql.Tx
-	db    *sql.DB
 	d     *dialect
 	stmts *stmtCache
 }
@@ -128,10 +137,7 @@ func (r runner) prepared(q string) (*sql.Stmt, error) {
 	if st, err := r.cached(q); st != nil || err != nil {
 		return st, err
 	}
-	if r.tx != nil {
-		return r.tx.PrepareContext(r.ctx, r.d.bind(q))
-	}
-	return r.db.PrepareContext(r.ctx, r.d.bind(q))
+	return r.q.PrepareContext(r.ctx, r.d.bind(q))
 }
 
 func (r runner) exec(q string, args ...any) (sql.Result, error) {
@@ -141,10 +147,8 @@ func (r runner) exec(q string, args ...any) (sql.Result, error) {
 		return nil, err
 	case st != nil:
 		return st.ExecContext(r.ctx, args...)
-	case r.tx != nil:
-		return r.tx.ExecContext(r.ctx, r.d.bind(q), args...)
 	}
-	return r.db.ExecContext(r.ctx, r.d.bind(q), args...)
+	return r.q.ExecContext(r.ctx, r.d.bind(q), args...)
 }
 
 func (r runner) row(q string, args ...any) scanner {
@@ -154,10 +158,8 @@ func (r runner) row(q string, args ...any) scanner {
 		return failedRow{err}
 	case st != nil:
 		return st.QueryRowContext(r.ctx, args...)
-	case r.tx != nil:
-		return r.tx.QueryRowContext(r.ctx, r.d.bind(q), args...)
 	}
-	return r.db.QueryRowContext(r.ctx, r.d.bind(q), args...)
+	return r.q.QueryRowContext(r.ctx, r.d.bind(q), args...)
 }
 
 func (r runner) rows(q string, args ...any) (*sql.Rows, error) {
@@ -167,10 +169,8 @@ func (r runner) rows(q string, args ...any) (*sql.Rows, error) {
 		return nil, err
 	case st != nil:
 		return st.QueryContext(r.ctx, args...)
-	case r.tx != nil:
-		return r.tx.QueryContext(r.ctx, r.d.bind(q), args...)
 	}
-	return r.db.QueryContext(r.ctx, r.d.bind(q), args...)
+	return r.q.QueryContext(r.ctx, r.d.bind(q), args...)
 }
 
 // int64s and strings read a one-column result.

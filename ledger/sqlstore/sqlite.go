@@ -71,7 +71,7 @@ func openSQLitePool(path string, conns int, txlock string, cacheKiB int) (*sql.D
 }
 
 // checkpointEvery is how often the checkpointer copies the WAL back into the database.
-const checkpointEvery = 200 * time.Millisecond
+const checkpointEvery = 1000 * time.Millisecond
 
 // checkpointer copies the WAL back into the database file from a goroutine of its own,
 // so the writer never waits for a checkpoint (which syncs the disk). The writer's

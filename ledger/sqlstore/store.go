@@ -135,12 +135,15 @@ func (s *Store) Clock() ledger.Clock { return s.clock }
 
 // reader runs statements on the read pool.
 func (s *Store) reader(ctx context.Context) runner {
-	return runner{ctx: ctx, db: s.read, d: s.d, stmts: s.rstmts}
+	return runner{ctx: ctx, q: s.read, d: s.d, stmts: s.rstmts}
 }
 
 // writer runs statements in tx, or on the write pool when tx is nil.
 func (s *Store) writer(ctx context.Context, tx *sql.Tx) runner {
-	return runner{ctx: ctx, tx: tx, db: s.write, d: s.d, stmts: s.wstmts}
+	if tx == nil {
+		return runner{ctx: ctx, q: s.write, d: s.d, stmts: s.wstmts}
+	}
+	return runner{ctx: ctx, q: tx, tx: tx, d: s.d, stmts: s.wstmts}
 }
 
 func (s *Store) initClock(ctx context.Context, interval time.Duration) error {

@@ -24,7 +24,7 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 		return err
 	}
 	return s.update(ctx, what, actor, address, lockShared, func(w *wtx) error {
-		c, err := loadContract(w.runner, address)
+		c, err := w.sellingContract(address)
 		if err != nil {
 			return err
 		}

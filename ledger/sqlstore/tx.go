@@ -22,6 +22,23 @@ type wtx struct {
 	// seq is the last journal seq of SQLite's group commit, which holds the database's
 	// write lock and so numbers journal rows itself; nil on PostgreSQL.
 	seq *int64
+	// contracts are the contracts read by the selling writes of the same group commit
+	// since its last other write; nil outside one (see sellingContract).
+	contracts map[string]ledger.Contract
+}
+
+// sellingContract returns the contract a selling or gate write acts on. Within a group
+// commit, consecutive such writes share one read of it: they change tickets, never the
+// contract or its sales, and any other write empties the memory (see batcher.commit).
+func (w *wtx) sellingContract(address string) (ledger.Contract, error) {
+	if c, ok := w.contracts[address]; ok {
+		return c, nil
+	}
+	c, err := loadContract(w.runner, address)
+	if err == nil && w.contracts != nil {
+		w.contracts[address] = c
+	}
+	return c, err
 }
 
 // writeOp is a write operation waiting to run: fn on the contract, locked as lock says.
@@ -66,32 +83,37 @@ func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, con
 	}
 }
 
-// runAlone runs op in a transaction of its own: the write locks first, then the clock.
+// runAlone runs op in a transaction of its own on one connection: BEGIN and the write
+// locks in one round trip (the dialect's lock statement carries no parameters), then the
+// clock, the operation and COMMIT. A connection handed back inside a transaction (the
+// ROLLBACK itself failed) is discarded by the driver.
 func (s *Store) runAlone(op *writeOp) error {
 	if err := s.sealIfDue(op.ctx); err != nil {
 		return err
 	}
-	tx, err := s.write.BeginTx(op.ctx, nil)
+	conn, err := s.write.Conn(op.ctx)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if q, args := s.d.writeLockSQL(op.contract, op.lock); q != "" {
-		if _, err := tx.ExecContext(op.ctx, s.d.bind(q), args...); err != nil {
-			return err
-		}
-	}
-	if err := op.fn(s.newWtx(op.ctx, tx, op.actor, s.now())); err != nil {
+	defer conn.Close()
+	if _, err := conn.ExecContext(op.ctx, "BEGIN; "+s.d.writeLockSQL(op.contract, op.lock)); err != nil {
+		conn.ExecContext(context.WithoutCancel(op.ctx), "ROLLBACK")
 		return err
 	}
-	return tx.Commit()
+	r := runner{ctx: op.ctx, q: conn, d: s.d}
+	if err := op.fn(s.newWtx(r, op.actor, s.now())); err != nil {
+		conn.ExecContext(context.WithoutCancel(op.ctx), "ROLLBACK")
+		return err
+	}
+	_, err = conn.ExecContext(op.ctx, "COMMIT")
+	return err
 }
 
 // newWtx starts an operation at now. Its height never falls below the closed mark: a
 // clock a little behind another server's still writes where blocks remain open.
-func (s *Store) newWtx(ctx context.Context, tx *sql.Tx, actor ledger.Actor, now time.Time) *wtx {
+func (s *Store) newWtx(r runner, actor ledger.Actor, now time.Time) *wtx {
 	h := max(s.clock.Height(now), s.closed.Load())
-	return &wtx{runner: s.writer(ctx, tx), now: now, height: h, actor: actor}
+	return &wtx{runner: r, now: now, height: h, actor: actor}
 }
 
 // journal appends a transaction with the effect to the journal and returns its receipt.

@@ -93,7 +93,7 @@ func (s *Store) snapshot(ctx context.Context, fn func(runner) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(runner{ctx: ctx, tx: tx, db: s.read, d: s.d, stmts: s.rstmts}); err != nil {
+	if err := fn(runner{ctx: ctx, q: tx, tx: tx, d: s.d, stmts: s.rstmts}); err != nil {
 		return err
 	}
 	return tx.Commit()
