@@ -22,7 +22,7 @@ const benchClients = 64
 // BenchmarkOnSale measures an on-sale rush side by side, b.N reservations of distinct
 // seats each: the bare store doing the conditional update without HTTP (16 goroutines a
 // core), then `ticketbooth loadtest` with 64 clients against real `serve` processes, on
-// SQLite (one server) and PostgreSQL (one and three servers). PostgreSQL is a throwaway
+// SQLite (one server) and PostgreSQL (one and three servers, and three with 16 clients). PostgreSQL is a throwaway
 // cluster that syncs its WAL (fsync on, synchronous_commit on). Run it with a fixed count:
 //
 //	go test -run '^$' -bench OnSale -benchtime 20000x ./e2e/rush
@@ -44,9 +44,10 @@ func BenchmarkOnSale(b *testing.B) {
 	b.Run("store/sqlite", func(b *testing.B) { benchStore(b, newSQLite(b)) })
 	b.Run("store/postgres", func(b *testing.B) { benchStore(b, newPostgres(b)) })
 	bin := buildBinary(b, b.TempDir())
-	b.Run("http/sqlite/1-server", func(b *testing.B) { benchHTTP(b, bin, newSQLite(b), 1) })
-	b.Run("http/postgres/1-server", func(b *testing.B) { benchHTTP(b, bin, newPostgres(b), 1) })
-	b.Run("http/postgres/3-servers", func(b *testing.B) { benchHTTP(b, bin, newPostgres(b), 3) })
+	b.Run("http/sqlite/1-server", func(b *testing.B) { benchHTTP(b, bin, newSQLite(b), 1, benchClients) })
+	b.Run("http/postgres/1-server", func(b *testing.B) { benchHTTP(b, bin, newPostgres(b), 1, benchClients) })
+	b.Run("http/postgres/3-servers", func(b *testing.B) { benchHTTP(b, bin, newPostgres(b), 3, benchClients) })
+	b.Run("http/postgres/3-servers/16-clients", func(b *testing.B) { benchHTTP(b, bin, newPostgres(b), 3, 16) })
 }
 
 // arena returns n seats in blocks of 1,000.
@@ -104,11 +105,11 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 
 // benchHTTP starts the servers on db, opens a sale of 5·b.N seats and lets the load
 // generator make b.N attempts through them (a few fail: two buyers chose one seat).
-func benchHTTP(b *testing.B, bin, db string, servers int) {
+func benchHTTP(b *testing.B, bin, db string, servers, clients int) {
 	e := &rushEnv{bin: bin, db: db, dir: b.TempDir()}
 	e.server = e.serve(b)
 	e.setUpArena(b, min(5*b.N+1000, 200000)) // a contract holds at most 200,000 seats
-	args := []string{"loadtest", "--key", e.key, "--contract", e.contract, "--clients", strconv.Itoa(benchClients),
+	args := []string{"loadtest", "--key", e.key, "--contract", e.contract, "--clients", strconv.Itoa(clients),
 		"--duration", "0", "--requests", strconv.Itoa(b.N), "--json", "--server", e.server}
 	for range servers - 1 {
 		args = append(args, "--server", e.serve(b))
