@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"testing"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -61,5 +62,42 @@ func TestSkewedServers(t *testing.T) {
 	e.clock.AdvanceBlocks(2)
 	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 5 {
 		t.Errorf("Verify after the late writes = %+v, want OK with 5 transactions", rep)
+	}
+}
+
+// TestUpgradeOldLedger: a ledger from before the seal marks (and, on PostgreSQL, the
+// sequences) opens, gets its marks from its sealed blocks, keeps verifying, and goes on
+// numbering journal rows and keys after the ones it has.
+func TestUpgradeOldLedger(t *testing.T) {
+	e := openEnv(t)
+	c, _ := history(t, e) // blocks sealed up to height 5, the clock at 6
+	if rep := mustVerify(t, e); !rep.OK || rep.Blocks != 4 {
+		t.Fatalf("Verify before the downgrade = %+v", rep)
+	}
+	mustNil(t, e.store.Close(), "Close")
+	raw := e.rawDB(t)
+	mustExec(t, raw, `DROP TABLE seal_mark`)
+	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
+	if pgtest.OnPostgres() {
+		mustExec(t, raw, `DROP SEQUENCE journal_seq`)
+		mustExec(t, raw, `DROP SEQUENCE api_keys_seq`)
+	}
+	e.store = mustOpen(t, e.db, sqlstore.Options{Now: e.clock.Now})
+	var closed, sealed int64
+	mustNil(t, raw.QueryRow(`SELECT closed, sealed FROM seal_mark WHERE id = 1`).Scan(&closed, &sealed), "reading the marks")
+	if closed != 6 || sealed != 6 {
+		t.Errorf("marks after the upgrade: closed %d, sealed %d; want 6 and 6 (just above the last sealed block, 5)", closed, sealed)
+	}
+	e.actor(t, ledger.RoleOrganizer, "after the upgrade") // key 2: ids go on after key 1
+	_, err := e.store.SetReleaseFee(e.admin, c.Address, 7)
+	mustNil(t, err, "SetReleaseFee after the upgrade")
+	e.clock.AdvanceBlocks(1)
+	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 6 || rep.Blocks != 5 {
+		t.Errorf("Verify after the upgrade = %+v, want OK with 6 transactions in 5 blocks", rep)
+	}
+	var seqs, distinct int64
+	mustNil(t, raw.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT seq) FROM journal`).Scan(&seqs, &distinct), "reading seqs")
+	if seqs != 6 || distinct != 6 {
+		t.Errorf("%d journal rows with %d distinct seqs", seqs, distinct)
 	}
 }
