@@ -1,13 +1,3 @@
-// Package pgtest runs throwaway PostgreSQL clusters for tests and benchmarks: initdb into
-// a temporary directory, the server on a free loopback port with its socket in that
-// directory, a fresh database per test, and everything stopped and removed at the end.
-//
-// It uses Debian's postgresql package (initdb and postgres under
-// /usr/lib/postgresql/VERSION/bin, or on PATH). PostgreSQL refuses to run as root, so
-// when the tests run as root (as CI does) the server runs as the postgres system user.
-// A small shell supervises the server and reads its standard input from the test
-// process: when the test process ends, however it ends, the pipe closes and the shell
-// stops the server and removes the directory.
 package pgtest
 
 import (
