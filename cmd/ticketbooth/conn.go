@@ -70,7 +70,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, usagef("--key needs --server: in-process commands act as the database's administrator")
 	}
-	if _, err := os.Stat(c.String("db")); !create && os.IsNotExist(err) {
+	if _, err := os.Stat(c.String("db")); !create && !sqlstore.IsPostgres(c.String("db")) && os.IsNotExist(err) {
 		stop()
 		return nil, usagef("no ledger at %s: pass --db FILE (or set TICKETBOOTH_DB), or start one with 'ticketbooth contract create'", c.String("db"))
 	}

@@ -89,7 +89,7 @@ func serve(c *cli.Context) error {
 	srv := &http.Server{Handler: tc.handler(server.New(st, st, log)), ReadHeaderTimeout: 10 * time.Second,
 		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
 	base := tc.baseURL(ln.Addr())
-	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", c.String("db"), base, st.Clock().Interval)
+	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", st.Name(), base, st.Clock().Interval)
 	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)
 	tc.describe(c.App.Writer, base)
 	errc := make(chan error, 1)

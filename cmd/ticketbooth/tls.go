@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // Browsers give a page the camera only in a secure context, so a phone on the venue's
@@ -43,8 +45,13 @@ type venueCert struct {
 }
 
 // certPaths are the files of the self-signed certificate kept beside the database.
+// A ledger on PostgreSQL has no file to keep them beside: they go in the working directory
+// as ticketbooth-tls.crt/.key.
 func certPaths(db string) (cert, key string) {
 	base := strings.TrimSuffix(db, filepath.Ext(db))
+	if sqlstore.IsPostgres(db) {
+		base = "ticketbooth"
+	}
 	return base + "-tls.crt", base + "-tls.key"
 }
 
