@@ -4,7 +4,7 @@ PKGS    := ./...
 # The ledger's suites run a second time on PostgreSQL (TICKETBOOTH_TEST_DB=postgres; a
 # throwaway cluster, see internal/pgtest). A package joins once its tests open their
 # ledger with pgtest.LedgerDB.
-POSTGRES_PKGS := ./ledger/sqlstore/
+POSTGRES_PKGS := ./ledger/sqlstore/ ./server/ ./client/
 BIN     := bin/ticketbooth
 FUZZTIME ?= 20s
 

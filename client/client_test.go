@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -12,12 +12,16 @@ import (
 	"unicode"
 
 	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 const testInterval = 10 * time.Second
+
+// TestMain stops the PostgreSQL cluster the tests started under TICKETBOOTH_TEST_DB=postgres.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // fakeClock is a clock the test moves by hand; safe for concurrent use.
 type fakeClock struct {
@@ -50,7 +54,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{clock: &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}}
-	store, err := sqlstore.Open(context.Background(), filepath.Join(t.TempDir(), "ledger.db"),
+	store, err := sqlstore.Open(context.Background(), pgtest.LedgerDB(t),
 		sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now})
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -5,12 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -57,7 +57,7 @@ func FuzzRequestBodies(f *testing.F) {
 // returns its URL, the contract and keys of every role.
 func fuzzServer(f *testing.F) (string, string, []string) {
 	ctx := context.Background()
-	st, err := sqlstore.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"), sqlstore.Options{BlockInterval: time.Second})
+	st, err := sqlstore.Open(ctx, pgtest.LedgerDB(f), sqlstore.Options{BlockInterval: time.Second})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"crypto/aes"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -138,15 +137,12 @@ func (e *env) receiptBody(hash string) []byte {
 }
 
 // journalHashes returns the hashes of the journal's transactions of a kind, oldest
-// first, read from the ledger file; what they did is read through the receipts route.
+// first, read from the ledger database; what they did is read through the receipts route.
 func (e *env) journalHashes(kind string) []string {
 	e.t.Helper()
-	db, err := sql.Open("sqlite", "file:"+e.path+"?mode=ro&_pragma=busy_timeout(5000)")
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	db := openRaw(e.t, e.path)
 	defer db.Close()
-	rows, err := db.Query(`SELECT hash FROM journal WHERE kind = ? ORDER BY seq`, kind)
+	rows, err := db.Query(`SELECT hash FROM journal WHERE kind = `+arg()+` ORDER BY seq`, kind)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"unicode"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
@@ -61,7 +61,8 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// env is the real server on loopback over a real SQLite file, with API keys of every
+// env is the real server on loopback over a real ledger database (a SQLite file, or
+// PostgreSQL under TICKETBOOTH_TEST_DB=postgres), with API keys of every
 // role and a clock the test moves.
 type env struct {
 	t        *testing.T
@@ -69,7 +70,7 @@ type env struct {
 	store    *sqlstore.Store
 	clock    *fakeClock
 	logs     *logBuffer
-	path     string
+	path     string // the ledger database: a SQLite file or a postgres:// URL
 	alice    string // organizer key
 	bob      string // another organizer's key
 	shop     string // box-office key
@@ -80,7 +81,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	e := &env{t: t, clock: &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}, logs: &logBuffer{},
-		path: filepath.Join(t.TempDir(), "ledger.db"), password: "pw-Sup3rS3cret-never-logged"}
+		path: pgtest.LedgerDB(t), password: "pw-Sup3rS3cret-never-logged"}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	store, err := sqlstore.Open(context.Background(), e.path, sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now, Logger: logger})
 	if err != nil {

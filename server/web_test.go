@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -56,7 +56,7 @@ func newGateFixtureAt(tb testing.TB, back time.Duration) *gateFixture {
 	ctx := context.Background()
 	clock := &testClock{}
 	clock.SetBack(back)
-	st, err := sqlstore.Open(ctx, filepath.Join(tb.TempDir(), "gate.db"), sqlstore.Options{Now: clock.Now})
+	st, err := sqlstore.Open(ctx, pgtest.LedgerDB(tb), sqlstore.Options{Now: clock.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
