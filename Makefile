@@ -1,10 +1,10 @@
 # The developer's commands. `make test` is what CI runs (through .ci/run).
 GO      ?= go
 PKGS    := ./...
-# The ledger's suites run a second time on PostgreSQL (TICKETBOOTH_TEST_DB=postgres; a
+# The suites over a ledger run a second time on PostgreSQL (TICKETBOOTH_TEST_DB=postgres; a
 # throwaway cluster, see internal/pgtest). A package joins once its tests open their
 # ledger with pgtest.LedgerDB.
-POSTGRES_PKGS := ./ledger/sqlstore/ ./server/ ./client/
+POSTGRES_PKGS := ./ledger/sqlstore/ ./server/ ./client/ ./cmd/ticketbooth/
 BIN     := bin/ticketbooth
 FUZZTIME ?= 20s
 

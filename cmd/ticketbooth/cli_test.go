@@ -11,11 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
+
+// TestMain stops the PostgreSQL cluster the tests started under TICKETBOOTH_TEST_DB=postgres.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 // cli runs the command line in-process and returns its exit status and output.
 type cliResult struct {
@@ -39,10 +43,11 @@ func mustCLI(t *testing.T, args ...string) string {
 	return r.stdout
 }
 
-// newDB creates a ledger file with a short block interval, so sales can end in a test.
+// newDB creates a ledger with a short block interval, so sales can end in a test: a
+// SQLite file, or a PostgreSQL database under TICKETBOOTH_TEST_DB=postgres.
 func newDB(t *testing.T, interval time.Duration) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ledger.db")
+	path := pgtest.LedgerDB(t)
 	st, err := sqlstore.Open(context.Background(), path, sqlstore.Options{BlockInterval: interval})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +101,11 @@ func TestKeysCreatePrintsKeyAloneOnLastLine(t *testing.T) {
 func TestLifecycleInProcess(t *testing.T) {
 	db := newDB(t, 50*time.Millisecond)
 	conn := []string{"--db", db}
-	address := theatreOnSale(t, conn, "200ms", "--fee", "300", "--no-release-blocks", "1")
+	ends := 200 * time.Millisecond
+	if pgtest.OnPostgres() {
+		ends = 2 * time.Second // each command connects to the server: the early end must come before the sale's
+	}
+	address := theatreOnSale(t, conn, ends.String(), "--fee", "300", "--no-release-blocks", "1")
 	rules := mustCLI(t, "rules", "show", "--contract", address, "--db", db, "--json")
 	var got ledger.Rules
 	if err := json.Unmarshal([]byte(rules), &got); err != nil || got.ReleaseFee != 300 || got.NoReleaseBlocks != 1 {
@@ -112,7 +121,7 @@ func TestLifecycleInProcess(t *testing.T) {
 	if r := runCLI(t, "", "sale", "end", "--contract", address, "--db", db); r.code != exitFailed {
 		t.Errorf("early sale end: exit %d, want %d", r.code, exitFailed)
 	}
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(ends + 100*time.Millisecond)
 	mustCLI(t, "sale", "end", "--contract", address, "--db", db)
 	out := mustCLI(t, "ledger", "verify", "--db", db)
 	if !strings.Contains(out, "ledger verified") {
