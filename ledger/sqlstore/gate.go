@@ -40,10 +40,8 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 		if err != nil {
 			return err
 		}
-		if actor.Role == ledger.RoleOrganizer {
-			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
-				return err
-			}
+		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
+			return err
 		}
 		results = make([]ledger.CheckResult, len(r.Tickets))
 		for i, t := range r.Tickets {
@@ -79,10 +77,8 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 		if err != nil {
 			return err
 		}
-		if actor.Role == ledger.RoleOrganizer {
-			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
-				return err
-			}
+		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
+			return err
 		}
 		_, err = w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
 		return err

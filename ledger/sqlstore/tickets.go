@@ -28,10 +28,8 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 		if err != nil {
 			return err
 		}
-		if actor.Role == ledger.RoleOrganizer {
-			if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
-				return err
-			}
+		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
+			return err
 		}
 		return fn(w, c)
 	})
