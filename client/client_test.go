@@ -6,13 +6,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode"
 
 	"github.com/ticketbooth-go/ticketbooth/client"
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
@@ -23,23 +23,8 @@ const testInterval = 10 * time.Second
 // TestMain stops the PostgreSQL cluster the tests started under TICKETBOOTH_TEST_DB=postgres.
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-// fakeClock is a clock the test moves by hand; safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) AdvanceBlocks(n int) {
-	c.mu.Lock()
-	c.t = c.t.Add(time.Duration(n) * testInterval)
-	c.mu.Unlock()
-}
+// fakeClock is the clock the test moves by hand.
+type fakeClock = testclock.Clock
 
 // env is a real server on loopback over a real SQLite file, and clients of it.
 type env struct {
@@ -53,7 +38,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{clock: &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}}
+	e := &env{clock: testclock.New(testclock.Start, testInterval)}
 	store, err := sqlstore.Open(context.Background(), pgtest.LedgerDB(t),
 		sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now})
 	if err != nil {

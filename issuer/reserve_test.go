@@ -8,12 +8,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // the show's zone is loaded on any machine
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -21,23 +21,8 @@ import (
 
 const blockInterval = 10 * time.Second
 
-// clock is a clock the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
+// clock is the clock the test moves by hand.
+type clock = testclock.Clock
 
 // sellEnv is an issuer over a real SQLite ledger, acting as the administrator.
 type sellEnv struct {
@@ -49,7 +34,7 @@ type sellEnv struct {
 
 func newSellEnv(tb testing.TB) *sellEnv {
 	tb.Helper()
-	e := &sellEnv{clock: &clock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
+	e := &sellEnv{clock: testclock.New(testclock.Start, blockInterval),
 		ctx: ledger.WithActor(context.Background(), ledger.Actor{Admin: true})}
 	s, err := sqlstore.Open(context.Background(), filepath.Join(tb.TempDir(), "ledger.db"),
 		sqlstore.Options{BlockInterval: blockInterval, Now: e.clock.Now})

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
@@ -25,23 +26,8 @@ import (
 
 const testInterval = 10 * time.Second
 
-// fakeClock is a clock the test moves by hand; safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) AdvanceBlocks(n int) {
-	c.mu.Lock()
-	c.t = c.t.Add(time.Duration(n) * testInterval)
-	c.mu.Unlock()
-}
+// fakeClock is the clock the test moves by hand.
+type fakeClock = testclock.Clock
 
 // logBuffer collects log output from the server's goroutines.
 type logBuffer struct {
@@ -80,7 +66,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, clock: &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}, logs: &logBuffer{},
+	e := &env{t: t, clock: testclock.New(testclock.Start, testInterval), logs: &logBuffer{},
 		path: pgtest.LedgerDB(t), password: "pw-Sup3rS3cret-never-logged"}
 	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	store, err := sqlstore.Open(context.Background(), e.path, sqlstore.Options{BlockInterval: testInterval, Now: e.clock.Now, Logger: logger})

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -41,7 +42,7 @@ func TestClockSteppedBack(t *testing.T) {
 // or above the seal mark, never in a sealed block, and Verify passes.
 func TestSkewedServers(t *testing.T) {
 	e := openEnv(t)
-	behind := &fakeClock{t: e.clock.Now()}
+	behind := testclock.New(e.clock.Now(), testInterval)
 	late := mustOpen(t, e.db, sqlstore.Options{Now: behind.Now})
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A")

@@ -5,12 +5,12 @@ import (
 	"database/sql"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -22,31 +22,9 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 const testInterval = 10 * time.Second
 
 // fakeClock is a clock the test moves by hand; it is safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type fakeClock = testclock.Clock
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-// Now returns the clock's time.
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock on by d.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// AdvanceBlocks moves the clock on by n blocks of testInterval.
-func (c *fakeClock) AdvanceBlocks(n int) { c.Advance(time.Duration(n) * testInterval) }
+func newFakeClock() *fakeClock { return testclock.New(testclock.Start, testInterval) }
 
 // env is a store on a real database with a clock the test controls: a SQLite file, or a
 // PostgreSQL database under TICKETBOOTH_TEST_DB=postgres. Every test of this package
