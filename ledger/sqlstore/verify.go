@@ -61,8 +61,9 @@ const maxProblems = 100
 
 // Verify seals every finished block, then checks, on one consistent snapshot, that each
 // transaction's hash covers its stored body, that the body agrees with its row, that
-// every sealed block's Merkle root and chain recompute, and that no transaction below the
-// sealed mark is outside a block. Administrators and organizers may run it. Writers go on
+// every sealed block's Merkle root and chain recompute, that no transaction below the
+// sealed mark is outside a block, and that the state tables hold what replaying the
+// journal in seq order gives. Administrators and organizers may run it. Writers go on
 // meanwhile: only the sealing takes the sealing lock.
 func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
@@ -74,10 +75,14 @@ func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
 	}
 	rep := ledger.VerifyReport{Height: mark}
 	err = s.snapshot(ctx, func(r runner) error {
-		if err := verifyJournal(r, &rep); err != nil {
+		p := newProjection()
+		if err := verifyJournal(r, &rep, p); err != nil {
 			return err
 		}
-		return verifyBlocks(r, &rep, mark)
+		if err := verifyBlocks(r, &rep, mark); err != nil {
+			return err
+		}
+		return compareState(r, &rep, p)
 	})
 	if err != nil {
 		return rep, s.internal("verifying the ledger", err)
@@ -105,7 +110,9 @@ func problem(rep *ledger.VerifyReport, format string, args ...any) {
 	}
 }
 
-func verifyJournal(r runner, rep *ledger.VerifyReport) error {
+// verifyJournal checks each transaction, streaming the journal in seq order, and replays
+// those that check out into p.
+func verifyJournal(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT seq, hash, height, contract, kind, body FROM journal ORDER BY seq`)
 	if err != nil {
 		return err
@@ -130,6 +137,7 @@ func verifyJournal(r runner, rep *ledger.VerifyReport) error {
 		if b.Height != height || b.Contract != contract || b.Kind != kind {
 			problem(rep, "transaction %d (%s): height, contract or kind differ from its hashed body", seq, hash)
 		}
+		p.apply(rep, seq, hash, b)
 	}
 	return rows.Err()
 }

@@ -1,0 +1,222 @@
+package sqlstore
+
+import (
+	"encoding/json"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// The state tables are a projection of the journal. Verify replays the journal in seq
+// order into the in-memory projection below and compares it with the tables (see
+// verify_compare.go), so a row altered behind the store's back is reported.
+
+// projection is the state the journal implies so far.
+type projection struct {
+	contracts map[string]*projContract
+}
+
+type projContract struct {
+	venue, owner  string
+	createdHeight int64
+	seats         []ledger.Seat
+	seatIdx       map[string]int // seat key to index, built at the first check-in
+	rules         ledger.Rules
+	saleNumber    int64
+	saleActive    bool
+	sales         map[int64]*projSale
+	seen          bool
+}
+
+type projSale struct {
+	details      ledger.SaleDetails
+	begun, ended int64
+	tickets      []projTicket
+	seen         bool
+}
+
+// projTicket is one ticket's columns as the journal implies them; an empty owner with
+// sold false is NULL, an available ticket.
+type projTicket struct {
+	price                                      int64
+	sold                                       bool
+	owner                                      string
+	secretCT, secretDigest, nameCT, nameDigest string
+	paid                                       int64
+	checkedIn                                  int64
+	gate, nonce                                string
+	seen                                       bool
+}
+
+func newProjection() *projection {
+	return &projection{contracts: map[string]*projContract{}}
+}
+
+// apply replays one transaction whose hash and body already checked out.
+func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) {
+	if b.Kind == ledger.TxContractCreated {
+		p.create(rep, seq, hash, b)
+		return
+	}
+	c := p.contracts[b.Contract]
+	if c == nil {
+		problem(rep, "transaction %d (%s): %s on contract %s, which the journal never created", seq, hash, b.Kind, b.Contract)
+		return
+	}
+	var err error
+	switch b.Kind {
+	case ledger.TxRulesSet:
+		err = json.Unmarshal(b.Effect, &c.rules)
+	case ledger.TxSaleBegun:
+		err = c.beginSale(rep, seq, hash, b)
+	case ledger.TxSaleEnded:
+		err = c.endSale(rep, seq, hash, b)
+	case ledger.TxTicketsReserved:
+		err = c.reserve(rep, seq, hash, b)
+	case ledger.TxTicketReleased:
+		err = c.release(rep, seq, hash, b)
+	case ledger.TxCheckIn:
+		err = c.checkIn(rep, seq, hash, b)
+	default:
+		problem(rep, "transaction %d (%s): unknown kind %q", seq, hash, b.Kind)
+	}
+	if err != nil {
+		problem(rep, "transaction %d (%s): its %s effect is unreadable: %v", seq, hash, b.Kind, err)
+	}
+}
+
+func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) {
+	if p.contracts[b.Contract] != nil {
+		problem(rep, "transaction %d (%s): creates contract %s a second time", seq, hash, b.Contract)
+		return
+	}
+	var e contractCreated
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		problem(rep, "transaction %d (%s): its %s effect is unreadable: %v", seq, hash, b.Kind, err)
+		return
+	}
+	p.contracts[b.Contract] = &projContract{venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
+		seats: e.Seats, sales: map[int64]*projSale{}}
+}
+
+func (c *projContract) beginSale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e saleBegun
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	if len(e.Prices) != len(c.seats) {
+		problem(rep, "transaction %d (%s): sale %d of contract %s prices %d seats of %d", seq, hash, e.Sale, b.Contract, len(e.Prices), len(c.seats))
+	}
+	s := &projSale{details: e.Details, begun: b.Height, tickets: make([]projTicket, len(e.Prices))}
+	for i, price := range e.Prices {
+		s.tickets[i].price = price
+	}
+	c.sales[e.Sale] = s
+	c.saleNumber, c.saleActive = e.Sale, true
+	return nil
+}
+
+func (c *projContract) endSale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e saleEnded
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	s := c.sale(rep, seq, hash, b, e.Sale)
+	if s == nil {
+		return nil
+	}
+	s.ended = b.Height
+	c.saleActive = false
+	return nil
+}
+
+// sale returns the sale the transaction acts on, or reports that the journal never began it.
+func (c *projContract) sale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody, number int64) *projSale {
+	s := c.sales[number]
+	if s == nil {
+		problem(rep, "transaction %d (%s): %s on sale %d of contract %s, which the journal never began", seq, hash, b.Kind, number, b.Contract)
+	}
+	return s
+}
+
+// ticket returns the sale's ticket at idx, or reports that the sale has none there.
+func (s *projSale) ticket(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody, idx int) *projTicket {
+	if idx < 0 || idx >= len(s.tickets) {
+		problem(rep, "transaction %d (%s): %s on seat index %d of contract %s, which has %d", seq, hash, b.Kind, idx, b.Contract, len(s.tickets))
+		return nil
+	}
+	return &s.tickets[idx]
+}
+
+func (c *projContract) reserve(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e ticketsReserved
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	s := c.sale(rep, seq, hash, b, e.Sale)
+	if s == nil {
+		return nil
+	}
+	for _, rt := range e.Tickets {
+		t := s.ticket(rep, seq, hash, b, rt.Index)
+		if t == nil {
+			continue
+		}
+		t.sold, t.owner, t.paid = true, e.Sender, t.price
+		t.secretCT, t.secretDigest, t.nameCT, t.nameDigest = rt.SecretCiphertext, rt.SecretDigest, rt.NameCiphertext, rt.NameDigest
+	}
+	return nil
+}
+
+func (c *projContract) release(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e ticketReleased
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	s := c.sale(rep, seq, hash, b, e.Sale)
+	if s == nil {
+		return nil
+	}
+	if t := s.ticket(rep, seq, hash, b, e.Index); t != nil {
+		*t = projTicket{price: t.price}
+	}
+	return nil
+}
+
+// checkIn admits, in the contract's latest sale, each ticket the attempt admitted that
+// was not admitted before (a retry of the same request reports admitted again).
+func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e checkIn
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	for _, res := range e.Results {
+		if res.Status != ledger.StatusAdmitted {
+			continue
+		}
+		s := c.sale(rep, seq, hash, b, c.saleNumber)
+		if s == nil {
+			return nil
+		}
+		idx, ok := c.index(res.Seat)
+		if !ok {
+			problem(rep, "transaction %d (%s): admits seat %s, which contract %s lacks", seq, hash, res.Seat, b.Contract)
+			continue
+		}
+		if t := s.ticket(rep, seq, hash, b, idx); t != nil && t.checkedIn == 0 {
+			t.checkedIn, t.gate, t.nonce = b.Time, e.Gate, e.Nonce
+		}
+	}
+	return nil
+}
+
+// index returns the index of the seat in the contract.
+func (c *projContract) index(seat ledger.Seat) (int, bool) {
+	if c.seatIdx == nil {
+		c.seatIdx = make(map[string]int, len(c.seats))
+		for i, s := range c.seats {
+			c.seatIdx[s.Key()] = i
+		}
+	}
+	i, ok := c.seatIdx[seat.Key()]
+	return i, ok
+}
