@@ -26,6 +26,7 @@ type Service interface {
 	EndSale(ctx context.Context, address string) (Receipt, error)
 	// Receipt returns what the transaction with the hash did: ENOTFOUND when unknown.
 	Receipt(ctx context.Context, hash string) (Receipt, error)
-	// Verify seals what can be sealed and checks every transaction hash and block.
+	// Verify seals what can be sealed and checks every transaction hash, every block, and
+	// that the state tables match a replay of the journal.
 	Verify(ctx context.Context) (VerifyReport, error)
 }

@@ -305,6 +305,6 @@ func (d *demoRun) verify() error {
 	if !rep.OK {
 		return fmt.Errorf("ledger verify failed: %v", rep.Problems)
 	}
-	d.say("ledger verify: %d transactions in %d sealed blocks, every hash, Merkle root and link checks out", rep.Transactions, rep.Blocks)
+	d.say("ledger verify: %d transactions in %d sealed blocks, every hash, Merkle root and link checks out and the tables match the journal", rep.Transactions, rep.Blocks)
 	return nil
 }

@@ -21,7 +21,8 @@
 //
 // Blocks are closed and sealed lazily, safely under concurrent writers from many
 // servers; seal.go explains why. Verify seals what it can and checks the whole journal on
-// one snapshot (verify.go).
+// one snapshot (verify.go), then replays it and compares the state tables with the
+// replay (verify_state.go, verify_compare.go).
 //
 // Tests run the same suite on either engine: SQLite files by default, PostgreSQL with
 // TICKETBOOTH_TEST_DB=postgres (a throwaway cluster from internal/pgtest).
