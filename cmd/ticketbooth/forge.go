@@ -2,11 +2,11 @@ package main
 
 import (
 	"crypto/aes"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/internal/forge"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -27,23 +27,9 @@ func forgeQR(tickets []ledger.Ticket, seat ledger.Seat) (string, error) {
 	if len(ct) != aes.BlockSize {
 		return "", fmt.Errorf("seat %s is not sold with a one-block ciphertext", seat)
 	}
-	key := make([]byte, crypto.KeySize)
-	if _, err := rand.Read(key); err != nil {
-		return "", err
-	}
-	block, err := aes.NewCipher(key)
+	key, iv, err := forge.Keys(ct, forgedSecret)
 	if err != nil {
 		return "", err
-	}
-	x := make([]byte, aes.BlockSize)
-	block.Decrypt(x, ct)
-	plain := append([]byte(forgedSecret), 0x01)
-	iv := make([]byte, aes.BlockSize)
-	for i := range iv {
-		iv[i] = x[i] ^ plain[i]
-	}
-	if got, err := crypto.Decrypt(key, iv, ct); err != nil || string(got) != forgedSecret {
-		return "", fmt.Errorf("the forgery does not decrypt: %v", err)
 	}
 	q := []ledger.QRTicket{{Seat: seat, Secret: forgedSecret, SecretKey: crypto.EncodeHex(key), SecretIV: crypto.EncodeHex(iv)}}
 	b, err := json.Marshal(q)
