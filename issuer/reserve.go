@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -29,6 +30,10 @@ type Ledger interface {
 // Issuer reserves tickets against the ledger with fresh secrets and keys.
 type Issuer struct {
 	Ledger Ledger
+	// policies remembers the identity policy of contracts seen with a sale active, when
+	// their rules are locked, so a reservation needs no read of the contract first
+	// (address → bool). The ledger checks the policy again under its lock; see Reserve.
+	policies sync.Map
 }
 
 var _ Service = (*Issuer)(nil)
@@ -86,11 +91,45 @@ func (i *Issuer) Reserve(ctx context.Context, address string, r Request) (Purcha
 	if err := validateRequest(r); err != nil {
 		return Purchase{}, err
 	}
-	c, err := i.Ledger.Contract(ctx, address)
+	required, cached, err := i.identityPolicy(ctx, address, false)
 	if err != nil {
 		return Purchase{}, err
 	}
-	named := c.Rules.RequireIdentityVerification && strings.TrimSpace(r.CustomerName) != ""
+	p, err := i.reserve(ctx, address, r, required)
+	if err != nil && cached {
+		// The remembered policy may belong to a sale that has ended since: if it differs
+		// from the contract's now, try once more under the current one.
+		now, _, rerr := i.identityPolicy(ctx, address, true)
+		if rerr == nil && now != required {
+			return i.reserve(ctx, address, r, now)
+		}
+	}
+	return p, err
+}
+
+// identityPolicy reports whether the contract requires customer names, and whether the
+// answer came from memory. fresh reads the contract in any case.
+func (i *Issuer) identityPolicy(ctx context.Context, address string, fresh bool) (required, cached bool, err error) {
+	if v, ok := i.policies.Load(address); ok && !fresh {
+		return v.(bool), true, nil
+	}
+	c, err := i.Ledger.Contract(ctx, address)
+	if err != nil {
+		return false, false, err
+	}
+	required = c.Rules.RequireIdentityVerification
+	if c.Sale != nil && c.Sale.Active {
+		i.policies.Store(address, required)
+	} else {
+		i.policies.Delete(address)
+	}
+	return required, false, nil
+}
+
+// reserve seals the request's tickets under the identity policy and has the ledger sell
+// them.
+func (i *Issuer) reserve(ctx context.Context, address string, r Request, identityRequired bool) (Purchase, error) {
+	named := identityRequired && strings.TrimSpace(r.CustomerName) != ""
 	if named {
 		if err := ledger.ValidateCustomerName(r.CustomerName); err != nil {
 			return Purchase{}, err

@@ -529,3 +529,48 @@ func TestPrintedErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestReservePolicyChangedBetweenSales: the issuer remembers a contract's identity policy
+// while its sale runs; when the organizer ends the sale, changes the policy and begins a
+// new one, the next purchase still follows the new policy.
+func TestReservePolicyChangedBetweenSales(t *testing.T) {
+	for _, from := range []bool{false, true} {
+		t.Run(fmt.Sprintf("from=%v", from), func(t *testing.T) {
+			e := newSellEnv(t)
+			c := e.openSale(t, 3, ledger.Rules{RequireIdentityVerification: from}, 2)
+			first := e.reserve(t, c.Address, issuer.Request{Seats: seats(1), Sender: "ann@example.org", CustomerName: "Ann Example"})
+			if (first.CustomerName != "") != from {
+				t.Fatalf("first purchase under policy %v has name %q", from, first.CustomerName)
+			}
+			e.clock.AdvanceBlocks(3)
+			if _, err := e.store.EndSale(e.ctx, c.Address); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.store.SetIdentityPolicy(e.ctx, c.Address, !from); err != nil {
+				t.Fatal(err)
+			}
+			var prices []ledger.SeatPrice
+			for _, seat := range seats(3) {
+				prices = append(prices, ledger.SeatPrice{Seat: seat, Price: 5})
+			}
+			d := ledger.SaleDetails{Name: "Hamlet, second run", Organiser: "Globe Ltd", Time: e.clock.Now().Add(48 * time.Hour).Unix(),
+				EndOfSale: e.height(t) + 100}
+			if _, err := e.store.BeginSale(e.ctx, c.Address, prices, d); err != nil {
+				t.Fatal(err)
+			}
+			p := e.reserve(t, c.Address, issuer.Request{Seats: seats(2)[1:], Sender: "bob@example.org", CustomerName: "Bob Example"})
+			if want := map[bool]string{true: "Bob Example"}[!from]; p.CustomerName != want {
+				t.Errorf("purchase after the policy became %v has name %q, want %q", !from, p.CustomerName, want)
+			}
+			list, err := e.store.Tickets(e.ctx, c.Address)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tk := range list {
+				if tk.Seat == seats(2)[1] {
+					checkIssued(t, p, []ledger.Ticket{tk}, !from)
+				}
+			}
+		})
+	}
+}
