@@ -67,14 +67,22 @@ func loadContract(r runner, address string) (ledger.Contract, error) {
 	if err := ledger.ValidateAddress(address); err != nil {
 		return ledger.Contract{}, err
 	}
+	return scanContract(r.row(contractQuery, address), address)
+}
+
+// contractQuery reads a contract and its latest sale by address, for scanContract.
+const contractQuery = `SELECT c.venue, c.owner, c.seat_count, c.release_fee, c.no_release_blocks, c.require_identity, c.sale_number,
+	c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.begun_height, s.ended_height
+	FROM contracts c LEFT JOIN sales s ON s.contract = c.address AND s.number = c.sale_number
+	WHERE c.address = ?`
+
+// scanContract reads the row of contractQuery: ENOTFOUND when there is none.
+func scanContract(row scanner, address string) (ledger.Contract, error) {
 	c := ledger.Contract{Address: address}
 	var identity, active int
 	var saleNumber int64
 	var sale saleRow
-	err := r.row(`SELECT c.venue, c.owner, c.seat_count, c.release_fee, c.no_release_blocks, c.require_identity, c.sale_number,
-		c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.begun_height, s.ended_height
-		FROM contracts c LEFT JOIN sales s ON s.contract = c.address AND s.number = c.sale_number
-		WHERE c.address = ?`, address).Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee, &c.Rules.NoReleaseBlocks,
+	err := row.Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee, &c.Rules.NoReleaseBlocks,
 		&identity, &saleNumber, &active, &c.CreatedHeight, &sale.name, &sale.organiser, &sale.time, &sale.end, &sale.currency,
 		&sale.timeZone, &sale.begun, &sale.ended)
 	if errors.Is(err, sql.ErrNoRows) {

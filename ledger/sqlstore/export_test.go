@@ -11,3 +11,6 @@ func WritesPerCommit(s *Store) float64 {
 	}
 	return float64(s.batch.writes.Load()) / float64(s.batch.batches.Load())
 }
+
+// Pipelined returns how many reservations PostgreSQL's two-round-trip path committed.
+func Pipelined(s *Store) int64 { return s.pipelined.Load() }

@@ -50,6 +50,8 @@ type Store struct {
 	sealing atomic.Bool    // a write of this process is sealing
 	sealers sync.WaitGroup // background sealing (PostgreSQL)
 	keys    keyCache
+	// pipelined counts the reservations reserveInPipeline committed.
+	pipelined atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error

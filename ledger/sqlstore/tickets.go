@@ -67,10 +67,18 @@ type ticketsReserved struct {
 }
 
 // Reserve sells the order's seats to its sender, all or nothing, each by one conditional
-// update of an available ticket, with Ticketbooth's checks in its order.
+// update of an available ticket, with Ticketbooth's checks in its order. On PostgreSQL it
+// first tries the same in two round trips (pipeline.go).
 func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
 	if err := validateOrder(o); err != nil {
 		return ledger.OrderReceipt{}, err
+	}
+	if actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer); err == nil && ledger.ValidateAddress(address) == nil {
+		if out, done, err := s.reserveInPipeline(ctx, actor, address, o); done && err != nil {
+			return out, s.internal("reserving tickets", err)
+		} else if done {
+			return out, nil
+		}
 	}
 	var out ledger.OrderReceipt
 	err := s.sell(ctx, "reserving tickets", address, func(w *wtx, c ledger.Contract) error {
@@ -79,13 +87,19 @@ func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (le
 			return err
 		}
 		rc, err := w.journal(ledger.TxTicketsReserved, address, eff)
-		out = ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded}
-		for _, t := range eff.Tickets {
-			out.Prices = append(out.Prices, t.Price)
-		}
+		out = orderReceipt(rc, eff)
 		return err
 	})
 	return out, err
+}
+
+// orderReceipt is the receipt of a reservation with its effect.
+func orderReceipt(rc ledger.Receipt, eff ticketsReserved) ledger.OrderReceipt {
+	out := ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded}
+	for _, t := range eff.Tickets {
+		out.Prices = append(out.Prices, t.Price)
+	}
+	return out
 }
 
 func validateOrder(o ledger.Order) error {
@@ -131,6 +145,9 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 		var err error
 		taken[i], err = take(w, c, o.Tickets[i], o.Sender)
 		if errors.Is(err, errNotTaken) {
+			if err := w.aboveMark(); err != nil {
+				return eff, err // takeSQL refused the height, not the seat
+			}
 			if err := checkSeats(w, c.Address, o.Tickets); err != nil {
 				return eff, err
 			}
@@ -140,6 +157,12 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 			return eff, err
 		}
 	}
+	return orderEffect(eff, o, taken)
+}
+
+// orderEffect completes the effect of an order whose seats are taken: its tickets in the
+// order's order, the total, and the refund of what was paid beyond it.
+func orderEffect(eff ticketsReserved, o ledger.Order, taken []takenSeat) (ticketsReserved, error) {
 	for i, t := range o.Tickets {
 		eff.Total += taken[i].price
 		eff.Tickets = append(eff.Tickets, reservedTicket{Index: taken[i].idx, Seat: t.Seat, Price: taken[i].price,
@@ -195,32 +218,49 @@ type takenSeat struct {
 // errNotTaken: the seat is unknown, or its ticket not available.
 var errNotTaken = errors.New("seat not taken")
 
-// take marks the ticket of one available seat sold, finding the seat in the same
-// statement: the conditional update that makes double-selling impossible, whatever runs
-// at the same time. On PostgreSQL a racing buyer waits on the row and then finds it
-// taken. errNotTaken when nothing was updated.
+// takeSQL marks the ticket of one available seat sold, finding the seat and the
+// contract's current sale in the same statement: the conditional update that makes
+// double-selling impossible, whatever runs at the same time. On PostgreSQL a racing buyer
+// waits on the row and then finds it taken. It also refuses a height below the closed
+// mark, so a write whose height was chosen before its locks were held (reserveInPipeline)
+// cannot land in a closed block.
+const takeSQL = `UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
+	WHERE contract = ? AND owner IS NULL
+	AND sale = (SELECT sale_number FROM contracts WHERE address = ?)
+	AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
+	AND (SELECT closed FROM seal_mark WHERE id = 1) <= ?
+	RETURNING idx, price`
+
+// takeArgs are takeSQL's arguments for one ticket of an order at a height.
+func takeArgs(address string, t ledger.SealedTicket, sender string, height int64) []any {
+	return []any{sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
+		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest),
+		address, address, address, t.Seat.Section, t.Seat.Number, t.Seat.Letter, height}
+}
+
+// take runs takeSQL for one ticket: errNotTaken when nothing was updated.
 func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, sender string) (takenSeat, error) {
 	var ts takenSeat
-	err := w.row(`UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
-		WHERE contract = ? AND sale = ? AND owner IS NULL
-		AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
-		RETURNING idx, price`,
-		sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
-		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest), c.Address, c.Sale.Number,
-		c.Address, t.Seat.Section, t.Seat.Number, t.Seat.Letter).Scan(&ts.idx, &ts.price)
+	err := w.row(takeSQL, takeArgs(c.Address, t, sender, w.height)...).Scan(&ts.idx, &ts.price)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ts, errNotTaken
 	}
 	if err != nil {
 		return ts, err
 	}
+	return ts, identityCheck(c, t)
+}
+
+// identityCheck: a ticket carries a customer name exactly when the contract's identity
+// policy requires one.
+func identityCheck(c ledger.Contract, t ledger.SealedTicket) error {
 	if named := len(t.NameCiphertext) > 0; c.Rules.RequireIdentityVerification != named {
 		if !named {
-			return ts, ledger.Errorf(ledger.EINVALID, "Customer name is required")
+			return ledger.Errorf(ledger.EINVALID, "Customer name is required")
 		}
-		return ts, ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
+		return ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
 	}
-	return ts, nil
+	return nil
 }
 
 type ticketReleased struct {

@@ -119,15 +119,7 @@ func (s *Store) newWtx(r runner, actor ledger.Actor, now time.Time) *wtx {
 // journal appends a transaction with the effect to the journal and returns its receipt.
 // The insert happens only at or above the closed mark; below it, errStaleHeight.
 func (w *wtx) journal(kind, contract string, effect any) (ledger.Receipt, error) {
-	eff, err := json.Marshal(effect)
-	if err != nil {
-		return ledger.Receipt{}, err
-	}
-	var nonce [8]byte
-	rand.Read(nonce[:])
-	body := ledger.TxBody{Kind: kind, Contract: contract, Height: w.height, Time: w.now.UnixNano(),
-		Actor: w.actor.ID(), Nonce: hex.EncodeToString(nonce[:]), Effect: eff}
-	data, hash, err := body.Encode()
+	body, data, hash, err := w.encode(kind, contract, effect)
 	if err != nil {
 		return ledger.Receipt{}, err
 	}
@@ -135,6 +127,21 @@ func (w *wtx) journal(kind, contract string, effect any) (ledger.Receipt, error)
 		return ledger.Receipt{}, err
 	}
 	return receiptOf(body, hash), nil
+}
+
+// encode returns the transaction of the effect at the operation's height and time, its
+// canonical bytes and its hash.
+func (w *wtx) encode(kind, contract string, effect any) (ledger.TxBody, []byte, string, error) {
+	eff, err := json.Marshal(effect)
+	if err != nil {
+		return ledger.TxBody{}, nil, "", err
+	}
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	body := ledger.TxBody{Kind: kind, Contract: contract, Height: w.height, Time: w.now.UnixNano(),
+		Actor: w.actor.ID(), Nonce: hex.EncodeToString(nonce[:]), Effect: eff}
+	data, hash, err := body.Encode()
+	return body, data, hash, err
 }
 
 // insertJournal appends the row, only at or above the closed mark. In SQLite's group commit
@@ -156,6 +163,18 @@ func (w *wtx) insertJournal(hash string, height int64, contract, kind, body stri
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n != 1 {
+		return errStaleHeight
+	}
+	return nil
+}
+
+// aboveMark returns errStaleHeight when the operation's height is below the closed mark.
+func (w *wtx) aboveMark() error {
+	var closed int64
+	if err := w.row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
+		return err
+	}
+	if w.height < closed {
 		return errStaleHeight
 	}
 	return nil

@@ -1,0 +1,94 @@
+package sqlstore_test
+
+import (
+	"testing"
+
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+)
+
+// TestReservePipelined: on PostgreSQL a reservation commits in two round trips; a refused
+// one falls back to the ordinary write and gets its exact error; a server whose clock is
+// behind the closed mark falls back once and then writes above the mark. On SQLite the
+// group commit does all of it and the pipeline is never used.
+func TestReservePipelined(t *testing.T) {
+	e := openEnv(t)
+	behind := testclock.New(e.clock.Now(), testInterval)
+	late := mustOpen(t, e.db, sqlstore.Options{Now: behind.Now})
+	box := e.actor(t, ledger.RoleBoxOffice, "shop")
+	c := e.create(t, e.admin, "1A", "2A", "3A", "4A", "5A", "6A")
+	_, err := e.store.BeginSale(e.admin, c.Address, flatPrices(parseSeats(t, "1A", "2A", "3A", "4A", "5A", "6A"), 10), e.details(t, 100))
+	mustNil(t, err, "BeginSale")
+	order := func(seats ...string) ledger.Order {
+		o := ledger.Order{Sender: "ann@example.org"}
+		for _, s := range parseSeats(t, seats...) {
+			o.Tickets = append(o.Tickets, ledger.SealedTicket{Seat: s, SecretCiphertext: make([]byte, 16), SecretDigest: []byte(s.String())})
+		}
+		return o
+	}
+	want := func(store *sqlstore.Store, n int64) {
+		t.Helper()
+		if !pgtest.OnPostgres() {
+			n = 0
+		}
+		if got := sqlstore.Pipelined(store); got != n {
+			t.Errorf("%d reservations pipelined, want %d", got, n)
+		}
+	}
+
+	rc, err := e.store.Reserve(box, c.Address, order("1A"))
+	mustNil(t, err, "Reserve 1A")
+	if rc.Total != 10 || len(rc.Prices) != 1 || rc.Height != e.height(t) {
+		t.Errorf("receipt %+v, want total 10 at height %d", rc, e.height(t))
+	}
+	rc, err = e.store.Reserve(box, c.Address, order("4A", "2A", "3A"))
+	mustNil(t, err, "Reserve 4A 2A 3A")
+	if rc.Total != 30 || len(rc.Prices) != 3 {
+		t.Errorf("receipt %+v, want total 30 for three seats", rc)
+	}
+	want(e.store, 2)
+
+	_, err = e.store.Reserve(box, c.Address, order("5A", "1A"))
+	wantCode(t, err, ledger.EINVALID)
+	_, err = e.store.Reserve(box, c.Address, order("9Z"))
+	wantCode(t, err, ledger.EINVALID)
+	if _, err := e.store.Reserve(e.actor(t, ledger.RoleScanner, "door"), c.Address, order("5A")); err == nil {
+		t.Error("a scanner key reserved a seat")
+	}
+	want(e.store, 2)
+
+	// The server behind learns the closed mark 3 on its first write; then the mark moves
+	// to 7 while its clock stays at 3, so its next reservation is chosen below the mark.
+	e.clock.AdvanceBlocks(3)
+	behind.AdvanceBlocks(3)
+	if rep := mustVerify(t, e); !rep.OK || rep.Height != 3 {
+		t.Fatalf("Verify = %+v, want OK sealed to 3", rep)
+	}
+	_, err = late.Reserve(box, c.Address, order("5A"))
+	mustNil(t, err, "Reserve on the server behind")
+	want(late, 1)
+	e.clock.AdvanceBlocks(4)
+	if rep := mustVerify(t, e); !rep.OK || rep.Height != 7 {
+		t.Fatalf("Verify = %+v, want OK sealed to 7", rep)
+	}
+	rc, err = late.Reserve(box, c.Address, order("6A"))
+	mustNil(t, err, "Reserve on the server behind the mark")
+	if rc.Height < 7 {
+		t.Errorf("reservation by the server behind at height %d, below the closed mark 7", rc.Height)
+	}
+	want(late, 1) // its height was below the mark: it ran again, above it
+
+	list, err := e.store.Tickets(e.admin, c.Address)
+	mustNil(t, err, "Tickets")
+	for _, tk := range list {
+		if tk.Address != "ann@example.org" {
+			t.Errorf("seat %s held by %q after the reservations", tk.Seat, tk.Address)
+		}
+	}
+	e.clock.AdvanceBlocks(2)
+	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 6 {
+		t.Errorf("Verify = %+v, want OK with 6 transactions", rep)
+	}
+}
