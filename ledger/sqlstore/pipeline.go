@@ -58,11 +58,11 @@ func (s *Store) reserveInPipeline(ctx context.Context, actor ledger.Actor, addre
 	if err := s.sealIfDue(ctx); err != nil {
 		return out, false, nil // the ordinary write seals again and reports
 	}
-	conn, err := s.write.Conn(ctx)
+	conn, release, err := s.writeConn(ctx)
 	if err != nil {
 		return out, false, nil
 	}
-	defer conn.Close()
+	defer release()
 	now := s.now()
 	err = conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)

@@ -38,6 +38,9 @@ type Store struct {
 	rstmts *stmtCache
 	wstmts *stmtCache
 	batch  *batcher // SQLite's group commit; nil on PostgreSQL
+	// writeSlots queues PostgreSQL's write transactions for the pool's connections, first
+	// come first served (see writeConn).
+	writeSlots chan struct{}
 	// stopCheckpoints ends SQLite's checkpointer, which closes checkpoints when done.
 	stopCheckpoints, checkpoints chan struct{}
 	clock                        ledger.Clock

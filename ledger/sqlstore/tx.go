@@ -91,11 +91,11 @@ func (s *Store) runAlone(op *writeOp) error {
 	if err := s.sealIfDue(op.ctx); err != nil {
 		return err
 	}
-	conn, err := s.write.Conn(op.ctx)
+	conn, release, err := s.writeConn(op.ctx)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer release()
 	if _, err := conn.ExecContext(op.ctx, "BEGIN; "+s.d.writeLockSQL(op.contract, op.lock)); err != nil {
 		conn.ExecContext(context.WithoutCancel(op.ctx), "ROLLBACK")
 		return err
