@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"errors"
 	"hash/fnv"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -43,6 +44,9 @@ type dialect struct {
 	// that is sent together with BEGIN (PostgreSQL only: on SQLite, BEGIN IMMEDIATE takes
 	// the write lock and writes are batched).
 	writeLockSQL func(contract string, mode lockMode) string
+	// sharedLocksSQL takes the sealing lock and the locks of several contracts shared,
+	// for a pipelined group of reservations (pipeline.go); nil on SQLite.
+	sharedLocksSQL func(contracts []string) string
 	// retryable reports errors after which a whole transaction may simply run again.
 	retryable func(error) bool
 
@@ -87,6 +91,7 @@ var postgresDialect = &dialect{
 	sealWorkLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealWorkLockKey, 10) + ")",
 	migrateLockSQL:  "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
 	writeLockSQL:    postgresWriteLocks,
+	sharedLocksSQL:  postgresSharedLocks,
 	retryable:       postgresRetryable,
 }
 
@@ -103,6 +108,22 @@ func postgresWriteLocks(contract string, mode lockMode) string {
 		return seal + ", pg_advisory_xact_lock(" + key + ")"
 	}
 	return seal
+}
+
+// postgresSharedLocks takes the sealing lock shared and then the contracts' locks shared,
+// in the order of their keys.
+func postgresSharedLocks(contracts []string) string {
+	ids := make([]int, len(contracts))
+	for i, c := range contracts {
+		ids[i] = int(contractLockID(c))
+	}
+	slices.Sort(ids)
+	var b strings.Builder
+	b.WriteString("SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(sealLockKey, 10) + ")")
+	for _, id := range slices.Compact(ids) {
+		b.WriteString(", pg_advisory_xact_lock_shared(" + strconv.Itoa(int(contractLockClass)) + ", " + strconv.Itoa(id) + ")")
+	}
+	return b.String()
 }
 
 // contractLockID folds a contract address into the int4 of its advisory lock. Two

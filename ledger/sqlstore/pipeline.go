@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
-	"time"
+	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,139 +16,330 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Reservations on PostgreSQL in two round trips.
+// Reservations on PostgreSQL: pipelined group commit.
 //
 // A reservation done statement by statement (update) costs five round trips to the
 // database: BEGIN with the locks, the contract, the seat's update, the journal, COMMIT.
-// On a small machine most of PostgreSQL's time then goes to the network calls around
-// each statement rather than the statements themselves. reserveInPipeline sends the
-// same statements in two pipelines instead (pgx batches on the pool's connection):
+// On a small machine most of the time then goes to the network calls and the commit
+// around each statement rather than the statements themselves. So, as SQLite's writer
+// does (batch.go), a few workers each take the reservations waiting in the queue and
+// commit them together, in two round trips (pgx batches on one connection of the pool):
 //
-//  1. BEGIN; the write locks; the contract (contractQuery); takeSQL for each seat, in
-//     seat order as reserveAll takes them.
-//  2. The journal row; COMMIT.
+//  1. BEGIN; the write locks of every contract involved; each contract (contractQuery);
+//     takeSQL for every seat of every order, sorted by contract and seat so that two
+//     groups racing for the same seats wait for each other instead of deadlocking.
+//  2. A journal row for each order that succeeded; COMMIT.
 //
 // Between the two, the checks reserveAll and sell make run on what came back: the key
-// may sell on the contract, the sale is open at the height, every seat was taken, the
-// identity policy and the amount hold. When any fails, or anything else goes wrong
-// before COMMIT is sent, the transaction is rolled back and Reserve runs the ordinary
-// write, which gives the exact answer (and its error in Ticketbooth's order). The fast
-// path never answers a refusal itself.
+// may sell on the contract, the sale is open at the height, every seat of the order was
+// taken, the identity policy and the amount hold. An order that fails them having taken
+// no seat changed nothing and simply leaves the group. One that took some of its seats
+// (another order of the group, or of another server, had the rest) makes the group roll
+// back and run again without it. Every order that leaves the group, and every order of a
+// group that fails as a whole, runs as the ordinary write (update), which gives the exact
+// answer and its error in Ticketbooth's order: the fast path never answers a refusal
+// itself.
 //
 // The height is chosen before the locks are held, unlike in update. That is sound:
 // takeSQL refuses a height below the closed mark, and the mark cannot move while the
-// sealing lock is held shared (seal.go), so a transaction whose seats were taken also
-// writes its journal row at or above the mark. That is why the journal row here is a
-// plain insert (pipelineJournalSQL), which fails loudly rather than inserting nothing.
+// sealing lock is held shared (seal.go), so a group whose seats were taken also writes its
+// journal rows at or above the mark. That is why those rows are plain inserts
+// (pipelineJournalSQL), which fail loudly rather than inserting nothing.
 //
-// SQLite needs none of this: it runs in-process, and its group commit (batch.go) already
-// shares one transaction among many writes.
+// SQLite needs none of this: it runs in-process and its own group commit shares one
+// transaction among all kinds of writes.
+
+// maxPipelined bounds the reservations of one group; a group of four-seat orders then
+// sends at most 2 + contracts + 256 statements in its first round trip.
+const maxPipelined = 64
 
 // pipelineJournalSQL appends a journal row unconditionally; see above for why that is
-// safe in the pipeline.
+// safe in a pipelined group.
 func pipelineJournalSQL(d *dialect) string {
 	return d.bind(`INSERT INTO journal (seq, hash, height, contract, kind, body) VALUES (` + d.nextJournalSeq + `, ?, ?, ?, ?, ?)`)
 }
 
-// reserveInPipeline reserves the order in two round trips on PostgreSQL. done is false
-// when the fast path did not reserve and left nothing behind: the caller then runs the
-// ordinary write. done is true with an error only when the outcome is unknown (the
-// connection failed after COMMIT was sent).
-func (s *Store) reserveInPipeline(ctx context.Context, actor ledger.Actor, address string, o ledger.Order) (out ledger.OrderReceipt, done bool, err error) {
-	if s.batch != nil || s.d.writeLockSQL == nil {
-		return out, false, nil
+// reservation is one Reserve waiting for a group.
+type reservation struct {
+	actor   ledger.Actor
+	address string
+	order   ledger.Order
+	// The outcome: done when committed (out), or with err when the outcome is unknown
+	// (the connection failed after COMMIT was sent); otherwise the ordinary write runs.
+	out   ledger.OrderReceipt
+	done  bool
+	err   error
+	ready chan struct{}
+}
+
+// pipeliner runs the groups: workers each take the first reservation waiting and those
+// queued behind it.
+type pipeliner struct {
+	s      *Store
+	queue  chan *reservation
+	mu     sync.RWMutex
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func startPipeliner(s *Store, workers int) *pipeliner {
+	p := &pipeliner{s: s, queue: make(chan *reservation, 4*maxPipelined)}
+	for range workers {
+		p.wg.Add(1)
+		go p.work()
 	}
+	return p
+}
+
+// reserve queues the order and waits for its group. done is false when the order is to
+// run as the ordinary write.
+func (p *pipeliner) reserve(actor ledger.Actor, address string, o ledger.Order) (ledger.OrderReceipt, bool, error) {
+	r := &reservation{actor: actor, address: address, order: o, ready: make(chan struct{})}
+	p.mu.RLock()
+	if p.closed {
+		p.mu.RUnlock()
+		return r.out, false, nil
+	}
+	p.queue <- r
+	p.mu.RUnlock()
+	<-r.ready
+	return r.out, r.done, r.err
+}
+
+// stop lets the queued reservations finish and ends the workers.
+func (p *pipeliner) stop() {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.queue)
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+func (p *pipeliner) work() {
+	defer p.wg.Done()
+	for r := range p.queue {
+		group := p.gather(r)
+		p.s.commitReservations(group)
+		for _, r := range group {
+			close(r.ready)
+		}
+	}
+}
+
+// gather returns first and the reservations queued behind it, yielding a few times so
+// that buyers just answered by the previous group can join.
+func (p *pipeliner) gather(first *reservation) []*reservation {
+	group := []*reservation{first}
+	for yields := 0; len(group) < maxPipelined; {
+		select {
+		case next, ok := <-p.queue:
+			if !ok {
+				return group
+			}
+			group = append(group, next)
+			continue
+		default:
+		}
+		if yields == 2 {
+			return group
+		}
+		yields++
+		runtime.Gosched()
+	}
+	return group
+}
+
+// commitReservations commits what it can of the group; the rest run as ordinary writes.
+// A group loses the orders that took only some of their seats, and runs again, a few
+// times at most.
+func (s *Store) commitReservations(group []*reservation) {
+	for range 3 {
+		if len(group) == 0 {
+			return
+		}
+		again, err := s.commitGroup(group)
+		if err != nil {
+			s.log.Debug("ledger store", "op", "pipelined reservations", "err", err)
+			return
+		}
+		group = again
+	}
+}
+
+// commitGroup runs one group on a connection of the pool. It returns the orders to run
+// again as a group after a rollback (nil once the group has committed or given up).
+func (s *Store) commitGroup(group []*reservation) (again []*reservation, err error) {
+	ctx := context.Background()
 	if err := s.sealIfDue(ctx); err != nil {
-		return out, false, nil // the ordinary write seals again and reports
+		return nil, err
 	}
 	conn, release, err := s.writeConn(ctx)
 	if err != nil {
-		return out, false, nil
+		return nil, err
 	}
 	defer release()
-	now := s.now()
 	err = conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
-			return nil
+			return errors.New("not a pgx connection")
 		}
 		var bad bool
-		out, done, bad, err = s.pipelineReserve(ctx, pc.Conn(), actor, address, o, now)
+		again, bad, err = s.pipelineGroup(ctx, pc.Conn(), group)
 		if bad {
 			return driver.ErrBadConn // its transaction's state is unknown: discard it
 		}
-		return nil
+		return err
 	})
-	if err != nil && !done {
-		return out, false, nil
-	}
-	return out, done, err
+	return again, err
 }
 
-// pipelineReserve runs the two pipelines on one connection. bad reports a connection
-// left in an unknown state.
-func (s *Store) pipelineReserve(ctx context.Context, pc *pgx.Conn, actor ledger.Actor, address string, o ledger.Order, now time.Time) (out ledger.OrderReceipt, done, bad bool, err error) {
-	w := s.newWtx(runner{}, actor, now)
-	order := seatOrder(o.Tickets)
+// take is one seat of one order of a group.
+type groupTake struct {
+	r    *reservation
+	i    int // the ticket's position in the order
+	seat ledger.Seat
+}
+
+// pipelineGroup sends the two pipelines. bad reports a connection left in an unknown
+// state.
+func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reservation) (again []*reservation, bad bool, err error) {
+	w := s.newWtx(runner{}, ledger.Actor{}, s.now())
+	var addresses []string
+	var takes []groupTake
+	for _, r := range group {
+		if !slices.Contains(addresses, r.address) {
+			addresses = append(addresses, r.address)
+		}
+		for i, t := range r.order.Tickets {
+			takes = append(takes, groupTake{r: r, i: i, seat: t.Seat})
+		}
+	}
+	slices.SortStableFunc(takes, func(a, b groupTake) int {
+		return cmp.Or(cmp.Compare(a.r.address, b.r.address), cmp.Compare(a.seat.Section, b.seat.Section),
+			cmp.Compare(a.seat.Number, b.seat.Number), cmp.Compare(a.seat.Letter, b.seat.Letter))
+	})
+
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue(s.d.writeLockSQL(address, lockShared))
-	b.Queue(s.d.bind(contractQuery), address)
-	for _, i := range order {
-		b.Queue(s.d.bind(takeSQL), takeArgs(address, o.Tickets[i], o.Sender, w.height)...)
+	b.Queue(s.d.sharedLocksSQL(addresses))
+	for _, a := range addresses {
+		b.Queue(s.d.bind(contractQuery), a)
+	}
+	for _, t := range takes {
+		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], t.r.order.Sender, w.height)...)
+	}
+	contracts := map[string]ledger.Contract{}
+	taken := map[*reservation][]takenSeat{}
+	count := map[*reservation]int{}
+	for _, r := range group {
+		taken[r] = make([]takenSeat, len(r.order.Tickets))
 	}
 	br := pc.SendBatch(ctx, b)
 	_, err = br.Exec()
 	if err == nil {
 		_, err = br.Exec()
 	}
-	var c ledger.Contract
-	if err == nil {
-		c, err = scanContract(br.QueryRow(), address)
-	}
-	taken := make([]takenSeat, len(o.Tickets))
-	all := err == nil
-	for _, i := range order {
+	for _, a := range addresses {
 		if err != nil {
 			break
 		}
-		err = br.QueryRow().Scan(&taken[i].idx, &taken[i].price)
-		if errors.Is(err, pgx.ErrNoRows) {
-			all, err = false, nil
+		var c ledger.Contract
+		c, err = scanContract(br.QueryRow(), a)
+		if ledger.ErrorCode(err) == ledger.ENOTFOUND {
+			err = nil // its orders took no seat and run as ordinary writes
+			continue
 		}
+		contracts[a] = c
+	}
+	for _, t := range takes {
+		if err != nil {
+			break
+		}
+		ts := &taken[t.r][t.i]
+		err = br.QueryRow().Scan(&ts.idx, &ts.price)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = nil
+			continue
+		}
+		count[t.r]++
 	}
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil || !all || !reservable(actor, c, o, w.height) {
-		return out, false, !rollback(ctx, pc), err
-	}
-	eff, err := orderEffect(ticketsReserved{Sender: o.Sender, Sale: c.Sale.Number}, o, taken)
 	if err != nil {
-		return out, false, !rollback(ctx, pc), err
+		return nil, !rollback(ctx, pc), err
 	}
-	body, data, hash, err := w.encode(ledger.TxTicketsReserved, address, eff)
-	if err != nil {
-		return out, false, !rollback(ctx, pc), err
+
+	type success struct {
+		r   *reservation
+		eff ticketsReserved
 	}
+	var ok []success
+	var dirty bool
+	for _, r := range group {
+		c, found := contracts[r.address]
+		var eff ticketsReserved
+		fine := found && count[r] == len(r.order.Tickets) && reservable(r.actor, c, r.order, w.height)
+		if fine {
+			eff, err = orderEffect(ticketsReserved{Sender: r.order.Sender, Sale: c.Sale.Number}, r.order, taken[r])
+			fine = err == nil
+		}
+		switch {
+		case fine:
+			ok = append(ok, success{r, eff})
+		case count[r] > 0:
+			dirty = true // it holds seats it must not keep
+		}
+	}
+	if dirty || len(ok) == 0 {
+		if !rollback(ctx, pc) {
+			return nil, true, errors.New("rolling back a group failed")
+		}
+		for _, o := range ok {
+			again = append(again, o.r)
+		}
+		return again, false, nil
+	}
+
 	b = &pgx.Batch{}
-	b.Queue(pipelineJournalSQL(s.d), hash, w.height, address, ledger.TxTicketsReserved, string(data))
+	receipts := make([]ledger.Receipt, len(ok))
+	for k, o := range ok {
+		w.actor = o.r.actor
+		body, data, hash, err := w.encode(ledger.TxTicketsReserved, o.r.address, o.eff)
+		if err != nil {
+			return nil, !rollback(ctx, pc), err
+		}
+		receipts[k] = receiptOf(body, hash)
+		b.Queue(pipelineJournalSQL(s.d), hash, w.height, o.r.address, ledger.TxTicketsReserved, string(data))
+	}
 	b.Queue("COMMIT")
 	if err := pc.SendBatch(ctx, b).Close(); err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {
-			// The server refused the insert or the commit: nothing was committed.
-			return out, false, !rollback(ctx, pc), err
+			// The server refused an insert or the commit: nothing was committed.
+			return nil, !rollback(ctx, pc), err
 		}
-		return out, true, true, err
+		for _, o := range ok {
+			o.r.done, o.r.err = true, err
+		}
+		return nil, true, err
 	}
-	s.pipelined.Add(1)
-	return orderReceipt(receiptOf(body, hash), eff), true, false, nil
+	for k, o := range ok {
+		o.r.out, o.r.done = orderReceipt(receipts[k], o.eff), true
+	}
+	s.pipelined.Add(int64(len(ok)))
+	return nil, false, nil
 }
 
 // reservable runs, on what the first pipeline read, the checks of sell and reserveAll
-// that do not need the database.
+// that do not need the database. (Reserve checked the key's role before queueing the
+// order; it is checked again so that no way into a group skips it.)
 func reservable(actor ledger.Actor, c ledger.Contract, o ledger.Order, height int64) bool {
+	if _, err := ledger.Authorize(ledger.WithActor(context.Background(), actor), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
+		return false
+	}
 	if ledger.AuthorizeSeller(actor, c.Owner, c.Address) != nil || !ledger.SaleOpen(c, height) {
 		return false
 	}

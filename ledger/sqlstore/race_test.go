@@ -53,6 +53,11 @@ func TestRaceForSeats(t *testing.T) {
 	if t.Failed() {
 		return
 	}
+	if n := sqlstore.Pipelined(stores[0]) + sqlstore.Pipelined(stores[1]); pgtest.OnPostgres() && n == 0 {
+		t.Error("no reservation went through PostgreSQL's pipelined group commit")
+	} else {
+		t.Logf("%d reservations pipelined", n)
+	}
 	checkRace(t, stores[1], db, address, seats, told)
 }
 

@@ -37,7 +37,8 @@ type Store struct {
 	write  *sql.DB
 	rstmts *stmtCache
 	wstmts *stmtCache
-	batch  *batcher // SQLite's group commit; nil on PostgreSQL
+	batch  *batcher   // SQLite's group commit; nil on PostgreSQL
+	pipe   *pipeliner // PostgreSQL's group commit of reservations; nil on SQLite
 	// writeSlots queues PostgreSQL's write transactions for the pool's connections, first
 	// come first served (see writeConn).
 	writeSlots chan struct{}
@@ -94,6 +95,9 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 		s.stopCheckpoints, s.checkpoints = make(chan struct{}), make(chan struct{})
 		go s.checkpointer(s.stopCheckpoints, s.checkpoints)
 	}
+	if s.d.sharedLocksSQL != nil {
+		s.pipe = startPipeliner(s, max(1, cap(s.writeSlots)/2))
+	}
 	return s, nil
 }
 
@@ -115,6 +119,9 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) close() error {
+	if s.pipe != nil {
+		s.pipe.stop()
+	}
 	s.sealers.Wait()
 	if s.batch != nil {
 		s.batch.stop()

@@ -68,13 +68,14 @@ type ticketsReserved struct {
 
 // Reserve sells the order's seats to its sender, all or nothing, each by one conditional
 // update of an available ticket, with Ticketbooth's checks in its order. On PostgreSQL it
-// first tries the same in two round trips (pipeline.go).
+// first tries the same in a pipelined group commit (pipeline.go).
 func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
 	if err := validateOrder(o); err != nil {
 		return ledger.OrderReceipt{}, err
 	}
-	if actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer); err == nil && ledger.ValidateAddress(address) == nil {
-		if out, done, err := s.reserveInPipeline(ctx, actor, address, o); done && err != nil {
+	if actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer); err == nil && s.pipe != nil &&
+		ctx.Err() == nil && ledger.ValidateAddress(address) == nil {
+		if out, done, err := s.pipe.reserve(actor, address, o); done && err != nil {
 			return out, s.internal("reserving tickets", err)
 		} else if done {
 			return out, nil
