@@ -96,7 +96,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 		go s.checkpointer(s.stopCheckpoints, s.checkpoints)
 	}
 	if s.d.sharedLocksSQL != nil {
-		s.pipe = startPipeliner(s, max(1, cap(s.writeSlots)/2))
+		s.pipe = startPipeliner(s, pipelineWorkers)
 	}
 	return s, nil
 }
