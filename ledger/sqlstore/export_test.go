@@ -1,6 +1,10 @@
 package sqlstore
 
-import "github.com/ticketbooth-go/ticketbooth/ledger"
+import (
+	"context"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
 
 // NumberPlaceholders lets tests run their own SQL on either engine.
 var NumberPlaceholders = numberPlaceholders
@@ -17,13 +21,13 @@ func WritesPerCommit(s *Store) float64 {
 // Pipelined returns how many reservations PostgreSQL's two-round-trip path committed.
 func Pipelined(s *Store) int64 { return s.pipelined.Load() }
 
-// ReserveGroup runs the orders, on the contracts at addresses and for the actors, as one
+// ReserveGroup runs the orders, with their contexts, on the contracts at addresses and for the actors, as one
 // pipelined group commit (PostgreSQL) and reports which the group committed; the others
 // would run as ordinary writes.
-func ReserveGroup(s *Store, actors []ledger.Actor, addresses []string, orders []ledger.Order) []bool {
+func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addresses []string, orders []ledger.Order) []bool {
 	group := make([]*reservation, len(orders))
 	for i := range orders {
-		group[i] = &reservation{actor: actors[i], address: addresses[i], order: orders[i]}
+		group[i] = &reservation{ctx: ctxs[i], actor: actors[i], address: addresses[i], order: orders[i]}
 	}
 	s.commitReservations(group)
 	done := make([]bool, len(group))

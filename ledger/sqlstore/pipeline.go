@@ -69,6 +69,7 @@ func pipelineJournalSQL(d *dialect) string {
 
 // reservation is one Reserve waiting for a group.
 type reservation struct {
+	ctx     context.Context
 	actor   ledger.Actor
 	address string
 	order   ledger.Order
@@ -101,8 +102,8 @@ func startPipeliner(s *Store, workers int) *pipeliner {
 
 // reserve queues the order and waits for its group. done is false when the order is to
 // run as the ordinary write.
-func (p *pipeliner) reserve(actor ledger.Actor, address string, o ledger.Order) (ledger.OrderReceipt, bool, error) {
-	r := &reservation{actor: actor, address: address, order: o, ready: make(chan struct{})}
+func (p *pipeliner) reserve(ctx context.Context, actor ledger.Actor, address string, o ledger.Order) (ledger.OrderReceipt, bool, error) {
+	r := &reservation{ctx: ctx, actor: actor, address: address, order: o, ready: make(chan struct{})}
 	p.mu.RLock()
 	if p.closed {
 		p.mu.RUnlock()
@@ -163,6 +164,15 @@ func (p *pipeliner) gather(first *reservation) []*reservation {
 // A group loses the orders that took only some of their seats, and runs again, a few
 // times at most.
 func (s *Store) commitReservations(group []*reservation) {
+	// A buyer who gave up while waiting is not sold anything: the ordinary write then
+	// answers its cancelled context.
+	var live []*reservation // a new slice: the worker still answers every one of group
+	for _, r := range group {
+		if r.ctx.Err() == nil {
+			live = append(live, r)
+		}
+	}
+	group = live
 	for range 3 {
 		if len(group) == 0 {
 			return

@@ -98,15 +98,15 @@ func TestReservePipelined(t *testing.T) {
 // TestReserveGroup runs one pipelined group by hand: an order whose seat another order of
 // the group took first, an unknown contract and a scanner key leave the group, and so
 // does an organizer key on another's contract (those that took seats make the
-// group roll back and commit the rest again),
-// and only what the group committed is in the tickets and the journal.
+// group roll back and commit the rest again), a buyer who gave up is sold nothing, and
+// only what the group committed is in the tickets and the journal.
 func TestReserveGroup(t *testing.T) {
 	if !pgtest.OnPostgres() {
 		t.Skip("the pipelined group commit is PostgreSQL's; run with TICKETBOOTH_TEST_DB=postgres")
 	}
 	e := openEnv(t)
-	seats := parseSeats(t, "1A", "2A", "3A", "4A", "5A")
-	c := e.create(t, e.admin, "1A", "2A", "3A", "4A", "5A")
+	seats := parseSeats(t, "1A", "2A", "3A", "4A", "5A", "6A")
+	c := e.create(t, e.admin, "1A", "2A", "3A", "4A", "5A", "6A")
 	_, err := e.store.BeginSale(e.admin, c.Address, flatPrices(seats, 10), e.details(t, 100))
 	mustNil(t, err, "BeginSale")
 	actorOf := func(ctx context.Context) ledger.Actor {
@@ -124,11 +124,14 @@ func TestReserveGroup(t *testing.T) {
 		}
 		return o
 	}
+	bg, gone := context.Background(), canceled()
 	done := sqlstore.ReserveGroup(e.store,
-		[]ledger.Actor{box, box, box, box, door, rival},
-		[]string{c.Address, c.Address, c.Address, nowhere, c.Address, c.Address},
-		[]ledger.Order{order("ann", "1A"), order("bob", "2A", "1A"), order("cid", "3A"), order("dan", "1A"), order("eve", "4A"), order("fay", "5A")})
-	if want := []bool{true, false, true, false, false, false}; !slices.Equal(done, want) {
+		[]context.Context{bg, bg, bg, bg, bg, bg, gone},
+		[]ledger.Actor{box, box, box, box, door, rival, box},
+		[]string{c.Address, c.Address, c.Address, nowhere, c.Address, c.Address, c.Address},
+		[]ledger.Order{order("ann", "1A"), order("bob", "2A", "1A"), order("cid", "3A"), order("dan", "1A"), order("eve", "4A"),
+			order("fay", "5A"), order("gus", "6A")})
+	if want := []bool{true, false, true, false, false, false, false}; !slices.Equal(done, want) {
 		t.Errorf("committed %v, want %v", done, want)
 	}
 	if n := sqlstore.Pipelined(e.store); n != 2 {
@@ -136,7 +139,7 @@ func TestReserveGroup(t *testing.T) {
 	}
 	list, err := e.store.Tickets(e.admin, c.Address)
 	mustNil(t, err, "Tickets")
-	want := map[string]string{"1A": "ann", "2A": ledger.ZeroAddress, "3A": "cid", "4A": ledger.ZeroAddress, "5A": ledger.ZeroAddress}
+	want := map[string]string{"1A": "ann", "2A": ledger.ZeroAddress, "3A": "cid", "4A": ledger.ZeroAddress, "5A": ledger.ZeroAddress, "6A": ledger.ZeroAddress}
 	for _, tk := range list {
 		if tk.Address != want[tk.Seat.String()] {
 			t.Errorf("seat %s held by %q, want %q", tk.Seat, tk.Address, want[tk.Seat.String()])
@@ -146,4 +149,10 @@ func TestReserveGroup(t *testing.T) {
 	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 4 {
 		t.Errorf("Verify = %+v, want OK with 4 transactions (contract, sale, two reservations)", rep)
 	}
+}
+
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }

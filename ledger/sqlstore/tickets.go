@@ -75,7 +75,7 @@ func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (le
 	}
 	if actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer); err == nil && s.pipe != nil &&
 		ctx.Err() == nil && ledger.ValidateAddress(address) == nil {
-		if out, done, err := s.pipe.reserve(actor, address, o); done && err != nil {
+		if out, done, err := s.pipe.reserve(ctx, actor, address, o); done && err != nil {
 			return out, s.internal("reserving tickets", err)
 		} else if done {
 			return out, nil
