@@ -25,8 +25,11 @@ type batcher struct {
 	done   chan struct{}
 	mu     sync.RWMutex
 	closed bool
-	// batches and writes count group commits and the writes in them.
-	batches, writes atomic.Int64
+	// batches and writes count group commits and the writes in them; reruns, the batches
+	// run again with savepoints.
+	batches, writes, reruns atomic.Int64
+	// safe is how many more batches run with savepoints (only the loop uses it).
+	safe int
 }
 
 type queuedOp struct {
@@ -118,9 +121,42 @@ func (b *batcher) gather(first *queuedOp) []*queuedOp {
 	return batch
 }
 
+// errRefusedInBatch: a write of a batch run without savepoints failed, so the batch is
+// rolled back and runs again with them.
+var errRefusedInBatch = errors.New("a write of the batch failed")
+
+// safeAfterRefusal is how many batches run with savepoints after one without them had a
+// write fail: refusals come in runs (a sold-out show, a rush on a few seats).
+const safeAfterRefusal = 16
+
 // commit runs the batch in one transaction. A write's own failure is its err; a failure
 // of the transaction is returned for every write.
+//
+// Each write would need its own savepoint, so that one that fails rolls back alone; but
+// the savepoint's two statements cost about as much as a small write's own, and nearly
+// every write of a rush succeeds. So a batch first runs without savepoints. If a write
+// fails, that batch is rolled back whole and runs again with a savepoint for each write,
+// and so do the next few batches; callers hear only the outcome of the second run.
 func (b *batcher) commit(batch []*queuedOp) error {
+	if b.safe == 0 {
+		err := b.run(batch, false)
+		if !errors.Is(err, errRefusedInBatch) {
+			return err
+		}
+		b.reruns.Add(1)
+		b.safe = safeAfterRefusal
+		for _, q := range batch {
+			q.err = nil
+		}
+	} else {
+		b.safe--
+	}
+	return b.run(batch, true)
+}
+
+// run runs the batch in one transaction, each write in a savepoint or (savepoints false)
+// ending the batch with errRefusedInBatch when one fails.
+func (b *batcher) run(batch []*queuedOp, savepoints bool) error {
 	s := b.s
 	ctx := context.Background()
 	if err := s.sealIfDue(ctx); err != nil {
@@ -144,7 +180,7 @@ func (b *batcher) commit(batch []*queuedOp) error {
 		if q.err = q.ctx.Err(); q.err != nil {
 			continue
 		}
-		if err := b.runOne(tx, q, now, &seq, contracts); err != nil {
+		if err := b.runOne(tx, q, now, &seq, contracts, savepoints); err != nil {
 			return err
 		}
 		if q.lock != lockShared {
@@ -154,17 +190,24 @@ func (b *batcher) commit(batch []*queuedOp) error {
 	return tx.Commit()
 }
 
-// runOne runs one write in a savepoint, rolled back when the write fails (or panics).
-// The write's statements run uncancelled: interrupting SQLite mid-statement would roll
-// back the whole batch. The error returned is the savepoint's own, which ends the batch.
-func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time, seq *int64, contracts map[string]ledger.Contract) error {
+// runOne runs one write, in a savepoint rolled back when the write fails (or panics), or
+// without one, returning errRefusedInBatch when it fails. The write's statements run
+// uncancelled: interrupting SQLite mid-statement would roll back the whole batch. Any
+// other error returned is the savepoint's own, which ends the batch.
+func (b *batcher) runOne(tx *sql.Tx, q *queuedOp, now time.Time, seq *int64, contracts map[string]ledger.Contract, savepoint bool) error {
 	ctx := context.WithoutCancel(q.ctx)
 	r := b.s.writer(ctx, tx)
+	w := b.s.newWtx(b.s.writer(ctx, tx), q.actor, now)
+	w.seq, w.contracts = seq, contracts
+	if !savepoint {
+		if q.err = runGuarded(q.fn, w); q.err != nil {
+			return errRefusedInBatch
+		}
+		return nil
+	}
 	if _, err := r.exec(`SAVEPOINT write_op`); err != nil {
 		return err
 	}
-	w := b.s.newWtx(b.s.writer(ctx, tx), q.actor, now)
-	w.seq, w.contracts = seq, contracts
 	q.err = runGuarded(q.fn, w)
 	if q.err != nil {
 		if _, err := r.exec(`ROLLBACK TO write_op`); err != nil {

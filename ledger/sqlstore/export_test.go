@@ -36,3 +36,12 @@ func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addre
 	}
 	return done
 }
+
+// BatchReruns returns how many of SQLite's group commits ran again with savepoints
+// because a write failed (0 on PostgreSQL).
+func BatchReruns(s *Store) int64 {
+	if s.batch == nil {
+		return 0
+	}
+	return s.batch.reruns.Load()
+}

@@ -213,7 +213,7 @@ func (s *Store) commitGroup(group []*reservation) (again []*reservation, err err
 	return again, err
 }
 
-// take is one seat of one order of a group.
+// groupTake is one seat of one order of a group.
 type groupTake struct {
 	r    *reservation
 	i    int // the ticket's position in the order
