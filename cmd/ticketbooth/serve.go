@@ -73,7 +73,7 @@ func serve(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{BlockInterval: interval, Logger: log})
+	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{BlockInterval: interval, Logger: log, Serving: true})
 	if err != nil {
 		return err
 	}

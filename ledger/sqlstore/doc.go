@@ -14,10 +14,13 @@
 // engine-only migrations (migrations/NNNN_name.ENGINE.sql). How writes run differs too:
 //
 //   - SQLite (sqlite.go, batch.go): one writer at a time, so one goroutine per process
-//     gathers the waiting writes into a group commit, each in a savepoint, and a second
-//     goroutine checkpoints the WAL. Statements are prepared once (query.go).
+//     gathers the waiting writes into a group commit (with a savepoint for each write
+//     once one has failed), and a second goroutine checkpoints the WAL. Statements are
+//     prepared once (query.go).
 //   - PostgreSQL (postgres.go, tx.go): each write is a transaction of its own on a pooled
-//     connection, holding the sealing lock shared and its contract's advisory lock.
+//     connection, holding the sealing lock shared and its contract's advisory lock;
+//     writers queue for connections in order. Reservations are group-committed by two
+//     workers in two pipelined round trips (pipeline.go).
 //
 // Blocks are closed and sealed lazily, safely under concurrent writers from many
 // servers; seal.go explains why. Verify seals what it can and checks the whole journal on

@@ -28,7 +28,7 @@ func IsPostgres(db string) bool {
 // openPostgres connects through pgx's database/sql driver, so every statement of the
 // ledger runs through the same database/sql code as on SQLite. The URL is pgx's (libpq's
 // keywords as query parameters), plus pool_max_conns for the pool's size.
-func (s *Store) openPostgres(ctx context.Context, dsn string) error {
+func (s *Store) openPostgres(ctx context.Context, dsn string, serving bool) error {
 	pool, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return ledger.Errorf(ledger.EINVALID, "cannot use database URL: %v", err)
@@ -49,9 +49,29 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 		db.Close()
 		return ledger.Errorf(ledger.EINVALID, "cannot reach PostgreSQL database %s: %v", s.name, scrub(err, cfg))
 	}
+	if serving {
+		db.SetConnMaxIdleTime(0)
+		warm(ping, db, conns)
+	}
 	s.read, s.write = db, db
 	s.writeSlots = make(chan struct{}, conns)
 	return nil
+}
+
+// warm opens n connections of the pool and hands them back to it, where they stay idle.
+// A connection that cannot be made now is made when it is needed.
+func warm(ctx context.Context, db *sql.DB, n int) {
+	var held []*sql.Conn
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			break
+		}
+		held = append(held, c)
+	}
+	for _, c := range held {
+		c.Close()
+	}
 }
 
 // writeConn returns a connection of the pool for one write transaction, and the function

@@ -23,6 +23,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives internal errors; nil discards.
 	Logger *slog.Logger
+	// Serving: the store serves many requests for a long time (ticketbooth serve). On
+	// PostgreSQL it then opens its whole pool at once and keeps it, so the first buyers
+	// of an on-sale do not wait for connections to be made.
+	Serving bool
 }
 
 // Store is the SQL ledger, on SQLite or PostgreSQL. It implements ledger.Service.
@@ -54,7 +58,7 @@ type Store struct {
 	sealing atomic.Bool    // a write of this process is sealing
 	sealers sync.WaitGroup // background sealing (PostgreSQL)
 	keys    keyCache
-	// pipelined counts the reservations reserveInPipeline committed.
+	// pipelined counts the reservations committed by pipelined groups (pipeline.go).
 	pipelined atomic.Int64
 
 	closeOnce sync.Once
@@ -76,7 +80,7 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	}
 	var err error
 	if IsPostgres(db) {
-		err = s.openPostgres(ctx, db)
+		err = s.openPostgres(ctx, db, opts.Serving)
 	} else {
 		err = s.openSQLite(db)
 	}

@@ -223,7 +223,7 @@ var errNotTaken = errors.New("seat not taken")
 // contract's current sale in the same statement: the conditional update that makes
 // double-selling impossible, whatever runs at the same time. On PostgreSQL a racing buyer
 // waits on the row and then finds it taken. It also refuses a height below the closed
-// mark, so a write whose height was chosen before its locks were held (reserveInPipeline)
+// mark, so a write whose height was chosen before its locks were held (a pipelined group)
 // cannot land in a closed block.
 const takeSQL = `UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
 	WHERE contract = ? AND owner IS NULL
