@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
@@ -155,4 +156,27 @@ func canceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
+}
+
+// TestServingOpensPool: a serving store on PostgreSQL has its whole pool connected from
+// the start; any other store connects as it goes.
+func TestServingOpensPool(t *testing.T) {
+	if !pgtest.OnPostgres() {
+		t.Skip("SQLite has no connections to make; run with TICKETBOOTH_TEST_DB=postgres")
+	}
+	for _, serving := range []bool{false, true} {
+		db := pgtest.LedgerDB(t)
+		mustOpen(t, db, sqlstore.Options{}).Close() // create the schema
+		sep := "?"
+		if strings.Contains(db, "?") {
+			sep = "&"
+		}
+		s := mustOpen(t, db+sep+"pool_max_conns=3", sqlstore.Options{Serving: serving})
+		e := &env{store: s, db: db}
+		var n int
+		mustNil(t, e.rawDB(t).QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()`).Scan(&n), "counting")
+		if want := map[bool]int{false: 2, true: 4}[serving]; n != want { // the store's, and the one counting
+			t.Errorf("serving %v: %d connections to the database, want %d", serving, n, want)
+		}
+	}
 }
