@@ -20,11 +20,9 @@ import (
 // only then does any caller hear back. Callers see exactly what separate transactions
 // would give them; the writes of one batch share the clock reading and so their height.
 type batcher struct {
-	s      *Store
-	ops    chan *queuedOp
-	done   chan struct{}
-	mu     sync.RWMutex
-	closed bool
+	s    *Store
+	ops  *queue[*queuedOp]
+	done chan struct{}
 	// batches and writes count group commits and the writes in them; reruns, the batches
 	// run again with savepoints.
 	batches, writes, reruns atomic.Int64
@@ -48,7 +46,7 @@ const (
 var errClosed = errors.New("the store is closed")
 
 func startBatcher(s *Store) *batcher {
-	b := &batcher{s: s, ops: make(chan *queuedOp, 4*maxBatch), done: make(chan struct{})}
+	b := &batcher{s: s, ops: newQueue[*queuedOp](4 * maxBatch), done: make(chan struct{})}
 	go b.loop()
 	return b
 }
@@ -56,32 +54,53 @@ func startBatcher(s *Store) *batcher {
 // do queues op and waits until its batch has committed or op has failed.
 func (b *batcher) do(op *writeOp) error {
 	q := &queuedOp{writeOp: op, done: make(chan struct{})}
-	b.mu.RLock()
-	if b.closed {
-		b.mu.RUnlock()
+	if !b.ops.send(q) {
 		return errClosed
 	}
-	b.ops <- q
-	b.mu.RUnlock()
 	<-q.done
 	return q.err
 }
 
 // stop lets the queued writes finish and ends the loop.
 func (b *batcher) stop() {
-	b.mu.Lock()
-	if !b.closed {
-		b.closed = true
-		close(b.ops)
-	}
-	b.mu.Unlock()
+	b.ops.close()
 	<-b.done
+}
+
+// queue is a channel its senders may still try after it has closed.
+type queue[T any] struct {
+	mu     sync.RWMutex
+	closed bool
+	ch     chan T
+}
+
+func newQueue[T any](size int) *queue[T] { return &queue[T]{ch: make(chan T, size)} }
+
+// send queues v, or reports false when the queue has closed.
+func (q *queue[T]) send(v T) bool {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.closed {
+		return false
+	}
+	q.ch <- v
+	return true
+}
+
+// close closes the queue; what was queued can still be received.
+func (q *queue[T]) close() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.closed {
+		q.closed = true
+		close(q.ch)
+	}
 }
 
 func (b *batcher) loop() {
 	defer close(b.done)
-	for op := range b.ops {
-		batch := b.gather(op)
+	for op := range b.ops.ch {
+		batch := gather(b.ops.ch, op, maxBatch, maxYields)
 		b.batches.Add(1)
 		b.writes.Add(int64(len(batch)))
 		err := b.commit(batch)
@@ -97,28 +116,28 @@ func (b *batcher) loop() {
 	}
 }
 
-// gather returns first and the writes queued behind it. While writes keep arriving it
-// yields, so writers just woken by the previous commit can join: without that, a batch
-// holding everyone would be followed by batches of one or two.
-func (b *batcher) gather(first *queuedOp) []*queuedOp {
-	batch := []*queuedOp{first}
-	for yields := 0; len(batch) < maxBatch; {
+// gather returns first and what is queued behind it, up to most in all. While more keeps
+// arriving it yields, up to yields times, so callers just woken by the previous commit can
+// join: without that, a group holding everyone would be followed by groups of one or two.
+func gather[T any](queue <-chan T, first T, most, yields int) []T {
+	group := []T{first}
+	for yielded := 0; len(group) < most; {
 		select {
-		case next, ok := <-b.ops:
+		case next, ok := <-queue:
 			if !ok {
-				return batch
+				return group
 			}
-			batch = append(batch, next)
+			group = append(group, next)
 			continue
 		default:
 		}
-		if yields == maxYields {
-			return batch
+		if yielded == yields {
+			return group
 		}
-		yields++
+		yielded++
 		runtime.Gosched()
 	}
-	return batch
+	return group
 }
 
 // errRefusedInBatch: a write of a batch run without savepoints failed, so the batch is

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -84,15 +83,13 @@ type reservation struct {
 // pipeliner runs the groups: workers each take the first reservation waiting and those
 // queued behind it.
 type pipeliner struct {
-	s      *Store
-	queue  chan *reservation
-	mu     sync.RWMutex
-	closed bool
-	wg     sync.WaitGroup
+	s     *Store
+	queue *queue[*reservation]
+	wg    sync.WaitGroup
 }
 
 func startPipeliner(s *Store, workers int) *pipeliner {
-	p := &pipeliner{s: s, queue: make(chan *reservation, 4*maxPipelined)}
+	p := &pipeliner{s: s, queue: newQueue[*reservation](4 * maxPipelined)}
 	for range workers {
 		p.wg.Add(1)
 		go p.work()
@@ -104,60 +101,28 @@ func startPipeliner(s *Store, workers int) *pipeliner {
 // run as the ordinary write.
 func (p *pipeliner) reserve(ctx context.Context, actor ledger.Actor, address string, o ledger.Order) (ledger.OrderReceipt, bool, error) {
 	r := &reservation{ctx: ctx, actor: actor, address: address, order: o, ready: make(chan struct{})}
-	p.mu.RLock()
-	if p.closed {
-		p.mu.RUnlock()
+	if !p.queue.send(r) {
 		return r.out, false, nil
 	}
-	p.queue <- r
-	p.mu.RUnlock()
 	<-r.ready
 	return r.out, r.done, r.err
 }
 
 // stop lets the queued reservations finish and ends the workers.
 func (p *pipeliner) stop() {
-	p.mu.Lock()
-	if !p.closed {
-		p.closed = true
-		close(p.queue)
-	}
-	p.mu.Unlock()
+	p.queue.close()
 	p.wg.Wait()
 }
 
 func (p *pipeliner) work() {
 	defer p.wg.Done()
-	for r := range p.queue {
-		group := p.gather(r)
+	for r := range p.queue.ch {
+		group := gather(p.queue.ch, r, maxPipelined, 2)
 		p.s.commitReservations(group)
 		for _, r := range group {
 			close(r.ready)
 		}
 	}
-}
-
-// gather returns first and the reservations queued behind it, yielding a few times so
-// that buyers just answered by the previous group can join.
-func (p *pipeliner) gather(first *reservation) []*reservation {
-	group := []*reservation{first}
-	for yields := 0; len(group) < maxPipelined; {
-		select {
-		case next, ok := <-p.queue:
-			if !ok {
-				return group
-			}
-			group = append(group, next)
-			continue
-		default:
-		}
-		if yields == 2 {
-			return group
-		}
-		yields++
-		runtime.Gosched()
-	}
-	return group
 }
 
 // commitReservations commits what it can of the group; the rest run as ordinary writes.
