@@ -329,11 +329,12 @@ func TestHelpEverywhere(t *testing.T) {
 }
 
 // A PostgreSQL URL is not a file: in-process commands must try the server, not refuse it
-// as a missing ledger file.
+// as a missing ledger file; a server that cannot be reached is a failure (exit 1), not a
+// usage error.
 func TestPostgresURLIsNotAMissingFile(t *testing.T) {
 	r := runCLI(t, "", "tickets", "--db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2", "--contract", ledger.ZeroAddress)
-	if r.code == 0 || strings.Contains(r.stderr, "no ledger at") {
-		t.Fatalf("tickets on an unreachable PostgreSQL: exit %d %q; want a connection failure, not 'no ledger at'", r.code, r.stderr)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "cannot reach PostgreSQL") {
+		t.Fatalf("tickets on an unreachable PostgreSQL: exit %d %q; want %d and a connection failure, not 'no ledger at'", r.code, r.stderr, exitFailed)
 	}
 	if strings.Contains(r.stderr, "nobody@") && strings.Contains(r.stderr, "password") {
 		t.Errorf("error line shows credentials: %q", r.stderr)

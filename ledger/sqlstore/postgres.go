@@ -47,7 +47,8 @@ func (s *Store) openPostgres(ctx context.Context, dsn string, serving bool) erro
 	defer cancel()
 	if err := db.PingContext(ping); err != nil {
 		db.Close()
-		return ledger.Errorf(ledger.EINVALID, "cannot reach PostgreSQL database %s: %v", s.name, scrub(err, cfg))
+		// Not the caller's mistake as such: the server may be down for a moment.
+		return ledger.Errorf(ledger.EINTERNAL, "cannot reach PostgreSQL database %s: %v", s.name, scrub(err, cfg))
 	}
 	if serving {
 		db.SetConnMaxIdleTime(0)
