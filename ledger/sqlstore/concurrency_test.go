@@ -15,12 +15,14 @@ import (
 
 // raceCounts are the calls that succeeded while many goroutines raced on one contract.
 type raceCounts struct {
-	begun, ended, rules atomic.Int64
+	begun, ended, rules, reserved atomic.Int64
 }
 
-// TestConcurrentManagement races rule changes, sale begins and ends and clock moves from
-// 32 goroutines on one contract, through two stores on one file (as two processes would),
-// then checks the contract, the sales and the journal agree with each other.
+// TestConcurrentManagement races rule changes, sale begins and ends, reservations and
+// clock moves from 32 goroutines on one contract, through two stores on one database (as
+// two servers would), then checks the contract, the sales and the journal agree with each
+// other: in particular, every reservation fell inside an open sale, whichever way it was
+// committed (on PostgreSQL mostly in pipelined groups).
 func TestConcurrentManagement(t *testing.T) {
 	e := openEnv(t)
 	second := mustOpen(t, e.db, sqlstore.Options{Now: e.clock.Now})
@@ -51,10 +53,12 @@ func TestConcurrentManagement(t *testing.T) {
 	wg.Wait()
 	close(stop)
 	<-readerDone
-	if counts.begun.Load() == 0 || counts.rules.Load() == 0 {
-		t.Fatalf("the race did too little to tell anything: %d sales begun, %d rule changes", counts.begun.Load(), counts.rules.Load())
+	if counts.begun.Load() == 0 || counts.rules.Load() == 0 || counts.reserved.Load() == 0 {
+		t.Fatalf("the race did too little to tell anything: %d sales begun, %d rule changes, %d reservations",
+			counts.begun.Load(), counts.rules.Load(), counts.reserved.Load())
 	}
-	t.Logf("%d sales begun, %d ended, %d rule changes", counts.begun.Load(), counts.ended.Load(), counts.rules.Load())
+	t.Logf("%d sales begun, %d ended, %d rule changes, %d reservations", counts.begun.Load(), counts.ended.Load(),
+		counts.rules.Load(), counts.reserved.Load())
 	checkAfterRace(t, e, c.Address, len(seats), &counts)
 }
 
@@ -64,7 +68,7 @@ func TestConcurrentManagement(t *testing.T) {
 func raceOnce(t *testing.T, e *env, s *sqlstore.Store, ctx context.Context, address string, seats []ledger.Seat, rng *rand.Rand, counts *raceCounts) {
 	var err error
 	var kind string
-	switch rng.IntN(6) {
+	switch rng.IntN(8) {
 	case 0:
 		kind = "SetReleaseFee"
 		_, err = s.SetReleaseFee(ctx, address, rng.Int64N(1000))
@@ -82,6 +86,13 @@ func raceOnce(t *testing.T, e *env, s *sqlstore.Store, ctx context.Context, addr
 	case 4:
 		kind = "EndSale"
 		_, err = s.EndSale(ctx, address)
+	case 5, 6:
+		kind = "Reserve"
+		o := ledger.Order{Sender: "racer"}
+		for _, i := range rng.Perm(len(seats))[:1+rng.IntN(2)] {
+			o.Tickets = append(o.Tickets, ledger.SealedTicket{Seat: seats[i], SecretCiphertext: []byte{1}, SecretDigest: []byte{byte(i)}})
+		}
+		_, err = s.Reserve(ctx, address, o) // no names: refused while the identity policy holds
 	default:
 		e.clock.Advance(time.Duration(rng.Int64N(int64(testInterval))))
 		return
@@ -92,9 +103,11 @@ func raceOnce(t *testing.T, e *env, s *sqlstore.Store, ctx context.Context, addr
 		counts.begun.Add(1)
 	case err == nil && kind == "EndSale":
 		counts.ended.Add(1)
+	case err == nil && kind == "Reserve":
+		counts.reserved.Add(1)
 	case err == nil:
 		counts.rules.Add(1)
-	case code == ledger.ECONFLICT, code == ledger.EINVALID && kind == "BeginSale":
+	case code == ledger.ECONFLICT, code == ledger.EINVALID && (kind == "BeginSale" || kind == "Reserve"):
 	default:
 		t.Errorf("%s during the race: %v (code %s)", kind, err, code)
 	}
@@ -137,16 +150,24 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 	mustNil(t, err, "reading the journal")
 	defer rows.Close()
 	active, lastHeight := false, int64(-1)
-	var sales, ends, rules int64
+	var sales, ends, rules, reserved, begunAt int64
 	var lastRules ledger.Rules
+	var sale struct {
+		Sale    int64              `json:"sale"`
+		Details ledger.SaleDetails `json:"details"`
+	}
 	for rows.Next() {
 		var kind, body string
 		var height int64
 		mustNil(t, rows.Scan(&kind, &height, &body), "scanning the journal")
-		if height < lastHeight {
-			t.Errorf("journal height went back from %d to %d", lastHeight, height)
+		// Management writes hold the contract exclusively, so their heights follow the
+		// journal's order; reservations run side by side and may interleave.
+		if kind != ledger.TxTicketsReserved {
+			if height < lastHeight {
+				t.Errorf("journal height went back from %d to %d", lastHeight, height)
+			}
+			lastHeight = height
 		}
-		lastHeight = height
 		var b ledger.TxBody
 		mustNil(t, json.Unmarshal([]byte(body), &b), "decoding a body")
 		switch kind {
@@ -154,8 +175,19 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 			if active {
 				t.Errorf("a sale began at height %d while another was active", height)
 			}
-			active = true
+			mustNil(t, json.Unmarshal(b.Effect, &sale), "decoding a sale")
+			active, begunAt = true, height
 			sales++
+		case ledger.TxTicketsReserved:
+			var r struct {
+				Sale int64 `json:"sale"`
+			}
+			mustNil(t, json.Unmarshal(b.Effect, &r), "decoding a reservation")
+			if !active || r.Sale != sale.Sale || height < begunAt || height >= sale.Details.EndOfSale || lastRules.RequireIdentityVerification {
+				t.Errorf("reservation in sale %d at height %d; sale %d active %v from %d until %d, identity required %v",
+					r.Sale, height, sale.Sale, active, begunAt, sale.Details.EndOfSale, lastRules.RequireIdentityVerification)
+			}
+			reserved++
 		case ledger.TxSaleEnded:
 			if !active {
 				t.Errorf("a sale ended at height %d while none was active", height)
@@ -171,9 +203,9 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 		}
 	}
 	mustNil(t, rows.Err(), "reading the journal")
-	if sales != begun || ends != ended || rules != counts.rules.Load() {
-		t.Errorf("journal has %d begun, %d ended, %d rule changes; callers saw %d, %d, %d",
-			sales, ends, rules, begun, ended, counts.rules.Load())
+	if sales != begun || ends != ended || rules != counts.rules.Load() || reserved != counts.reserved.Load() {
+		t.Errorf("journal has %d begun, %d ended, %d rule changes, %d reservations; callers saw %d, %d, %d, %d",
+			sales, ends, rules, reserved, begun, ended, counts.rules.Load(), counts.reserved.Load())
 	}
 	if c.Rules != lastRules {
 		t.Errorf("contract rules %+v, last rules_set in the journal %+v", c.Rules, lastRules)

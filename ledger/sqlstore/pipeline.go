@@ -43,7 +43,9 @@ import (
 // takeSQL refuses a height below the closed mark, and the mark cannot move while the
 // sealing lock is held shared (seal.go), so a group whose seats were taken also writes its
 // journal rows at or above the mark. That is why those rows are plain inserts
-// (pipelineJournalSQL), which fail loudly rather than inserting nothing.
+// (pipelineJournalSQL), which fail loudly rather than inserting nothing. An order whose
+// sale began above the group's height (the group waited for BeginSale's lock) leaves the
+// group, so no ticket is sold at a height before its sale.
 //
 // SQLite needs none of this: it runs in-process and its own group commit shares one
 // transaction among all kinds of writes.
@@ -324,6 +326,12 @@ func reservable(actor ledger.Actor, c ledger.Contract, o ledger.Order, height in
 		return false
 	}
 	if ledger.AuthorizeSeller(actor, c.Owner, c.Address) != nil || !ledger.SaleOpen(c, height) {
+		return false
+	}
+	// The group's height was read before its locks were held: if it waited for the sale
+	// to begin, that height comes before the sale's own. The ordinary write reads the
+	// clock again.
+	if height < c.Sale.BegunHeight {
 		return false
 	}
 	for _, t := range o.Tickets {
