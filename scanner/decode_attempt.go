@@ -43,6 +43,9 @@ type reader struct {
 	hints    map[gozxing.DecodeHintType]any
 	attempts int
 	worst    failure
+	// finders is the most finder patterns (seen on two scan lines at least) an attempt
+	// found.
+	finders int
 	// centers are the finder pattern candidates of the last matrix searched, and
 	// hybridCenters those of each image binarized by the hybrid binarizer.
 	centers       []*detector.FinderPattern
@@ -114,6 +117,7 @@ func (r *reader) tryMatrix(m *gozxing.BitMatrix) (string, bool) {
 		}
 		r.centers = f.GetPossibleCenters()
 	})
+	r.finders = max(r.finders, confirmed(r.centers))
 	if info != nil {
 		if text, ok := r.decodeDetected(m, info); ok {
 			return text, true
@@ -180,11 +184,25 @@ func (r *reader) guard(f func()) (ok bool) {
 	return true
 }
 
+// confirmed counts the finder pattern candidates seen on more than one scan line.
+func confirmed(centers []*detector.FinderPattern) int {
+	n := 0
+	for _, c := range centers {
+		if c.GetCount() >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
 // reason explains in words why no attempt decoded.
 func (r *reader) reason(l *luma) string {
 	what := "no finder patterns seen"
-	if r.worst == failUnread {
+	switch {
+	case r.worst == failUnread:
 		what = "a code was seen but could not be read (too damaged, blurred or small)"
+	case r.finders >= 2:
+		what = "finder patterns seen, but not a whole code (partly outside the picture, covered or folded?)"
 	}
 	return fmt.Sprintf("%s in %dx%d image after %d attempts", what, l.w, l.h, r.attempts)
 }

@@ -265,3 +265,27 @@ func FuzzDecodeBytes(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeReasonCutOffCode: a ticket held so that the bottom of its code is outside the
+// picture is reported as such, not as "no finder patterns".
+func TestDecodeReasonCutOffCode(t *testing.T) {
+	bits := qrBits(t, ticketPayload(t, rand.New(rand.NewPCG(7, 8)), 2))
+	const px, margin = 4, 4
+	n := len(bits)
+	img := image.NewGray(image.Rect(0, 0, (n+2*margin)*px, (n*6/10+margin)*px)) // the lower 40% of the code is cut off
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := range img.Rect.Dy() {
+		for x := range img.Rect.Dx() {
+			my, mx := y/px-margin, x/px-margin
+			if my >= 0 && mx >= 0 && mx < n && my < n && bits[my][mx] {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	_, err := Decode(img)
+	if msg := ledger.ErrorMessage(err); !strings.Contains(msg, "not a whole code") {
+		t.Errorf("cut-off code: %q, want it to say the code is not whole", msg)
+	}
+}
