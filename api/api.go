@@ -120,3 +120,9 @@ type CheckInErrorResponse struct {
 	ErrorResponse
 	Results []ledger.CheckResult `json:"results,omitempty"`
 }
+
+// VerifyRequest is the body of a verification: anchors, blocks recorded earlier, which
+// the chain must still hold unchanged (may be empty).
+type VerifyRequest struct {
+	Anchors []ledger.BlockRef `json:"anchors,omitempty"`
+}

@@ -210,9 +210,9 @@ func (c *Client) Receipt(ctx context.Context, hash string) (ledger.Receipt, erro
 	return rc, err
 }
 
-// Verify asks the server to verify its journal.
-func (c *Client) Verify(ctx context.Context) (ledger.VerifyReport, error) {
+// Verify asks the server to verify its journal, and that it still holds the anchors.
+func (c *Client) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.VerifyReport, error) {
 	var rep ledger.VerifyReport
-	err := c.do(ctx, http.MethodPost, api.VerifyPath, struct{}{}, &rep)
+	err := c.do(ctx, http.MethodPost, api.VerifyPath, api.VerifyRequest{Anchors: anchors}, &rep)
 	return rep, err
 }

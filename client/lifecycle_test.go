@@ -3,6 +3,7 @@ package client_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -95,7 +96,14 @@ func TestLifecycle(t *testing.T) {
 	e.clock.AdvanceBlocks(1)
 	rep, err := e.alice.Verify(ctx)
 	ok(t, err, "Verify")
-	if !rep.OK || rep.Transactions != 6 {
-		t.Errorf("Verify %+v", rep)
+	if !rep.OK || rep.Transactions != 6 || rep.Head == nil {
+		t.Fatalf("Verify %+v", rep)
+	}
+	wrong := *rep.Head
+	wrong.Hash = strings.Repeat("0", 64)
+	rep, err = e.alice.Verify(ctx, *rep.Head, wrong)
+	ok(t, err, "Verify with anchors")
+	if rep.OK || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0], "rewritten") {
+		t.Errorf("Verify with a true and a false anchor = %+v, want the false one reported", rep)
 	}
 }

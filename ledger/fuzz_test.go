@@ -38,3 +38,28 @@ func FuzzValidateAddress(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseBlockRef: no input panics, refusals are EINVALID, and every accepted anchor
+// prints to text that parses back to the same anchor.
+func FuzzParseBlockRef(f *testing.F) {
+	hash := "5f3a0000000000000000000000000000000000000000000000000000000000ab"
+	for _, s := range []string{"12:" + hash, "0:" + hash, "-1:" + hash, "12", ":", "12:" + hash[:10], " 7:" + hash + " "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		b, err := ParseBlockRef(text)
+		if err != nil {
+			if ErrorCode(err) != EINVALID {
+				t.Fatalf("ParseBlockRef(%q) error code %q, want %q", text, ErrorCode(err), EINVALID)
+			}
+			return
+		}
+		if b.Height < 0 || len(b.Hash) != 64 {
+			t.Fatalf("ParseBlockRef(%q) = %+v", text, b)
+		}
+		again, err := ParseBlockRef(b.String())
+		if err != nil || again != b {
+			t.Fatalf("ParseBlockRef(%q) = %+v; its text parses to %+v, %v", text, b, again, err)
+		}
+	})
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
+	"strings"
 )
 
 // Transaction kinds recorded in the journal.
@@ -81,6 +83,27 @@ func BlockHash(height int64, count int64, root, prev string) string {
 	buf = append(append(buf, root...), prev...)
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
+}
+
+// String is the anchor form, HEIGHT:HASH.
+func (b BlockRef) String() string { return strconv.FormatInt(b.Height, 10) + ":" + b.Hash }
+
+// ParseBlockRef reads an anchor in the form HEIGHT:HASH (as BlockRef.String writes it):
+// EINVALID with the reason when it is not one.
+func ParseBlockRef(s string) (BlockRef, error) {
+	h, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	height, err := strconv.ParseInt(h, 10, 64)
+	if !ok || err != nil || height < 0 {
+		return BlockRef{}, Errorf(EINVALID, "Invalid block anchor %q: HEIGHT:HASH expected, as ledger verify prints it", clip(s, 80))
+	}
+	hash = strings.ToLower(hash)
+	if len(hash) != 2*sha256.Size {
+		return BlockRef{}, Errorf(EINVALID, "Invalid block anchor %q: the hash must be 64 hex characters", clip(s, 80))
+	}
+	if _, err := hex.DecodeString(hash); err != nil {
+		return BlockRef{}, Errorf(EINVALID, "Invalid block anchor %q: the hash must be 64 hex characters", clip(s, 80))
+	}
+	return BlockRef{Height: height, Hash: hash}, nil
 }
 
 // ValidateTransactionHash checks that hash is 64 hex characters, as an EINVALID error.

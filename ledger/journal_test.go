@@ -136,3 +136,16 @@ func TestTxBodyEncode(t *testing.T) {
 		t.Errorf("Encode of a body with broken effect = %v, want EINTERNAL", err)
 	}
 }
+
+func TestParseBlockRef(t *testing.T) {
+	hash := strings.Repeat("0f", 32)
+	good, err := ledger.ParseBlockRef(" 12:" + strings.ToUpper(hash) + "\n")
+	if err != nil || good != (ledger.BlockRef{Height: 12, Hash: hash}) || good.String() != "12:"+hash {
+		t.Errorf("ParseBlockRef = %+v, %v", good, err)
+	}
+	for _, bad := range []string{"", "12", ":" + hash, "-1:" + hash, "x:" + hash, "12:" + hash[:62], "12:" + hash + "00", "12:" + strings.Repeat("zz", 32)} {
+		if _, err := ledger.ParseBlockRef(bad); ledger.ErrorCode(err) != ledger.EINVALID {
+			t.Errorf("ParseBlockRef(%q) = %v, want EINVALID", bad, err)
+		}
+	}
+}

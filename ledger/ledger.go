@@ -139,7 +139,8 @@ type Receipt struct {
 	Block           *BlockRef       `json:"block,omitempty"` // nil until its block is sealed
 }
 
-// BlockRef names the sealed block a transaction is in.
+// BlockRef names a sealed block by its height and hash: the block a transaction is in, or
+// an anchor for Verify.
 type BlockRef struct {
 	Height int64  `json:"height"`
 	Hash   string `json:"hash"`
@@ -160,6 +161,10 @@ type VerifyReport struct {
 	Blocks       int64    `json:"blocks"`
 	Height       int64    `json:"height"`
 	Problems     []string `json:"problems,omitempty"`
+	// Head is the newest sealed block, nil while none is. Kept outside the database, it
+	// is an anchor for a later Verify: the chain can then no longer be cut short or
+	// rewritten up to it unnoticed.
+	Head *BlockRef `json:"head,omitempty"`
 }
 
 // Duration is a time.Duration that travels in JSON as text such as "16s".

@@ -27,6 +27,7 @@ type Service interface {
 	// Receipt returns what the transaction with the hash did: ENOTFOUND when unknown.
 	Receipt(ctx context.Context, hash string) (Receipt, error)
 	// Verify seals what can be sealed and checks every transaction hash, every block, and
-	// that the state tables match a replay of the journal.
-	Verify(ctx context.Context) (VerifyReport, error)
+	// that the state tables match a replay of the journal; and that each anchor (a block
+	// recorded outside the database earlier) is still in the chain unchanged.
+	Verify(ctx context.Context, anchors ...BlockRef) (VerifyReport, error)
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -192,9 +193,20 @@ func TestVerify(t *testing.T) {
 	e.clock.AdvanceBlocks(2)
 	var rep ledger.VerifyReport
 	e.do("POST", api.VerifyPath, e.alice, "").want(t, http.StatusOK, &rep)
-	if !rep.OK || rep.Transactions != 2 || rep.Blocks != 1 {
-		t.Errorf("Verify = %+v", rep)
+	if !rep.OK || rep.Transactions != 2 || rep.Blocks != 1 || rep.Head == nil {
+		t.Fatalf("Verify = %+v", rep)
 	}
+	head := *rep.Head
+	e.do("POST", api.VerifyPath, e.alice, `{"anchors":[{"height":`+fmt.Sprint(head.Height)+`,"hash":"`+head.Hash+`"}]}`).want(t, http.StatusOK, &rep)
+	if !rep.OK {
+		t.Errorf("Verify with the head as anchor = %+v", rep)
+	}
+	e.do("POST", api.VerifyPath, e.alice, `{"anchors":[{"height":`+fmt.Sprint(head.Height+5)+`,"hash":"`+head.Hash+`"}]}`).want(t, http.StatusOK, &rep)
+	if rep.OK || len(rep.Problems) != 1 {
+		t.Errorf("Verify with an anchor past the chain = %+v, want one problem", rep)
+	}
+	e.do("POST", api.VerifyPath, e.alice, `{"anchors":[{"height":1,"hash":"nothex"}]}`).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	e.do("POST", api.VerifyPath, e.alice, `{"anchors":"1:ab"}`).wantError(t, http.StatusBadRequest, ledger.EINVALID)
 	e.do("POST", api.VerifyPath, "", "").wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
 	e.do("POST", api.VerifyPath, e.gate, "").wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
@@ -167,10 +169,39 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.svc.Verify(r.Context())
+	anchors, err := verifyAnchors(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	rep, err := s.svc.Verify(r.Context(), anchors...)
 	if err != nil {
 		s.error(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// verifyAnchors reads the anchors of a verification: none when the body is empty.
+func verifyAnchors(r *http.Request) ([]ledger.BlockRef, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, ledger.Errorf(ledger.EINVALID, "Request body could not be read: %v", err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var req api.VerifyRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	for i, a := range req.Anchors {
+		b, err := ledger.ParseBlockRef(a.String())
+		if err != nil {
+			return nil, err
+		}
+		req.Anchors[i] = b
+	}
+	return req.Anchors, nil
 }

@@ -127,6 +127,21 @@ func TestLifecycleInProcess(t *testing.T) {
 	if !strings.Contains(out, "ledger verified") {
 		t.Errorf("ledger verify = %q", out)
 	}
+	// The head it prints is an anchor for later: accepted back as it is, refused altered.
+	head := strings.Fields(lastLine(out))
+	if len(head) < 2 || head[0] != "head" {
+		t.Fatalf("ledger verify's last line %q does not name the head block", lastLine(out))
+	}
+	if out := mustCLI(t, "ledger", "verify", "--db", db, "--anchor", head[1]); !strings.Contains(out, "1 anchor held") {
+		t.Errorf("ledger verify --anchor HEAD = %q", out)
+	}
+	height, _, _ := strings.Cut(head[1], ":")
+	if r := runCLI(t, "", "ledger", "verify", "--db", db, "--anchor", height+":"+strings.Repeat("0", 64)); r.code != exitFailed || !strings.Contains(r.stderr, "rewritten") {
+		t.Errorf("ledger verify with a false anchor: exit %d %q, want %d and 'rewritten'", r.code, r.stderr, exitFailed)
+	}
+	if r := runCLI(t, "", "ledger", "verify", "--db", db, "--anchor", "head"); r.code != exitUsage || !strings.Contains(r.stderr, "Invalid block anchor") {
+		t.Errorf("ledger verify with a malformed anchor: exit %d %q, want %d", r.code, r.stderr, exitUsage)
+	}
 }
 
 func TestUsageAndFailureExitStatuses(t *testing.T) {

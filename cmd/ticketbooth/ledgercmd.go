@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 func ledgerCommand() *cli.Command {
@@ -20,9 +22,12 @@ func ledgerCommand() *cli.Command {
 				Action: ledgerHeight,
 			},
 			{
-				Name:   "verify",
-				Usage:  "check every transaction hash, Merkle root and block link; exit 1 when any fails",
-				Flags:  connFlags(),
+				Name:  "verify",
+				Usage: "check every transaction hash, Merkle root and block link, and the state against the journal; exit 1 when any fails",
+				Description: "It prints the newest sealed block as HEIGHT:HASH. Keep that line somewhere the database's\n" +
+					"administrators cannot change (a ticket, a mail, a printout): given back with --anchor, it\n" +
+					"proves the chain up to that block was neither rewritten nor cut short since.",
+				Flags:  append(connFlags(), &cli.StringSliceFlag{Name: "anchor", Usage: "a block `HEIGHT:HASH` printed by an earlier verify, which must still be in the chain (repeatable)"}),
 				Action: ledgerVerify,
 			},
 			{
@@ -58,7 +63,15 @@ func ledgerVerify(c *cli.Context) error {
 		return err
 	}
 	defer s.close()
-	rep, err := s.svc.Verify(s.ctx)
+	var anchors []ledger.BlockRef
+	for _, text := range c.StringSlice("anchor") {
+		a, err := ledger.ParseBlockRef(text)
+		if err != nil {
+			return err
+		}
+		anchors = append(anchors, a)
+	}
+	rep, err := s.svc.Verify(s.ctx, anchors...)
 	if err != nil {
 		return err
 	}
@@ -70,7 +83,14 @@ func ledgerVerify(c *cli.Context) error {
 		if !rep.OK {
 			verdict = "LEDGER FAILED VERIFICATION"
 		}
-		fmt.Fprintf(w, "%s: %d transactions, %d sealed blocks, height %d\n", verdict, rep.Transactions, rep.Blocks, rep.Height)
+		fmt.Fprintf(w, "%s: %d transactions, %d sealed blocks, height %d", verdict, rep.Transactions, rep.Blocks, rep.Height)
+		if n := len(anchors); n > 0 && rep.OK {
+			fmt.Fprintf(w, ", %d %s held", n, map[bool]string{true: "anchor", false: "anchors"}[n == 1])
+		}
+		fmt.Fprintln(w)
+		if rep.Head != nil {
+			fmt.Fprintf(w, "head %s (keep it elsewhere; check it later with --anchor)\n", rep.Head)
+		}
 	})
 	if err == nil && !rep.OK {
 		return cli.Exit(fmt.Sprintf("ledger verification failed: %d problems, first: %s", len(rep.Problems), first(rep.Problems)), exitFailed)

@@ -65,7 +65,7 @@ const maxProblems = 100
 // sealed mark is outside a block, and that the state tables hold what replaying the
 // journal in seq order gives. Administrators and organizers may run it. Writers go on
 // meanwhile: only the sealing takes the sealing lock.
-func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
+func (s *Store) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.VerifyReport, error) {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return ledger.VerifyReport{}, err
 	}
@@ -79,7 +79,7 @@ func (s *Store) Verify(ctx context.Context) (ledger.VerifyReport, error) {
 		if err := verifyJournal(r, &rep, p); err != nil {
 			return err
 		}
-		if err := verifyBlocks(r, &rep, mark); err != nil {
+		if err := verifyBlocks(r, &rep, mark, anchors); err != nil {
 			return err
 		}
 		return compareState(r, &rep, p)
@@ -102,6 +102,20 @@ func (s *Store) snapshot(ctx context.Context, fn func(runner) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// checkAnchor reports an anchor the chain no longer holds. As every block chains to the
+// one before, an anchor found unchanged vouches for all blocks up to it.
+func checkAnchor(rep *ledger.VerifyReport, a ledger.BlockRef, byHeight map[int64]string) {
+	hash, ok := byHeight[a.Height]
+	switch {
+	case !ok && (rep.Head == nil || a.Height > rep.Head.Height):
+		problem(rep, "anchored block %d is gone: the chain now ends before it (sealed blocks were removed)", a.Height)
+	case !ok:
+		problem(rep, "anchored block %d is gone from the chain (sealed blocks were removed)", a.Height)
+	case hash != a.Hash:
+		problem(rep, "block %d has hash %s, not the anchored %s: the chain was rewritten", a.Height, hash, a.Hash)
+	}
 }
 
 func problem(rep *ledger.VerifyReport, format string, args ...any) {
@@ -142,7 +156,7 @@ func verifyJournal(r runner, rep *ledger.VerifyReport, p *projection) error {
 	return rows.Err()
 }
 
-func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64) error {
+func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64, anchors []ledger.BlockRef) error {
 	type block struct {
 		height, count    int64
 		root, prev, hash string
@@ -183,6 +197,16 @@ func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64) error {
 			problem(rep, "block %d: its hash does not match its contents", b.height)
 		}
 		prev = b.hash
+	}
+	if n := len(blocks); n > 0 {
+		rep.Head = &ledger.BlockRef{Height: blocks[n-1].height, Hash: blocks[n-1].hash}
+	}
+	byHeight := make(map[int64]string, len(blocks))
+	for _, b := range blocks {
+		byHeight[b.height] = b.hash
+	}
+	for _, a := range anchors {
+		checkAnchor(rep, a, byHeight)
 	}
 	var unsealed int64
 	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unsealed); err != nil {

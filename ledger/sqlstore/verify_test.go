@@ -151,3 +151,64 @@ func wantRows(t *testing.T, n int64) {
 		t.Fatalf("tampering changed no row")
 	}
 }
+
+// TestVerifyAnchors: verify names the newest sealed block; given back later as an anchor,
+// it catches what the chain alone cannot: the newest blocks deleted with their journal
+// rows and their state reverted by hand.
+func TestVerifyAnchors(t *testing.T) {
+	e := openEnv(t)
+	org := e.actor(t, ledger.RoleOrganizer, "promoter")
+	c := e.create(t, org, "1A", "1B")
+	e.clock.AdvanceBlocks(2)
+	first := mustVerify(t, e)
+	if !first.OK || first.Head == nil || first.Head.Height != 0 || len(first.Head.Hash) != 64 {
+		t.Fatalf("Verify after one block = %+v, want OK with block 0 as head", first)
+	}
+	_, err := e.store.SetReleaseFee(org, c.Address, 5)
+	mustNil(t, err, "SetReleaseFee")
+	e.clock.AdvanceBlocks(2)
+	rep := mustVerify(t, e)
+	if !rep.OK || rep.Head == nil || rep.Head.Height != 2 {
+		t.Fatalf("Verify after two blocks = %+v, want OK with block 2 as head", rep)
+	}
+	head, old := *rep.Head, *first.Head
+
+	verify := func(anchors ...ledger.BlockRef) ledger.VerifyReport {
+		t.Helper()
+		rep, err := e.store.Verify(e.admin, anchors...)
+		mustNil(t, err, "Verify")
+		return rep
+	}
+	if rep := verify(old, head); !rep.OK {
+		t.Errorf("Verify with both true anchors = %+v", rep)
+	}
+	wrong := head
+	wrong.Hash = strings.Repeat("ab", 32)
+	for _, tc := range []struct {
+		anchor ledger.BlockRef
+		says   string
+	}{
+		{wrong, "the chain was rewritten"},
+		{ledger.BlockRef{Height: 1, Hash: head.Hash}, "gone from the chain"},
+		{ledger.BlockRef{Height: 99, Hash: head.Hash}, "now ends before it"},
+	} {
+		if rep := verify(tc.anchor); rep.OK || !strings.Contains(strings.Join(rep.Problems, "; "), tc.says) {
+			t.Errorf("Verify with anchor %s = %+v, want a problem saying %q", tc.anchor, rep, tc.says)
+		}
+	}
+
+	// Remove the newest block with its transaction and undo what it did.
+	db := e.rawDB(t)
+	mustExec(t, db, `DELETE FROM journal WHERE height = 2`)
+	mustExec(t, db, `DELETE FROM blocks WHERE height = 2`)
+	mustExec(t, db, `UPDATE contracts SET release_fee = 0 WHERE address = ?`, c.Address)
+	if rep := verify(); !rep.OK || rep.Head.Height != 0 {
+		t.Fatalf("Verify without anchors after the cut = %+v; the test expects the cut to pass unseen", rep)
+	}
+	if rep := verify(old); !rep.OK {
+		t.Errorf("Verify with the older anchor after the cut = %+v, want OK: block 0 is intact", rep)
+	}
+	if rep := verify(head); rep.OK || !strings.Contains(strings.Join(rep.Problems, "; "), "anchored block 2 is gone") {
+		t.Errorf("Verify with the head anchor after the cut = %+v, want the missing block reported", rep)
+	}
+}
