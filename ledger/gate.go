@@ -37,7 +37,7 @@ type CheckInRequest struct {
 // Gate are those of the first admission. Name is the purchaser's name, shown only under
 // the identity policy and only when it matches the purchase.
 type CheckResult struct {
-	Seat                  Seat       `json:"seat"`
+	Seat                  Seat       `json:"seat,omitzero"` // none for a malformed scan
 	Status                string     `json:"status"`
 	Reason                string     `json:"reason,omitempty"`
 	Name                  string     `json:"name,omitempty"`

@@ -295,8 +295,8 @@ func TestCheckInMalformed(t *testing.T) {
 				var out api.CheckInErrorResponse
 				r.want(t, http.StatusBadRequest, &out)
 				if out.Code != ledger.EINVALID || len(out.Results) != 1 || out.Results[0].Status != ledger.StatusMalformed ||
-					out.Results[0].Reason != out.Error {
-					t.Errorf("%s answer %s, want {error, code, results:[{status: malformed, reason}]}", route, r.body)
+					out.Results[0].Reason != out.Error || bytes.Contains(r.body, []byte(`"seat"`)) {
+					t.Errorf("%s answer %s, want {error, code, results:[{status: malformed, reason}]} with no seat", route, r.body)
 				}
 				checkSentence(t, out.Error)
 			}
