@@ -120,8 +120,9 @@ func (s *Store) sealClosed(ctx context.Context) (int64, error) {
 	if err := r.row(`SELECT closed, sealed FROM seal_mark WHERE id = 1`).Scan(&closed, &sealed); err != nil {
 		return 0, err
 	}
+	var head *ledger.BlockRef
 	if sealed < closed {
-		if err := sealBlocks(r, sealed, closed); err != nil {
+		if head, err = sealBlocks(r, sealed, closed); err != nil {
 			return 0, err
 		}
 		if _, err := r.exec(`UPDATE seal_mark SET sealed = ? WHERE id = 1`, closed); err != nil {
@@ -129,38 +130,48 @@ func (s *Store) sealClosed(ctx context.Context) (int64, error) {
 		}
 		sealed = closed
 	}
-	return sealed, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if head != nil {
+		// Logs usually end up beyond the database's reach: each line is an anchor for
+		// ledger verify --anchor.
+		s.log.Info("sealed blocks; the head is an anchor for ledger verify --anchor", "head", head.String())
+	}
+	return sealed, nil
 }
 
 // sealBlocks seals the blocks in [from, to) that hold transactions: each a Merkle root over
-// its transactions' hashes in seq order, chained to the block before.
-func sealBlocks(r runner, from, to int64) error {
+// its transactions' hashes in seq order, chained to the block before. It returns the new
+// head, or nil when there was nothing to seal.
+func sealBlocks(r runner, from, to int64) (*ledger.BlockRef, error) {
 	var prev string
 	err := r.row(`SELECT hash FROM blocks ORDER BY height DESC LIMIT 1`).Scan(&prev)
 	if err != nil && err != sql.ErrNoRows {
-		return err
+		return nil, err
 	}
 	heights, err := r.int64s(`SELECT DISTINCT height FROM journal WHERE height >= ? AND height < ? ORDER BY height`, from, to)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var head *ledger.BlockRef
 	for _, h := range heights {
 		hashes, err := r.strings(`SELECT hash FROM journal WHERE height = ? ORDER BY seq`, h)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		root, err := ledger.MerkleRoot(hashes)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		hash := ledger.BlockHash(h, int64(len(hashes)), root, prev)
 		if _, err := r.exec(`INSERT INTO blocks (height, tx_count, root, prev, hash) VALUES (?, ?, ?, ?, ?)`,
 			h, len(hashes), root, prev, hash); err != nil {
-			return err
+			return nil, err
 		}
-		prev = hash
+		prev, head = hash, &ledger.BlockRef{Height: h, Hash: hash}
 	}
-	return nil
+	return head, nil
 }
 
 // loadClosed reads the closed mark, which another server may have moved past this one's

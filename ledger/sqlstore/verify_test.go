@@ -1,11 +1,16 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // history writes transactions at heights 0, 1, 3 and 5 and returns the contract and the
@@ -211,4 +216,41 @@ func TestVerifyAnchors(t *testing.T) {
 	if rep := verify(head); rep.OK || !strings.Contains(strings.Join(rep.Problems, "; "), "anchored block 2 is gone") {
 		t.Errorf("Verify with the head anchor after the cut = %+v, want the missing block reported", rep)
 	}
+}
+
+// TestSealingLogsTheHead: each sealing logs the new head, so logs kept elsewhere hold
+// anchors without anyone running verify.
+func TestSealingLogsTheHead(t *testing.T) {
+	var logs syncBuffer
+	clock := newFakeClock()
+	e := &env{clock: clock, db: pgtest.LedgerDB(t), admin: ledger.WithActor(context.Background(), ledger.Actor{Admin: true})}
+	e.store = mustOpen(t, e.db, sqlstore.Options{BlockInterval: testInterval, Now: clock.Now,
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	e.create(t, e.admin, "1A")
+	e.clock.AdvanceBlocks(2)
+	rep := mustVerify(t, e)
+	if rep.Head == nil {
+		t.Fatalf("Verify = %+v, want a head", rep)
+	}
+	if want := `"head":"` + rep.Head.String() + `"`; !strings.Contains(logs.String(), want) {
+		t.Errorf("logs %q do not hold %s", logs.String(), want)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the store's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
