@@ -56,20 +56,22 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 	if a, ok := s.keys.get(hash); ok {
 		return a, nil
 	}
-	var a ledger.Actor
-	var role string
-	var revoked int
-	err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, hash).
-		Scan(&a.KeyID, &a.Name, &role, &revoked)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
-		return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
-	}
-	if err != nil {
-		return ledger.Actor{}, s.internal("checking the key", err)
-	}
-	a.Role = ledger.Role(role)
-	s.keys.put(hash, a)
-	return a, nil
+	return s.keys.lookup(ctx, hash, func(ctx context.Context) (ledger.Actor, error) {
+		var a ledger.Actor
+		var role string
+		var revoked int
+		err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, hash).
+			Scan(&a.KeyID, &a.Name, &role, &revoked)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
+			return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
+		}
+		if err != nil {
+			return ledger.Actor{}, s.internal("checking the key", err)
+		}
+		a.Role = ledger.Role(role)
+		s.keys.put(hash, a)
+		return a, nil
+	})
 }
 
 // KeyCacheTTL is how long Authenticate trusts a key it found valid.
@@ -80,6 +82,51 @@ const KeyCacheTTL = time.Second
 type keyCache struct {
 	mu sync.Mutex
 	m  map[string]cachedKey
+	// lookups are the database reads under way, by hash.
+	lookups map[string]*keyLookup
+}
+
+// keyLookup is one read of a key that requests for the same key wait for.
+type keyLookup struct {
+	done  chan struct{}
+	actor ledger.Actor
+	err   error
+}
+
+// lookup runs load for the hash, unless a load for it is under way: then it waits for
+// that one. Every request of a rush carries the same key, so when its cache entry expires
+// they would otherwise all read it from the database at once. A waiter whose load failed
+// (perhaps only for the first caller's cancelled context) loads again itself.
+func (c *keyCache) lookup(ctx context.Context, hash string, load func(context.Context) (ledger.Actor, error)) (ledger.Actor, error) {
+	c.mu.Lock()
+	if l, ok := c.lookups[hash]; ok {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+			if l.err == nil {
+				return l.actor, nil
+			}
+			return load(ctx)
+		case <-ctx.Done():
+			return ledger.Actor{}, ledger.Errorf(ledger.EINTERNAL, "checking the key: %v", ctx.Err())
+		}
+	}
+	// Until load returns, the outcome is a failure: waiters then load themselves.
+	l := &keyLookup{done: make(chan struct{}), err: errors.New("the key's lookup did not finish")}
+	if c.lookups == nil {
+		c.lookups = map[string]*keyLookup{}
+	}
+	c.lookups[hash] = l
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.lookups, hash)
+		c.mu.Unlock()
+		close(l.done)
+	}()
+	actor, err := load(ctx)
+	l.actor, l.err = actor, err
+	return actor, err
 }
 
 type cachedKey struct {
