@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -55,7 +56,7 @@ import (
 // time, so one worker carries far more than a process's HTTP side can answer, and the
 // second goes on while the first waits (for instance on a contract a manager has locked).
 // More workers only make smaller groups: on the 2-core bench, four per server were
-// 15-35% slower than two.
+// about a fifth slower than two.
 const pipelineWorkers = 2
 
 // maxPipelined bounds the reservations of one group; a group of four-seat orders then
@@ -120,11 +121,22 @@ func (p *pipeliner) work() {
 	defer p.wg.Done()
 	for r := range p.queue.ch {
 		group := gather(p.queue.ch, r, maxPipelined, 2)
-		p.s.commitReservations(group)
+		p.commit(group)
 		for _, r := range group {
 			close(r.ready)
 		}
 	}
+}
+
+// commit commits what it can of the group. A panic is logged and leaves the rest of the
+// group to the ordinary write, so one bad group cannot stop the process's workers.
+func (p *pipeliner) commit(group []*reservation) {
+	defer func() {
+		if v := recover(); v != nil {
+			p.s.log.Error("ledger store", "op", "pipelined reservations", "err", fmt.Errorf("panic: %v", v))
+		}
+	}()
+	p.s.commitReservations(group)
 }
 
 // commitReservations commits what it can of the group; the rest run as ordinary writes.
