@@ -158,8 +158,8 @@ func canceled() context.Context {
 	return ctx
 }
 
-// TestServingOpensPool: a serving store on PostgreSQL has its whole pool connected from
-// the start; any other store connects as it goes.
+// TestServingOpensPool: a serving store on PostgreSQL has its whole pool connected and
+// warmed from the start, without writing anything; any other store connects as it goes.
 func TestServingOpensPool(t *testing.T) {
 	if !pgtest.OnPostgres() {
 		t.Skip("SQLite has no connections to make; run with TICKETBOOTH_TEST_DB=postgres")
@@ -177,6 +177,13 @@ func TestServingOpensPool(t *testing.T) {
 		mustNil(t, e.rawDB(t).QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()`).Scan(&n), "counting")
 		if want := map[bool]int{false: 2, true: 4}[serving]; n != want { // the store's, and the one counting
 			t.Errorf("serving %v: %d connections to the database, want %d", serving, n, want)
+		}
+		// Warming the connections plans statements but runs none: not even the journal's
+		// sequence has moved.
+		var used bool
+		mustNil(t, e.rawDB(t).QueryRow(`SELECT is_called FROM journal_seq`).Scan(&used), "reading the sequence")
+		if used || countRows(t, e, "journal") != 0 {
+			t.Errorf("serving %v: opening the store wrote to the journal or used its sequence", serving)
 		}
 	}
 }
