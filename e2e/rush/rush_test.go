@@ -162,6 +162,9 @@ func (e *rushEnv) serve(t testing.TB, args ...string) string {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
 		logs.Close()
+		if t.Failed() {
+			showProblems(t, logs.Name())
+		}
 	})
 	lines := bufio.NewScanner(stdout)
 	if !lines.Scan() {
@@ -176,4 +179,20 @@ func (e *rushEnv) serve(t testing.TB, args ...string) string {
 		}
 	}()
 	return m[1]
+}
+
+// showProblems logs a failed test's server log lines of level WARN or ERROR (at most 20),
+// which the temporary folder takes away with it.
+func showProblems(t testing.TB, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	shown := 0
+	for _, line := range strings.Split(string(data), "\n") {
+		if shown < 20 && (strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"level":"WARN"`)) {
+			t.Logf("%s: %s", filepath.Base(path), line)
+			shown++
+		}
+	}
 }

@@ -158,7 +158,7 @@ func (s *Store) commitReservations(group []*reservation) {
 		}
 		again, err := s.commitGroup(group)
 		if err != nil {
-			s.log.Debug("ledger store", "op", "pipelined reservations", "err", err)
+			s.log.Warn("ledger store: a group of reservations failed; they run as ordinary writes", "err", err)
 			return
 		}
 		group = again
