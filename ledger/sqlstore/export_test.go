@@ -21,20 +21,21 @@ func WritesPerCommit(s *Store) float64 {
 // Pipelined returns how many reservations PostgreSQL's two-round-trip path committed.
 func Pipelined(s *Store) int64 { return s.pipelined.Load() }
 
-// ReserveGroup runs the orders, with their contexts, on the contracts at addresses and for the actors, as one
-// pipelined group commit (PostgreSQL) and reports which the group committed; the others
-// would run as ordinary writes.
-func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addresses []string, orders []ledger.Order) []bool {
+// ReserveGroup runs the orders, with their contexts, on the contracts at addresses and
+// for the actors, as one pipelined group commit (PostgreSQL). For each it reports whether
+// the group answered it, and the refusal when it did not sell; the others would run as
+// ordinary writes.
+func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addresses []string, orders []ledger.Order) ([]bool, []error) {
 	group := make([]*reservation, len(orders))
 	for i := range orders {
 		group[i] = &reservation{ctx: ctxs[i], actor: actors[i], address: addresses[i], order: orders[i]}
 	}
 	s.commitReservations(group)
-	done := make([]bool, len(group))
+	done, errs := make([]bool, len(group)), make([]error, len(group))
 	for i, r := range group {
-		done[i] = r.done && r.err == nil
+		done[i], errs[i] = r.done, r.err
 	}
-	return done
+	return done, errs
 }
 
 // BatchReruns returns how many of SQLite's group commits ran again with savepoints

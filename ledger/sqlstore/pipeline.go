@@ -224,6 +224,7 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 	for _, a := range addresses {
 		b.Queue(s.d.bind(contractQuery), a)
 	}
+	b.Queue(`SELECT closed FROM seal_mark WHERE id = 1`)
 	for _, t := range takes {
 		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], t.r.order.Sender, w.height)...)
 	}
@@ -250,6 +251,10 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 		}
 		contracts[a] = c
 	}
+	var closed int64
+	if err == nil {
+		err = br.QueryRow().Scan(&closed)
+	}
 	for _, t := range takes {
 		if err != nil {
 			break
@@ -274,23 +279,27 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 		eff ticketsReserved
 	}
 	var ok []success
+	var refused []*reservation // took no seat where nothing else stood in the way
 	var dirty bool
 	for _, r := range group {
 		c, found := contracts[r.address]
 		var eff ticketsReserved
-		fine := found && count[r] == len(r.order.Tickets) && reservable(r.actor, c, r.order, w.height)
-		if fine {
-			eff, err = orderEffect(ticketsReserved{Sender: r.order.Sender, Sale: c.Sale.Number}, r.order, taken[r])
-			fine = err == nil
-		}
+		fine := found && reservable(r.actor, c, r.order, w.height)
 		switch {
-		case fine:
-			ok = append(ok, success{r, eff})
+		case fine && count[r] == len(r.order.Tickets):
+			eff, err = orderEffect(ticketsReserved{Sender: r.order.Sender, Sale: c.Sale.Number}, r.order, taken[r])
+			if err == nil {
+				ok = append(ok, success{r, eff})
+			} else {
+				dirty = true
+			}
 		case count[r] > 0:
 			dirty = true // it holds seats it must not keep
+		case fine && closed <= w.height:
+			refused = append(refused, r)
 		}
 	}
-	if dirty || len(ok) == 0 {
+	if dirty {
 		if !rollback(ctx, pc) {
 			return nil, true, errors.New("rolling back a group failed")
 		}
@@ -300,6 +309,8 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 		return again, false, nil
 	}
 
+	// The journal rows; for each order refused, whether its seats exist (to word the
+	// refusal as reserveAll would); then COMMIT, or ROLLBACK when nothing succeeded.
 	b = &pgx.Batch{}
 	receipts := make([]ledger.Receipt, len(ok))
 	for k, o := range ok {
@@ -311,11 +322,21 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 		receipts[k] = receiptOf(body, hash)
 		b.Queue(pipelineJournalSQL(s.d), hash, w.height, o.r.address, ledger.TxTicketsReserved, string(data))
 	}
-	b.Queue("COMMIT")
-	if err := pc.SendBatch(ctx, b).Close(); err != nil {
+	for _, r := range refused {
+		for _, t := range r.order.Tickets {
+			b.Queue(s.d.bind(seatIndexSQL), r.address, t.Seat.Section, t.Seat.Number, t.Seat.Letter)
+		}
+	}
+	end := "COMMIT"
+	if len(ok) == 0 {
+		end = "ROLLBACK"
+	}
+	b.Queue(end)
+	refusals, err := s.finishGroup(ctx, pc, b, len(ok), refused)
+	if err != nil {
 		var pe *pgconn.PgError
-		if errors.As(err, &pe) {
-			// The server refused an insert or the commit: nothing was committed.
+		if errors.As(err, &pe) || len(ok) == 0 {
+			// The server refused a statement or the commit: nothing was committed.
 			return nil, !rollback(ctx, pc), err
 		}
 		for _, o := range ok {
@@ -326,8 +347,51 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 	for k, o := range ok {
 		o.r.out, o.r.done = orderReceipt(receipts[k], o.eff), true
 	}
+	for k, r := range refused {
+		r.done, r.err = true, refusals[k]
+	}
 	s.pipelined.Add(int64(len(ok)))
 	return nil, false, nil
+}
+
+// finishGroup sends the second pipeline (inserts journal rows, then for each refused
+// order looks up its seats, then ends the transaction) and returns each refused order's
+// refusal: its first seat the contract lacks, or else its first seat in seat order, the
+// one reserveAll would have found taken.
+func (s *Store) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, inserts int, refused []*reservation) ([]error, error) {
+	br := pc.SendBatch(ctx, b)
+	var err error
+	for range inserts {
+		if _, err = br.Exec(); err != nil {
+			break
+		}
+	}
+	refusals := make([]error, len(refused))
+	for k, r := range refused {
+		for _, t := range r.order.Tickets {
+			if err != nil {
+				break
+			}
+			var idx int
+			err = br.QueryRow().Scan(&idx)
+			if errors.Is(err, pgx.ErrNoRows) {
+				err = nil
+				if refusals[k] == nil {
+					refusals[k] = errInvalidSeat(t.Seat)
+				}
+			}
+		}
+		if refusals[k] == nil {
+			refusals[k] = errNotAvailable(r.order.Tickets[seatOrder(r.order.Tickets)[0]].Seat)
+		}
+	}
+	if err == nil {
+		_, err = br.Exec()
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return refusals, err
 }
 
 // reservable runs, on what the first pipeline read, the checks of sell and reserveAll

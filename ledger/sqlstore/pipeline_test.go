@@ -126,14 +126,14 @@ func TestReserveGroup(t *testing.T) {
 		return o
 	}
 	bg, gone := context.Background(), canceled()
-	done := sqlstore.ReserveGroup(e.store,
+	done, errs := sqlstore.ReserveGroup(e.store,
 		[]context.Context{bg, bg, bg, bg, bg, bg, gone},
 		[]ledger.Actor{box, box, box, box, door, rival, box},
 		[]string{c.Address, c.Address, c.Address, nowhere, c.Address, c.Address, c.Address},
 		[]ledger.Order{order("ann", "1A"), order("bob", "2A", "1A"), order("cid", "3A"), order("dan", "1A"), order("eve", "4A"),
 			order("fay", "5A"), order("gus", "6A")})
-	if want := []bool{true, false, true, false, false, false, false}; !slices.Equal(done, want) {
-		t.Errorf("committed %v, want %v", done, want)
+	if want := []bool{true, false, true, false, false, false, false}; !slices.Equal(done, want) || slices.ContainsFunc(errs, isErr) {
+		t.Errorf("answered %v with %v, want %v and no refusals (the group rolled back)", done, errs, want)
 	}
 	if n := sqlstore.Pipelined(e.store); n != 2 {
 		t.Errorf("%d reservations pipelined, want 2", n)
@@ -146,11 +146,38 @@ func TestReserveGroup(t *testing.T) {
 			t.Errorf("seat %s held by %q, want %q", tk.Seat, tk.Address, want[tk.Seat.String()])
 		}
 	}
+
+	// A group where nothing needs rolling back answers its refusals itself, worded as
+	// the ordinary write words them: a seat taken, a seat the hall lacks (named before a
+	// seat taken), and a seat another order of the group takes first.
+	done, errs = sqlstore.ReserveGroup(e.store, []context.Context{bg, bg, bg, bg, bg},
+		[]ledger.Actor{box, box, box, box, box},
+		[]string{c.Address, c.Address, c.Address, c.Address, c.Address},
+		[]ledger.Order{order("ivy", "3A"), order("jon", "3A", "9Z"), order("kim", "4A"), order("lee", "4A"), order("max", "3A", "1A")})
+	want1 := []string{"Ticket for seat 3A not available to purchase", "Invalid seat 9Z", "", "Ticket for seat 4A not available to purchase",
+		"Ticket for seat 1A not available to purchase"}
+	for i, w := range want1 {
+		if !done[i] || ledger.ErrorMessage(errs[i]) != w || w != "" && ledger.ErrorCode(errs[i]) != ledger.EINVALID {
+			t.Errorf("order %d: answered %v with %v, want %q", i, done[i], errs[i], w)
+		}
+	}
+	// The same orders as ordinary writes give the same answers.
+	for i, o := range []ledger.Order{order("ivy", "3A"), order("jon", "3A", "9Z"), order("lee", "4A"), order("max", "3A", "1A")} {
+		_, err := e.store.Reserve(e.actor(t, ledger.RoleBoxOffice, "shop"), c.Address, o)
+		if w := []string{want1[0], want1[1], want1[3], want1[4]}[i]; ledger.ErrorMessage(err) != w {
+			t.Errorf("ordinary write of order %d: %v, want %q", i, err, w)
+		}
+	}
+	if n := sqlstore.Pipelined(e.store); n != 3 {
+		t.Errorf("%d reservations pipelined, want 3", n)
+	}
 	e.clock.AdvanceBlocks(2)
-	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 4 {
-		t.Errorf("Verify = %+v, want OK with 4 transactions (contract, sale, two reservations)", rep)
+	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 5 {
+		t.Errorf("Verify = %+v, want OK with 5 transactions (contract, sale, three reservations)", rep)
 	}
 }
+
+func isErr(err error) bool { return err != nil }
 
 func canceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())

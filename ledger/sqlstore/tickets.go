@@ -39,12 +39,20 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 // the contract has no such seat.
 func seatIndex(w *wtx, address string, seat ledger.Seat) (int, error) {
 	var idx int
-	err := w.row(`SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`,
-		address, seat.Section, seat.Number, seat.Letter).Scan(&idx)
+	err := w.row(seatIndexSQL, address, seat.Section, seat.Number, seat.Letter).Scan(&idx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ledger.Errorf(ledger.EINVALID, "Invalid seat %s", seat)
+		return 0, errInvalidSeat(seat)
 	}
 	return idx, err
+}
+
+// seatIndexSQL finds a seat of a contract.
+const seatIndexSQL = `SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`
+
+// The refusals of an order, as Ticketbooth words them.
+func errInvalidSeat(s ledger.Seat) error { return ledger.Errorf(ledger.EINVALID, "Invalid seat %s", s) }
+func errNotAvailable(s ledger.Seat) error {
+	return ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", s)
 }
 
 type reservedTicket struct {
@@ -152,7 +160,7 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 			if err := checkSeats(w, c.Address, o.Tickets); err != nil {
 				return eff, err
 			}
-			return eff, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", o.Tickets[i].Seat)
+			return eff, errNotAvailable(o.Tickets[i].Seat)
 		}
 		if err != nil {
 			return eff, err
