@@ -96,8 +96,8 @@ func (i *Issuer) Reserve(ctx context.Context, address string, r Request) (Purcha
 		return Purchase{}, err
 	}
 	p, err := i.reserve(ctx, address, r, required)
-	if err != nil && cached {
-		// The remembered policy may belong to a sale that has ended since: if it differs
+	if cached && ledger.IsIdentityRefusal(err) {
+		// The remembered policy belongs to a sale that has ended since: if it differs
 		// from the contract's now, try once more under the current one.
 		now, _, rerr := i.identityPolicy(ctx, address, true)
 		if rerr == nil && now != required {

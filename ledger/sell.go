@@ -88,6 +88,32 @@ func ValidateCustomerName(name string) error {
 	return nil
 }
 
+// The refusals of the identity policy: a ticket carries a customer name exactly when the
+// contract requires one.
+const (
+	msgNameRequired = "Customer name is required"
+	msgNameUnwanted = "The identity policy changed while reserving; try again"
+)
+
+// CheckIdentity refuses a ticket whose name does not follow the contract's identity
+// policy (required: the contract requires names).
+func CheckIdentity(required bool, t SealedTicket) error {
+	if named := len(t.NameCiphertext) > 0; required != named {
+		if !named {
+			return Errorf(EINVALID, msgNameRequired)
+		}
+		return Errorf(ECONFLICT, msgNameUnwanted)
+	}
+	return nil
+}
+
+// IsIdentityRefusal reports whether err is a refusal of CheckIdentity: the seller sealed
+// its tickets under another identity policy than the contract's.
+func IsIdentityRefusal(err error) bool {
+	m := ErrorMessage(err)
+	return m == msgNameRequired || m == msgNameUnwanted
+}
+
 // SaleOpen reports whether tickets can be bought at height: a sale is active and its end
 // height is not reached.
 func SaleOpen(c Contract, height int64) bool {

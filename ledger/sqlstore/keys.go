@@ -60,7 +60,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 		var a ledger.Actor
 		var role string
 		var revoked int
-		err := s.reader(ctx).row(`SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`, hash).
+		err := s.reader(ctx).row(keyQuery, hash).
 			Scan(&a.KeyID, &a.Name, &role, &revoked)
 		if errors.Is(err, sql.ErrNoRows) || err == nil && revoked != 0 {
 			return ledger.Actor{}, ledger.Errorf(ledger.EUNAUTHORIZED, "Unknown or revoked API key")
@@ -73,6 +73,9 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 		return a, nil
 	})
 }
+
+// keyQuery finds an API key by its hash.
+const keyQuery = `SELECT id, name, role, revoked FROM api_keys WHERE hash = ?`
 
 // KeyCacheTTL is how long Authenticate trusts a key it found valid.
 const KeyCacheTTL = time.Second

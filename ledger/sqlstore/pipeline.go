@@ -224,7 +224,7 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 	for _, a := range addresses {
 		b.Queue(s.d.bind(contractQuery), a)
 	}
-	b.Queue(`SELECT closed FROM seal_mark WHERE id = 1`)
+	b.Queue(closedQuery)
 	for _, t := range takes {
 		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], t.r.order.Sender, w.height)...)
 	}
@@ -411,7 +411,7 @@ func reservable(actor ledger.Actor, c ledger.Contract, o ledger.Order, height in
 		return false
 	}
 	for _, t := range o.Tickets {
-		if identityCheck(c, t) != nil {
+		if ledger.CheckIdentity(c.Rules.RequireIdentityVerification, t) != nil {
 			return false
 		}
 	}

@@ -86,7 +86,7 @@ func (s *Store) closeBlocks(ctx context.Context) error {
 	}
 	r := s.writer(ctx, tx)
 	var closed int64
-	if err := r.row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
+	if err := r.row(closedQuery).Scan(&closed); err != nil {
 		return err
 	}
 	if h := s.clock.Height(s.now()); h > closed {
@@ -174,11 +174,14 @@ func sealBlocks(r runner, from, to int64) (*ledger.BlockRef, error) {
 	return head, nil
 }
 
+// closedQuery reads the closed mark.
+const closedQuery = `SELECT closed FROM seal_mark WHERE id = 1`
+
 // loadClosed reads the closed mark, which another server may have moved past this one's
 // clock.
 func (s *Store) loadClosed(ctx context.Context) error {
 	var closed int64
-	if err := s.reader(ctx).row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
+	if err := s.reader(ctx).row(closedQuery).Scan(&closed); err != nil {
 		return err
 	}
 	s.raiseClosed(closed)

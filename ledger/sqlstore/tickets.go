@@ -257,19 +257,7 @@ func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, sender string) (take
 	if err != nil {
 		return ts, err
 	}
-	return ts, identityCheck(c, t)
-}
-
-// identityCheck: a ticket carries a customer name exactly when the contract's identity
-// policy requires one.
-func identityCheck(c ledger.Contract, t ledger.SealedTicket) error {
-	if named := len(t.NameCiphertext) > 0; c.Rules.RequireIdentityVerification != named {
-		if !named {
-			return ledger.Errorf(ledger.EINVALID, "Customer name is required")
-		}
-		return ledger.Errorf(ledger.ECONFLICT, "The identity policy changed while reserving; try again")
-	}
-	return nil
+	return ts, ledger.CheckIdentity(c.Rules.RequireIdentityVerification, t)
 }
 
 type ticketReleased struct {

@@ -171,7 +171,7 @@ func (w *wtx) insertJournal(hash string, height int64, contract, kind, body stri
 // aboveMark returns errStaleHeight when the operation's height is below the closed mark.
 func (w *wtx) aboveMark() error {
 	var closed int64
-	if err := w.row(`SELECT closed FROM seal_mark WHERE id = 1`).Scan(&closed); err != nil {
+	if err := w.row(closedQuery).Scan(&closed); err != nil {
 		return err
 	}
 	if w.height < closed {
