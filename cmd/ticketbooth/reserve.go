@@ -23,8 +23,7 @@ func reserveCommand() *cli.Command {
 			"   FILE's extension picks the format: .pdf (tickets), .png (QR image), .json (secrets, keys and QR texts)",
 		Flags: append(connFlags(), contractFlag(),
 			&cli.StringSliceFlag{Name: "seat", Required: true, Usage: "a seat to buy (1A, 12, A or Section/12A); repeat or comma-separate for several"},
-			&cli.StringFlag{Name: "sender", Required: true, EnvVars: []string{"TICKETBOOTH_SENDER"}, Usage: "the purchaser's `ACCOUNT` (wallet address, customer number or e-mail)"},
-			&cli.StringFlag{Name: "name", Usage: "the purchaser's name (required under the identity policy)"},
+			senderFlag(), customerNameFlag(),
 			&cli.Int64Flag{Name: "amount", Usage: "amount paid in minor units (default: the price); over-payment is refunded"},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
 			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "PDF layout: a4 (print at home) or a6 (ticket stock)"},
@@ -179,4 +178,14 @@ func release(c *cli.Context, s *session, address string) error {
 	return s.print(rc, func(w io.Writer) {
 		fmt.Fprintf(w, "released seat %s at height %d, refund %d\ntransaction %s\n", seat, rc.Height, rc.Refund, rc.TransactionHash)
 	})
+}
+
+// senderFlag and customerNameFlag name the purchaser of reserve and issue.
+func senderFlag() cli.Flag {
+	return &cli.StringFlag{Name: "sender", Required: true, EnvVars: []string{"TICKETBOOTH_SENDER"},
+		Usage: "the purchaser's `ACCOUNT` (wallet address, customer number or e-mail)"}
+}
+
+func customerNameFlag() cli.Flag {
+	return &cli.StringFlag{Name: "name", Usage: "the purchaser's name (required under the identity policy)"}
 }
