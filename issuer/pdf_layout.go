@@ -23,14 +23,8 @@ func drawA4(c *card, sym *qrSymbol) {
 	c.fillColor(colorAccent)
 	c.pg.roundedRect(x0, y0, w, 32, 4, "12", true)
 
-	c.textColor(colorPaper)
-	c.fit(left, 22.5, 80, 'L', fontBold, 8, 6, admits(len(c.t.Seats)))
-	c.fit(right, 22.5, 80, 'R', fontMono, 9, 6, c.reference)
-	c.fit(left, 34, right-left, 'L', fontBold, 22, 11, c.showName)
-	if c.organiser != "" {
-		c.fit(left, 41.5, right-left, 'L', fontRegular, 10, 7, "Presented by "+c.organiser)
-	}
-	c.textColor(colorInk)
+	c.header(left, right, headerSizes{tagY: 22.5, tagW: 80, tag: 8, tagMin: 6, ref: 9, refMin: 6,
+		nameY: 34, name: 22, nameMin: 11, orgY: 41.5, org: 10, orgMin: 7})
 
 	c.details(left, 56, colW, detailSizes{label: 7, big: 13, small: 12, step: 6.5, gap: 10})
 	c.seatsAndPrice(left, 93, colW, seatSizes{label: 7, boxH: 22, box: 22, line: 12, lineH: 6, price: 13, gap: 9.5})
@@ -94,14 +88,8 @@ func drawA6(c *card, sym *qrSymbol) {
 	const left, colW, right = 6.0, 78.0, 142.0
 	c.fillColor(colorAccent)
 	c.pg.rect(0, 0, 148, 19)
-	c.textColor(colorPaper)
-	c.fit(left, 6.5, 60, 'L', fontBold, 6.5, 5, admits(len(c.t.Seats)))
-	c.fit(right, 6.5, 60, 'R', fontMono, 7.5, 5, c.reference)
-	c.fit(left, 12.5, right-left, 'L', fontBold, 14, 8, c.showName)
-	if c.organiser != "" {
-		c.fit(left, 16.6, right-left, 'L', fontRegular, 7, 5, "Presented by "+c.organiser)
-	}
-	c.textColor(colorInk)
+	c.header(left, right, headerSizes{tagY: 6.5, tagW: 60, tag: 6.5, tagMin: 5, ref: 7.5, refMin: 5,
+		nameY: 12.5, name: 14, nameMin: 8, orgY: 16.6, org: 7, orgMin: 5})
 
 	c.details(left, 24.5, colW, detailSizes{label: 5.5, big: 10, small: 9, step: 4.4, gap: 6})
 	c.seatsAndPrice(left, 47, colW, seatSizes{label: 5.5, boxH: 13, box: 14, line: 8.5, lineH: 4.1, price: 10, gap: 4.5})
@@ -137,6 +125,26 @@ func (c *card) seatWord() string {
 
 // detailSizes are the font sizes (points) and spacing (mm) of the date and venue block.
 type detailSizes struct{ label, big, small, step, gap float64 }
+
+// headerSizes place the header band's text: the admits tag and the reference on one line
+// (y, width), the show's name and its organiser below; font sizes in points, each with
+// the smallest it may shrink to.
+type headerSizes struct {
+	tagY, tagW, tag, tagMin, ref, refMin    float64
+	nameY, name, nameMin, orgY, org, orgMin float64
+}
+
+// header writes the band's text in paper colour between left and right.
+func (c *card) header(left, right float64, s headerSizes) {
+	c.textColor(colorPaper)
+	c.fit(left, s.tagY, s.tagW, 'L', fontBold, s.tag, s.tagMin, admits(len(c.t.Seats)))
+	c.fit(right, s.tagY, s.tagW, 'R', fontMono, s.ref, s.refMin, c.reference)
+	c.fit(left, s.nameY, right-left, 'L', fontBold, s.name, s.nameMin, c.showName)
+	if c.organiser != "" {
+		c.fit(left, s.orgY, right-left, 'L', fontRegular, s.org, s.orgMin, "Presented by "+c.organiser)
+	}
+	c.textColor(colorInk)
+}
 
 // details draws the date, time and venue in a column of width w from y.
 func (c *card) details(x, y, w float64, s detailSizes) {
