@@ -111,15 +111,7 @@ func runExternal(t *testing.T, tool externalDecoder, dir string, images []corpus
 // zbarDecodeAll runs one zbarimg over all files (a process per file costs 0.2 s) and
 // reads its XML report, which names the file of each symbol.
 func zbarDecodeAll(dir string, images []corpusImage) []bool {
-	args := []string{"--xml", "-q", "--nodbus", "-Sdisable", "-Sqrcode.enable"}
-	for _, im := range images {
-		args = append(args, im.file())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "zbarimg", args...)
-	cmd.Dir = dir
-	out, _ := cmd.Output() // exits non-zero when some file has no code
+	out := runOverAll(dir, images, "zbarimg", "--xml", "-q", "--nodbus", "-Sdisable", "-Sqrcode.enable")
 	var report struct {
 		Sources []struct {
 			Href    string `xml:"href,attr"`
@@ -143,26 +135,14 @@ func zbarDecodeAll(dir string, images []corpusImage) []bool {
 			found[src.Href] = d.Text
 		}
 	}
-	ok := make([]bool, len(images))
-	for i, im := range images {
-		ok[i] = found[im.file()] == im.text
-	}
-	return ok
+	return readBack(found, images)
 }
 
 // zxingDecodeAll runs one ZXingReader over all files; with -1 it prints a line per file:
 // the name, the format and the quoted text (printable payloads are not escaped), or the
 // name and "None".
 func zxingDecodeAll(dir string, images []corpusImage) []bool {
-	args := []string{"-1", "-format", "QRCode"}
-	for _, im := range images {
-		args = append(args, im.file())
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "ZXingReader", args...)
-	cmd.Dir = dir
-	out, _ := cmd.Output()
+	out := runOverAll(dir, images, "ZXingReader", "-1", "-format", "QRCode")
 	found := map[string]string{}
 	for _, line := range strings.Split(string(out), "\n") {
 		name, rest, _ := strings.Cut(line, " ")
@@ -172,6 +152,26 @@ func zxingDecodeAll(dir string, images []corpusImage) []bool {
 			}
 		}
 	}
+	return readBack(found, images)
+}
+
+// runOverAll runs tool with the flags over every image file in dir and returns what it
+// printed (it exits non-zero when some file has no code, which is no failure here).
+func runOverAll(dir string, images []corpusImage, tool string, flags ...string) []byte {
+	args := flags
+	for _, im := range images {
+		args = append(args, im.file())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tool, args...)
+	cmd.Dir = dir
+	out, _ := cmd.Output()
+	return out
+}
+
+// readBack reports for each image whether the text found in its file is its payload.
+func readBack(found map[string]string, images []corpusImage) []bool {
 	ok := make([]bool, len(images))
 	for i, im := range images {
 		ok[i] = found[im.file()] == im.text
