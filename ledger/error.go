@@ -7,7 +7,8 @@ import (
 
 // Error codes. Each maps to one HTTP status in server/ and one exit status in cmd/.
 const (
-	EINVALID      = "invalid"      // bad input: 400
+	EINVALID      = "invalid"      // bad input (syntax, a missing or malformed field): 400
+	EREFUSED      = "refused"      // well-formed but refused by the rules (a taken seat, not enough funds, not the holder): 400, as Ticketbooth answers
 	ENOTFOUND     = "not_found"    // unknown contract, key or transaction: 404
 	ECONFLICT     = "conflict"     // wrong sale state: 409
 	EUNAUTHORIZED = "unauthorized" // no key, or an unknown key: 401

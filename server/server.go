@@ -150,6 +150,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 // statuses maps error codes to HTTP statuses: the one table of it.
 var statuses = map[string]int{
 	ledger.EINVALID:      http.StatusBadRequest,
+	ledger.EREFUSED:      http.StatusBadRequest,
 	ledger.ENOTFOUND:     http.StatusNotFound,
 	ledger.ECONFLICT:     http.StatusConflict,
 	ledger.EUNAUTHORIZED: http.StatusUnauthorized,
