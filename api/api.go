@@ -38,17 +38,18 @@ type CreateContractResponse struct {
 	TransactionHash string `json:"transactionHash"`
 }
 
-// FeeBody is the body of TicketReleaseFee (both directions).
+// FeeBody is the body of a POST of TicketReleaseFee; a GET answers the bare fee (1000).
 type FeeBody struct {
 	Fee *int64 `json:"fee"`
 }
 
-// CountBody is the body of NoReleaseBlocks.
+// CountBody is the body of a POST of NoReleaseBlocks; a GET answers the bare count (2).
 type CountBody struct {
 	Count *int64 `json:"count"`
 }
 
-// IdentityBody is the body of IdentityVerificationPolicy.
+// IdentityBody is the body of a POST of IdentityVerificationPolicy; a GET answers the bare
+// policy (true).
 type IdentityBody struct {
 	RequireIdentityVerification *bool `json:"requireIdentityVerification"`
 }

@@ -163,6 +163,22 @@ func (c *Client) Tickets(ctx context.Context, address string) ([]ledger.Ticket, 
 	return t, err
 }
 
+// Rules reads the contract's three rules from their own routes, which answer bare values
+// (1000, 2, true) as Ticketbooth does; ENOTFOUND for an unknown contract.
+func (c *Client) Rules(ctx context.Context, address string) (ledger.Rules, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return ledger.Rules{}, err
+	}
+	var r ledger.Rules
+	for route, out := range map[string]any{"TicketReleaseFee": &r.ReleaseFee, "NoReleaseBlocks": &r.NoReleaseBlocks,
+		"IdentityVerificationPolicy": &r.RequireIdentityVerification} {
+		if err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), route), nil, out); err != nil {
+			return ledger.Rules{}, err
+		}
+	}
+	return r, nil
+}
+
 // write posts body to a contract route and returns the receipt of the transaction.
 func (c *Client) write(ctx context.Context, address, route string, body any) (ledger.Receipt, error) {
 	if err := ledger.ValidateAddress(address); err != nil {

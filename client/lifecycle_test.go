@@ -50,6 +50,11 @@ func TestLifecycle(t *testing.T) {
 	if got.Rules != want {
 		t.Errorf("rules %+v, want %+v", got.Rules, want)
 	}
+	bare, err := e.anon.Rules(ctx, c.Address) // the three routes answer bare values
+	ok(t, err, "Rules")
+	if bare != want {
+		t.Errorf("Rules = %+v, want %+v", bare, want)
+	}
 
 	d := e.details(t, 3)
 	rc, err = e.alice.BeginSale(ctx, c.Address, []ledger.SeatPrice{{Seat: all[2], Price: 300}, {Seat: all[0], Price: 100}, {Seat: all[1], Price: 200}}, d)

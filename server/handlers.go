@@ -46,7 +46,7 @@ func (s *Server) tickets(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, t)
 }
 
-// rules answers a GET of one rule with the body made from the contract's rules.
+// rules answers a GET of one rule with its bare value (1000, 2, true), as Ticketbooth does.
 func (s *Server) rules(w http.ResponseWriter, r *http.Request, body func(ledger.Rules) any) {
 	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))
 	if err != nil {
@@ -57,17 +57,15 @@ func (s *Server) rules(w http.ResponseWriter, r *http.Request, body func(ledger.
 }
 
 func (s *Server) getFee(w http.ResponseWriter, r *http.Request) {
-	s.rules(w, r, func(rl ledger.Rules) any { return api.FeeBody{Fee: &rl.ReleaseFee} })
+	s.rules(w, r, func(rl ledger.Rules) any { return rl.ReleaseFee })
 }
 
 func (s *Server) getNoReleaseBlocks(w http.ResponseWriter, r *http.Request) {
-	s.rules(w, r, func(rl ledger.Rules) any { return api.CountBody{Count: &rl.NoReleaseBlocks} })
+	s.rules(w, r, func(rl ledger.Rules) any { return rl.NoReleaseBlocks })
 }
 
 func (s *Server) getIdentityPolicy(w http.ResponseWriter, r *http.Request) {
-	s.rules(w, r, func(rl ledger.Rules) any {
-		return api.IdentityBody{RequireIdentityVerification: &rl.RequireIdentityVerification}
-	})
+	s.rules(w, r, func(rl ledger.Rules) any { return rl.RequireIdentityVerification })
 }
 
 // write runs a write that answers 201 {transactionHash}, after decoding the body into req
