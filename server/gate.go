@@ -75,7 +75,7 @@ func readScan(r *http.Request) (scanner.Scan, error) {
 	case strings.HasPrefix(mt, "image/"):
 		scan.Image, err = io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
 		if err != nil {
-			return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+			return scan, bodyError(err)
 		}
 	case mt == "multipart/form-data":
 		return readMultipartScan(r, scan)
@@ -90,7 +90,7 @@ func readScan(r *http.Request) (scanner.Scan, error) {
 
 func readMultipartScan(r *http.Request, scan scanner.Scan) (scanner.Scan, error) {
 	if err := r.ParseMultipartForm(MaxImageBytes); err != nil {
-		return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the form: %v", err)
+		return scan, ledger.Errorf(ledger.EINVALID, "The form could not be read: send multipart/form-data of at most %d bytes with the picture in a field named image", MaxImageBytes)
 	}
 	f, _, err := r.FormFile("image")
 	if err != nil {
@@ -98,7 +98,7 @@ func readMultipartScan(r *http.Request, scan scanner.Scan) (scanner.Scan, error)
 	}
 	defer f.Close()
 	if scan.Image, err = io.ReadAll(io.LimitReader(f, MaxImageBytes+1)); err != nil {
-		return scan, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+		return scan, bodyError(err)
 	}
 	scan.Gate = firstNonEmpty(r.FormValue("gate"), scan.Gate)
 	scan.Nonce = firstNonEmpty(r.FormValue("nonce"), scan.Nonce)

@@ -184,7 +184,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 func verifyAnchors(r *http.Request) ([]ledger.BlockRef, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINVALID, "Request body could not be read: %v", err)
+		return nil, bodyError(err)
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, nil

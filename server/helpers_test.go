@@ -79,12 +79,21 @@ func newEnv(t *testing.T) *env {
 	e.bob = e.key(ledger.RoleOrganizer, "bob")
 	e.shop = e.key(ledger.RoleBoxOffice, "shop")
 	e.gate = e.key(ledger.RoleScanner, "gate")
-	e.srv = httptest.NewServer(server.New(store, store, logger))
-	t.Cleanup(e.srv.Close)
+	e.srv = serveWith(t, server.New(store, store, logger), server.DefaultTimeouts)
 	if !strings.HasPrefix(e.srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("server is not on loopback: %s", e.srv.URL)
 	}
 	return e
+}
+
+// serveWith serves h on loopback as `ticketbooth serve` does, with the timeouts t.
+func serveWith(t *testing.T, h http.Handler, to server.Timeouts) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = server.HTTPServer(h, to)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 func (e *env) key(role ledger.Role, name string) string {

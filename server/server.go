@@ -91,7 +91,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 	}()
-	r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
+	if r.ContentLength != 0 {
+		rec.body = &bodyWatch{ReadCloser: r.Body}
+		r.Body = http.MaxBytesReader(rec, rec.body, MaxBodyBytes)
+	}
 	ctx, err := s.authenticate(r)
 	if err != nil {
 		s.error(rec, err)
@@ -140,12 +143,23 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	body   *bodyWatch // nil for a request without a body
 }
 
+// WriteHeader records the status. An error answered before the request's body was read
+// to its end (a write without a key, a refused image) closes the connection after the
+// answer: net/http would otherwise read the rest of the body first, and a client sending
+// it a byte at a time would hold the answer back for as long as it likes.
 func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
+	if code >= http.StatusBadRequest && r.body != nil && !r.body.done {
+		r.Header().Set("Connection", "close")
+	}
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection's writer (to flush a stream).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // statuses maps error codes to HTTP statuses: the one table of it.
 var statuses = map[string]int{
@@ -187,14 +201,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil {
-		var tooBig *http.MaxBytesError
 		var syntax *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.Is(err, io.EOF):
 			return ledger.Errorf(ledger.EINVALID, "Request body must be a JSON object; it is empty")
-		case errors.As(err, &tooBig):
-			return ledger.Errorf(ledger.EINVALID, "Request body is larger than %d bytes", tooBig.Limit)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON: it ends in the middle of a value")
 		case errors.As(err, &syntax):
 			return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON (at byte %d)", syntax.Offset)
 		case errors.As(err, &typ) && typ.Field == "":
@@ -202,12 +215,26 @@ func decode(r *http.Request, v any) error {
 		case errors.As(err, &typ):
 			return ledger.Errorf(ledger.EINVALID, "Request body member %s must be %s, not %s", typ.Field, article(typeName(typ.Type.String())), typ.Value)
 		}
-		return ledger.Errorf(ledger.EINVALID, "Request body is not valid JSON: %v", err)
+		return bodyError(err)
 	}
 	if dec.More() {
 		return ledger.Errorf(ledger.EINVALID, "Request body must hold one JSON value")
 	}
 	return nil
+}
+
+// bodyError says in words why a request body could not be read: it is too large, or the
+// client stopped sending it or sent it too slowly.
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return ledger.Errorf(ledger.EINVALID, "Request body is larger than %d bytes", tooBig.Limit)
+	}
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		return le
+	}
+	return ledger.Errorf(ledger.EINVALID, "Request body could not be read to its end: the connection was cut or the client sent it too slowly")
 }
 
 // article puts "a" or "an" before a noun.

@@ -70,7 +70,7 @@ func readImage(r *http.Request) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINVALID, "Cannot read the image: %v", err)
+		return nil, bodyError(err)
 	}
 	if len(data) > MaxImageBytes {
 		return nil, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,9 +35,35 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
-		}, tlsFlags()...),
+		}, append(timeoutFlags(), tlsFlags()...)...),
 		Action: serve,
 	}
+}
+
+// timeoutFlags bound how long one client may hold a connection (server.Timeouts).
+func timeoutFlags() []cli.Flag {
+	d := server.DefaultTimeouts
+	return []cli.Flag{
+		&cli.DurationFlag{Name: "read-timeout", Value: d.Read, EnvVars: []string{"TICKETBOOTH_READ_TIMEOUT"},
+			Usage: "longest time a client may take to send a whole request, body included"},
+		&cli.DurationFlag{Name: "write-timeout", Value: d.Write, EnvVars: []string{"TICKETBOOTH_WRITE_TIMEOUT"},
+			Usage: "longest time a client may take to receive an answer (the ticket list of a stadium included)"},
+		&cli.DurationFlag{Name: "idle-timeout", Value: d.Idle, EnvVars: []string{"TICKETBOOTH_IDLE_TIMEOUT"},
+			Usage: "how long an idle kept-alive connection stays open"},
+	}
+}
+
+// timeouts reads the timeout flags: each must be positive.
+func timeouts(c *cli.Context) (server.Timeouts, error) {
+	t := server.Timeouts{ReadHeader: server.DefaultTimeouts.ReadHeader,
+		Read: c.Duration("read-timeout"), Write: c.Duration("write-timeout"), Idle: c.Duration("idle-timeout")}
+	for _, f := range []string{"read-timeout", "write-timeout", "idle-timeout"} {
+		if c.Duration(f) <= 0 {
+			return t, usagef("--%s must be a positive duration such as 30s", f)
+		}
+	}
+	t.ReadHeader = min(t.ReadHeader, t.Read)
+	return t, nil
 }
 
 func tlsFlags() []cli.Flag {
@@ -67,6 +92,10 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	limits, err := timeouts(c)
+	if err != nil {
+		return err
+	}
 	interval := time.Duration(0)
 	if c.IsSet("block-interval") {
 		interval = c.Duration("block-interval")
@@ -86,8 +115,7 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.String("addr"), err)
 	}
-	srv := &http.Server{Handler: tc.handler(server.New(st, st, log)), ReadHeaderTimeout: 10 * time.Second,
-		TLSConfig: &tls.Config{MinVersion: tls.VersionTLS12}}
+	srv := server.HTTPServer(tc.handler(server.New(st, st, log)), limits)
 	base := tc.baseURL(ln.Addr())
 	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", st.Name(), base, st.Clock().Interval)
 	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)
