@@ -2,7 +2,12 @@ package ledger
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
 )
@@ -24,6 +29,9 @@ const TxCheckIn = "check_in"
 
 // MaxGateLen bounds a gate's name.
 const MaxGateLen = 60
+
+// DefaultGate names the gate of a scan that names none.
+const DefaultGate = "main"
 
 // CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR.
 type CheckInRequest struct {
@@ -66,13 +74,53 @@ type CheckInEntry struct {
 	CheckedInAt time.Time `json:"checkedInAt"`
 }
 
-// Gate is the ledger's gate side, implemented by the SQL store: CheckIn needs a scanner
-// or organizer key (or the administrator), CheckIns an organizer key.
+// GateReport is what a gate's device may know of the entry: counts of the latest sale,
+// admissions per gate, and the names of the contract's gates seen so far (sorted), so
+// every device can pick the same spelling. Never seats, times or names.
+type GateReport struct {
+	Sale     int64
+	Sold     int64
+	Admitted int64
+	ToCome   int64
+	PerGate  map[string]int64
+	Gates    []string
+}
+
+// Gate is the ledger's gate side, implemented by the SQL store: CheckIn and GateCounts
+// need a scanner key or the organizer key of the contract's owner (or the
+// administrator), CheckIns the owner's organizer key.
 type Gate interface {
 	CheckIn(ctx context.Context, address string, r CheckInRequest) ([]CheckResult, error)
 	// RecordMalformed journals an attempt whose QR could not be read.
 	RecordMalformed(ctx context.Context, address, gate, reason string) (CheckResult, error)
 	CheckIns(ctx context.Context, address string) (CheckInReport, error)
+	GateCounts(ctx context.Context, address string) (GateReport, error)
+}
+
+// CleanGate returns a gate's name as the ledger writes it: spaces trimmed, every run of
+// white space made one space, Unicode composed (NFC); DefaultGate for an empty name. It
+// returns EINVALID for a name longer than MaxGateLen or not valid UTF-8. Two names are
+// the same gate when their GateKeys are equal.
+func CleanGate(name string) (string, error) {
+	if !utf8.ValidString(name) {
+		return "", Errorf(EINVALID, "Gate must be text of at most %d characters", MaxGateLen)
+	}
+	name = norm.NFC.String(strings.Join(strings.Fields(name), " "))
+	if name == "" {
+		return DefaultGate, nil
+	}
+	if utf8.RuneCountInString(name) > MaxGateLen {
+		return "", Errorf(EINVALID, "Gate must be one line of at most %d characters", MaxGateLen)
+	}
+	return name, nil
+}
+
+// GateKey is the form in which gate names are compared: a cleaned name, case-folded and
+// with compatibility forms unified (NFKC), so "North Door", "north  door" and "NORTH
+// DOOR" are one gate. "North" and "North door" stay two gates: the ledger cannot know
+// which words of a name matter, so the scanner page offers the gates already seen.
+func GateKey(name string) string {
+	return norm.NFKC.String(cases.Fold().String(name))
 }
 
 // StoredTicket is what the ledger holds of a sold ticket, for verification.

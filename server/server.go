@@ -27,6 +27,7 @@ type Server struct {
 	svc    ledger.Service
 	issuer issuer.Service  // nil when svc cannot sell
 	gate   scanner.Service // nil when svc cannot check in
+	gates  ledger.Gate     // the ledger's gate side, for the gates' counts; nil with gate
 	auth   Authenticator
 	log    *slog.Logger
 	mux    *http.ServeMux
@@ -46,7 +47,7 @@ func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
 		s.issuer = &issuer.Issuer{Ledger: l}
 	}
 	if g, ok := svc.(ledger.Gate); ok {
-		s.gate = &scanner.Gate{Ledger: g}
+		s.gate, s.gates = &scanner.Gate{Ledger: g}, g
 	}
 	s.routes()
 	return s

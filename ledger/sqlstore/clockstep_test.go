@@ -78,6 +78,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustNil(t, e.store.Close(), "Close")
 	raw := e.rawDB(t)
 	mustExec(t, raw, `DROP TABLE seal_mark`)
+	mustExec(t, raw, `DROP TABLE gates`)
 	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
 	if pgtest.OnPostgres() {
 		mustExec(t, raw, `DROP SEQUENCE journal_seq`)

@@ -4,9 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
-	"strings"
+	"slices"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -14,7 +13,7 @@ import (
 var _ ledger.Gate = (*Store)(nil)
 
 // DefaultGate names the gate of a scan that names none.
-const DefaultGate = "main"
+const DefaultGate = ledger.DefaultGate
 
 // CheckIn verifies each ticket of a QR against the contract's latest sale and, unless
 // only verifying, admits each valid one once, all in one transaction that also journals
@@ -25,7 +24,7 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 	if err != nil {
 		return nil, err
 	}
-	if r.Gate, err = cleanGate(r.Gate); err != nil {
+	if r.Gate, err = ledger.CleanGate(r.Gate); err != nil {
 		return nil, err
 	}
 	if len(r.Nonce) > 100 {
@@ -41,6 +40,9 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 			return err
 		}
 		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
+			return err
+		}
+		if r.Gate, err = gateName(w, address, r.Gate, !r.VerifyOnly); err != nil {
 			return err
 		}
 		results = make([]ledger.CheckResult, len(r.Tickets))
@@ -68,7 +70,7 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 	if err != nil {
 		return ledger.CheckResult{}, err
 	}
-	if gate, err = cleanGate(gate); err != nil {
+	if gate, err = ledger.CleanGate(gate); err != nil {
 		return ledger.CheckResult{}, err
 	}
 	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
@@ -80,21 +82,39 @@ func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason strin
 		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
 			return err
 		}
+		if gate, err = gateName(w, address, gate, true); err != nil {
+			return err
+		}
 		_, err = w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
 		return err
 	})
 	return res, err
 }
 
-func cleanGate(gate string) (string, error) {
-	gate = strings.TrimSpace(gate)
-	if gate == "" {
-		return DefaultGate, nil
+// gateName returns the spelling the contract's gates table holds for the gate (cleaned
+// by ledger.CleanGate), so "north door" is written as the "North door" first seen.
+// With record, a gate not seen before is added under the spelling given. It reads
+// first, so the check-ins of a busy gate only read its row.
+func gateName(w *wtx, address, gate string, record bool) (string, error) {
+	key := ledger.GateKey(gate)
+	name, err := readGate(w, address, key)
+	if err == sql.ErrNoRows && record {
+		if _, err = w.exec(`INSERT INTO gates (contract, gate_key, name) VALUES (?, ?, ?)
+			ON CONFLICT (contract, gate_key) DO NOTHING`, address, key, gate); err != nil {
+			return "", err
+		}
+		name, err = readGate(w, address, key)
 	}
-	if utf8.RuneCountInString(gate) > ledger.MaxGateLen || !utf8.ValidString(gate) || strings.ContainsAny(gate, "\n\r\t") {
-		return "", ledger.Errorf(ledger.EINVALID, "Gate must be one line of at most %d characters", ledger.MaxGateLen)
+	if err == sql.ErrNoRows {
+		return gate, nil
 	}
-	return gate, nil
+	return name, err
+}
+
+func readGate(w *wtx, address, key string) (string, error) {
+	var name string
+	err := w.row(`SELECT name FROM gates WHERE contract = ? AND gate_key = ?`, address, key).Scan(&name)
+	return name, err
 }
 
 type checkIn struct {
@@ -166,8 +186,8 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 		first := time.Unix(0, st.checkedIn).UTC()
 		res.CheckedInAt, res.Gate = &first, st.gate
 		res.Status = ledger.StatusAlreadyCheckedIn
-		if r.Nonce != "" && r.Nonce == st.nonce && !r.VerifyOnly {
-			res.Status = ledger.StatusAdmitted // a retry of the request that admitted it
+		if r.Nonce != "" && r.Nonce == st.nonce && r.Gate == st.gate && !r.VerifyOnly {
+			res.Status = ledger.StatusAdmitted // a retry of the request that admitted it, from its gate
 		}
 		return res, nil
 	}
@@ -253,5 +273,74 @@ func loadCheckIns(r runner, address string, sale int64, rep *ledger.CheckInRepor
 		rep.PerGate[e.Gate]++
 		rep.Admitted++
 	}
+	return rows.Err()
+}
+
+// GateCounts reports the latest sale's totals, admissions per gate and the contract's
+// gates seen so far, for a scanner key or the owner's organizer key (or the
+// administrator): EFORBIDDEN for another organizer's key.
+func (s *Store) GateCounts(ctx context.Context, address string) (ledger.GateReport, error) {
+	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
+	if err != nil {
+		return ledger.GateReport{}, err
+	}
+	r := s.reader(ctx)
+	c, err := loadContract(r, address)
+	if err != nil {
+		return ledger.GateReport{}, s.internal("reading gate counts", err)
+	}
+	if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
+		return ledger.GateReport{}, err
+	}
+	rep := ledger.GateReport{PerGate: map[string]int64{}, Gates: []string{}}
+	if err := loadGateCounts(r, c, &rep); err != nil {
+		return ledger.GateReport{}, s.internal("reading gate counts", err)
+	}
+	return rep, nil
+}
+
+func loadGateCounts(r runner, c ledger.Contract, rep *ledger.GateReport) error {
+	if err := loadGates(r, c.Address, rep); err != nil || c.Sale == nil {
+		return err
+	}
+	rep.Sale = c.Sale.Number
+	rows, err := r.rows(`SELECT gate, COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND checked_in_at > 0 GROUP BY gate`,
+		c.Address, c.Sale.Number)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var gate string
+		var n int64
+		if err := rows.Scan(&gate, &n); err != nil {
+			return err
+		}
+		rep.PerGate[gate] = n
+		rep.Admitted += n
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	err = r.row(`SELECT COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND owner IS NOT NULL`,
+		c.Address, c.Sale.Number).Scan(&rep.Sold)
+	rep.ToCome = rep.Sold - rep.Admitted
+	return err
+}
+
+func loadGates(r runner, address string, rep *ledger.GateReport) error {
+	rows, err := r.rows(`SELECT name FROM gates WHERE contract = ?`, address)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return err
+		}
+		rep.Gates = append(rep.Gates, name)
+	}
+	slices.Sort(rep.Gates)
 	return rows.Err()
 }
