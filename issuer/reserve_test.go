@@ -147,14 +147,14 @@ func TestReserveValidation(t *testing.T) {
 		{"SeatLetterNotALetter", issuer.Request{Seats: []ledger.Seat{{Number: 1, Letter: "1"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EINVALID},
 		{"TicketsPerQRNegative", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", TicketsPerQR: -1}, ledger.EINVALID},
 		{"TicketsPerQRAboveFour", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", TicketsPerQR: 5}, ledger.EINVALID},
-		{"NameRequired", issuer.Request{Seats: one, Sender: "ann"}, ledger.EINVALID},
-		{"NameBlank", issuer.Request{Seats: one, Sender: "ann", CustomerName: " \t"}, ledger.EINVALID},
+		{"NameRequired", issuer.Request{Seats: one, Sender: "ann"}, ledger.EREFUSED},
+		{"NameBlank", issuer.Request{Seats: one, Sender: "ann", CustomerName: " \t"}, ledger.EREFUSED},
 		{"NameTooLong", issuer.Request{Seats: one, Sender: "ann", CustomerName: strings.Repeat("n", ledger.MaxNameLen+1)}, ledger.EINVALID},
-		{"UnknownSeat", issuer.Request{Seats: []ledger.Seat{{Number: 9, Letter: "Z"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EINVALID},
+		{"UnknownSeat", issuer.Request{Seats: []ledger.Seat{{Number: 9, Letter: "Z"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EREFUSED},
 		{"SeatTwice", issuer.Request{Seats: []ledger.Seat{one[0], one[0]}, Sender: "ann", CustomerName: "Ann"}, ledger.EINVALID},
 		{"NegativeAmount", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", Amount: ptr(-1)}, ledger.EINVALID},
-		{"NotEnoughFunds", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", Amount: ptr(9)}, ledger.EINVALID},
-		{"OneSeatUnknownOfTwo", issuer.Request{Seats: []ledger.Seat{one[0], {Number: 4, Letter: "A"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EINVALID},
+		{"NotEnoughFunds", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", Amount: ptr(9)}, ledger.EREFUSED},
+		{"OneSeatUnknownOfTwo", issuer.Request{Seats: []ledger.Seat{one[0], {Number: 4, Letter: "A"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EREFUSED},
 		{"NoContract", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann"}, ledger.ENOTFOUND},
 	}
 	for _, tt := range tests {
@@ -279,7 +279,7 @@ func TestReserveAllOrNothing(t *testing.T) {
 	c := e.openSale(t, 4, ledger.Rules{}, 100)
 	e.reserve(t, c.Address, issuer.Request{Seats: seats(3)[2:], Sender: "bob"})
 	_, err := e.issuer.Reserve(e.ctx, c.Address, issuer.Request{Seats: seats(4), Sender: "ann"})
-	wantCode(t, err, ledger.EINVALID)
+	wantCode(t, err, ledger.EREFUSED)
 	wantAvailable(t, e, c.Address, 2)
 	list, _ := e.store.Tickets(e.ctx, c.Address)
 	if list[2].Address != "bob" || list[3].Address != ledger.ZeroAddress {

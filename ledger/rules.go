@@ -77,7 +77,7 @@ func SalePrices(seats []Seat, prices []SeatPrice, d SaleDetails, height int64, n
 	}
 	for _, p := range prices {
 		if _, left := byKey[p.Seat.Key()]; left {
-			return nil, Errorf(EINVALID, "Invalid seat %s: not a seat of this contract", p.Seat)
+			return nil, ErrNoSuchSeat(p.Seat)
 		}
 	}
 	return out, nil
@@ -92,9 +92,9 @@ func validateDetails(d SaleDetails, height int64, now time.Time) error {
 	case utf8.RuneCountInString(d.Name) > 200 || utf8.RuneCountInString(d.Organiser) > 200 || !utf8.ValidString(d.Name+d.Organiser):
 		return Errorf(EINVALID, "Name and organiser must be valid text of at most 200 characters")
 	case d.Time <= now.Unix():
-		return Errorf(EINVALID, "Time must be in the future")
+		return Errorf(EREFUSED, "Time must be in the future")
 	case d.EndOfSale <= height:
-		return Errorf(EINVALID, "End of sale must be in the future. Consensus height is at %d", height)
+		return Errorf(EREFUSED, "End of sale must be in the future. Consensus height is at %d", height)
 	case len(d.Currency) > 8:
 		return Errorf(EINVALID, "Currency must be a short label such as EUR")
 	}

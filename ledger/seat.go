@@ -38,6 +38,12 @@ func (s Seat) String() string {
 	return b.String()
 }
 
+// ErrNoSuchSeat is the refusal (EREFUSED) of a well-formed seat that the contract's hall
+// lacks, in Ticketbooth's words ("Invalid seat 9Z") and then ours.
+func ErrNoSuchSeat(s Seat) error {
+	return Errorf(EREFUSED, "Invalid seat %s: it is well-formed, but this hall has no such seat", s)
+}
+
 // Validate reports whether the seat is well formed, as an EINVALID *Error naming the seat.
 func (s Seat) Validate() error {
 	switch {

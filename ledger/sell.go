@@ -80,7 +80,7 @@ func ValidateSender(sender string) error {
 // ValidateCustomerName checks a purchaser name under the identity policy.
 func ValidateCustomerName(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return Errorf(EINVALID, "Customer name is required")
+		return Errorf(EREFUSED, msgNameRequired)
 	}
 	if utf8.RuneCountInString(name) > MaxNameLen || !utf8.ValidString(name) {
 		return Errorf(EINVALID, "Customer name must be valid text of at most %d characters", MaxNameLen)
@@ -100,7 +100,7 @@ const (
 func CheckIdentity(required bool, t SealedTicket) error {
 	if named := len(t.NameCiphertext) > 0; required != named {
 		if !named {
-			return Errorf(EINVALID, msgNameRequired)
+			return Errorf(EREFUSED, msgNameRequired)
 		}
 		return Errorf(ECONFLICT, msgNameUnwanted)
 	}

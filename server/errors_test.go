@@ -89,7 +89,11 @@ func TestBadBodies(t *testing.T) {
 			if tt.route == "" {
 				path = api.Base
 			}
-			e.do("POST", path, e.alice, tt.body).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+			code := ledger.EINVALID // malformed; a well-formed body the rules refuse is EREFUSED, also 400
+			if tt.name == "SaleExtraSeat" || tt.name == "SaleTimePast" || tt.name == "SaleEndNow" {
+				code = ledger.EREFUSED
+			}
+			e.do("POST", path, e.alice, tt.body).wantError(t, http.StatusBadRequest, code)
 		})
 	}
 	var c ledger.Contract

@@ -104,14 +104,14 @@ func TestReserveTicketChecksInOrder(t *testing.T) {
 		status                int
 		code, says            string
 	}{
-		{"UnknownSeatBeforeSaleState", path(noSale), e.shop, low(seatJSON(9, "Z"), ""), 400, ledger.EINVALID, "Invalid seat 9Z"},
+		{"UnknownSeatBeforeSaleState", path(noSale), e.shop, low(seatJSON(9, "Z"), ""), 400, ledger.EREFUSED, "Invalid seat 9Z"},
 		{"NoSale", path(noSale), e.shop, low(seatJSON(1, "A"), ""), 409, ledger.ECONFLICT, "Sale is not currently open"},
 		{"SaleEnded", path(ended), e.shop, low(seatJSON(1, "A"), ""), 409, ledger.ECONFLICT, "Sale is not currently open"},
 		{"SaleEndedBeforeTaken", path(ended), e.shop, low(seatJSON(1, "B"), ""), 409, ledger.ECONFLICT, "Sale is not currently open"},
-		{"TakenBeforeName", path(named), e.shop, low(seatJSON(1, "B"), ""), 400, ledger.EINVALID, "Ticket for seat 1B not available to purchase"},
-		{"NameBeforeFunds", path(named), e.shop, low(seatJSON(1, "A"), ""), 400, ledger.EINVALID, "Customer name is required"},
-		{"BlankName", path(named), e.shop, low(seatJSON(1, "A"), "  "), 400, ledger.EINVALID, "Customer name is required"},
-		{"NotEnoughFunds", path(named), e.shop, low(seatJSON(1, "A"), "Ann"), 400, ledger.EINVALID, "Not enough funds"},
+		{"TakenBeforeName", path(named), e.shop, low(seatJSON(1, "B"), ""), 400, ledger.EREFUSED, "Ticket for seat 1B not available to purchase"},
+		{"NameBeforeFunds", path(named), e.shop, low(seatJSON(1, "A"), ""), 400, ledger.EREFUSED, "Customer name is required"},
+		{"BlankName", path(named), e.shop, low(seatJSON(1, "A"), "  "), 400, ledger.EREFUSED, "Customer name is required"},
+		{"NotEnoughFunds", path(named), e.shop, low(seatJSON(1, "A"), "Ann"), 400, ledger.EREFUSED, "Not enough funds"},
 		{"NoSender", path(named), e.shop, `{"seat":{"number":1,"letter":"A"},"customerName":"Ann"}`, 400, ledger.EINVALID, "Sender"},
 		{"SenderTooLong", path(named), e.shop, reserveBody(seatJSON(1, "A"), strings.Repeat("s", 101), "Ann"), 400, ledger.EINVALID, "100"},
 		{"NoSeat", path(named), e.shop, `{"sender":"ann","customerName":"Ann"}`, 400, ledger.EINVALID, "seat"},
@@ -309,7 +309,7 @@ func TestReserveTickets(t *testing.T) {
 	}
 	// An order of three free seats and a taken one sells nothing.
 	body := strings.Replace(manyBody(15, 3, 0), `],"sender"`, `,{"number":1,"letter":"A"}],"sender"`, 1)
-	e.do("POST", api.ContractPath(addr, "ReserveTickets"), e.shop, body).wantErrorText(t, 400, ledger.EINVALID, "Ticket for seat 1A not available")
+	e.do("POST", api.ContractPath(addr, "ReserveTickets"), e.shop, body).wantErrorText(t, 400, ledger.EREFUSED, "Ticket for seat 1A not available")
 	for _, tk := range e.ticketList(addr)[14:] {
 		if tk.Address != ledger.ZeroAddress {
 			t.Errorf("after a refused order %s is sold to %q", tk.Seat, tk.Address)
@@ -323,9 +323,9 @@ func TestReserveTicketsRefused(t *testing.T) {
 	addr := e.openSale(seats, prices, 100, saleRules{})
 	path := api.ContractPath(addr, "ReserveTickets")
 	e.do("POST", path, e.shop, strings.Replace(manyBody(1, 3, 0), `"number":3`, `"number":9`, 1)).
-		wantErrorText(t, 400, ledger.EINVALID, "Invalid seat 9A")
+		wantErrorText(t, 400, ledger.EREFUSED, "Invalid seat 9A")
 	e.do("POST", path, e.shop, strings.Replace(manyBody(1, 3, 0), `"sender"`, `"amount":59,"sender"`, 1)).
-		wantErrorText(t, 400, ledger.EINVALID, "Not enough funds")
+		wantErrorText(t, 400, ledger.EREFUSED, "Not enough funds")
 	e.do("POST", path, e.shop, manyBody(1, 3, 5)).wantErrorText(t, 400, ledger.EINVALID, "per QR")
 	e.do("POST", path, e.shop, `{"seats":[],"sender":"ann"}`).wantError(t, 400, ledger.EINVALID)
 	e.do("POST", path, e.shop, strings.Replace(manyBody(1, 2, 0), `{"number":2`, `{"number":1`, 1)).wantError(t, 400, ledger.EINVALID)
@@ -509,12 +509,12 @@ func TestReleaseTicketRefused(t *testing.T) {
 		status                int
 		code, says            string
 	}{
-		{"WrongSender", addr, e.shop, by(a1, "sender", "mallory"), 400, ledger.EINVALID, "Ticket for seat 1A not owned by mallory"},
-		{"WrongSecret", addr, e.shop, by(a1, "secret", t1B.Secret.Plaintext), 400, ledger.EINVALID, "Ticket for seat 1A not owned by"},
-		{"NotSold", addr, e.shop, by(seatJSON(1, "B"), "sender", "bob"), 400, ledger.EINVALID, "not owned by bob"},
+		{"WrongSender", addr, e.shop, by(a1, "sender", "mallory"), 400, ledger.EREFUSED, "Ticket for seat 1A not owned by mallory"},
+		{"WrongSecret", addr, e.shop, by(a1, "secret", t1B.Secret.Plaintext), 400, ledger.EREFUSED, "Ticket for seat 1A not owned by"},
+		{"NotSold", addr, e.shop, by(seatJSON(1, "B"), "sender", "bob"), 400, ledger.EREFUSED, "not owned by bob"},
 		{"SenderAndSecret", addr, e.shop, `{"seat":` + a1 + `,"sender":"ann","secret":"` + t1A.Secret.Plaintext + `"}`, 400, ledger.EINVALID, "exactly one"},
 		{"NeitherSenderNorSecret", addr, e.shop, `{"seat":` + a1 + `}`, 400, ledger.EINVALID, "exactly one"},
-		{"UnknownSeat", addr, e.shop, by(seatJSON(9, "Z"), "sender", "ann"), 400, ledger.EINVALID, "Invalid seat 9Z"},
+		{"UnknownSeat", addr, e.shop, by(seatJSON(9, "Z"), "sender", "ann"), 400, ledger.EREFUSED, "Invalid seat 9Z"},
 		{"NoSeat", addr, e.shop, `{"sender":"ann"}`, 400, ledger.EINVALID, "seat"},
 		{"NoSale", noSale, e.shop, by(a1, "sender", "ann"), 409, ledger.ECONFLICT, "Sale is not currently open"},
 		{"NoKey", addr, "", by(a1, "sender", "ann"), 401, ledger.EUNAUTHORIZED, "key"},
@@ -534,7 +534,7 @@ func TestReleaseTicketRefused(t *testing.T) {
 	e.clock.AdvanceBlocks(1) // height + 5 == endOfSale: inside the window
 	e.release(addr, e.shop, by(a1, "sender", "ann")).wantErrorText(t, 409, ledger.ECONFLICT, "Ticket release is no longer available")
 	e.release(addr, e.shop, by(a1, "sender", "mallory")).wantErrorText(t, 409, ledger.ECONFLICT, "no longer available")
-	e.release(addr, e.shop, by(seatJSON(9, "Z"), "sender", "ann")).wantErrorText(t, 400, ledger.EINVALID, "Invalid seat 9Z")
+	e.release(addr, e.shop, by(seatJSON(9, "Z"), "sender", "ann")).wantErrorText(t, 400, ledger.EREFUSED, "Invalid seat 9Z")
 	e.clock.AdvanceBlocks(5) // height == endOfSale
 	e.release(addr, e.shop, by(a1, "sender", "ann")).wantErrorText(t, 409, ledger.ECONFLICT, "Sale is not currently open")
 	if tk := e.ticketOf(addr, seat1A); tk.Address != "ann" {

@@ -55,7 +55,7 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 	if err := s.batch.commit(batch); err != nil {
 		t.Fatalf("commit: %v", err)
 	}
-	if batch[0].err != nil || ledger.ErrorCode(batch[1].err) != ledger.EINVALID || batch[2].err != nil {
+	if batch[0].err != nil || ledger.ErrorCode(batch[1].err) != ledger.EREFUSED || batch[2].err != nil {
 		t.Errorf("outcomes %v, %v, %v: want ann and cid sold, bob refused", batch[0].err, batch[1].err, batch[2].err)
 	}
 	// The first run stops at bob's failure; the second runs all three.

@@ -107,7 +107,7 @@ func raceOnce(t *testing.T, e *env, s *sqlstore.Store, ctx context.Context, addr
 		counts.reserved.Add(1)
 	case err == nil:
 		counts.rules.Add(1)
-	case code == ledger.ECONFLICT, code == ledger.EINVALID && (kind == "BeginSale" || kind == "Reserve"):
+	case code == ledger.ECONFLICT, code == ledger.EREFUSED && (kind == "BeginSale" || kind == "Reserve"):
 	default:
 		t.Errorf("%s during the race: %v (code %s)", kind, err, code)
 	}

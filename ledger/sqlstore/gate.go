@@ -155,7 +155,7 @@ func checkOne(w *wtx, c ledger.Contract, t ledger.QRTicket, r ledger.CheckInRequ
 		return res, nil
 	}
 	idx, err := seatIndex(w, c.Address, t.Seat)
-	if ledger.ErrorCode(err) == ledger.EINVALID {
+	if ledger.ErrorCode(err) == ledger.EREFUSED {
 		res.Status, res.Reason = ledger.StatusUnknownSeat, "no seat "+t.Seat.String()+" at "+c.Venue
 		return res, nil
 	}

@@ -54,9 +54,9 @@ func TestReservePipelined(t *testing.T) {
 	want(e.store, 2)
 
 	_, err = e.store.Reserve(box, c.Address, order("5A", "1A"))
-	wantCode(t, err, ledger.EINVALID)
+	wantCode(t, err, ledger.EREFUSED)
 	_, err = e.store.Reserve(box, c.Address, order("9Z"))
-	wantCode(t, err, ledger.EINVALID)
+	wantCode(t, err, ledger.EREFUSED)
 	if _, err := e.store.Reserve(e.actor(t, ledger.RoleScanner, "door"), c.Address, order("5A")); err == nil {
 		t.Error("a scanner key reserved a seat")
 	}
@@ -154,10 +154,10 @@ func TestReserveGroup(t *testing.T) {
 		[]ledger.Actor{box, box, box, box, box},
 		[]string{c.Address, c.Address, c.Address, c.Address, c.Address},
 		[]ledger.Order{order("ivy", "3A"), order("jon", "3A", "9Z"), order("kim", "4A"), order("lee", "4A"), order("max", "3A", "1A")})
-	want1 := []string{"Ticket for seat 3A not available to purchase", "Invalid seat 9Z", "", "Ticket for seat 4A not available to purchase",
+	want1 := []string{"Ticket for seat 3A not available to purchase", "Invalid seat 9Z: it is well-formed, but this hall has no such seat", "", "Ticket for seat 4A not available to purchase",
 		"Ticket for seat 1A not available to purchase"}
 	for i, w := range want1 {
-		if !done[i] || ledger.ErrorMessage(errs[i]) != w || w != "" && ledger.ErrorCode(errs[i]) != ledger.EINVALID {
+		if !done[i] || ledger.ErrorMessage(errs[i]) != w || w != "" && ledger.ErrorCode(errs[i]) != ledger.EREFUSED {
 			t.Errorf("order %d: answered %v with %v, want %q", i, done[i], errs[i], w)
 		}
 	}

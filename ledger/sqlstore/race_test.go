@@ -120,7 +120,7 @@ func raceBuyer(t *testing.T, s *sqlstore.Store, ctx context.Context, address str
 			order.Tickets = append(order.Tickets, ledger.SealedTicket{Seat: seats[i], SecretCiphertext: []byte{1, 2}, SecretDigest: []byte{byte(i), 4}})
 		}
 		rc, err := s.Reserve(ctx, address, order)
-		if ledger.ErrorCode(err) == ledger.EINVALID {
+		if ledger.ErrorCode(err) == ledger.EREFUSED {
 			continue // taken by someone else
 		}
 		if err != nil {

@@ -29,8 +29,8 @@ func TestReserveRefusalOrder(t *testing.T) {
 		seats []string
 		want  string
 	}{
-		"TakenThenUnknown": {[]string{"1A", "9Z"}, "Invalid seat 9Z"},
-		"UnknownThenTaken": {[]string{"9Z", "1A"}, "Invalid seat 9Z"},
+		"TakenThenUnknown": {[]string{"1A", "9Z"}, "Invalid seat 9Z: it is well-formed, but this hall has no such seat"},
+		"UnknownThenTaken": {[]string{"9Z", "1A"}, "Invalid seat 9Z: it is well-formed, but this hall has no such seat"},
 		"FreeThenTaken":    {[]string{"2A", "1B", "1A"}, "Ticket for seat 1A not available to purchase"},
 	}
 	for name, tt := range tests {
@@ -40,7 +40,7 @@ func TestReserveRefusalOrder(t *testing.T) {
 				o.Tickets = append(o.Tickets, sealed(t, s))
 			}
 			_, err := e.store.Reserve(org, c.Address, o)
-			wantCode(t, err, ledger.EINVALID)
+			wantCode(t, err, ledger.EREFUSED)
 			if msg := ledger.ErrorMessage(err); msg != tt.want {
 				t.Errorf("message %q, want %q", msg, tt.want)
 			}
@@ -49,8 +49,8 @@ func TestReserveRefusalOrder(t *testing.T) {
 	checkOwners(t, e, c.Address, "ann", ledger.ZeroAddress, ledger.ZeroAddress)
 	e.clock.AdvanceBlocks(3)
 	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B"), sealed(t, "8Q")}})
-	if ledger.ErrorMessage(err) != "Invalid seat 8Q" {
-		t.Errorf("after the sale's end, an unknown seat: %v, want Invalid seat 8Q", err)
+	if want := "Invalid seat 8Q: it is well-formed, but this hall has no such seat"; ledger.ErrorMessage(err) != want {
+		t.Errorf("after the sale's end, an unknown seat: %v, want %s", err, want)
 	}
 	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
 	wantCode(t, err, ledger.ECONFLICT)

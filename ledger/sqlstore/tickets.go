@@ -35,7 +35,7 @@ func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, le
 	})
 }
 
-// seatIndex returns the index of the seat in the contract: EINVALID "Invalid seat" when
+// seatIndex returns the index of the seat in the contract: EREFUSED "Invalid seat" when
 // the contract has no such seat.
 func seatIndex(w *wtx, address string, seat ledger.Seat) (int, error) {
 	var idx int
@@ -50,9 +50,9 @@ func seatIndex(w *wtx, address string, seat ledger.Seat) (int, error) {
 const seatIndexSQL = `SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?`
 
 // The refusals of an order, as Ticketbooth words them.
-func errInvalidSeat(s ledger.Seat) error { return ledger.Errorf(ledger.EINVALID, "Invalid seat %s", s) }
+func errInvalidSeat(s ledger.Seat) error { return ledger.ErrNoSuchSeat(s) }
 func errNotAvailable(s ledger.Seat) error {
-	return ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not available to purchase", s)
+	return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not available to purchase", s)
 }
 
 type reservedTicket struct {
@@ -183,7 +183,7 @@ func orderEffect(eff ticketsReserved, o ledger.Order, taken []takenSeat) (ticket
 		eff.Amount = *o.Amount
 	}
 	if eff.Amount < eff.Total {
-		return eff, ledger.Errorf(ledger.EINVALID, "Not enough funds: %d paid, %d due", eff.Amount, eff.Total)
+		return eff, ledger.Errorf(ledger.EREFUSED, "Not enough funds: %d paid, %d due", eff.Amount, eff.Total)
 	}
 	eff.Refunded = eff.Amount - eff.Total
 	return eff, nil
@@ -313,7 +313,7 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 		if who == "" {
 			who = "the holder of that secret"
 		}
-		return ticketReleased{}, ledger.Errorf(ledger.EINVALID, "Ticket for seat %s not owned by %s", r.Seat, who)
+		return ticketReleased{}, ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", r.Seat, who)
 	}
 	if checkedIn != 0 {
 		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
