@@ -29,6 +29,11 @@ import (
 // network needs HTTPS. serve --tls-self-signed makes a certificate for the venue's
 // addresses once, keeps it beside the database, and makes a new one only when the
 // addresses change or it nears its end.
+//
+// The certificate is a leaf, never an authority (CA:FALSE, server authentication only):
+// phones trust it by its fingerprint, for this server alone. A CA installed on door
+// staff's phones would let whoever copies the key file beside the database sign a
+// certificate for any site those phones visit.
 const (
 	certLifetime = 397 * 24 * time.Hour // the longest a browser accepts for a server certificate
 	certRenewal  = 30 * 24 * time.Hour  // renew when fewer days are left
@@ -41,7 +46,9 @@ type venueCert struct {
 	Fingerprint       string // SHA-256 of the DER, as browsers show it: AB:CD:…
 	DER               []byte
 	NotAfter          time.Time
+	CA                bool // an authority: made by an earlier version, replaced on start
 	Created           bool // false when the kept certificate was reused
+	ReplacedCA        bool // the certificate replaced was an authority: phones should forget it
 }
 
 // certPaths are the files of the self-signed certificate kept beside the database.
@@ -89,12 +96,14 @@ func localHosts() []string {
 	return hosts
 }
 
-// selfSignedCert returns the kept certificate when it names every host and has more
-// than certRenewal left, else makes and stores a new one. Errors say which file failed.
+// selfSignedCert returns the kept certificate when it is a leaf, names every host and
+// has more than certRenewal left, else makes and stores a new one. Errors say which file
+// failed.
 func selfSignedCert(db string, hosts []string, now time.Time) (venueCert, error) {
 	certFile, keyFile := certPaths(db)
-	if vc, err := loadCert(certFile, keyFile); err == nil && covers(vc, hosts) && vc.NotAfter.Sub(now) > certRenewal {
-		return vc, nil
+	kept, err := loadCert(certFile, keyFile)
+	if err == nil && !kept.CA && covers(kept, hosts) && kept.NotAfter.Sub(now) > certRenewal {
+		return kept, nil
 	}
 	der, key, err := makeCert(hosts, now)
 	if err != nil {
@@ -107,12 +116,12 @@ func selfSignedCert(db string, hosts []string, now time.Time) (venueCert, error)
 		return venueCert{}, err
 	}
 	vc, err := loadCert(certFile, keyFile)
-	vc.Created = true
+	vc.Created, vc.ReplacedCA = true, kept.CA
 	return vc, err
 }
 
-// makeCert makes an ECDSA P-256 certificate for the hosts, signed by its own key. It is
-// its own authority (CA:true), so a phone can install it as a trusted certificate.
+// makeCert makes an ECDSA P-256 leaf certificate for the hosts, signed by its own key:
+// CA:FALSE, for server authentication only, naming the hosts as subject alternative names.
 func makeCert(hosts []string, now time.Time) (der, key []byte, err error) {
 	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -127,11 +136,9 @@ func makeCert(hosts []string, now time.Time) (der, key []byte, err error) {
 		Subject:               pkix.Name{Organization: []string{"Ticketbooth"}, CommonName: "Ticketbooth gate " + hosts[0]},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(certLifetime),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		KeyUsage:              x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
+		BasicConstraintsValid: true, // and IsCA false: written out as CA:FALSE
 	}
 	for _, h := range hosts {
 		if ip := net.ParseIP(h); ip != nil {
@@ -193,7 +200,7 @@ func loadCert(certFile, keyFile string) (venueCert, error) {
 	}
 	hosts := append(slices.Clone(cert.DNSNames), ipStrings(cert.IPAddresses)...)
 	return venueCert{CertFile: certFile, KeyFile: keyFile, Hosts: hosts, Fingerprint: fingerprint(block.Bytes),
-		DER: block.Bytes, NotAfter: cert.NotAfter}, nil
+		DER: block.Bytes, NotAfter: cert.NotAfter, CA: cert.IsCA}, nil
 }
 
 func ipStrings(ips []net.IP) []string {
@@ -227,8 +234,8 @@ func fingerprint(der []byte) string {
 	return strings.Join(parts, ":")
 }
 
-// certPath is where a server with a self-signed certificate offers it, for phones to
-// install as trusted.
+// certPath is where a server with a self-signed certificate offers it, for comparing
+// its fingerprint offline or installing it in a device-management profile.
 const certPath = "/tls/ticketbooth.crt"
 
 // serveTLS is how serve speaks: plain HTTP, or HTTPS with the operator's certificate or
@@ -282,7 +289,7 @@ func (t serveTLS) handler(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", api)
 	mux.HandleFunc("GET "+certPath, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/x-x509-ca-cert")
+		w.Header().Set("Content-Type", "application/pkix-cert") // a certificate, not an authority to install
 		w.Header().Set("Content-Disposition", `attachment; filename="ticketbooth.crt"`)
 		w.Write(der)
 	})
@@ -330,9 +337,12 @@ func (t serveTLS) describe(w io.Writer, base string) {
 			made = "made now: phones that trusted an earlier one must trust this one"
 		}
 		fmt.Fprintf(w, "TLS self-signed certificate %s (%s), valid until %s, for %v\n", vc.CertFile, made, vc.NotAfter.Format("2006-01-02"), vc.Hosts)
+		if vc.ReplacedCA {
+			fmt.Fprintln(w, "It replaces a certificate that was an authority (CA): remove that one from the phones' trusted CA certificates.")
+		}
 		fmt.Fprintf(w, "SHA-256 fingerprint %s\n", vc.Fingerprint)
-		fmt.Fprintf(w, "On each phone: open %s/scan, check that the certificate's SHA-256 fingerprint is the one above, and accept it;\n", base)
-		fmt.Fprintf(w, "or install %s%s as a trusted certificate to skip the warning (see the README).\n", base, certPath)
+		fmt.Fprintf(w, "On each phone: open %s/scan, check that the certificate's SHA-256 fingerprint is the one above, and accept it.\n", base)
+		fmt.Fprintln(w, "It is a server certificate, not an authority: never install it as a CA certificate (see the README).")
 	case t.on():
 		fmt.Fprintf(w, "TLS certificate %s\n", t.certFile)
 	default:

@@ -3,14 +3,20 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -47,6 +53,7 @@ func TestSelfSignedCert(t *testing.T) {
 		t.Fatalf("got %+v", vc)
 	}
 	cert := parseCert(t, vc.CertFile)
+	wantLeaf(t, cert, vc.CertFile)
 	roots := x509.NewCertPool()
 	roots.AddCert(cert)
 	for _, name := range []string{"10.0.0.5", "gate.local", "fd00::5", "localhost", "127.0.0.1", "::1"} {
@@ -86,6 +93,78 @@ func TestSelfSignedCert(t *testing.T) {
 			t.Errorf("got created=%v (%v), want a renewed certificate", later.Created, err)
 		}
 	})
+}
+
+// wantLeaf checks that a certificate is a leaf for server authentication, never an
+// authority: as Go reads it and, when installed, as openssl prints it.
+func wantLeaf(t *testing.T, cert *x509.Certificate, file string) {
+	t.Helper()
+	if cert.IsCA || !cert.BasicConstraintsValid {
+		t.Errorf("basic constraints: CA %v (valid %v), want CA:FALSE written out", cert.IsCA, cert.BasicConstraintsValid)
+	}
+	if cert.KeyUsage&x509.KeyUsageCertSign != 0 || cert.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		t.Errorf("key usage %b: want digital signature and never certificate signing", cert.KeyUsage)
+	}
+	if len(cert.ExtKeyUsage) != 1 || cert.ExtKeyUsage[0] != x509.ExtKeyUsageServerAuth {
+		t.Errorf("extended key usage %v, want server authentication alone", cert.ExtKeyUsage)
+	}
+	if len(cert.DNSNames)+len(cert.IPAddresses) == 0 {
+		t.Error("no subject alternative names")
+	}
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("openssl is missing (Debian package openssl)")
+		}
+		t.Log("openssl not installed (Debian package openssl): reading the extensions with Go only")
+		return
+	}
+	out, err := exec.Command(openssl, "x509", "-in", file, "-noout", "-text").CombinedOutput()
+	if err != nil {
+		t.Fatalf("openssl x509 -text: %v\n%s", err, out)
+	}
+	for _, want := range []string{"CA:FALSE", "TLS Web Server Authentication", "Subject Alternative Name", "DNS:localhost", "IP Address:127.0.0.1"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("openssl x509 -text lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "CA:TRUE") || strings.Contains(string(out), "Certificate Sign") {
+		t.Errorf("openssl shows an authority:\n%s", out)
+	}
+}
+
+// A certificate kept from a version that made authorities (CA:TRUE) is replaced by a
+// leaf on the next start, even though it names the hosts and is far from its end.
+func TestSelfSignedCertReplacesAuthority(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "venue.db")
+	now := time.Now()
+	hosts := certHosts([]string{"10.0.0.5"})
+	certFile, keyFile := certPaths(db)
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: now.Add(-time.Hour), NotAfter: now.Add(certLifetime),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true, IsCA: true, DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("10.0.0.5"), net.ParseIP("127.0.0.1"), net.ParseIP("::1")}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _ := x509.MarshalPKCS8PrivateKey(priv)
+	if writePEM(keyFile, "PRIVATE KEY", key, 0o600) != nil || writePEM(certFile, "CERTIFICATE", der, 0o644) != nil {
+		t.Fatal("writing the old certificate")
+	}
+	vc, err := selfSignedCert(db, hosts, now)
+	if err != nil || !vc.Created || !vc.ReplacedCA || vc.Fingerprint == fingerprint(der) {
+		t.Fatalf("got created=%v replacedCA=%v (%v): want the authority replaced", vc.Created, vc.ReplacedCA, err)
+	}
+	wantLeaf(t, parseCert(t, certFile), certFile)
+	var banner strings.Builder
+	serveTLS{certFile: certFile, keyFile: keyFile, self: &vc}.describe(&banner, "https://10.0.0.5:8443")
+	if !strings.Contains(banner.String(), "remove that one from the phones' trusted CA certificates") {
+		t.Errorf("serve does not tell to remove the old authority:\n%s", banner.String())
+	}
 }
 
 func TestServeTLSFlagErrors(t *testing.T) {
@@ -143,7 +222,7 @@ func TestServeSelfSigned(t *testing.T) {
 	}
 	der, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if string(der) != string(cert.Raw) || res.Header.Get("Content-Type") != "application/x-x509-ca-cert" {
+	if string(der) != string(cert.Raw) || res.Header.Get("Content-Type") != "application/pkix-cert" {
 		t.Errorf("GET %s: %d bytes of %s, want the certificate", certPath, len(der), res.Header.Get("Content-Type"))
 	}
 }
