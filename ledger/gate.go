@@ -112,7 +112,7 @@ func CleanGate(name string) (string, error) {
 	if utf8.RuneCountInString(name) > MaxGateLen {
 		return "", Errorf(EINVALID, "Gate must be one line of at most %d characters", MaxGateLen)
 	}
-	return name, nil
+	return name, CheckText("Gate", name)
 }
 
 // GateKey is the form in which gate names are compared: a cleaned name, case-folded and

@@ -9,6 +9,14 @@ import (
 // MaxPrice bounds prices and fees so sums of a whole stadium cannot overflow.
 const MaxPrice = 1_000_000_000_000
 
+// MaxSaleBlocks bounds how far ahead of the current height a sale may end: 100 million
+// blocks, about 50 years at the default 16 s block (a sale that far away could never be
+// ended, and the heights near the int64 limit would overflow sums).
+const MaxSaleBlocks = 100_000_000
+
+// maxShowTime bounds a show's time: a date before it is sane, and prints.
+var maxShowTime = time.Date(2200, time.January, 1, 0, 0, 0, 0, time.UTC)
+
 // ValidateContract checks a new contract's venue and seats: a venue name, at least one
 // seat, every seat well formed and none twice.
 func ValidateContract(venue string, seats []Seat) error {
@@ -22,17 +30,29 @@ func ValidateContract(venue string, seats []Seat) error {
 	case len(seats) > MaxContractSeats:
 		return Errorf(EINVALID, "Too many seats: %d, at most %d per contract", len(seats), MaxContractSeats)
 	}
-	seen := make(map[string]bool, len(seats))
+	if err := CheckText("Venue", venue); err != nil {
+		return err
+	}
+	seen := make(map[string]Seat, len(seats))
 	for _, s := range seats {
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		if seen[s.Key()] {
-			return Errorf(EINVALID, "Seats must be unique: %s appears more than once", s)
+		if first, dup := seen[s.foldedKey()]; dup {
+			return duplicateSeat(first, s)
 		}
-		seen[s.Key()] = true
+		seen[s.foldedKey()] = s
 	}
 	return nil
+}
+
+// duplicateSeat is the refusal of a contract that names a seat twice, or two seats that
+// differ only in case ("1A" and "1a"), which print and read alike on a ticket.
+func duplicateSeat(first, again Seat) error {
+	if first == again {
+		return Errorf(EINVALID, "Seats must be unique: %s appears more than once", again)
+	}
+	return Errorf(EINVALID, "Seats %s and %s differ only in upper and lower case: they print and read alike on a ticket, so a contract may have only one of them", first, again)
 }
 
 // ValidateRules checks rule values: a fee within 0..MaxPrice, a non-negative block count.
@@ -93,10 +113,17 @@ func validateDetails(d SaleDetails, height int64, now time.Time) error {
 		return Errorf(EINVALID, "Name and organiser must be valid text of at most 200 characters")
 	case d.Time <= now.Unix():
 		return Errorf(EREFUSED, "Time must be in the future")
+	case d.Time >= maxShowTime.Unix():
+		return Errorf(EINVALID, "Time must be a date before the year %d", maxShowTime.Year())
 	case d.EndOfSale <= height:
 		return Errorf(EREFUSED, "End of sale must be in the future. Consensus height is at %d", height)
+	case d.EndOfSale-height > MaxSaleBlocks:
+		return Errorf(EINVALID, "End of sale must be at most %d blocks after the current height %d", int64(MaxSaleBlocks), height)
 	case len(d.Currency) > 8:
 		return Errorf(EINVALID, "Currency must be a short label such as EUR")
+	}
+	if err := checkTexts("Name", d.Name, "Organiser", d.Organiser, "Currency", d.Currency, "Time zone", d.TimeZone); err != nil {
+		return err
 	}
 	if d.TimeZone != "" {
 		if _, err := time.LoadLocation(d.TimeZone); err != nil || strings.ContainsAny(d.TimeZone, " \\") {

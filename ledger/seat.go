@@ -57,7 +57,7 @@ func (s Seat) Validate() error {
 		strings.TrimSpace(s.Section) != s.Section:
 		return Errorf(EINVALID, "Invalid seat %q: section must be at most %d characters, without '/' or surrounding spaces", s.String(), MaxSectionLen)
 	}
-	return nil
+	return CheckText("The section of a seat", s.Section)
 }
 
 func isLetters(s string) bool {
@@ -95,6 +95,12 @@ func ParseSeat(text string) (Seat, error) {
 		return Seat{}, Errorf(EINVALID, "Invalid seat %q: write it as 1A, 12, A or Section/12A", text)
 	}
 	return s, nil
+}
+
+// foldedKey is equal for two seats that differ at most in the case of their letters and
+// section.
+func (s Seat) foldedKey() string {
+	return strings.ToLower(s.Key())
 }
 
 // Key returns a string that is equal for two seats exactly when they are the same seat.

@@ -74,7 +74,7 @@ func ValidateSender(sender string) error {
 	if utf8.RuneCountInString(sender) > MaxSenderLen || !utf8.ValidString(sender) || strings.ContainsAny(sender, "\n\r\t") {
 		return Errorf(EINVALID, "Sender must be one line of at most %d characters", MaxSenderLen)
 	}
-	return nil
+	return CheckText("Sender", sender)
 }
 
 // ValidateCustomerName checks a purchaser name under the identity policy.
@@ -85,7 +85,7 @@ func ValidateCustomerName(name string) error {
 	if utf8.RuneCountInString(name) > MaxNameLen || !utf8.ValidString(name) {
 		return Errorf(EINVALID, "Customer name must be valid text of at most %d characters", MaxNameLen)
 	}
-	return nil
+	return CheckText("Customer name", name)
 }
 
 // The refusals of the identity policy: a ticket carries a customer name exactly when the

@@ -81,7 +81,7 @@ func fuzzServer(f *testing.F) (string, string, []string) {
 		f.Fatal(err)
 	}
 	prices := []ledger.SeatPrice{{Seat: seats[0], Price: 10}, {Seat: seats[1], Price: 20}}
-	d := ledger.SaleDetails{Name: "Show", Organiser: "Org", Time: time.Now().Add(time.Hour).Unix(), EndOfSale: 1 << 40}
+	d := ledger.SaleDetails{Name: "Show", Organiser: "Org", Time: time.Now().Add(time.Hour).Unix(), EndOfSale: 1 << 26}
 	if _, err := st.BeginSale(admin, c.Address, prices, d); err != nil {
 		f.Fatal(err)
 	}

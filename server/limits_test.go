@@ -100,4 +100,66 @@ func TestSlowClientsCutOff(t *testing.T) {
 	})
 }
 
-var _ = ledger.EINVALID
+
+
+// TestInvisibleCharactersRefused: NUL, other controls, bidirectional overrides and
+// zero-width characters in any text field are a 400 in words, on SQLite and PostgreSQL
+// alike (PostgreSQL cannot store NUL: this was a 500 there).
+func TestInvisibleCharactersRefused(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{identity: true})
+	tk := e.buy(addr, seatJSON(1, "A"), "ann", "Ann")
+	sale := func(details string) string {
+		return `{"seatPrices":` + threePrices + `,"details":{` + details + `,"time":` + itoa(e.clock.Now().Add(time.Hour).Unix()) +
+			`,"endOfSale":` + itoa(e.height()+10) + `}}`
+	}
+	fresh := e.create(threeSeats)
+	for _, bad := range []string{`\u0000`, `\u001b`, `\u202e`, `\u200b`, `\u2066`, `\ufeff`} {
+		for _, tc := range []struct{ name, path, key, body string }{
+			{"venue", api.Base, e.alice, `{"venue":"Hall` + bad + `","seats":[{"number":1,"letter":"A"}]}`},
+			{"section", api.Base, e.alice, `{"venue":"Hall","seats":[{"number":1,"letter":"A","section":"Stalls` + bad + `"}]}`},
+			{"sale name", api.ContractPath(fresh, "BeginSale"), e.alice, sale(`"name":"Ham` + bad + `let","organiser":"Globe"`)},
+			{"organiser", api.ContractPath(fresh, "BeginSale"), e.alice, sale(`"name":"Hamlet","organiser":"Globe` + bad + `"`)},
+			{"currency", api.ContractPath(fresh, "BeginSale"), e.alice, sale(`"name":"Hamlet","organiser":"Globe","currency":"EU` + bad + `"`)},
+			{"time zone", api.ContractPath(fresh, "BeginSale"), e.alice, sale(`"name":"Hamlet","organiser":"Globe","timeZone":"UTC` + bad + `"`)},
+			{"sender", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(2, "A"), "bob"+bad, "Bob")},
+			{"customer name", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(2, "A"), "bob", "Bo"+bad+"b")},
+			{"seats sender", api.ContractPath(addr, "ReserveTickets"), e.shop, `{"seats":[` + seatJSON(2, "A") + `],"sender":"b` + bad + `","customerName":"Bob"}`},
+			{"release sender", api.ContractPath(addr, "ReleaseTicket"), e.shop, `{"seat":` + seatJSON(1, "A") + `,"sender":"ann` + bad + `"}`},
+			{"release section", api.ContractPath(addr, "ReleaseTicket"), e.shop, `{"seat":{"number":1,"letter":"A","section":"S` + bad + `"},"sender":"ann"}`},
+			{"gate", api.ContractPath(addr, "CheckIn"), e.gate, `{"qr":` + jsonString(tk.QR) + `,"gate":"north` + bad + `"}`},
+			{"nonce", api.ContractPath(addr, "CheckIn"), e.gate, `{"qr":` + jsonString(tk.QR) + `,"gate":"north","nonce":"n` + bad + `"}`},
+			{"verify gate", api.ContractPath(addr, "VerifyTicket"), e.gate, `{"qr":` + jsonString(tk.QR) + `,"gate":"` + bad + `north"}`},
+		} {
+			t.Run(tc.name+bad, func(t *testing.T) {
+				e.do("POST", tc.path, tc.key, tc.body).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+			})
+		}
+	}
+	if got := e.admitOne(addr, tk.QR, "north"); got.Status != ledger.StatusAdmitted {
+		t.Errorf("after the refusals the ticket scans %+v, want admitted", got)
+	}
+}
+
+// TestSeatsDifferingOnlyInCaseRefused: a contract with 1A and 1a is a 400 in words.
+func TestSeatsDifferingOnlyInCaseRefused(t *testing.T) {
+	e := newEnv(t)
+	e.do("POST", api.Base, e.alice, `{"venue":"Hall","seats":[{"number":1,"letter":"A"},{"number":1,"letter":"a"}]}`).
+		wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "differ only in upper and lower case")
+}
+
+// TestSaleTimesBoundedOverHTTP: a show time or an end of sale of 2^63-1 is a 400 naming
+// the limit.
+func TestSaleTimesBoundedOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	addr := e.create(threeSeats)
+	tomorrow, end := itoa(e.clock.Now().Add(24*time.Hour).Unix()), itoa(e.height()+10)
+	for name, tc := range map[string][2]string{"time": {"9223372036854775807", end}, "end": {tomorrow, "9223372036854775807"}} {
+		body := `{"seatPrices":` + threePrices + `,"details":{"name":"Hamlet","organiser":"Globe","time":` + tc[0] + `,"endOfSale":` + tc[1] + `}}`
+		r := e.do("POST", api.ContractPath(addr, "BeginSale"), e.alice, body)
+		r.wantError(t, http.StatusBadRequest, ledger.EINVALID)
+		if !strings.Contains(string(r.body), "year 2200") && !strings.Contains(string(r.body), "at most 100000000 blocks") {
+			t.Errorf("%s: %s does not name the limit", name, r.body)
+		}
+	}
+}

@@ -30,6 +30,9 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 	if len(r.Nonce) > 100 {
 		return nil, ledger.Errorf(ledger.EINVALID, "Nonce must be at most 100 characters")
 	}
+	if err := ledger.CheckText("Nonce", r.Nonce); err != nil {
+		return nil, err
+	}
 	if err := ledger.ValidateAddress(address); err != nil {
 		return nil, err
 	}

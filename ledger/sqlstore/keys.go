@@ -30,6 +30,9 @@ func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (s
 	if name == "" || len(name) > 100 {
 		return "", Key{}, ledger.Errorf(ledger.EINVALID, "a key needs a name of 1 to 100 characters (who or what holds it)")
 	}
+	if err := ledger.CheckText("A key's name", name); err != nil {
+		return "", Key{}, err
+	}
 	key, err := crypto.NewAPIKey()
 	if err != nil {
 		return "", Key{}, s.internal("creating the key", err)

@@ -32,7 +32,7 @@ func managementCalls(e *env, address string) []namedCall {
 		}},
 		{"BeginSale", func(ctx context.Context) error {
 			_, err := e.store.BeginSale(ctx, address, flatPrices(seats, 1), ledger.SaleDetails{Name: "n", Organiser: "o",
-				Time: e.clock.Now().Unix() + 3600, EndOfSale: 1 << 40})
+				Time: e.clock.Now().Unix() + 3600, EndOfSale: 1 << 26})
 			return err
 		}},
 		{"EndSale", func(ctx context.Context) error { _, err := e.store.EndSale(ctx, address); return err }},

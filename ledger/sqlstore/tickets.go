@@ -276,6 +276,9 @@ func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseReq
 	if (r.Sender == "") == (r.Secret == "") {
 		return ledger.ReleaseReceipt{}, ledger.Errorf(ledger.EINVALID, "Give exactly one of sender or secret to release a ticket")
 	}
+	if err := validateRelease(r); err != nil {
+		return ledger.ReleaseReceipt{}, err
+	}
 	var out ledger.ReleaseReceipt
 	err := s.sell(ctx, "releasing the ticket", address, func(w *wtx, c ledger.Contract) error {
 		eff, err := release(w, c, r)
@@ -341,4 +344,15 @@ func owns(owner sql.NullString, digest string, r ledger.ReleaseRequest) bool {
 		return err == nil && crypto.Equal(crypto.SecretDigest(r.Secret), stored)
 	}
 	return crypto.Equal([]byte(owner.String), []byte(r.Sender))
+}
+
+// validateRelease checks the seat and sender of a release before they reach a query.
+func validateRelease(r ledger.ReleaseRequest) error {
+	if err := r.Seat.Validate(); err != nil {
+		return err
+	}
+	if r.Sender != "" {
+		return ledger.ValidateSender(r.Sender)
+	}
+	return nil
 }
