@@ -58,21 +58,27 @@ func newScanError(kind error, format string, args ...any) error {
 // When no code can be read it returns an EINVALID *ledger.Error wrapping ErrNoCode whose
 // message says why. Decode never panics; it is safe for concurrent use.
 func Decode(img image.Image) (string, error) {
-	if img == nil {
-		return "", newScanError(ErrNoCode, "no image")
-	}
-	b := img.Bounds()
-	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return "", newScanError(ErrNoCode, "empty image")
-	}
-	if b.Dx()*b.Dy() > MaxImagePixels || b.Dx() > MaxImagePixels || b.Dy() > MaxImagePixels {
-		return "", newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d", b.Dx(), b.Dy(), MaxImagePixels)
-	}
-	l, err := safeLuminance(img)
+	l, err := imageLuminance(img)
 	if err != nil {
 		return "", err
 	}
 	return decodeLuminance(l)
+}
+
+// imageLuminance checks the size of an image given to Decode or DecodeAll and converts
+// it to luminance.
+func imageLuminance(img image.Image) (*luma, error) {
+	if img == nil {
+		return nil, newScanError(ErrNoCode, "no image")
+	}
+	b := img.Bounds()
+	if b.Dx() <= 0 || b.Dy() <= 0 {
+		return nil, newScanError(ErrNoCode, "empty image")
+	}
+	if b.Dx()*b.Dy() > MaxImagePixels || b.Dx() > MaxImagePixels || b.Dy() > MaxImagePixels {
+		return nil, newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d", b.Dx(), b.Dy(), MaxImagePixels)
+	}
+	return safeLuminance(img)
 }
 
 // safeLuminance converts img to luminance, turning a panic of a malformed image (one
@@ -92,25 +98,35 @@ func safeLuminance(img image.Image) (l *luma, err error) {
 // ErrImageTooLarge for one over MaxImagePixels (checked from the header before decoding)
 // and ErrNoCode when the image holds no readable QR code.
 func DecodeBytes(data []byte) (string, error) {
+	img, err := decodeImage(data)
+	if err != nil {
+		return "", err
+	}
+	return Decode(img)
+}
+
+// decodeImage decodes the image of DecodeBytes and DecodeAllBytes, after checking its
+// format and size.
+func decodeImage(data []byte) (image.Image, error) {
 	name, decode, config := imageCodec(data)
 	if decode == nil {
-		return "", newScanError(ErrImageFormat, "")
+		return nil, newScanError(ErrImageFormat, "")
 	}
 	cfg, err := config(bytes.NewReader(data))
 	if err != nil {
-		return "", newScanError(ErrImageCorrupt, "%s header: %v", name, err)
+		return nil, newScanError(ErrImageCorrupt, "%s header: %v", name, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return "", newScanError(ErrImageCorrupt, "%s of %dx%d pixels", name, cfg.Width, cfg.Height)
+		return nil, newScanError(ErrImageCorrupt, "%s of %dx%d pixels", name, cfg.Width, cfg.Height)
 	}
 	if cfg.Width > MaxImagePixels || cfg.Height > MaxImagePixels || cfg.Width*cfg.Height > MaxImagePixels {
-		return "", newScanError(ErrImageTooLarge, "%s of %dx%d pixels, the limit is %d", name, cfg.Width, cfg.Height, MaxImagePixels)
+		return nil, newScanError(ErrImageTooLarge, "%s of %dx%d pixels, the limit is %d", name, cfg.Width, cfg.Height, MaxImagePixels)
 	}
 	img, err := safeImageDecode(decode, data)
 	if err != nil {
-		return "", newScanError(ErrImageCorrupt, "%s: %v", name, err)
+		return nil, newScanError(ErrImageCorrupt, "%s: %v", name, err)
 	}
-	return Decode(img)
+	return img, nil
 }
 
 type (

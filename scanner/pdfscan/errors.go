@@ -1,0 +1,47 @@
+package pdfscan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Errors the reader wraps. Every error of Decode and DecodeFile is a *ledger.Error with
+// code ledger.EINVALID (find it with errors.As) whose chain also holds one of these or
+// one of the scanner's (scanner.ErrNoCode when nothing could be read): test with
+// errors.Is.
+var (
+	// ErrNotPDF means the bytes do not start like a PDF (nor, for DecodeFile, an image).
+	ErrNotPDF = errors.New("not a PDF")
+	// ErrMalformed means the file says it is a PDF but cannot be read as one.
+	ErrMalformed = errors.New("malformed PDF")
+	// ErrTooLarge means the file is over one of the Limits.
+	ErrTooLarge = errors.New("PDF too large")
+)
+
+// pdfError is the reader's error: the *ledger.Error's message, and both it and the
+// sentinel naming the kind of failure in its chain.
+type pdfError struct {
+	err  *ledger.Error
+	kind error
+}
+
+func (e *pdfError) Error() string   { return e.err.Message }
+func (e *pdfError) Unwrap() []error { return []error{e.err, e.kind} }
+
+func newError(kind error, format string, args ...any) error {
+	return &pdfError{err: ledger.Errorf(ledger.EINVALID, format, args...), kind: kind}
+}
+
+// malformed is an ErrMalformed error saying what could not be read.
+func malformed(what string) error {
+	return newError(ErrMalformed, "This PDF cannot be read: %s", what)
+}
+
+// tooLarge is an ErrTooLarge error naming the limit passed.
+func tooLarge(format string, args ...any) error {
+	return newError(ErrTooLarge, "This PDF is too large to read at the gate: %s", fmt.Sprintf(format, args...))
+}
+
+var errEOF = malformed("the file ends too early")
