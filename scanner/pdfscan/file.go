@@ -15,10 +15,10 @@ type document struct {
 	lim      Limits
 	objs     map[int]any
 	trailers []dict
-	inflated int             // bytes inflated so far, against MaxInflatedBytes
+	inflated int                // bytes inflated so far, against MaxInflatedBytes
 	cache    map[*stream][]byte // inflated streams
-	ops      int             // content operators run so far
-	images   int             // images decoded so far
+	ops      int                // content operators run so far
+	images   int                // images decoded so far
 }
 
 // IsPDF reports whether data starts like a PDF: "%PDF-" in its first kilobyte.
