@@ -45,3 +45,11 @@ func tooLarge(format string, args ...any) error {
 }
 
 var errEOF = malformed("the file ends too early")
+
+// mib writes a size in bytes for people: "16 MiB", or "900 bytes" when small.
+func mib(n int) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.3g MiB", float64(n)/(1<<20))
+}

@@ -33,7 +33,7 @@ func open(data []byte, lim Limits) (*document, error) {
 		return nil, newError(ErrNotPDF, "This file is not a PDF")
 	}
 	if len(data) > lim.MaxFileBytes {
-		return nil, tooLarge("the file has %d bytes, the limit is %d", len(data), lim.MaxFileBytes)
+		return nil, tooLarge("the file has %s, the limit is %s", mib(len(data)), mib(lim.MaxFileBytes))
 	}
 	d := &document{data: data, lim: lim, objs: map[int]any{}, cache: map[*stream][]byte{}}
 	if err := d.scanObjects(); err != nil {

@@ -84,9 +84,9 @@ func (d *document) inflate(raw []byte) ([]byte, error) {
 	out, err := io.ReadAll(io.LimitReader(r, int64(budget)+1))
 	if len(out) > budget {
 		if budget < d.lim.MaxStreamBytes {
-			return nil, tooLarge("its streams inflate to more than %d bytes", d.lim.MaxInflatedBytes)
+			return nil, tooLarge("its streams inflate to more than %s", mib(d.lim.MaxInflatedBytes))
 		}
-		return nil, tooLarge("a stream inflates to more than %d bytes", d.lim.MaxStreamBytes)
+		return nil, tooLarge("a stream inflates to more than %s", mib(d.lim.MaxStreamBytes))
 	}
 	d.inflated += len(out)
 	if err != nil && len(out) == 0 && !errors.Is(err, io.ErrUnexpectedEOF) {

@@ -2,16 +2,18 @@ package pdfscan
 
 import (
 	"bytes"
-	"context"
-	"path/filepath"
+	"crypto/rand"
+	"encoding/hex"
 	"testing"
 	"time"
 
-	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
+
+// The tests of this package print tickets with the issuer's own code (QRTexts, Printed,
+// WritePDF) from purchases made up here, without a ledger, so that the fuzz target's
+// binary needs no database; cmd/ticketbooth's tests read back PDFs sold on a real ledger.
 
 // issued is a PDF the issuer printed and the QR texts it returned, in page order.
 type issued struct {
@@ -27,35 +29,18 @@ type purchase struct {
 	perQR int
 }
 
-// issue sells the purchases on a real SQLite ledger through the issuer and prints all
-// their tickets into one PDF in the layout.
-func issue(t testing.TB, layout issuer.Layout, identity bool, purchases ...purchase) issued {
+// issue prints the purchases' tickets into one PDF in the layout.
+func issue(t testing.TB, layout issuer.Layout, purchases ...purchase) issued {
 	t.Helper()
-	clock := testclock.New(testclock.Start, 10*time.Second)
-	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-	st, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "ledger.db"), sqlstore.Options{BlockInterval: 10 * time.Second, Now: clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	c := openSale(t, ctx, st, clock, identity)
-	iss := &issuer.Issuer{Ledger: st}
+	genesis := time.Date(2026, 12, 1, 18, 0, 0, 0, time.UTC)
+	c := ledger.Contract{Address: "CMa4CDM372AJyzAhbTiGrT6Uexk6hq214A", Venue: "Globe",
+		Sale: &ledger.Sale{Number: 1, Active: true, Details: ledger.SaleDetails{Name: "Hamlet", Organiser: "Globe Players",
+			Time: genesis.Add(48 * time.Hour).Unix(), EndOfSale: 1000, Currency: "EUR", TimeZone: "Europe/London"}}}
 	var out issued
 	var printed []issuer.PrintedTicket
 	for _, p := range purchases {
-		var seats []ledger.Seat
-		for _, s := range p.seats {
-			seat, err := ledger.ParseSeat(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			seats = append(seats, seat)
-		}
-		bought, err := iss.Reserve(ctx, c.Address, issuer.Request{Seats: seats, CustomerName: p.name, Sender: "box-office", TicketsPerQR: p.perQR})
-		if err != nil {
-			t.Fatalf("Reserve: %v", err)
-		}
-		pages, err := issuer.Printed(bought, c, st.Clock())
+		bought := made(t, p)
+		pages, err := issuer.Printed(bought, c, ledger.Clock{Genesis: genesis, Interval: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,32 +55,31 @@ func issue(t testing.TB, layout issuer.Layout, identity bool, purchases ...purch
 	return out
 }
 
-// openSale creates a contract of the seats 1A-1H and 2A-2H and begins a sale on it.
-func openSale(t testing.TB, ctx context.Context, st *sqlstore.Store, clock *testclock.Clock, identity bool) ledger.Contract {
+// made is the purchase as the issuer returns it, with fresh secrets and keys.
+func made(t testing.TB, p purchase) issuer.Purchase {
 	t.Helper()
-	var seats []ledger.Seat
-	var prices []ledger.SeatPrice
-	for n := 1; n <= 2; n++ {
-		for _, l := range "ABCDEFGH" {
-			s := ledger.Seat{Number: n, Letter: string(l)}
-			seats = append(seats, s)
-			prices = append(prices, ledger.SeatPrice{Seat: s, Price: 4500})
+	bought := issuer.Purchase{TransactionHash: randomHex(32), Height: 3, CustomerName: p.name, TicketsPerQR: p.perQR}
+	for _, s := range p.seats {
+		seat, err := ledger.ParseSeat(s)
+		if err != nil {
+			t.Fatal(err)
 		}
+		it := issuer.IssuedTicket{Seat: seat, Price: 4500,
+			Secret: issuer.SecretKeys{Plaintext: randomHex(8)[:15], Key: randomHex(32), IV: randomHex(16)}}
+		if p.name != "" {
+			it.CustomerName = &issuer.NameKeys{Key: randomHex(32), IV: randomHex(16)}
+		}
+		bought.Tickets = append(bought.Tickets, it)
 	}
-	c, _, err := st.CreateContract(ctx, "Globe", seats)
-	if err != nil {
+	var err error
+	if bought.QR, err = issuer.QRTexts(bought.Tickets, p.perQR); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SetIdentityPolicy(ctx, c.Address, identity); err != nil {
-		t.Fatal(err)
-	}
-	d := ledger.SaleDetails{Name: "Hamlet", Organiser: "Globe Players", Time: clock.Now().Add(48 * time.Hour).Unix(),
-		EndOfSale: 1000, Currency: "EUR", TimeZone: "Europe/London"}
-	if _, err := st.BeginSale(ctx, c.Address, prices, d); err != nil {
-		t.Fatal(err)
-	}
-	if c, err = st.Contract(ctx, c.Address); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return bought
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -20,7 +20,7 @@ func TestIssuedPDFsReadBack(t *testing.T) {
 	}
 	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		t.Run(layout.String(), func(t *testing.T) {
-			doc := issue(t, layout, true, purchases...)
+			doc := issue(t, layout, purchases...)
 			start := time.Now()
 			codes, err := Decode(context.Background(), doc.pdf, Limits{})
 			if err != nil {

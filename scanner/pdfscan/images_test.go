@@ -1,0 +1,108 @@
+package pdfscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// codeTexts decodes a PDF and returns the texts of its codes.
+func codeTexts(t *testing.T, pdf []byte) []string {
+	t.Helper()
+	codes, err := Decode(context.Background(), pdf, Limits{})
+	if err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	var texts []string
+	for _, c := range codes {
+		texts = append(texts, c.Text)
+	}
+	return texts
+}
+
+// A scanned or photographed ticket saved as a PDF holds a JPEG (DCTDecode) image.
+func TestJPEGPhotoInPDF(t *testing.T) {
+	jpg := photo(t, "a photo of a ticket")
+	pdf := onePage([]byte("q 400 0 0 311 100 400 cm /Im1 Do Q"), "/XObject <</Im1 5 0 R>>",
+		streamObj("/Type /XObject /Subtype /Image /Width 900 /Height 700 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", jpg))
+	if got := codeTexts(t, pdf); !slices.Equal(got, []string{"a photo of a ticket"}) {
+		t.Fatalf("read %q", got)
+	}
+}
+
+// A generator that stores the code at one pixel a module, without a quiet zone, as
+// Flate-compressed grey samples with a PNG predictor; another as an inline image of one
+// bit a sample.
+func TestSmallImagesInPDF(t *testing.T) {
+	g := qrGrey(t, "one pixel a module", 1, true)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var rows []byte
+	for y := range h {
+		rows = append(append(rows, 2), g.Pix[y*g.Stride:y*g.Stride+w]...) // filter Up
+		for x := range w {
+			if y > 0 {
+				rows[len(rows)-w+x] = g.Pix[y*g.Stride+x] - g.Pix[(y-1)*g.Stride+x]
+			}
+		}
+	}
+	inline := inlineBits(t, "an inline image")
+	content := fmt.Appendf(nil, "q 200 0 0 200 100 500 cm /Im1 Do Q\nq 200 0 0 200 100 100 cm %s Q", inline)
+	pdf := onePage(content, "/XObject <</Im1 5 0 R>>",
+		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms <</Predictor 12 /Columns %d>>", w, h, w), deflate(rows)))
+	got := codeTexts(t, pdf)
+	if !slices.Equal(got, []string{"one pixel a module", "an inline image"}) {
+		t.Fatalf("read %q", got)
+	}
+}
+
+// inlineBits is an inline image (BI … ID … EI) of the code at one bit a sample, ASCII-hex
+// encoded.
+func inlineBits(t *testing.T, text string) []byte {
+	g := qrGrey(t, text, 2, false)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	b := fmt.Appendf(nil, "BI /W %d /H %d /BPC 1 /CS /G /F /AHx ID\n", w, h)
+	for y := range h {
+		for x := 0; x < w; x += 8 {
+			var v byte
+			for i := range 8 {
+				if x+i < w && g.Pix[y*g.Stride+x+i] > 127 {
+					v |= 0x80 >> i
+				}
+			}
+			b = fmt.Appendf(b, "%02x", v)
+		}
+	}
+	return append(b, ">\nEI"...)
+}
+
+// A page with text only says in words that no code was found.
+func TestPDFWithoutCode(t *testing.T) {
+	pdf := onePage([]byte("BT /F1 12 Tf 100 700 Td (No ticket here) Tj ET"), "")
+	_, err := Decode(context.Background(), pdf, Limits{})
+	if !errors.Is(err, scanner.ErrNoCode) || err.Error() != "No ticket code was found in this PDF; upload a photo or screenshot of the code" {
+		t.Fatalf("Decode: %v", err)
+	}
+}
+
+// DecodeFile reads a PDF, an image with several codes, and refuses anything else in words.
+func TestDecodeFile(t *testing.T) {
+	doc := issue(t, issuer.LayoutA6, purchase{seats: []string{"1A", "1B"}, perQR: 1})
+	codes, err := DecodeFile(context.Background(), doc.pdf)
+	if err != nil || len(codes) != 2 || codes[1] != (Code{Page: 2, Text: doc.texts[1]}) {
+		t.Fatalf("PDF: %v %v", codes, err)
+	}
+	_, err = DecodeFile(context.Background(), []byte("PK\x03\x04 a zip file"))
+	if !errors.Is(err, ErrNotPDF) || !errors.Is(err, scanner.ErrImageFormat) || ledger.ErrorCode(err) != ledger.EINVALID {
+		t.Fatalf("zip: %v", err)
+	}
+	codes, err = DecodeFile(context.Background(), photo(t, "on a photo"))
+	if err != nil || len(codes) != 1 || codes[0] != (Code{Text: "on a photo"}) {
+		t.Fatalf("photo: %v %v", codes, err)
+	}
+}
