@@ -7,10 +7,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -25,9 +23,10 @@ const exitNotAdmitted = 3
 func scanCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "scan",
-		Usage: "check tickets in at the gate from images, QR text files or a keyboard-wedge scanner",
+		Usage: "check tickets in at the gate from pictures, PDFs, QR text files or a keyboard-wedge scanner",
 		UsageText: "ticketbooth scan --contract ADDR [--gate NAME] [--verify-only] [--json] FILE...\n" +
-			"   FILE is an image (PNG, JPEG, GIF), a file of QR text, or - for QR text lines on standard input.\n" +
+			"   FILE is a picture (PNG, JPEG, GIF) or a PDF, whose every code is checked in; a .txt or .json file of\n" +
+			"   QR text; or - for QR text lines on standard input. Any other file is refused (exit 2).\n" +
 			"   Exit status: 0 every ticket admitted (or valid), 3 any was not, 2 usage errors.",
 		Flags: append(connFlags(), contractFlag(),
 			&cli.StringFlag{Name: "gate", Value: "main", EnvVars: []string{"TICKETBOOTH_GATE"}, Usage: "the gate's `NAME`, recorded with each admission"},
@@ -53,7 +52,7 @@ type scanLine struct {
 
 func scan(c *cli.Context, s *session, address string) error {
 	if c.NArg() == 0 {
-		return usagef("give images, QR text files, or - to read QR text lines from standard input")
+		return usagef("give pictures, PDFs, QR text files, or - to read QR text lines from standard input")
 	}
 	if err := flagsFirst(c); err != nil {
 		return err
@@ -107,11 +106,22 @@ func eachScan(c *cli.Context, arg string, fn func(string, scanner.Scan, error) e
 	if err != nil {
 		return usagef("cannot read %s: %v", arg, err)
 	}
-	if isImage(data) {
-		text, err := scanner.DecodeBytes(data)
-		return fn(arg, scanner.Scan{QR: text}, err)
+	if isQRText(arg, data) {
+		return fn(arg, scanner.Scan{QR: string(bytes.TrimSpace(data))}, nil)
 	}
-	return fn(arg, scanner.Scan{QR: string(bytes.TrimSpace(data))}, nil)
+	codes, err := fileCodes(c, arg, data)
+	if isUsage(err) {
+		return err
+	}
+	if err != nil {
+		return fn(arg, scanner.Scan{}, err)
+	}
+	for _, code := range codes {
+		if err := fn(codeSource(arg, code, len(codes)), scanner.Scan{QR: code.Text}, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newNonce() string {
@@ -164,50 +174,4 @@ func verdict(r ledger.CheckResult) string {
 		return fmt.Sprintf("ALREADY IN  %s%s gate %s%s", seat, at, r.Gate, name)
 	}
 	return fmt.Sprintf("REJECT  %s: %s", seat, r.Reason)
-}
-
-func decodeCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "decode",
-		Usage:     "print the QR text of each image, or why none was found (troubleshooting at the door)",
-		UsageText: "ticketbooth decode IMAGE...",
-		Action:    decodeImages,
-	}
-}
-
-func decodeImages(c *cli.Context) error {
-	if c.NArg() == 0 {
-		return usagef("give one or more image files")
-	}
-	if err := flagsFirst(c); err != nil {
-		return err
-	}
-	failed := 0
-	for _, path := range c.Args().Slice() {
-		data, err := os.ReadFile(path)
-		if err == nil {
-			var text string
-			start := time.Now()
-			if text, err = scanner.DecodeBytes(data); err == nil {
-				fmt.Fprintf(c.App.Writer, "%s: %s\n", path, text)
-				fmt.Fprintf(c.App.ErrWriter, "%s: decoded in %s\n", path, time.Since(start).Round(time.Millisecond))
-				continue
-			}
-		}
-		failed++
-		fmt.Fprintf(c.App.Writer, "%s: no QR code: %s\n", path, errorText(err))
-	}
-	if failed > 0 {
-		return cli.Exit("", exitNotAdmitted)
-	}
-	return nil
-}
-
-// isImage reports whether data looks like a PNG, JPEG or GIF image.
-func isImage(data []byte) bool {
-	switch http.DetectContentType(data) {
-	case "image/png", "image/jpeg", "image/gif":
-		return true
-	}
-	return false
 }
