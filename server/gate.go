@@ -9,6 +9,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
 )
 
 // MaxImageBytes bounds a scanned image upload.
@@ -39,6 +40,10 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool
 		return
 	}
 	scan.VerifyOnly = verifyOnly
+	if pdfscan.IsPDF(scan.Image) {
+		s.checkInPDF(w, r, scan)
+		return
+	}
 	results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), scan)
 	if err != nil {
 		if code := ledger.ErrorCode(err); code == ledger.EINVALID && len(results) > 0 {
@@ -72,7 +77,7 @@ func readScan(r *http.Request) (scanner.Scan, error) {
 		}
 		scan.QR = body.QR
 		scan.Gate, scan.Nonce = firstNonEmpty(body.Gate, scan.Gate), firstNonEmpty(body.Nonce, scan.Nonce)
-	case strings.HasPrefix(mt, "image/"):
+	case strings.HasPrefix(mt, "image/"), mt == "application/pdf":
 		scan.Image, err = io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
 		if err != nil {
 			return scan, bodyError(err)

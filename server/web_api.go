@@ -18,6 +18,9 @@ const DecodePath = "/api/v1.0/decode"
 // DecodeResponse answers a decoded frame: the QR text, not yet checked in.
 type DecodeResponse struct {
 	QR string `json:"qr"`
+	// Codes are the texts of every code read, QR first: only that one for a camera
+	// frame, all of them for a PDF, a form upload or a picture sent with ?all=true.
+	Codes []string `json:"codes"`
 }
 
 // GateCounts is what a gate's device may see of the entry: totals of the latest sale,
@@ -47,6 +50,10 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
+	if isWholeUpload(r) {
+		s.decodeUpload(w, r)
+		return
+	}
 	img, err := readImage(r)
 	if err != nil {
 		s.error(w, err)
@@ -61,7 +68,7 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, DecodeResponse{QR: text})
+	writeJSON(w, http.StatusOK, DecodeResponse{QR: text, Codes: []string{text}})
 }
 
 // readImage reads an image body (image/*) of at most MaxImageBytes.

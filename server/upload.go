@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
+)
+
+// This file reads the codes of whole uploads, a PDF or a photo holding several tickets,
+// for the decode route and CheckIn; camera frames keep the one-code path of decodeFrame.
+
+// uploadTimeout bounds the reading of one uploaded PDF.
+const uploadTimeout = 20 * time.Second
+
+// isWholeUpload reports whether a decode request is an upload to read every code of: a
+// PDF, a multipart form, or a picture sent with ?all=true.
+func isWholeUpload(r *http.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "application/pdf" || mt == "multipart/form-data" || r.URL.Query().Get("all") == "true"
+}
+
+// decodeUpload answers a whole upload with every code in it: 200 {qr, codes}, qr the
+// first; 422 when it holds none or takes too long to read; 400 for what is neither a
+// picture nor a PDF.
+func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxImageBytes+64<<10)
+	data, err := readUpload(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	codes, err := uploadCodes(r.Context(), data)
+	if errors.Is(err, scanner.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
+		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.EINVALID})
+		return
+	}
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	texts := make([]string, len(codes))
+	for i, c := range codes {
+		texts[i] = c.Text
+	}
+	writeJSON(w, http.StatusOK, DecodeResponse{QR: texts[0], Codes: texts})
+}
+
+// uploadCodes reads every code of a picture or a PDF within uploadTimeout, with the
+// reasons in words.
+func uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
+	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
+	defer cancel()
+	codes, err := pdfscan.DecodeFile(ctx, data)
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return nil, ledger.Errorf(ledger.EINVALID, "This file took too long to read; upload a photo or screenshot of the code")
+	}
+	return codes, err
+}
+
+// readUpload reads a raw picture or PDF body, or the field "image" of a multipart form,
+// of at most MaxImageBytes.
+func readUpload(r *http.Request) ([]byte, error) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	body := io.Reader(r.Body)
+	if mt == "multipart/form-data" {
+		f, _, err := r.FormFile("image")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return nil, ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
+		}
+		if err != nil {
+			return nil, ledger.Errorf(ledger.EINVALID, "The form must carry the picture or PDF in a field named image")
+		}
+		defer f.Close()
+		body = f
+	}
+	data, err := io.ReadAll(io.LimitReader(body, MaxImageBytes+1))
+	if err != nil {
+		return nil, ledger.Errorf(ledger.EINVALID, "The upload could not be read completely; send it again")
+	}
+	if len(data) > MaxImageBytes {
+		return nil, ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
+	}
+	return data, nil
+}
+
+// checkInPDF checks in every code of an uploaded PDF, one CheckIn each (the nonce, when
+// given, suffixed with the code's number so that each keeps its own retry), and answers
+// all their results together. A PDF without a code is answered 400, as an image is.
+func (s *Server) checkInPDF(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
+	codes, err := uploadCodes(r.Context(), scan.Image)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	var all []ledger.CheckResult
+	for i, c := range codes {
+		one := scanner.Scan{QR: c.Text, Gate: scan.Gate, Nonce: scan.Nonce, VerifyOnly: scan.VerifyOnly}
+		if one.Nonce != "" && len(codes) > 1 {
+			one.Nonce += "/" + strconv.Itoa(i+1)
+		}
+		results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), one)
+		if err != nil && (ledger.ErrorCode(err) != ledger.EINVALID || len(results) == 0) {
+			s.error(w, err)
+			return
+		}
+		all = append(all, results...)
+	}
+	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: all})
+}
