@@ -60,8 +60,7 @@ func uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
 	codes, err := pdfscan.DecodeFile(ctx, data)
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
+	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, ledger.Errorf(ledger.EINVALID, "This file took too long to read; upload a photo or screenshot of the code")
 	}
 	return codes, err
@@ -86,7 +85,7 @@ func readUpload(r *http.Request) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(body, MaxImageBytes+1))
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINVALID, "The upload could not be read completely; send it again")
+		return nil, bodyError(err)
 	}
 	if len(data) > MaxImageBytes {
 		return nil, ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
