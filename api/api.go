@@ -54,6 +54,12 @@ type IdentityBody struct {
 	RequireIdentityVerification *bool `json:"requireIdentityVerification"`
 }
 
+// OwnerBody is the body of TransferContract: the new owner, an organizer key written
+// key:ID as the contract's owner is shown.
+type OwnerBody struct {
+	Owner string `json:"owner"`
+}
+
 // BeginSaleRequest is the body of BeginSale.
 type BeginSaleRequest struct {
 	SeatPrices []ledger.SeatPrice  `json:"seatPrices"`

@@ -206,6 +206,16 @@ func (c *Client) SetIdentityPolicy(ctx context.Context, address string, require 
 	return c.write(ctx, address, "IdentityVerificationPolicy", api.IdentityBody{RequireIdentityVerification: &require})
 }
 
+// SetRules sets several rules in one transaction.
+func (c *Client) SetRules(ctx context.Context, address string, change ledger.RulesChange) (ledger.Receipt, error) {
+	return c.write(ctx, address, "Rules", change)
+}
+
+// TransferContract makes the organizer key owner ("key:N") the contract's owner.
+func (c *Client) TransferContract(ctx context.Context, address, owner string) (ledger.Receipt, error) {
+	return c.write(ctx, address, "TransferContract", api.OwnerBody{Owner: owner})
+}
+
 // BeginSale begins a sale.
 func (c *Client) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
 	return c.write(ctx, address, "BeginSale", api.BeginSaleRequest{SeatPrices: prices, Details: &d})

@@ -15,6 +15,7 @@ const (
 	TxRulesSet        = "rules_set"
 	TxSaleBegun       = "sale_begun"
 	TxSaleEnded       = "sale_ended"
+	TxContractOwner   = "contract_transferred"
 )
 
 // TxBody is the exact content of a journal transaction. Its canonical JSON encoding is

@@ -3,6 +3,8 @@ package ledger
 import (
 	"context"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -40,6 +42,17 @@ func (a Actor) ID() string {
 		return "admin"
 	}
 	return "key:" + itoa(a.KeyID)
+}
+
+// ParseOwner reads an owner identifier as Actor.ID writes it for a key ("key:7") and
+// returns the key's id: EINVALID for anything else.
+func ParseOwner(owner string) (int64, error) {
+	digits, ok := strings.CutPrefix(owner, "key:")
+	id, err := strconv.ParseInt(digits, 10, 64)
+	if !ok || err != nil || id <= 0 || digits != strconv.FormatInt(id, 10) {
+		return 0, Errorf(EINVALID, "Invalid owner %q: an organizer key written key:ID, as the contract's owner is shown", clip(owner, 40))
+	}
+	return id, nil
 }
 
 type actorKey struct{}

@@ -66,6 +66,32 @@ func ValidateRules(r Rules) error {
 	return nil
 }
 
+// RulesChange names the rules to change at once; a nil member stays as it is.
+type RulesChange struct {
+	ReleaseFee                  *int64 `json:"fee,omitempty"`
+	NoReleaseBlocks             *int64 `json:"noReleaseBlocks,omitempty"`
+	RequireIdentityVerification *bool  `json:"requireIdentityVerification,omitempty"`
+}
+
+// Empty reports whether the change names no rule.
+func (c RulesChange) Empty() bool {
+	return c.ReleaseFee == nil && c.NoReleaseBlocks == nil && c.RequireIdentityVerification == nil
+}
+
+// Apply returns the rules with the change made.
+func (c RulesChange) Apply(r Rules) Rules {
+	if c.ReleaseFee != nil {
+		r.ReleaseFee = *c.ReleaseFee
+	}
+	if c.NoReleaseBlocks != nil {
+		r.NoReleaseBlocks = *c.NoReleaseBlocks
+	}
+	if c.RequireIdentityVerification != nil {
+		r.RequireIdentityVerification = *c.RequireIdentityVerification
+	}
+	return r
+}
+
 // SalePrices checks a BeginSale request against the contract's seats, the current height
 // and time, in Ticketbooth's order, and returns the price of each seat in the order of
 // seats: prices are matched by seat, never by position.

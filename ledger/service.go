@@ -20,6 +20,13 @@ type Service interface {
 	SetReleaseFee(ctx context.Context, address string, fee int64) (Receipt, error)
 	SetNoReleaseBlocks(ctx context.Context, address string, count int64) (Receipt, error)
 	SetIdentityPolicy(ctx context.Context, address string, require bool) (Receipt, error)
+	// SetRules changes the rules the change gives, all in one transaction; ECONFLICT while
+	// a sale is active, EINVALID for a change that changes nothing.
+	SetRules(ctx context.Context, address string, change RulesChange) (Receipt, error)
+	// TransferContract makes the organizer key owner ("key:N", as Contract.Owner shows it)
+	// the contract's owner; the owner or the administrator may. ENOTFOUND for an unknown
+	// key, EREFUSED for a revoked or non-organizer key.
+	TransferContract(ctx context.Context, address, owner string) (Receipt, error)
 	// BeginSale opens a sale with exactly one price for every seat.
 	BeginSale(ctx context.Context, address string, prices []SeatPrice, details SaleDetails) (Receipt, error)
 	// EndSale closes the active sale once its end height is reached.

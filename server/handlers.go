@@ -129,6 +129,21 @@ func (s *Server) setIdentityPolicy(w http.ResponseWriter, r *http.Request) {
 		})
 }
 
+// setRules sets several rules in one transaction: {fee?, noReleaseBlocks?,
+// requireIdentityVerification?}.
+func (s *Server) setRules(w http.ResponseWriter, r *http.Request) {
+	var req ledger.RulesChange
+	s.write(w, r, &req, func() error { return required(!req.Empty(), "fee, noReleaseBlocks or requireIdentityVerification") },
+		func() (ledger.Receipt, error) { return s.svc.SetRules(r.Context(), r.PathValue("address"), req) })
+}
+
+func (s *Server) transferContract(w http.ResponseWriter, r *http.Request) {
+	var req api.OwnerBody
+	s.write(w, r, &req, func() error { return required(req.Owner != "", "owner (key:ID)") }, func() (ledger.Receipt, error) {
+		return s.svc.TransferContract(r.Context(), r.PathValue("address"), req.Owner)
+	})
+}
+
 func (s *Server) beginSale(w http.ResponseWriter, r *http.Request) {
 	var req api.BeginSaleRequest
 	s.write(w, r, &req, func() error { return required(req.Details != nil, "details {name, organiser, time, endOfSale}") },

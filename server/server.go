@@ -65,6 +65,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("POST "+c+"/NoReleaseBlocks", s.setNoReleaseBlocks)
 	s.mux.HandleFunc("GET "+c+"/IdentityVerificationPolicy", s.getIdentityPolicy)
 	s.mux.HandleFunc("POST "+c+"/IdentityVerificationPolicy", s.setIdentityPolicy)
+	s.mux.HandleFunc("POST "+c+"/Rules", s.setRules)
+	s.mux.HandleFunc("POST "+c+"/TransferContract", s.transferContract)
 	s.mux.HandleFunc("POST "+c+"/BeginSale", s.beginSale)
 	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
 	s.sellRoutes(c)

@@ -39,6 +39,7 @@ func connFlags() []cli.Flag {
 // session is an open ledger: in-process (acting as the database's administrator) or a
 // client of a server (acting as the key's holder). One code path serves both.
 type session struct {
+	store *sqlstore.Store // in-process only: the keys live here
 	svc   ledger.Service
 	sell  issuer.Service
 	ctx   context.Context
@@ -79,7 +80,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, err
 	}
-	s.svc, s.sell = st, &issuer.Issuer{Ledger: st}
+	s.store, s.svc, s.sell = st, st, &issuer.Issuer{Ledger: st}
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

@@ -28,8 +28,17 @@ func contractCommand() *cli.Command {
 					&cli.StringFlag{Name: "seats", Usage: "comma-separated seats: 1A, 12, A or Section/12A"},
 					&cli.StringFlag{Name: "seats-file", Usage: "a venue seat map `FILE` (JSON, see fixtures/venues)"},
 					&cli.StringFlag{Name: "fixture", Usage: "a built-in seat map: " + strings.Join(fixtures.Venues(), ", ")},
+					ownerFlag("the organizer key that will own it (in-process, default: the administrator)"),
+					quietFlag(),
 				),
 				Action: contractCreate,
+			},
+			{
+				Name:      "transfer",
+				Usage:     "hand a contract to another organizer key (by its owner or the administrator)",
+				UsageText: "ticketbooth contract transfer --contract ADDR --owner KEY-NAME-OR-ID",
+				Flags:     append(connFlags(), contractFlag(), ownerFlag("the organizer key that will own it")),
+				Action:    contractAction(contractTransfer),
 			},
 			{
 				Name:   "show",
@@ -113,19 +122,57 @@ func contractCreate(c *cli.Context) error {
 		return err
 	}
 	defer s.close()
+	owner := ""
+	if c.IsSet("owner") {
+		if owner, err = s.ownerID(c.String("owner")); err != nil {
+			return err
+		}
+	}
 	con, rc, err := s.svc.CreateContract(s.ctx, v.Name, v.Seats)
 	if err != nil {
 		return err
 	}
+	if owner != "" {
+		if rc, err = s.svc.TransferContract(s.ctx, con.Address, owner); err != nil {
+			return fmt.Errorf("contract %s was created, but handing it to %s failed: %w", con.Address, owner, err)
+		}
+		con.Owner = owner
+	}
+	return s.printCreated(c.Bool("quiet"), v, con, rc)
+}
+
+// printCreated tells what contract create made; the address alone with --quiet, for
+// C=$(ticketbooth contract create ... --quiet).
+func (s *session) printCreated(quiet bool, v fixtures.Venue, con ledger.Contract, rc ledger.Receipt) error {
+	if quiet && !s.json {
+		fmt.Fprintln(s.out, con.Address)
+		return nil
+	}
 	out := struct {
 		Address         string `json:"address"`
+		Owner           string `json:"owner"`
 		TransactionHash string `json:"transactionHash"`
 		Height          int64  `json:"height"`
-	}{con.Address, rc.TransactionHash, rc.Height}
+	}{con.Address, con.Owner, rc.TransactionHash, rc.Height}
 	return s.print(out, func(w io.Writer) {
-		fmt.Fprintf(w, "created contract for %q with %d seats at height %d\ntransaction %s\n%s\n",
-			v.Name, len(v.Seats), rc.Height, rc.TransactionHash, con.Address)
+		fmt.Fprintf(w, "created contract for %q with %d seats at height %d, owned by %s\ntransaction %s\n%s\n",
+			v.Name, len(v.Seats), rc.Height, con.Owner, rc.TransactionHash, con.Address)
 	})
+}
+
+func contractTransfer(c *cli.Context, s *session, address string) error {
+	if !c.IsSet("owner") {
+		return usagef("--owner KEY-NAME-OR-ID is required: the organizer key that will own the contract")
+	}
+	owner, err := s.ownerID(c.String("owner"))
+	if err != nil {
+		return err
+	}
+	rc, err := s.svc.TransferContract(s.ctx, address, owner)
+	if err != nil {
+		return err
+	}
+	return s.receipt("contract "+address+" now owned by "+owner, rc)
 }
 
 func contractShow(c *cli.Context, s *session, address string) error {

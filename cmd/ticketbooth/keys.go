@@ -22,6 +22,8 @@ func keysCommand() *cli.Command {
 				Flags: []cli.Flag{dbFlag(),
 					&cli.StringFlag{Name: "role", Required: true, Usage: "organizer, box-office or scanner"},
 					&cli.StringFlag{Name: "name", Required: true, Usage: "who or what holds the key, e.g. 'north gate'"},
+					&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts: {id, name, role, key}"},
+					quietFlag(),
 				},
 				Action: keysCreate,
 			},
@@ -60,8 +62,19 @@ func keysCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "created %s key %d for %q; keep it secret, it is not shown again:\n%s\n", rec.Role, rec.ID, rec.Name, key)
-	return nil
+	s := &session{out: c.App.Writer, json: c.Bool("json")}
+	out := struct {
+		ID   int64       `json:"id"`
+		Name string      `json:"name"`
+		Role ledger.Role `json:"role"`
+		Key  string      `json:"key"`
+	}{rec.ID, rec.Name, rec.Role, key}
+	return s.print(out, func(w io.Writer) {
+		if !c.Bool("quiet") {
+			fmt.Fprintf(w, "created %s key %d for %q; keep it secret, it is not shown again:\n", rec.Role, rec.ID, rec.Name)
+		}
+		fmt.Fprintln(w, key)
+	})
 }
 
 func keysList(c *cli.Context) error {

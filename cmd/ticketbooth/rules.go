@@ -16,7 +16,7 @@ func rulesCommand() *cli.Command {
 		Subcommands: []*cli.Command{
 			{
 				Name:      "set",
-				Usage:     "set one or more rules; each is its own transaction",
+				Usage:     "set one or more rules, all in one transaction",
 				UsageText: "ticketbooth rules set --contract ADDR [--fee N] [--no-release-blocks N] [--identity=true|false]",
 				Flags: append(connFlags(), contractFlag(),
 					&cli.Int64Flag{Name: "fee", Usage: "ticket release fee kept from refunds, in minor units (default 0)"},
@@ -36,37 +36,29 @@ func rulesCommand() *cli.Command {
 }
 
 func rulesSet(c *cli.Context, s *session, address string) error {
-	if !c.IsSet("fee") && !c.IsSet("no-release-blocks") && !c.IsSet("identity") {
+	var change ledger.RulesChange
+	if c.IsSet("fee") {
+		change.ReleaseFee = ptr(c.Int64("fee"))
+	}
+	if c.IsSet("no-release-blocks") {
+		change.NoReleaseBlocks = ptr(c.Int64("no-release-blocks"))
+	}
+	if c.IsSet("identity") {
+		change.RequireIdentityVerification = ptr(c.Bool("identity"))
+	}
+	if change.Empty() {
 		return usagef("give at least one of --fee, --no-release-blocks, --identity")
 	}
-	var receipts []ledger.Receipt
-	apply := func(set bool, f func() (ledger.Receipt, error)) error {
-		if !set {
-			return nil
-		}
-		rc, err := f()
-		receipts = append(receipts, rc)
+	rc, err := s.svc.SetRules(s.ctx, address, change)
+	if err != nil {
 		return err
 	}
-	if err := apply(c.IsSet("fee"), func() (ledger.Receipt, error) { return s.svc.SetReleaseFee(s.ctx, address, c.Int64("fee")) }); err != nil {
-		return err
-	}
-	if err := apply(c.IsSet("no-release-blocks"), func() (ledger.Receipt, error) {
-		return s.svc.SetNoReleaseBlocks(s.ctx, address, c.Int64("no-release-blocks"))
-	}); err != nil {
-		return err
-	}
-	if err := apply(c.IsSet("identity"), func() (ledger.Receipt, error) {
-		return s.svc.SetIdentityPolicy(s.ctx, address, c.Bool("identity"))
-	}); err != nil {
-		return err
-	}
-	return s.print(receipts, func(w io.Writer) {
-		for _, rc := range receipts {
-			fmt.Fprintf(w, "rules set at height %d: %s\ntransaction %s\n", rc.Height, rc.Effect, rc.TransactionHash)
-		}
+	return s.print(rc, func(w io.Writer) {
+		fmt.Fprintf(w, "rules set at height %d: %s\ntransaction %s\n", rc.Height, rc.Effect, rc.TransactionHash)
 	})
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func rulesShow(c *cli.Context, s *session, address string) error {
 	con, err := s.svc.Contract(s.ctx, address)

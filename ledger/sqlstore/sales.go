@@ -31,22 +31,31 @@ func (s *Store) manage(ctx context.Context, what, address string, fn func(*wtx, 
 
 func saleActive(c ledger.Contract) bool { return c.Sale != nil && c.Sale.Active }
 
-// setRule changes one rule column while no sale is active.
-func (s *Store) setRule(ctx context.Context, address string, apply func(*ledger.Rules), column string, value any) (ledger.Receipt, error) {
+// SetRules changes the rules the change names, in one transaction and one journal entry
+// (the rules as they then are), while no sale is active.
+func (s *Store) SetRules(ctx context.Context, address string, change ledger.RulesChange) (ledger.Receipt, error) {
+	if change.Empty() {
+		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Give at least one rule to set: fee, noReleaseBlocks or requireIdentityVerification")
+	}
 	var rc ledger.Receipt
-	err := s.manage(ctx, "setting the rule", address, func(w *wtx, c ledger.Contract) error {
+	err := s.manage(ctx, "setting the rules", address, func(w *wtx, c ledger.Contract) error {
 		if saleActive(c) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
 		}
-		apply(&c.Rules)
-		if err := ledger.ValidateRules(c.Rules); err != nil {
+		r := change.Apply(c.Rules)
+		if err := ledger.ValidateRules(r); err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE contracts SET `+column+` = ? WHERE address = ?`, value, address); err != nil {
+		identity := 0
+		if r.RequireIdentityVerification {
+			identity = 1
+		}
+		if _, err := w.exec(`UPDATE contracts SET release_fee = ?, no_release_blocks = ?, require_identity = ? WHERE address = ?`,
+			r.ReleaseFee, r.NoReleaseBlocks, identity, address); err != nil {
 			return err
 		}
 		var err error
-		rc, err = w.journal(ledger.TxRulesSet, address, c.Rules)
+		rc, err = w.journal(ledger.TxRulesSet, address, r)
 		return err
 	})
 	return rc, err
@@ -54,21 +63,17 @@ func (s *Store) setRule(ctx context.Context, address string, apply func(*ledger.
 
 // SetReleaseFee sets the fee kept from refunds, in minor units.
 func (s *Store) SetReleaseFee(ctx context.Context, address string, fee int64) (ledger.Receipt, error) {
-	return s.setRule(ctx, address, func(r *ledger.Rules) { r.ReleaseFee = fee }, "release_fee", fee)
+	return s.SetRules(ctx, address, ledger.RulesChange{ReleaseFee: &fee})
 }
 
 // SetNoReleaseBlocks sets how many blocks before the end of sale releases stop.
 func (s *Store) SetNoReleaseBlocks(ctx context.Context, address string, count int64) (ledger.Receipt, error) {
-	return s.setRule(ctx, address, func(r *ledger.Rules) { r.NoReleaseBlocks = count }, "no_release_blocks", count)
+	return s.SetRules(ctx, address, ledger.RulesChange{NoReleaseBlocks: &count})
 }
 
 // SetIdentityPolicy sets whether purchasers must give a name to be checked at the gate.
 func (s *Store) SetIdentityPolicy(ctx context.Context, address string, require bool) (ledger.Receipt, error) {
-	v := 0
-	if require {
-		v = 1
-	}
-	return s.setRule(ctx, address, func(r *ledger.Rules) { r.RequireIdentityVerification = require }, "require_identity", v)
+	return s.SetRules(ctx, address, ledger.RulesChange{RequireIdentityVerification: &require})
 }
 
 // BeginSale opens the contract's next sale with a price for every seat.

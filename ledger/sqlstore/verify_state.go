@@ -66,6 +66,8 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 	switch b.Kind {
 	case ledger.TxRulesSet:
 		err = json.Unmarshal(b.Effect, &c.rules)
+	case ledger.TxContractOwner:
+		err = c.transfer(b)
 	case ledger.TxSaleBegun:
 		err = c.beginSale(rep, seq, hash, b)
 	case ledger.TxSaleEnded:
@@ -96,6 +98,16 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 	}
 	p.contracts[b.Contract] = &projContract{venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
 		seats: e.Seats, sales: map[int64]*projSale{}}
+}
+
+// transfer replays a change of owner.
+func (c *projContract) transfer(b ledger.TxBody) error {
+	var e contractTransferred
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	c.owner = e.Owner
+	return nil
 }
 
 func (c *projContract) beginSale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {

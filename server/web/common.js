@@ -84,9 +84,20 @@ export function nonce() {
 // keyProblem turns a 401/403/404 answer into a sentence for the set-up form, or ''.
 export function keyProblem(status, data, role) {
   if (status === 401) return 'Key refused: it is unknown or revoked. Check the key, or ask the organizer for a new one.';
-  if (status === 403) return 'This key may not do this: use a ' + role + ' key.';
+  if (status === 403) return forbidden(data, role);
   if (status === 404 || status === 400) return data.error || 'No contract at this address.';
   return '';
+}
+
+// forbidden says why a key was refused (the server's sentence) and what to do instead.
+function forbidden(data, role) {
+  const why = data && data.error ? data.error.replace(/\.?$/, '.') + ' ' : '';
+  const a = /^[aeiou]/i.test(role) ? 'an ' : 'a ';
+  if (role === 'organizer') {
+    return why + 'Use an organizer key that owns this contract. Its owner or the administrator can hand the contract ' +
+      'to your key: ticketbooth contract transfer --contract ADDRESS --owner KEY-NAME-OR-ID.';
+  }
+  return why + 'Use ' + a + role + ' key.';
 }
 
 // el makes an element with a class and text.
