@@ -40,11 +40,12 @@ func New(baseURL, key string) (*Client, error) {
 
 // codes maps HTTP statuses back to error codes.
 var codes = map[int]string{
-	http.StatusBadRequest:   ledger.EINVALID,
-	http.StatusNotFound:     ledger.ENOTFOUND,
-	http.StatusConflict:     ledger.ECONFLICT,
-	http.StatusUnauthorized: ledger.EUNAUTHORIZED,
-	http.StatusForbidden:    ledger.EFORBIDDEN,
+	http.StatusBadRequest:         ledger.EINVALID,
+	http.StatusNotFound:           ledger.ENOTFOUND,
+	http.StatusConflict:           ledger.ECONFLICT,
+	http.StatusUnauthorized:       ledger.EUNAUTHORIZED,
+	http.StatusForbidden:          ledger.EFORBIDDEN,
+	http.StatusServiceUnavailable: ledger.EUNAVAILABLE,
 }
 
 // do sends a request with an optional JSON body and decodes a JSON answer into out.

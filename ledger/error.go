@@ -14,6 +14,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // no key, or an unknown key: 401
 	EFORBIDDEN    = "forbidden"    // a key that may not do this: 403
 	EINTERNAL     = "internal"     // a fault of ours: 500, logged, never shown in detail
+	EUNAVAILABLE  = "unavailable"  // too busy just now, try again in a moment: 503 with Retry-After
 )
 
 // Error is the one error type of the ledger: a code for machines and a sentence for humans.

@@ -12,11 +12,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// MaxImagePixels caps the images DecodeBytes accepts: 40 megapixels, far above any phone
-// photo or camera frame, low enough that a hostile file cannot make the gate allocate
-// gigabytes. The cap is checked from the image header, before any pixel is decoded.
-const MaxImagePixels = 40_000_000
-
 // Errors the decoder wraps. Every error Decode and DecodeBytes return is a *ledger.Error
 // with code ledger.EINVALID (find it with errors.As) whose chain also holds one of these
 // (test with errors.Is).
@@ -27,7 +22,8 @@ var (
 	ErrImageFormat = errors.New("unsupported image format: want PNG, JPEG or GIF")
 	// ErrImageCorrupt means the bytes look like a supported image but cannot be decoded.
 	ErrImageCorrupt = errors.New("corrupt image")
-	// ErrImageTooLarge means the image has more than MaxImagePixels pixels.
+	// ErrImageTooLarge means the image is over the Limits: too many pixels, or too
+	// costly to decode.
 	ErrImageTooLarge = errors.New("image too large")
 )
 
@@ -75,8 +71,8 @@ func imageLuminance(img image.Image) (*luma, error) {
 	if b.Dx() <= 0 || b.Dy() <= 0 {
 		return nil, newScanError(ErrNoCode, "empty image")
 	}
-	if b.Dx()*b.Dy() > MaxImagePixels || b.Dx() > MaxImagePixels || b.Dy() > MaxImagePixels {
-		return nil, newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d", b.Dx(), b.Dy(), MaxImagePixels)
+	if b.Dx() > FileLimits.MaxSide || b.Dy() > FileLimits.MaxSide || b.Dx()*b.Dy() > FileLimits.MaxPixels {
+		return nil, newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d a side and %d megapixels", b.Dx(), b.Dy(), FileLimits.MaxSide, FileLimits.MaxPixels/1_000_000)
 	}
 	return safeLuminance(img)
 }
@@ -86,19 +82,24 @@ func imageLuminance(img image.Image) (*luma, error) {
 func safeLuminance(img image.Image) (l *luma, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			l, err = nil, newScanError(ErrNoCode, "the image's pixels cannot be read: %v", r)
+			l, err = nil, newScanError(ErrNoCode, "the image's pixels cannot be read")
 		}
 	}()
 	return luminanceOf(img), nil
 }
 
 // DecodeBytes recognises a PNG, JPEG or GIF image by its first bytes, decodes it and then
-// the first QR code in it (see Decode). It returns an EINVALID *ledger.Error wrapping
-// ErrImageFormat for other data, ErrImageCorrupt for an image that cannot be decoded,
-// ErrImageTooLarge for one over MaxImagePixels (checked from the header before decoding)
-// and ErrNoCode when the image holds no readable QR code.
+// the first QR code in it (see Decode), within GateLimits. It returns an EINVALID
+// *ledger.Error wrapping ErrImageFormat for other data, ErrImageCorrupt for an image that
+// cannot be decoded, ErrImageTooLarge for one over the limits (checked from the header
+// before decoding) and ErrNoCode when the image holds no readable QR code.
 func DecodeBytes(data []byte) (string, error) {
-	img, err := decodeImage(data)
+	return DecodeBytesWithin(data, GateLimits)
+}
+
+// DecodeBytesWithin is DecodeBytes within the limits lim.
+func DecodeBytesWithin(data []byte, lim Limits) (string, error) {
+	img, err := decodeImage(data, lim)
 	if err != nil {
 		return "", err
 	}
@@ -106,25 +107,22 @@ func DecodeBytes(data []byte) (string, error) {
 }
 
 // decodeImage decodes the image of DecodeBytes and DecodeAllBytes, after checking its
-// format and size.
-func decodeImage(data []byte) (image.Image, error) {
+// format and, from its header, that it is within lim.
+func decodeImage(data []byte, lim Limits) (image.Image, error) {
 	name, decode, config := imageCodec(data)
 	if decode == nil {
 		return nil, newScanError(ErrImageFormat, "")
 	}
 	cfg, err := config(bytes.NewReader(data))
-	if err != nil {
-		return nil, newScanError(ErrImageCorrupt, "%s header: %v", name, err)
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, newScanError(ErrImageCorrupt, "its %s header is damaged or cut short", name)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, newScanError(ErrImageCorrupt, "%s of %dx%d pixels", name, cfg.Width, cfg.Height)
-	}
-	if cfg.Width > MaxImagePixels || cfg.Height > MaxImagePixels || cfg.Width*cfg.Height > MaxImagePixels {
-		return nil, newScanError(ErrImageTooLarge, "%s of %dx%d pixels, the limit is %d", name, cfg.Width, cfg.Height, MaxImagePixels)
+	if err := lim.check(name, cfg, data); err != nil {
+		return nil, err
 	}
 	img, err := safeImageDecode(decode, data)
 	if err != nil {
-		return nil, newScanError(ErrImageCorrupt, "%s: %v", name, err)
+		return nil, newScanError(ErrImageCorrupt, "the %s file is damaged or cut short", name)
 	}
 	return img, nil
 }

@@ -37,7 +37,7 @@ func DecodeAll(img image.Image) ([]string, error) {
 
 // DecodeAllBytes is DecodeAll for a PNG, JPEG or GIF file, with DecodeBytes's errors.
 func DecodeAllBytes(data []byte) ([]string, error) {
-	img, err := decodeImage(data)
+	img, err := decodeImage(data, GateLimits)
 	if err != nil {
 		return nil, err
 	}

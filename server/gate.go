@@ -44,6 +44,13 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool
 		s.checkInPDF(w, r, scan)
 		return
 	}
+	if len(scan.Image) > 0 {
+		if scan.QR, err = s.imageText(r.Context(), scan.Image); err != nil {
+			s.error(w, err)
+			return
+		}
+		scan.Image = nil
+	}
 	results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), scan)
 	if err != nil {
 		if code := ledger.ErrorCode(err); code == ledger.EINVALID && len(results) > 0 {

@@ -2,15 +2,19 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/imagebomb"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
@@ -100,8 +104,6 @@ func TestSlowClientsCutOff(t *testing.T) {
 	})
 }
 
-
-
 // TestInvisibleCharactersRefused: NUL, other controls, bidirectional overrides and
 // zero-width characters in any text field are a 400 in words, on SQLite and PostgreSQL
 // alike (PostgreSQL cannot store NUL: this was a 500 there).
@@ -162,4 +164,80 @@ func TestSaleTimesBoundedOverHTTP(t *testing.T) {
 			t.Errorf("%s: %s does not name the limit", name, r.body)
 		}
 	}
+}
+
+// postRaw posts data with the content type and the key to url, returning the answer.
+func postRaw(t *testing.T, url, key, contentType string, data []byte) response {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: body}
+}
+
+// TestImageBombsRefused: a truncated progressive JPEG declaring 6324x6324 and a 16-bit
+// PNG of 6300x6300, sent to decode, CheckIn, VerifyTicket (as a body and as a form), are
+// a 400 in words, and the server allocates next to nothing for them (decoded, each took
+// hundreds of MB).
+func TestImageBombsRefused(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	bombs := map[string][]byte{"jpeg": imagebomb.ProgressiveJPEG(6324, 6324), "png": imagebomb.PNG16(6300, 6300)}
+	for kind, data := range bombs {
+		form, formBody := multipartBody(t, "image", data, map[string]string{"gate": "north"})
+		for _, tc := range []struct {
+			name, url, contentType string
+			body                   []byte
+		}{
+			{"decode", e.srv.URL + server.DecodePath, "image/" + kind, data},
+			{"CheckIn", e.srv.URL + api.ContractPath(addr, "CheckIn") + "?gate=north", "image/" + kind, data},
+			{"VerifyTicket", e.srv.URL + api.ContractPath(addr, "VerifyTicket"), "image/" + kind, data},
+			{"CheckInForm", e.srv.URL + api.ContractPath(addr, "CheckIn"), form, formBody},
+		} {
+			t.Run(kind+"/"+tc.name, func(t *testing.T) {
+				var r response
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				r = postRaw(t, tc.url, e.gate, tc.contentType, tc.body)
+				runtime.ReadMemStats(&after)
+				r.wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "larger than a camera frame")
+				if n := after.TotalAlloc - before.TotalAlloc; n > 32<<20 {
+					t.Errorf("the server allocated %d MB for a refused picture", n>>20)
+				}
+			})
+		}
+	}
+}
+
+// TestDecodesBeyondTheCapWait: while every decoder is busy, a picture waits briefly and
+// is then answered 503 with Retry-After; once one is free it is decoded.
+func TestDecodesBeyondTheCapWait(t *testing.T) {
+	e := newEnv(t)
+	h := server.New(e.store, e.store, nil)
+	srv := serveWith(t, h, server.DefaultTimeouts)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	tk := e.buy(addr, seatJSON(1, "A"), "ann", "")
+	pic, err := issuer.QRPNG(tk.QR, issuer.DefaultRecovery, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := server.OccupyDecoders(h, 50*time.Millisecond)
+	for _, url := range []string{srv.URL + server.DecodePath, srv.URL + api.ContractPath(addr, "CheckIn")} {
+		r := postRaw(t, url, e.gate, "image/png", pic)
+		r.wantError(t, http.StatusServiceUnavailable, ledger.EUNAVAILABLE)
+		if r.header.Get("Retry-After") == "" {
+			t.Errorf("%s: 503 without Retry-After", url)
+		}
+	}
+	free()
+	postRaw(t, srv.URL+server.DecodePath, e.gate, "image/png", pic).want(t, http.StatusOK, nil)
 }

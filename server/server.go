@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type Server struct {
 	auth   Authenticator
 	log    *slog.Logger
 	mux    *http.ServeMux
+	decode decodeSlots // bounds the images decoded at once
 }
 
 // MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
@@ -42,7 +44,7 @@ func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux()}
+	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
 	if l, ok := svc.(issuer.Ledger); ok {
 		s.issuer = &issuer.Issuer{Ledger: l}
 	}
@@ -173,6 +175,7 @@ var statuses = map[string]int{
 	ledger.EUNAUTHORIZED: http.StatusUnauthorized,
 	ledger.EFORBIDDEN:    http.StatusForbidden,
 	ledger.EINTERNAL:     http.StatusInternalServerError,
+	ledger.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // error writes err as a JSON error body with the status of its code; internal errors
@@ -186,8 +189,11 @@ func (s *Server) error(w http.ResponseWriter, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
-	if code == ledger.EUNAUTHORIZED {
+	switch code {
+	case ledger.EUNAUTHORIZED:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
+	case ledger.EUNAVAILABLE:
+		w.Header().Set("Retry-After", "1")
 	}
 	writeJSON(w, status, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code})
 }

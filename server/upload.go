@@ -38,7 +38,7 @@ func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	codes, err := uploadCodes(r.Context(), data)
+	codes, err := s.uploadCodes(r.Context(), data)
 	if errors.Is(err, scanner.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
 		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.EINVALID})
 		return
@@ -55,8 +55,13 @@ func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 // uploadCodes reads every code of a picture or a PDF within uploadTimeout, with the
-// reasons in words.
-func uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
+// reasons in words, holding one of the server's decoder slots (see imageText).
+func (s *Server) uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
+	release, err := s.decode.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
 	codes, err := pdfscan.DecodeFile(ctx, data)
@@ -97,7 +102,7 @@ func readUpload(r *http.Request) ([]byte, error) {
 // given, suffixed with the code's number so that each keeps its own retry), and answers
 // all their results together. A PDF without a code is answered 400, as an image is.
 func (s *Server) checkInPDF(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
-	codes, err := uploadCodes(r.Context(), scan.Image)
+	codes, err := s.uploadCodes(r.Context(), scan.Image)
 	if err != nil {
 		s.error(w, err)
 		return

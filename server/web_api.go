@@ -59,7 +59,7 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	text, err := scanner.DecodeBytes(img)
+	text, err := s.imageText(r.Context(), img)
 	if errors.Is(err, scanner.ErrNoCode) {
 		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.ErrorCode(err)})
 		return
