@@ -129,39 +129,11 @@ func (i *Issuer) identityPolicy(ctx context.Context, address string, fresh bool)
 // reserve seals the request's tickets under the identity policy and has the ledger sell
 // them.
 func (i *Issuer) reserve(ctx context.Context, address string, r Request, identityRequired bool) (Purchase, error) {
-	named := identityRequired && strings.TrimSpace(r.CustomerName) != ""
-	if named {
-		if err := ledger.ValidateCustomerName(r.CustomerName); err != nil {
-			return Purchase{}, err
-		}
-	}
-	p := Purchase{Contract: address, Sender: r.Sender}
-	if named {
-		p.CustomerName = r.CustomerName
-	}
-	order := ledger.Order{Sender: r.Sender, Amount: r.Amount}
-	for _, seat := range r.Seats {
-		sealed, issued, err := seal(seat, p.CustomerName)
-		if err != nil {
-			return Purchase{}, err
-		}
-		order.Tickets = append(order.Tickets, sealed)
-		p.Tickets = append(p.Tickets, issued)
-	}
-	rc, err := i.Ledger.Reserve(ctx, address, order)
+	p, err := Prepare(address, r, identityRequired)
 	if err != nil {
 		return Purchase{}, err
 	}
-	p.TransactionHash, p.Height, p.Total, p.Refunded = rc.TransactionHash, rc.Height, rc.Total, rc.Refunded
-	for k := range p.Tickets {
-		p.Tickets[k].Price = rc.Prices[k]
-	}
-	p.TicketsPerQR = r.TicketsPerQR
-	if p.TicketsPerQR == 0 {
-		p.TicketsPerQR = MaxSeatsPerTicket
-	}
-	p.QR, err = QRTexts(p.Tickets, p.TicketsPerQR)
-	return p, err
+	return i.Sell(ctx, address, p)
 }
 
 func validateRequest(r Request) error {

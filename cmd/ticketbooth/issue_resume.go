@@ -1,0 +1,191 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// resumeBatch finishes the batch recorded in --resume FILE: it settles the chunks a crash
+// left pending against the ledger, prints every issued ticket into the PDF again and
+// issues the seats still missing, as the batch file's header says.
+func resumeBatch(c *cli.Context) error {
+	path := c.String("resume")
+	bf, err := readBatchFile(path)
+	if err != nil {
+		return err
+	}
+	if err := resumeFlags(c, bf.header); err != nil {
+		return err
+	}
+	s, err := open(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	h := bf.header
+	b := &batch{s: s, c: c, header: h, pdf: filepath.Join(filepath.Dir(path), h.PDF), next: len(bf.chunks)}
+	if b.layout, err = issuer.ParseLayout(h.Layout); err != nil {
+		return err
+	}
+	if err := b.load(); err != nil {
+		return err
+	}
+	if b.log, err = openBatchLog(path, bf); err != nil {
+		return err
+	}
+	earlier, missing, err := b.settle(bf)
+	if err != nil {
+		return b.finish(err)
+	}
+	return b.finish(b.run(earlier, missing))
+}
+
+// resumeFlags refuses flags that --resume takes from the batch file. --contract and
+// --sender (which may come from the environment) are accepted when they agree with it.
+func resumeFlags(c *cli.Context, h batchHeader) error {
+	for _, f := range []string{"seats", "all-available", "name", "out", "layout", "qr-json"} {
+		if c.IsSet(f) {
+			return usagef("--resume takes the seats, name, PDF and layout from the batch file: drop --%s", f)
+		}
+	}
+	if c.IsSet("contract") && c.String("contract") != h.Contract {
+		return usagef("the batch file is for contract %s, not %s", h.Contract, c.String("contract"))
+	}
+	if c.IsSet("sender") && c.String("sender") != h.Sender {
+		return usagef("the batch file issues to sender %q, not %q", h.Sender, c.String("sender"))
+	}
+	return nil
+}
+
+// settle decides each pending chunk by the ticket list: recovered when the ledger holds
+// its tickets' ciphertexts, dropped when not, and records that in the batch file. It
+// returns the purchases issued so far and the seats still to issue.
+func (b *batch) settle(bf *batchFile) ([]issuer.Purchase, []ledger.Seat, error) {
+	tickets, err := b.s.svc.Tickets(b.s.ctx, b.header.Contract)
+	if err != nil {
+		return nil, nil, err
+	}
+	sold := make(map[string]ledger.Ticket, len(tickets))
+	for _, t := range tickets {
+		sold[t.Seat.Key()] = t
+	}
+	height, err := b.height()
+	if err != nil {
+		return nil, nil, err
+	}
+	var earlier []issuer.Purchase
+	issued := map[string]bool{}
+	for _, ch := range bf.chunks {
+		if ch.State == chunkPending {
+			if err := b.settleChunk(ch, sold, height); err != nil {
+				return nil, nil, err
+			}
+		}
+		if ch.State == chunkDropped {
+			continue
+		}
+		p, err := b.purchase(ch)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, t := range p.Tickets {
+			issued[t.Seat.Key()] = true
+		}
+		b.issued += len(p.Tickets)
+		earlier = append(earlier, p)
+	}
+	return earlier, b.missing(issued, sold), nil
+}
+
+// settleChunk records a pending chunk as recovered (its tickets are on the ledger with
+// its secrets) or dropped (they are not: it was never sold).
+func (b *batch) settleChunk(ch *batchChunk, sold map[string]ledger.Ticket, height int64) error {
+	rec := batchRecord{Chunk: ch.Chunk, State: chunkDropped}
+	prices := make([]int64, 0, len(ch.tickets))
+	for _, t := range ch.tickets {
+		lt, ok := sold[t.Seat.Key()]
+		if !ok || !soldWith(lt, t.QR) {
+			break
+		}
+		prices = append(prices, lt.Price)
+	}
+	if len(prices) == len(ch.tickets) {
+		rec = batchRecord{Chunk: ch.Chunk, State: chunkRecovered, Height: height, Prices: prices}
+	}
+	ch.batchRecord = rec
+	return b.log.write(rec, true)
+}
+
+// soldWith reports whether the ledger's ticket is the one sold with this QR text: its
+// published ciphertext is the QR's secret sealed under the QR's key and IV, which are
+// fresh for every ticket and known only to this batch.
+func soldWith(t ledger.Ticket, qr string) bool {
+	q, err := scanner.ParseQR(qr)
+	if err != nil || len(q) != 1 || t.Address == ledger.ZeroAddress {
+		return false
+	}
+	key, err := crypto.DecodeHex(q[0].SecretKey, crypto.KeySize)
+	if err != nil {
+		return false
+	}
+	iv, err := crypto.DecodeHex(q[0].SecretIV, crypto.IVSize)
+	if err != nil {
+		return false
+	}
+	ct, err := crypto.Encrypt(key, iv, []byte(q[0].Secret))
+	return err == nil && strings.EqualFold(crypto.EncodeHex(ct), t.Secret)
+}
+
+// purchase rebuilds a committed or recovered chunk's purchase for printing.
+func (b *batch) purchase(ch *batchChunk) (issuer.Purchase, error) {
+	if len(ch.Prices) != len(ch.tickets) {
+		return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file has %d tickets but %d prices", ch.Chunk, len(ch.tickets), len(ch.Prices))
+	}
+	p := issuer.Purchase{Contract: b.header.Contract, Sender: b.header.Sender, TransactionHash: ch.TransactionHash,
+		Height: ch.Height, TicketsPerQR: 1}
+	for i, t := range ch.tickets {
+		q, err := scanner.ParseQR(t.QR)
+		if err != nil || len(q) != 1 || q[0].Seat != t.Seat {
+			return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file: the QR text of seat %s is damaged", ch.Chunk, t.Seat)
+		}
+		if q[0].NameKey != "" {
+			p.CustomerName = b.header.CustomerName
+		}
+		p.Tickets = append(p.Tickets, issuer.IssuedTicket{Seat: t.Seat, Price: ch.Prices[i]})
+		p.QR = append(p.QR, t.QR)
+	}
+	return p, nil
+}
+
+// missing returns the header's seats not issued yet; for --all-available only those
+// still available (others may have bought some meanwhile).
+func (b *batch) missing(issued map[string]bool, tickets map[string]ledger.Ticket) []ledger.Seat {
+	var out []ledger.Seat
+	for _, seat := range b.header.Seats {
+		if issued[seat.Key()] {
+			continue
+		}
+		if t, ok := tickets[seat.Key()]; b.header.AllAvailable && ok && t.Address != ledger.ZeroAddress {
+			continue
+		}
+		out = append(out, seat)
+	}
+	return out
+}
+
+// height is the ledger's current height: an upper bound of a recovered chunk's height.
+func (b *batch) height() (int64, error) {
+	info, err := b.s.svc.Info(b.s.ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reading the ledger's height: %w", err)
+	}
+	return info.Height, nil
+}
