@@ -25,7 +25,17 @@ type PreparedSeller interface {
 	Sell(ctx context.Context, address string, p Prepared) (Purchase, error)
 }
 
-var _ PreparedSeller = (*Issuer)(nil)
+// SealedSeller sells orders sealed by the caller: the Issuer, for the server's
+// ReserveSealedTickets route.
+type SealedSeller interface {
+	// SellSealed has the ledger sell the order, all or nothing.
+	SellSealed(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error)
+}
+
+var (
+	_ PreparedSeller = (*Issuer)(nil)
+	_ SealedSeller   = (*Issuer)(nil)
+)
 
 // Prepare checks the request and seals a fresh secret for every seat, and the customer
 // name when identityRequired (the contract's identity policy) and a name is given, and
@@ -59,6 +69,11 @@ func Prepare(address string, r Request, identityRequired bool) (Prepared, error)
 	var err error
 	p.QR, err = QRTexts(p.Tickets, p.TicketsPerQR)
 	return Prepared{Order: order, Purchase: p}, err
+}
+
+// SellSealed passes a sealed order to the ledger.
+func (i *Issuer) SellSealed(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
+	return i.Ledger.Reserve(ctx, address, o)
 }
 
 // Sell has the ledger sell a prepared order and completes its purchase.

@@ -30,6 +30,7 @@ type ReserveTicketResponse struct {
 func (s *Server) sellRoutes(c string) {
 	s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
 	s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
+	s.mux.HandleFunc("POST "+c+"/ReserveSealedTickets", s.reserveSealedTickets)
 	s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
 }
 

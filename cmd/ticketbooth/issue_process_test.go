@@ -111,7 +111,7 @@ func (l *ledgerLock) release(t *testing.T) {
 // process exits first.
 func waitFile(t *testing.T, path string, pr *proc, ok func(lines []string) bool) {
 	t.Helper()
-	for {
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); {
 		b, _ := os.ReadFile(path)
 		lines := strings.Split(string(b), "\n")
 		if ok(lines[:len(lines)-1]) {
@@ -123,6 +123,7 @@ func waitFile(t *testing.T, path string, pr *proc, ok func(lines []string) bool)
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
+	t.Fatalf("the batch file never reached the state awaited: %s", pr.stderr)
 }
 
 // stopAtPending holds the ledger's write lock until the batch has written a chunk's
