@@ -9,7 +9,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
-	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
 )
 
 // MaxImageBytes bounds a scanned image upload.
@@ -40,16 +39,9 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool
 		return
 	}
 	scan.VerifyOnly = verifyOnly
-	if pdfscan.IsPDF(scan.Image) {
-		s.checkInPDF(w, r, scan)
-		return
-	}
 	if len(scan.Image) > 0 {
-		if scan.QR, err = s.imageText(r.Context(), scan.Image); err != nil {
-			s.error(w, err)
-			return
-		}
-		scan.Image = nil
+		s.checkInUpload(w, r, scan)
+		return
 	}
 	results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), scan)
 	if err != nil {

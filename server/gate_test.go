@@ -411,7 +411,7 @@ func TestCheckInUnreadable(t *testing.T) {
 		says              string
 	}{
 		{"NoCode", "image/png", blank.Bytes(), "no QR code"},
-		{"NotAnImage", "image/png", []byte("this is text"), "format"},
+		{"NotAnImage", "image/png", []byte("this is text"), "PNG, JPEG or GIF"},
 		{"FormWithoutImage", noField, noFieldBody, "image"},
 		{"FormWithAnotherField", wrongField, wrongFieldBody, "image"},
 		{"TextBody", "text/plain", []byte("[]"), "Content-Type"},

@@ -37,10 +37,10 @@ func (d decodeSlots) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
-// imageText is the intake of single pictures sent to the server (CheckIn, VerifyTicket
-// and decode's camera frames): it reads the QR text from an image within
-// scanner.GateLimits, with at most one decode per CPU at a time. Whole uploads (PDFs,
-// every code of a picture) take the same slots in uploadCodes.
+// imageText is the intake of camera frames sent to decode: it reads the QR text from an
+// image within scanner.GateLimits, with at most one decode per CPU at a time. Whole
+// uploads (PDFs, and every picture sent to CheckIn or VerifyTicket) take the same slots
+// in uploadCodes.
 func (s *Server) imageText(ctx context.Context, image []byte) (string, error) {
 	release, err := s.decode.acquire(ctx)
 	if err != nil {

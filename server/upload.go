@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -16,7 +17,8 @@ import (
 )
 
 // This file reads the codes of whole uploads, a PDF or a photo holding several tickets,
-// for the decode route and CheckIn; camera frames keep the one-code path of decodeFrame.
+// for the decode route and CheckIn; camera frames sent to the decode route keep the
+// one-code path of decodeFrame.
 
 // uploadTimeout bounds the reading of one uploaded PDF.
 const uploadTimeout = 20 * time.Second
@@ -98,16 +100,19 @@ func readUpload(r *http.Request) ([]byte, error) {
 	return data, nil
 }
 
-// checkInPDF checks in every code of an uploaded PDF, one CheckIn each (the nonce, when
-// given, suffixed with the code's number so that each keeps its own retry), and answers
-// all their results together. A PDF without a code is answered 400, as an image is.
-func (s *Server) checkInPDF(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
+// checkInUpload checks in every code of an uploaded picture or PDF, one CheckIn each
+// (when there are several, the nonce is suffixed with the code's number so that each
+// keeps its own retry), and answers all their results together. An upload without a code
+// is answered 400 and journals nothing; one whose only code is not a ticket answers 400
+// with its malformed result, as QR text does.
+func (s *Server) checkInUpload(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
 	codes, err := s.uploadCodes(r.Context(), scan.Image)
 	if err != nil {
 		s.error(w, err)
 		return
 	}
 	var all []ledger.CheckResult
+	var invalid error
 	for i, c := range codes {
 		one := scanner.Scan{QR: c.Text, Gate: scan.Gate, Nonce: scan.Nonce, VerifyOnly: scan.VerifyOnly}
 		if one.Nonce != "" && len(codes) > 1 {
@@ -118,7 +123,13 @@ func (s *Server) checkInPDF(w http.ResponseWriter, r *http.Request, scan scanner
 			s.error(w, err)
 			return
 		}
+		invalid = cmp.Or(invalid, err)
 		all = append(all, results...)
+	}
+	if invalid != nil && len(codes) == 1 {
+		writeJSON(w, http.StatusBadRequest, api.CheckInErrorResponse{
+			ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(invalid), Code: ledger.EINVALID}, Results: all})
+		return
 	}
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: all})
 }

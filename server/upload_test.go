@@ -3,6 +3,9 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"image"
+	"image/draw"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"slices"
@@ -105,4 +108,53 @@ func TestCheckInPDF(t *testing.T) {
 		got.Results[0].Status != ledger.StatusAlreadyCheckedIn {
 		t.Fatalf("form: status %d body %s, want both already checked in", status, out)
 	}
+}
+
+// A photo of two tickets sent to CheckIn checks both in; a photo of one keeps its nonce
+// as it is, so that a retry gets the same answer.
+func TestCheckInPictureOfSeveralCodes(t *testing.T) {
+	f := newGateFixture(t)
+	two := sideBySide(t, f.tickets[0].QR[0], f.tickets[1].QR[0])
+	status, out := f.do(t, http.MethodPost, api.Base+"/"+f.addr+"/CheckIn?gate=north&nonce=p1", ledger.RoleScanner, "image/png", two)
+	var got api.CheckInResponse
+	if status != http.StatusOK || json.Unmarshal(out, &got) != nil || len(got.Results) != 2 ||
+		got.Results[0].Status != ledger.StatusAdmitted || got.Results[1].Status != ledger.StatusAdmitted {
+		t.Fatalf("status %d body %s, want both admitted", status, out)
+	}
+	one := sideBySide(t, f.tickets[2].QR[0])
+	for range 2 {
+		status, out = f.do(t, http.MethodPost, api.Base+"/"+f.addr+"/CheckIn?gate=north&nonce=p2", ledger.RoleScanner, "image/png", one)
+		if status != http.StatusOK || json.Unmarshal(out, &got) != nil || len(got.Results) != 1 || got.Results[0].Status != ledger.StatusAdmitted {
+			t.Fatalf("one code, sent twice with one nonce: status %d body %s, want admitted both times", status, out)
+		}
+	}
+}
+
+// sideBySide is a PNG of the texts' QR codes in a row, four pixels a module.
+func sideBySide(t *testing.T, texts ...string) []byte {
+	t.Helper()
+	var codes []image.Image
+	width, height := 0, 0
+	for _, text := range texts {
+		data, err := issuer.QRPNG(text, issuer.DefaultRecovery, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, img)
+		width, height = width+img.Bounds().Dx(), max(height, img.Bounds().Dy())
+	}
+	out := image.NewGray(image.Rect(0, 0, width, height))
+	draw.Draw(out, out.Rect, image.White, image.Point{}, draw.Src)
+	x := 0
+	for _, img := range codes {
+		draw.Draw(out, img.Bounds().Add(image.Pt(x, 0)), img, img.Bounds().Min, draw.Src)
+		x += img.Bounds().Dx()
+	}
+	var b bytes.Buffer
+	png.Encode(&b, out)
+	return b.Bytes()
 }

@@ -97,26 +97,3 @@ func (d *document) softMask(dct dict, g *image.Gray) {
 		g.Pix[i] = byte((uint32(v)*alpha + 255*(255-alpha)) / 255)
 	}
 }
-
-// framed returns g in a white margin of an eighth of its size and, when small (a code
-// stored at one pixel a module), enlarged to about 400 pixels: room for the decoder.
-func framed(g *image.Gray) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	k := max(1, min(8, 400/max(w, h)))
-	pad := max(w, h) / 8 * k
-	if max(w, h) > 2000 {
-		pad = 0 // a photo or a scan has its own margins
-	}
-	out := image.NewGray(image.Rect(0, 0, w*k+2*pad, h*k+2*pad))
-	for i := range out.Pix {
-		out.Pix[i] = 255
-	}
-	for y := range h * k {
-		src := g.Pix[(y/k)*g.Stride:]
-		dst := out.Pix[(y+pad)*out.Stride+pad:]
-		for x := range w * k {
-			dst[x] = src[x/k]
-		}
-	}
-	return out
-}

@@ -42,7 +42,7 @@ func (d *document) imageSource(s *stream, resources dict) (*source, error) {
 		return nil, err
 	}
 	d.softMask(s.dict, g)
-	return &source{img: framed(g)}, nil
+	return &source{img: g}, nil
 }
 
 // samples reads the image's samples into grey levels.

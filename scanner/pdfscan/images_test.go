@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
@@ -40,7 +41,8 @@ func TestJPEGPhotoInPDF(t *testing.T) {
 // Flate-compressed grey samples with a PNG predictor; another as an inline image of one
 // bit a sample.
 func TestSmallImagesInPDF(t *testing.T) {
-	g := qrGrey(t, "one pixel a module", 1, true)
+	long := strings.Repeat("a ticket's payload of several hundred bytes, ", 8)
+	g := qrGrey(t, long, 1, true)
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	var rows []byte
 	for y := range h {
@@ -56,7 +58,7 @@ func TestSmallImagesInPDF(t *testing.T) {
 	pdf := onePage(content, "/XObject <</Im1 5 0 R>>",
 		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms <</Predictor 12 /Columns %d>>", w, h, w), deflate(rows)))
 	got := codeTexts(t, pdf)
-	if !slices.Equal(got, []string{"one pixel a module", "an inline image"}) {
+	if !slices.Equal(got, []string{long, "an inline image"}) {
 		t.Fatalf("read %q", got)
 	}
 }
@@ -104,5 +106,37 @@ func TestDecodeFile(t *testing.T) {
 	codes, err = DecodeFile(context.Background(), photo(t, "on a photo"))
 	if err != nil || len(codes) != 1 || codes[0] != (Code{Text: "on a photo"}) {
 		t.Fatalf("photo: %v %v", codes, err)
+	}
+}
+
+// Two ways generators store a code as samples: 1-bit indices into an RGB palette (white
+// first), and black samples shaped by a soft mask (a code on a transparent background).
+func TestPaletteAndSoftMaskImages(t *testing.T) {
+	g := qrGrey(t, "palette", 3, false)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	stride := (w + 7) / 8
+	bits := make([]byte, stride*h)
+	for y := range h {
+		for x := range w {
+			if g.Pix[y*g.Stride+x] < 128 {
+				bits[y*stride+x/8] |= 0x80 >> (x % 8)
+			}
+		}
+	}
+	palette := onePage([]byte("q 300 0 0 300 100 400 cm /Im Do Q"), "/XObject <</Im 5 0 R>>",
+		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /BitsPerComponent 1 /ColorSpace [/Indexed /DeviceRGB 1 <ffffff000000>] /Filter /FlateDecode", w, h), deflate(bits)))
+	if got := codeTexts(t, palette); !slices.Equal(got, []string{"palette"}) {
+		t.Errorf("palette image: read %q", got)
+	}
+	m := qrGrey(t, "soft mask", 3, false)
+	alpha := make([]byte, len(m.Pix))
+	for i, v := range m.Pix {
+		alpha[i] = 255 - v // opaque where the module is dark
+	}
+	masked := onePage([]byte("q 300 0 0 300 100 400 cm /Im Do Q"), "/XObject <</Im 5 0 R>>",
+		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /ColorSpace /DeviceGray /SMask 6 0 R /Filter /FlateDecode", m.Rect.Dx(), m.Rect.Dy()), deflate(make([]byte, len(m.Pix)))),
+		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode", m.Rect.Dx(), m.Rect.Dy()), deflate(alpha)))
+	if got := codeTexts(t, masked); !slices.Equal(got, []string{"soft mask"}) {
+		t.Errorf("soft-masked image: read %q", got)
 	}
 }
