@@ -35,9 +35,15 @@ func DecodeAll(img image.Image) ([]string, error) {
 	return decodeAllLuminance(l)
 }
 
-// DecodeAllBytes is DecodeAll for a PNG, JPEG or GIF file, with DecodeBytes's errors.
+// DecodeAllBytes is DecodeAll for a PNG, JPEG or GIF file within GateLimits, with
+// DecodeBytes's errors.
 func DecodeAllBytes(data []byte) ([]string, error) {
-	img, err := decodeImage(data, GateLimits)
+	return DecodeAllBytesWithin(data, GateLimits)
+}
+
+// DecodeAllBytesWithin is DecodeAllBytes within the caller's limits.
+func DecodeAllBytesWithin(data []byte, lim Limits) ([]string, error) {
+	img, err := decodeImage(data, lim)
 	if err != nil {
 		return nil, err
 	}

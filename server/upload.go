@@ -66,7 +66,7 @@ func (s *Server) uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, 
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
-	codes, err := pdfscan.DecodeFile(ctx, data)
+	codes, err := pdfscan.DecodeFile(ctx, data, pdfscan.Limits{})
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, ledger.Errorf(ledger.EINVALID, "This file took too long to read; upload a photo or screenshot of the code")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ticketbooth-go/ticketbooth/scanner"
 	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
 )
 
@@ -69,10 +70,10 @@ func decodeFiles(c *cli.Context) error {
 	return nil
 }
 
-// fileCodes reads every code of a picture or a PDF; a file that is neither is a usage
-// error naming it.
+// fileCodes reads every code of a picture or a PDF, pictures within the larger limits of
+// files (a big scan or photo); a file that is neither is a usage error naming it.
 func fileCodes(c *cli.Context, path string, data []byte) ([]pdfscan.Code, error) {
-	codes, err := pdfscan.DecodeFile(c.Context, data)
+	codes, err := pdfscan.DecodeFile(c.Context, data, pdfscan.Limits{Pictures: scanner.FileLimits})
 	if errors.Is(err, pdfscan.ErrNotPDF) {
 		return nil, usagef("%s is neither a picture (PNG, JPEG or GIF) nor a PDF", path)
 	}

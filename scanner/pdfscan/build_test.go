@@ -95,15 +95,19 @@ func qrGrey(t testing.TB, text string, modulePx int, tight bool) *image.Gray {
 
 // photo renders a code as a phone photo of a printed ticket might show it: turned by a
 // few degrees on grey paper, softened and noisy, saved as a JPEG.
-func photo(t testing.TB, text string) []byte {
+func photo(t testing.TB, text string) []byte { return photoSized(t, text, 900, 700) }
+
+// photoSized is photo on a canvas of w x h pixels, the code in its middle.
+func photoSized(t testing.TB, text string, w, h int) []byte {
 	t.Helper()
 	code := qrGrey(t, text, 6, false)
-	canvas := image.NewGray(image.Rect(0, 0, 900, 700))
+	canvas := image.NewGray(image.Rect(0, 0, w, h))
 	draw.Draw(canvas, canvas.Rect, image.NewUniform(color.Gray{170}), image.Point{}, draw.Src)
 	a := 7 * math.Pi / 180
 	cx, cy := float64(code.Rect.Dx())/2, float64(code.Rect.Dy())/2
-	m := f64.Aff3{math.Cos(a), -math.Sin(a), 450 - cx*math.Cos(a) + cy*math.Sin(a),
-		math.Sin(a), math.Cos(a), 350 - cx*math.Sin(a) - cy*math.Cos(a)}
+	mx, my := float64(w)/2, float64(h)/2
+	m := f64.Aff3{math.Cos(a), -math.Sin(a), mx - cx*math.Cos(a) + cy*math.Sin(a),
+		math.Sin(a), math.Cos(a), my - cx*math.Sin(a) - cy*math.Cos(a)}
 	draw.BiLinear.Transform(canvas, m, code, code.Rect, draw.Over, nil)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i, v := range canvas.Pix {

@@ -84,7 +84,7 @@ func (d *document) pageCodes(ctx context.Context, pg page) ([]string, error) {
 			break
 		}
 		if src.jpeg != nil {
-			add(scanner.DecodeAllBytes(src.jpeg))
+			add(scanner.DecodeAllBytesWithin(src.jpeg, d.lim.Pictures))
 		} else {
 			add(scanner.DecodeAll(src.img))
 		}

@@ -95,15 +95,15 @@ func TestPDFWithoutCode(t *testing.T) {
 // DecodeFile reads a PDF, an image with several codes, and refuses anything else in words.
 func TestDecodeFile(t *testing.T) {
 	doc := issue(t, issuer.LayoutA6, purchase{seats: []string{"1A", "1B"}, perQR: 1})
-	codes, err := DecodeFile(context.Background(), doc.pdf)
+	codes, err := DecodeFile(context.Background(), doc.pdf, Limits{})
 	if err != nil || len(codes) != 2 || codes[1] != (Code{Page: 2, Text: doc.texts[1]}) {
 		t.Fatalf("PDF: %v %v", codes, err)
 	}
-	_, err = DecodeFile(context.Background(), []byte("PK\x03\x04 a zip file"))
+	_, err = DecodeFile(context.Background(), []byte("PK\x03\x04 a zip file"), Limits{})
 	if !errors.Is(err, ErrNotPDF) || !errors.Is(err, scanner.ErrImageFormat) || ledger.ErrorCode(err) != ledger.EINVALID {
 		t.Fatalf("zip: %v", err)
 	}
-	codes, err = DecodeFile(context.Background(), photo(t, "on a photo"))
+	codes, err = DecodeFile(context.Background(), photo(t, "on a photo"), Limits{})
 	if err != nil || len(codes) != 1 || codes[0] != (Code{Text: "on a photo"}) {
 		t.Fatalf("photo: %v %v", codes, err)
 	}
@@ -138,5 +138,20 @@ func TestPaletteAndSoftMaskImages(t *testing.T) {
 		streamObj(fmt.Sprintf("/Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode", m.Rect.Dx(), m.Rect.Dy()), deflate(alpha)))
 	if got := codeTexts(t, masked); !slices.Equal(got, []string{"soft mask"}) {
 		t.Errorf("soft-masked image: read %q", got)
+	}
+}
+
+// A scan wider than a camera frame is skipped within the server's limits and read within
+// the larger ones the command line gives.
+func TestBigScanInPDF(t *testing.T) {
+	jpg := photoSized(t, "a big scan", 5000, 900)
+	pdf := onePage([]byte("q 500 0 0 90 50 400 cm /Im1 Do Q"), "/XObject <</Im1 5 0 R>>",
+		streamObj("/Subtype /Image /Width 5000 /Height 900 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode", jpg))
+	if _, err := Decode(context.Background(), pdf, Limits{}); !errors.Is(err, scanner.ErrNoCode) {
+		t.Errorf("within the gate's limits: %v", err)
+	}
+	codes, err := Decode(context.Background(), pdf, Limits{Pictures: scanner.FileLimits})
+	if err != nil || len(codes) != 1 || codes[0].Text != "a big scan" {
+		t.Errorf("within the file limits: %v %v", codes, err)
 	}
 }

@@ -1,5 +1,11 @@
 package pdfscan
 
+import (
+	"cmp"
+
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
 // Limits bound what reading one PDF may cost. The zero value of a field means its
 // default (DefaultLimits).
 type Limits struct {
@@ -21,6 +27,9 @@ type Limits struct {
 	MaxRasterPixels int
 	// MaxImages bounds the images decoded over the whole file.
 	MaxImages int
+	// Pictures bound each JPEG in a PDF and a picture file given to DecodeFile:
+	// scanner.GateLimits by default, scanner.FileLimits where a big scan may be read.
+	Pictures scanner.Limits
 }
 
 // DefaultLimits are generous for any ticket, a phone's screenshot or a scanner's PDF,
@@ -35,6 +44,7 @@ var DefaultLimits = Limits{
 	MaxPathPoints:    1_000_000,
 	MaxRasterPixels:  12_000_000,
 	MaxImages:        100,
+	Pictures:         scanner.GateLimits,
 }
 
 // withDefaults fills the zero fields of l from DefaultLimits.
@@ -56,5 +66,6 @@ func (l Limits) withDefaults() Limits {
 		MaxPathPoints:    pick(l.MaxPathPoints, d.MaxPathPoints),
 		MaxRasterPixels:  pick(l.MaxRasterPixels, d.MaxRasterPixels),
 		MaxImages:        pick(l.MaxImages, d.MaxImages),
+		Pictures:         cmp.Or(l.Pictures, d.Pictures),
 	}
 }
