@@ -113,3 +113,16 @@ func TestLimits(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// Many fills that each span the page cost rows even when they paint little (a speck at
+// the top and one at the bottom): bounded.
+func TestManyTallFills(t *testing.T) {
+	var content bytes.Buffer
+	for range 40_000 {
+		content.WriteString("0 841 m 1 841 l 0 842 l h 0 0 m 1 0 l 0 1 l f\n")
+	}
+	err := wantError(t, onePage(content.Bytes(), ""), ErrTooLarge)
+	if !strings.Contains(err.Error(), "too complex") {
+		t.Errorf("error %v", err)
+	}
+}

@@ -21,8 +21,8 @@ type raster struct {
 	work int // crossings computed so far, against maxFillWork
 }
 
-// maxFillWork bounds the edge crossings one page may cost to fill.
-const maxFillWork = 200_000_000
+// maxFillWork bounds the rows and edge crossings one page may cost to fill.
+const maxFillWork = 100_000_000
 
 func newRaster(w, h int) *raster {
 	img := image.NewGray(image.Rect(0, 0, w, h))
@@ -60,7 +60,7 @@ func (r *raster) fill(subpaths [][]point, evenOdd bool, grey byte) error {
 		if len(active) == 0 && next == len(edges) {
 			break
 		}
-		if r.work += len(active); r.work > maxFillWork {
+		if r.work += 1 + len(active); r.work > maxFillWork {
 			return tooLarge("a page is too complex to draw")
 		}
 		xs = crossings(active, yc, xs[:0])
