@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,6 +39,9 @@ func (s *Store) openSQLite(path string) error {
 		}
 	}
 	s.d, s.name = sqliteDialect, path
+	if err := s.privateFile(path); err != nil {
+		return err
+	}
 	var err error
 	if s.write, err = openSQLitePool(path, 1, "immediate", writerCacheKiB); err != nil {
 		return err
@@ -44,6 +49,30 @@ func (s *Store) openSQLite(path string) error {
 	if s.read, err = openSQLitePool(path, readConns, "", readerCacheKiB); err != nil {
 		s.write.Close()
 		return err
+	}
+	return nil
+}
+
+// privateFile creates a new database file with mode 0600, as the key file is: it holds
+// purchasers' accounts and names. SQLite gives the -wal and -shm files the mode of the
+// database file. An existing file keeps the mode its administrator gave it; when other
+// users may read or write it, a warning says so.
+func (s *Store) privateFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	st, serr := os.Stat(path)
+	if serr != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return ledger.Errorf(ledger.EINVALID, "cannot create database %s: %v", path, err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		s.log.Warn("ledger store", "op", "open", "file", path, "mode", st.Mode().Perm().String(),
+			"warning", "other users may read this ledger; make it private with chmod 600 (and its -wal and -shm files)")
 	}
 	return nil
 }
