@@ -38,3 +38,20 @@ type Service interface {
 	// recorded outside the database earlier) is still in the chain unchanged.
 	Verify(ctx context.Context, anchors ...BlockRef) (VerifyReport, error)
 }
+
+// TicketPage is part of a contract's ticket list: the tickets from some seat index on,
+// and the number of the sale they belong to (0 when no sale is active and every seat is
+// listed as available).
+type TicketPage struct {
+	Sale    int64
+	Tickets []Ticket
+}
+
+// TicketPager reads a contract's ticket list a page at a time, so that a stadium's list
+// can be sent without holding all of it in memory.
+type TicketPager interface {
+	// TicketsPage returns at most limit tickets of the list (see Service.Tickets) from
+	// seat index offset on: fewer, or none, past the end. EINVALID for a negative offset
+	// or limit; ENOTFOUND for an unknown contract.
+	TicketsPage(ctx context.Context, address string, offset, limit int) (TicketPage, error)
+}

@@ -37,15 +37,6 @@ func (s *Server) getContract(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) tickets(w http.ResponseWriter, r *http.Request) {
-	t, err := s.svc.Tickets(r.Context(), r.PathValue("address"))
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, t)
-}
-
 // rules answers a GET of one rule with its bare value (1000, 2, true), as Ticketbooth does.
 func (s *Server) rules(w http.ResponseWriter, r *http.Request, body func(ledger.Rules) any) {
 	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))

@@ -3,11 +3,13 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +242,83 @@ func TestDecodesBeyondTheCapWait(t *testing.T) {
 	}
 	free()
 	postRaw(t, srv.URL+server.DecodePath, e.gate, "image/png", pic).want(t, http.StatusOK, nil)
+}
+
+// stadiumOnSale creates a contract of n seats with a sale begun, through the store.
+func (e *env) stadiumOnSale(n int) (string, []ledger.Seat) {
+	e.t.Helper()
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	seats := make([]ledger.Seat, n)
+	prices := make([]ledger.SeatPrice, n)
+	for i := range seats {
+		seats[i] = ledger.Seat{Section: "Block " + strconv.Itoa(i/1000), Number: i%1000/20 + 1, Letter: string(rune('A' + i%20))}
+		prices[i] = ledger.SeatPrice{Seat: seats[i], Price: 4500}
+	}
+	c, _, err := e.store.CreateContract(admin, "Stadium", seats)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	d := ledger.SaleDetails{Name: "Final", Organiser: "League", Time: e.clock.Now().Add(24 * time.Hour).Unix(), EndOfSale: e.height() + 100}
+	if _, err := e.store.BeginSale(admin, c.Address, prices, d); err != nil {
+		e.t.Fatal(err)
+	}
+	return c.Address, seats
+}
+
+// TestTicketListPages: ?offset=&limit= answer part of the list, the same tickets as the
+// whole list has there; the default answer is the whole list as a JSON array; bad
+// parameters are a 400 in words.
+func TestTicketListPages(t *testing.T) {
+	e := newEnv(t)
+	addr, seats := e.stadiumOnSale(2500)
+	all := e.ticketList(addr)
+	if len(all) != len(seats) || all[2499].Seat != seats[2499] {
+		t.Fatalf("whole list: %d tickets, want %d in seat order", len(all), len(seats))
+	}
+	for _, tc := range []struct{ offset, limit, want int }{{0, 10, 10}, {995, 10, 10}, {1000, 1500, 1500}, {2490, 100, 10}, {3000, 5, 0}, {7, 0, 0}} {
+		var page []ledger.Ticket
+		e.do("GET", api.ContractPath(addr, "Tickets")+"?offset="+itoa(int64(tc.offset))+"&limit="+itoa(int64(tc.limit)), "", "").want(t, http.StatusOK, &page)
+		if len(page) != tc.want || len(page) > 0 && page[0] != all[tc.offset] || len(page) > 0 && page[len(page)-1] != all[tc.offset+len(page)-1] {
+			t.Errorf("offset %d limit %d: %d tickets, want %d from the list's %d", tc.offset, tc.limit, len(page), tc.want, tc.offset)
+		}
+	}
+	for _, q := range []string{"?offset=-1", "?limit=x", "?limit=99999999"} {
+		e.do("GET", api.ContractPath(addr, "Tickets")+q, "", "").wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	}
+}
+
+// heapInUse returns the live heap after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestTicketListSlowReaders: clients that ask for a 60,000-seat ticket list (9 MB each)
+// and never read it hold a bounded share of the server's memory (the list is encoded as
+// it is read, a chunk at a time), and the write timeout closes their connections.
+func TestTicketListSlowReaders(t *testing.T) {
+	e := newEnv(t)
+	addr, _ := e.stadiumOnSale(60000)
+	srv := serveWith(t, server.New(e.store, e.store, nil), server.Timeouts{ReadHeader: 5 * time.Second, Read: 5 * time.Second, Write: 6 * time.Second, Idle: 5 * time.Second})
+	before := heapInUse()
+	const readers = 16
+	conns := make([]net.Conn, readers)
+	for i := range conns {
+		conns[i] = dialRaw(t, srv.URL)
+		io.WriteString(conns[i], "GET "+api.ContractPath(addr, "Tickets")+" HTTP/1.1\r\nHost: x\r\n\r\n")
+	}
+	var most int64
+	for range 8 { // the largest heap while the handlers wait on the clients, until the timeout
+		time.Sleep(500 * time.Millisecond)
+		most = max(most, int64(heapInUse())-int64(before))
+	}
+	t.Logf("%d clients not reading the list: the heap grew by at most %d MB", readers, most>>20)
+	if most > 64<<20 {
+		t.Errorf("%d clients not reading the list held %d MB of the server's heap", readers, most>>20)
+	}
+	for _, c := range conns {
+		waitClosed(t, c, 30*time.Second)
+	}
 }

@@ -86,7 +86,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
-		if p := recover(); p != nil {
+		if p := recover(); p == http.ErrAbortHandler {
+			s.log.Log(r.Context(), slog.LevelInfo, "request aborted", "method", r.Method, "path", r.URL.Path, "duration", time.Since(start))
+			panic(p) // net/http cuts the connection: an answer half sent must not look whole
+		} else if p != nil {
 			s.log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
 			s.error(rec, ledger.Errorf(ledger.EINTERNAL, "internal error"))
 		}

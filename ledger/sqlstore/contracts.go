@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -115,7 +116,14 @@ func (r saleRow) sale(number int64, active bool) *ledger.Sale {
 
 // loadSeats returns a contract's seats in their order.
 func loadSeats(r runner, address string) ([]ledger.Seat, error) {
-	rows, err := r.rows(`SELECT section, number, letter FROM seats WHERE contract = ? ORDER BY idx`, address)
+	return loadSeatRange(r, address, 0, ledger.MaxContractSeats)
+}
+
+// loadSeatRange returns at most limit seats of a contract in their order, from index
+// offset on.
+func loadSeatRange(r runner, address string, offset, limit int) ([]ledger.Seat, error) {
+	rows, err := r.rows(`SELECT section, number, letter FROM seats WHERE contract = ? AND idx >= ? AND idx < ? ORDER BY idx`,
+		address, offset, offset+limit)
 	if err != nil {
 		return nil, err
 	}
@@ -134,44 +142,73 @@ func loadSeats(r runner, address string) ([]ledger.Seat, error) {
 // Tickets returns the ticket list: the active sale's tickets, or every seat available at
 // price 0 when no sale is active.
 func (s *Store) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
+	p, err := s.TicketsPage(ctx, address, 0, ledger.MaxContractSeats)
+	return p.Tickets, err
+}
+
+var _ ledger.TicketPager = (*Store)(nil)
+
+// TicketsPage returns at most limit tickets of the ticket list (see Tickets), from seat
+// index offset on, with the number of the sale they belong to.
+func (s *Store) TicketsPage(ctx context.Context, address string, offset, limit int) (ledger.TicketPage, error) {
+	if offset < 0 || limit < 0 {
+		return ledger.TicketPage{}, ledger.Errorf(ledger.EINVALID, "Offset and limit must not be negative")
+	}
+	limit = min(limit, ledger.MaxContractSeats)
 	r := s.reader(ctx)
 	c, err := loadContract(r, address)
 	if err != nil {
-		return nil, s.internal("reading tickets", err)
+		return ledger.TicketPage{}, s.internal("reading tickets", err)
 	}
 	if c.Sale == nil || !c.Sale.Active {
-		seats, err := loadSeats(r, address)
+		seats, err := loadSeatRange(r, address, offset, limit)
 		if err != nil {
-			return nil, s.internal("reading tickets", err)
+			return ledger.TicketPage{}, s.internal("reading tickets", err)
 		}
 		out := make([]ledger.Ticket, len(seats))
 		for i, seat := range seats {
 			out[i] = ledger.Ticket{Seat: seat, Address: ledger.ZeroAddress}
 		}
-		return out, nil
+		return ledger.TicketPage{Tickets: out}, nil
 	}
-	out, err := saleTickets(r, address, c.Sale.Number)
+	out, err := saleTickets(r, address, c.Sale.Number, offset, limit)
 	if err != nil {
-		return nil, s.internal("reading tickets", err)
+		return ledger.TicketPage{}, s.internal("reading tickets", err)
 	}
-	return out, nil
+	return ledger.TicketPage{Sale: c.Sale.Number, Tickets: out}, nil
 }
 
-func saleTickets(r runner, address string, sale int64) ([]ledger.Ticket, error) {
-	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.price, t.owner, t.secret_ct, t.name_ct
-		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
-		WHERE t.contract = ? AND t.sale = ? ORDER BY t.idx`, address, sale)
+// saleTicketsSQL reads a range of a sale's tickets. The ticket list reads them apart from
+// their seats and pairs them by index: two range scans of primary keys, which no plan can
+// turn into comparing every ticket with every seat (PostgreSQL chose such a join for a
+// stadium's list right after BeginSale, before it had statistics, and did not answer in
+// 120 s).
+const saleTicketsSQL = `SELECT idx, price, owner, secret_ct, name_ct FROM tickets
+		WHERE contract = ? AND sale = ? AND idx >= ? AND idx < ? ORDER BY idx`
+
+// saleTickets reads at most limit tickets of a sale from seat index offset on.
+func saleTickets(r runner, address string, sale int64, offset, limit int) ([]ledger.Ticket, error) {
+	seats, err := loadSeatRange(r, address, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.rows(saleTicketsSQL, address, sale, offset, offset+limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ledger.Ticket
+	out := make([]ledger.Ticket, 0, len(seats))
 	for rows.Next() {
 		var t ledger.Ticket
+		var idx int
 		var owner sql.NullString
-		if err := rows.Scan(&t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price, &owner, &t.Secret, &t.CustomerIdentifier); err != nil {
+		if err := rows.Scan(&idx, &t.Price, &owner, &t.Secret, &t.CustomerIdentifier); err != nil {
 			return nil, err
 		}
+		if idx < offset || idx-offset >= len(seats) {
+			return nil, fmt.Errorf("ticket %d of sale %d has no seat", idx, sale)
+		}
+		t.Seat = seats[idx-offset]
 		t.Address = ledger.ZeroAddress
 		if owner.Valid {
 			t.Address = owner.String

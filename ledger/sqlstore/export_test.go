@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"strings"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -45,4 +46,33 @@ func BatchReruns(s *Store) int64 {
 		return 0
 	}
 	return s.batch.reruns.Load()
+}
+
+// ExplainTicketList returns the query plan of one page of a sale's ticket list.
+func ExplainTicketList(s *Store, address string, sale int64, offset, limit int) (string, error) {
+	tickets, err := Explain(s, saleTicketsSQL, address, sale, offset, offset+limit)
+	if err != nil {
+		return "", err
+	}
+	seats, err := Explain(s, `SELECT section, number, letter FROM seats WHERE contract = ? AND idx >= ? AND idx < ? ORDER BY idx`,
+		address, offset, offset+limit)
+	return tickets + "\n" + seats, err
+}
+
+// Explain returns the query plan of q.
+func Explain(s *Store, q string, args ...any) (string, error) {
+	rows, err := s.reader(context.Background()).rows(`EXPLAIN `+q, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return "", err
+		}
+		plan = append(plan, line)
+	}
+	return strings.Join(plan, "\n"), rows.Err()
 }
