@@ -117,6 +117,23 @@ func contractFlag() cli.Flag {
 		Usage: "the contract's `ADDRESS`"}
 }
 
+// currency returns the currency of the contract's latest sale (DefaultCurrency when it
+// has had none), in which amounts are read and printed.
+func (s *session) currency(address string) (string, error) {
+	c, err := s.svc.Contract(s.ctx, address)
+	if err != nil {
+		return "", err
+	}
+	return contractCurrency(c), nil
+}
+
+func contractCurrency(c ledger.Contract) string {
+	if c.Sale == nil {
+		return ledger.DefaultCurrency
+	}
+	return ledger.CurrencyOf(c.Sale.Details)
+}
+
 // clock returns the ledger's block clock.
 func (s *session) clock() (ledger.Clock, error) {
 	info, err := s.svc.Info(s.ctx)

@@ -182,8 +182,8 @@ func contractShow(c *cli.Context, s *session, address string) error {
 	}
 	return s.print(con, func(w io.Writer) {
 		fmt.Fprintf(w, "contract  %s\nvenue     %s (%d seats)\nowner     %s\n", con.Address, con.Venue, con.SeatCount, con.Owner)
-		fmt.Fprintf(w, "rules     release fee %d, no-release blocks %d, identity verification %t\n",
-			con.Rules.ReleaseFee, con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
+		fmt.Fprintf(w, "rules     release fee %s, no-release blocks %d, identity verification %t\n",
+			ledger.FormatAmount(contractCurrency(con), con.Rules.ReleaseFee), con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
 		if con.Sale == nil {
 			fmt.Fprintln(w, "sale      none yet")
 			return

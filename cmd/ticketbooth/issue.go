@@ -28,7 +28,7 @@ func issueCommand() *cli.Command {
 			"   ticketbooth issue --resume tickets.qr.jsonl   (finish an interrupted batch)\n" +
 			"   Every ticket's QR text is written to OUT.qr.jsonl before its seat is sold.",
 		Flags: append(connFlags(), contractFlag(),
-			&cli.StringFlag{Name: "seats", Usage: "comma-separated seats to issue"},
+			&cli.StringSliceFlag{Name: "seats", Aliases: []string{"seat"}, Usage: "seats to issue: comma-separated, or the flag repeated"},
 			&cli.BoolFlag{Name: "all-available", Usage: "issue every seat still available"},
 			optionalSender(), customerNameFlag(),
 			&cli.StringFlag{Name: "out", Usage: "the PDF `FILE` to write; the QR texts go to FILE.qr.jsonl beside it"},
@@ -333,7 +333,7 @@ func shellQuote(s string) string {
 // batchSeats returns the seats the flags name: a list, or every available seat.
 func batchSeats(c *cli.Context, s *session, address string) ([]ledger.Seat, error) {
 	if c.IsSet("seats") {
-		return parseSeatList(c.String("seats"))
+		return parseSeatList(strings.Join(c.StringSlice("seats"), ","))
 	}
 	seats, err := availableSeats(s, address)
 	if err == nil && len(seats) == 0 {

@@ -27,7 +27,8 @@ func ledgerCommand() *cli.Command {
 				Description: "It prints the newest sealed block as HEIGHT:HASH. Keep that line somewhere the database's\n" +
 					"administrators cannot change (a ticket, a mail, a printout): given back with --anchor, it\n" +
 					"proves the chain up to that block was neither rewritten nor cut short since.",
-				Flags:  append(connFlags(), &cli.StringSliceFlag{Name: "anchor", Usage: "a block `HEIGHT:HASH` printed by an earlier verify, which must still be in the chain (repeatable)"}),
+				Flags: append(connFlags(), &cli.StringSliceFlag{Name: "anchor", Usage: "a block `HEIGHT:HASH` printed by an earlier verify, which must still be in the chain (repeatable)"},
+					&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the head's HEIGHT:HASH, for ANCHOR=$(ticketbooth ledger verify --quiet)"}),
 				Action: ledgerVerify,
 			},
 			{
@@ -76,6 +77,12 @@ func ledgerVerify(c *cli.Context) error {
 		return err
 	}
 	err = s.print(rep, func(w io.Writer) {
+		if c.Bool("quiet") && rep.OK {
+			if rep.Head != nil {
+				fmt.Fprintln(w, rep.Head)
+			}
+			return
+		}
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "PROBLEM: %s\n", p)
 		}

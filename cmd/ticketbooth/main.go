@@ -85,6 +85,9 @@ func errorText(err error) string {
 	if errors.As(err, &le) {
 		return le.Message
 	}
+	if rest, ok := strings.CutPrefix(err.Error(), "No help topic for "); ok {
+		return "unknown command " + rest // urfave/cli's words for it, with its suggestion after
+	}
 	return err.Error()
 }
 

@@ -30,7 +30,8 @@ func TestRefusalsExitOne(t *testing.T) {
 		{"SeatNotInHall", buy("--seat", "9Z", "--sender", "bob"), exitFailed, "this hall has no such seat"},
 		{"NotTheHolder", runCLI(t, "", "release", "--contract", address, "--seat", "1A", "--sender", "bob", "--db", db), exitFailed, "not owned by bob"},
 		{"SeatSyntax", buy("--seat", "1-A", "--sender", "bob"), exitUsage, "write it as 1A"},
-		{"BadFlag", buy("--seat", "1B", "--sender", "bob", "--amount", "lots"), exitUsage, "invalid value"},
+		{"BadAmount", buy("--seat", "1B", "--sender", "bob", "--amount", "lots"), exitUsage, "Invalid amount \"lots\": write it in EUR"},
+		{"BadFlag", buy("--seat", "1B", "--sender", "bob", "--layout", "a4", "--copies", "2"), exitUsage, "flag provided but not defined"},
 	} {
 		if tc.r.code != tc.code || !strings.Contains(tc.r.stderr, tc.want) {
 			t.Errorf("%s: exit %d %q, want %d and %q", tc.name, tc.r.code, tc.r.stderr, tc.code, tc.want)

@@ -22,9 +22,9 @@ func reserveCommand() *cli.Command {
 		UsageText: "ticketbooth reserve --contract ADDR --seat 1A [--seat 1B] --sender ACCOUNT [--name NAME] [--amount N] --out FILE\n" +
 			"   FILE's extension picks the format: .pdf (tickets), .png (QR image), .json (secrets, keys and QR texts)",
 		Flags: append(connFlags(), contractFlag(),
-			&cli.StringSliceFlag{Name: "seat", Required: true, Usage: "a seat to buy (1A, 12, A or Section/12A); repeat or comma-separate for several"},
+			&cli.StringSliceFlag{Name: "seat", Aliases: []string{"seats"}, Required: true, Usage: "a seat to buy (1A, 12, A or Section/12A); repeat or comma-separate for several"},
 			senderFlag(), customerNameFlag(),
-			&cli.Int64Flag{Name: "amount", Usage: "amount paid in minor units (default: the price); over-payment is refunded"},
+			&cli.StringFlag{Name: "amount", Usage: "amount paid in the sale's currency, e.g. 70.00 (default: the price); over-payment is refunded"},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
 			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "PDF layout: a4 (print at home) or a6 (ticket stock)"},
 		),
@@ -46,8 +46,15 @@ func reserve(c *cli.Context, s *session, address string) error {
 		return err
 	}
 	req := issuer.Request{Seats: seats, Sender: c.String("sender"), CustomerName: c.String("name")}
+	currency, err := s.currency(address)
+	if err != nil {
+		return err
+	}
 	if c.IsSet("amount") {
-		amount := c.Int64("amount")
+		amount, err := ledger.ParseAmount(currency, c.String("amount"))
+		if err != nil {
+			return err
+		}
 		req.Amount = &amount
 	}
 	p, err := s.sell.Reserve(s.ctx, address, req)
@@ -59,8 +66,9 @@ func reserve(c *cli.Context, s *session, address string) error {
 		return fmt.Errorf("the seats were sold (transaction %s) but writing %s failed: %w", p.TransactionHash, out, err)
 	}
 	return s.print(p, func(w io.Writer) {
-		fmt.Fprintf(w, "reserved %s for %s: total %d, refunded %d, reference %s\ntransaction %s\nwrote %s\n",
-			seatNames(p.Tickets), p.Sender, p.Total, p.Refunded, issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
+		fmt.Fprintf(w, "reserved %s for %s: total %s, refunded %s, reference %s\ntransaction %s\nwrote %s\n",
+			seatNames(p.Tickets), p.Sender, ledger.FormatAmount(currency, p.Total), ledger.FormatAmount(currency, p.Refunded),
+			issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
 	})
 }
 
@@ -175,8 +183,12 @@ func release(c *cli.Context, s *session, address string) error {
 	if err != nil {
 		return err
 	}
+	currency, err := s.currency(address)
+	if err != nil {
+		return err
+	}
 	return s.print(rc, func(w io.Writer) {
-		fmt.Fprintf(w, "released seat %s at height %d, refund %d\ntransaction %s\n", seat, rc.Height, rc.Refund, rc.TransactionHash)
+		fmt.Fprintf(w, "released seat %s at height %d, refund %s\ntransaction %s\n", seat, rc.Height, ledger.FormatAmount(currency, rc.Refund), rc.TransactionHash)
 	})
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -19,7 +20,7 @@ func rulesCommand() *cli.Command {
 				Usage:     "set one or more rules, all in one transaction",
 				UsageText: "ticketbooth rules set --contract ADDR [--fee N] [--no-release-blocks N] [--identity=true|false]",
 				Flags: append(connFlags(), contractFlag(),
-					&cli.Int64Flag{Name: "fee", Usage: "ticket release fee kept from refunds, in minor units (default 0)"},
+					&cli.Int64Flag{Name: "fee", Usage: "ticket release fee kept from refunds, in minor units of the sale's currency (500 = EUR 5.00; default 0)"},
 					&cli.Int64Flag{Name: "no-release-blocks", Usage: "blocks before the end of sale in which releases stop (default 0)"},
 					&cli.BoolFlag{Name: "identity", Usage: "require the purchaser's name, checked against an ID at the gate"},
 				),
@@ -53,8 +54,17 @@ func rulesSet(c *cli.Context, s *session, address string) error {
 	if err != nil {
 		return err
 	}
+	var r ledger.Rules
+	if err := json.Unmarshal(rc.Effect, &r); err != nil {
+		return err
+	}
+	currency, err := s.currency(address)
+	if err != nil {
+		return err
+	}
 	return s.print(rc, func(w io.Writer) {
-		fmt.Fprintf(w, "rules set at height %d: %s\ntransaction %s\n", rc.Height, rc.Effect, rc.TransactionHash)
+		fmt.Fprintf(w, "rules set at height %d: release fee %s, no-release blocks %d, identity verification %t\ntransaction %s\n",
+			rc.Height, ledger.FormatAmount(currency, r.ReleaseFee), r.NoReleaseBlocks, r.RequireIdentityVerification, rc.TransactionHash)
 	})
 }
 
@@ -66,7 +76,7 @@ func rulesShow(c *cli.Context, s *session, address string) error {
 		return err
 	}
 	return s.print(con.Rules, func(w io.Writer) {
-		fmt.Fprintf(w, "release fee             %d\nno-release blocks       %d\nidentity verification   %t\n",
-			con.Rules.ReleaseFee, con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
+		fmt.Fprintf(w, "release fee             %s\nno-release blocks       %d\nidentity verification   %t\n",
+			ledger.FormatAmount(contractCurrency(con), con.Rules.ReleaseFee), con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
 	})
 }

@@ -28,18 +28,19 @@ func saleCommand() *cli.Command {
 					&cli.StringFlag{Name: "time", Required: true, Usage: "when the show starts: RFC 3339, 'YYYY-MM-DD HH:MM' (local time) or unix seconds"},
 					&cli.DurationFlag{Name: "ends-in", Usage: "the sale ends this long from now, e.g. 2h (rounded up to whole blocks)"},
 					&cli.Int64Flag{Name: "end-height", Usage: "the sale ends at this block height"},
-					&cli.Int64Flag{Name: "price", Usage: "one price for every seat, in minor units"},
+					&cli.StringFlag{Name: "price", Usage: "one price for every seat, in the sale's currency (--currency, EUR by default): 12.50"},
 					&cli.StringFlag{Name: "prices", Usage: "a price list `FILE` (JSON, see fixtures/prices)"},
 					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: theatre, hall, stadium"},
-					&cli.StringFlag{Name: "currency", Usage: "currency label shown on tickets (default: the price list's, else EUR)"},
+					&cli.StringFlag{Name: "currency", Usage: "the sale's currency, an ISO 4217 code such as EUR or JPY (default: the price list's, else EUR)"},
 					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
 				),
 				Action: contractAction(saleBegin),
 			},
 			{
-				Name:   "end",
-				Usage:  "end the active sale (at or after its end height), freeing the seats for the next sale",
-				Flags:  append(connFlags(), contractFlag()),
+				Name:  "end",
+				Usage: "end the active sale (at or after its end height), freeing the seats for the next sale",
+				Flags: append(connFlags(), contractFlag(),
+					&cli.BoolFlag{Name: "wait", Usage: "wait for the end height first, showing how long is left on standard error"}),
 				Action: contractAction(saleEnd),
 			},
 		},
@@ -99,7 +100,8 @@ func priceList(c *cli.Context) (fixtures.PriceList, error) {
 	}
 	switch {
 	case c.IsSet("price"):
-		return fixtures.PriceList{Rules: []fixtures.PriceRule{{Price: c.Int64("price")}}}, nil
+		price, err := ledger.ParseAmount(c.String("currency"), c.String("price"))
+		return fixtures.PriceList{Rules: []fixtures.PriceRule{{Price: price}}}, err
 	case c.IsSet("prices-fixture"):
 		return fixtures.LoadPrices(c.String("prices-fixture"))
 	}
@@ -169,9 +171,51 @@ func firstNonEmpty(a, b string) string {
 }
 
 func saleEnd(c *cli.Context, s *session, address string) error {
+	if c.Bool("wait") {
+		if err := waitForEnd(c, s, address); err != nil {
+			return err
+		}
+	}
 	rc, err := s.svc.EndSale(s.ctx, address)
+	if ledger.ErrorCode(err) == ledger.ECONFLICT && !c.Bool("wait") {
+		return ledger.Errorf(ledger.ECONFLICT, "%s (sale end --wait waits for the end height)", ledger.ErrorMessage(err))
+	}
 	if err != nil {
 		return err
 	}
 	return s.receipt("sale ended", rc)
+}
+
+// waitForEnd waits until the ledger reaches the active sale's end height, telling on
+// standard error how many blocks and how long are left; Ctrl-C stops it. A contract
+// without an active sale returns at once, for EndSale to refuse in its own words.
+func waitForEnd(c *cli.Context, s *session, address string) error {
+	con, err := s.svc.Contract(s.ctx, address)
+	if err != nil || con.Sale == nil || !con.Sale.Active {
+		return err
+	}
+	clock, err := s.clock()
+	if err != nil {
+		return err
+	}
+	end := con.Sale.Details.EndOfSale
+	for said := ""; ; {
+		info, err := s.svc.Info(s.ctx)
+		if err != nil {
+			return err
+		}
+		if info.Height >= end {
+			return nil
+		}
+		left := time.Until(clock.TimeOf(end)).Round(time.Second)
+		if line := fmt.Sprintf("waiting for the end of sale at height %d: %d blocks, about %s left", end, end-info.Height, left); line != said {
+			fmt.Fprintln(c.App.ErrWriter, line)
+			said = line
+		}
+		select {
+		case <-s.ctx.Done():
+			return ledger.Errorf(ledger.ECONFLICT, "Stopped waiting for the end of sale at height %d: the sale is still active", end)
+		case <-time.After(min(max(time.Until(clock.TimeOf(info.Height+1)), 10*time.Millisecond), 10*time.Second)):
+		}
+	}
 }

@@ -24,6 +24,10 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 	if err != nil {
 		return err
 	}
+	currency, err := s.currency(address)
+	if err != nil {
+		return err
+	}
 	return s.print(tickets, func(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "SEAT\tPRICE\tHOLDER")
@@ -33,7 +37,7 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 			if t.Address != ledger.ZeroAddress {
 				holder, sold = t.Address, sold+1
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\n", t.Seat, t.Price, holder)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Seat, ledger.FormatAmount(currency, t.Price), holder)
 		}
 		tw.Flush()
 		fmt.Fprintf(w, "%d seats, %d sold, %d available\n", len(tickets), sold, len(tickets)-sold)

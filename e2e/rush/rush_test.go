@@ -135,7 +135,7 @@ func (e *rushEnv) setUp(t *testing.T) {
 	}
 	e.remote(t, "rules", "set", "--contract", e.contract, "--fee", fmt.Sprint(fee))
 	e.remote(t, "sale", "begin", "--contract", e.contract, "--name", "The Rush", "--organiser", "Promoter",
-		"--time", fmt.Sprint(time.Now().Add(48*time.Hour).Unix()), "--ends-in", "1h", "--price", fmt.Sprint(price))
+		"--time", fmt.Sprint(time.Now().Add(48*time.Hour).Unix()), "--ends-in", "1h", "--price", ledger.FormatAmount("EUR", price))
 }
 
 var servingAt = regexp.MustCompile(`on (http://127\.0\.0\.1:[0-9]+)`)
