@@ -417,6 +417,8 @@ func TestFormatMoney(t *testing.T) {
 		{"CHF", 0, "CHF 0.00"},
 		{"EUR", -250, "EUR -2.50"},
 		{"X", math.MinInt64, "X -92233720368547758.08"},
+		{"JPY", 4500, "JPY 4500"}, // minor units are the currency's own
+		{"KWD", 1250, "KWD 1.250"},
 	} {
 		if got := formatMoney(tc.currency, tc.minor); got != tc.want {
 			t.Errorf("formatMoney(%q, %d) = %q, want %q", tc.currency, tc.minor, got, tc.want)

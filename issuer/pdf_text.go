@@ -7,23 +7,20 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // This file turns ticket data into the words printed on a ticket: money, dates, the
 // refund sentence, and text cleaned to what the embedded fonts can draw.
 
-// formatMoney prints minor units with two decimals after the currency code:
-// "EUR 45.00", or "45.00" without a code.
+// formatMoney prints minor units with the currency's decimals after its code, as the
+// CLI does (ledger.FormatAmount): "EUR 45.00", "JPY 4500"; "45.00" without a code.
 func formatMoney(currency string, minor int64) string {
-	sign, abs := "", uint64(minor)
-	if minor < 0 {
-		sign, abs = "-", uint64(-minor) // -MinInt64 wraps to itself, whose uint64 is right
-	}
-	amount := fmt.Sprintf("%s%d.%02d", sign, abs/100, abs%100)
 	if currency == "" {
-		return amount
+		return strings.TrimPrefix(ledger.FormatAmount(ledger.DefaultCurrency, minor), ledger.DefaultCurrency+" ")
 	}
-	return currency + " " + amount
+	return ledger.FormatAmount(currency, minor)
 }
 
 // formatDay prints the calendar day of t in its own location: "Saturday 14 March 2026".
