@@ -20,9 +20,9 @@ type Limits struct {
 // of 4000x4000 (about 176 MB to decode) does not.
 var GateLimits = Limits{MaxSide: 4096, MaxPixels: 16_000_000, MaxMemory: 128 << 20}
 
-// FileLimits bound an image already in memory given to Decode (a rendered PDF page, a
-// big photo), and files read with DecodeBytesWithin by a caller that can afford more:
-// 12,000 pixels a side, 64 megapixels, 1 GB.
+// FileLimits bound the picture files the command line reads (a big scan, a 50-megapixel
+// photo) and an image already in memory given to Decode: 12,000 pixels a side, 64
+// megapixels, 1 GB.
 var FileLimits = Limits{MaxSide: 12_000, MaxPixels: 64_000_000, MaxMemory: 1 << 30}
 
 // MaxImagePixels is GateLimits.MaxPixels, the most pixels DecodeBytes and Decode accept.

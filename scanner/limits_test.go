@@ -73,3 +73,24 @@ func TestImageLimitsAdmitPhotos(t *testing.T) {
 		t.Errorf("a blank 12-megapixel photo: %v, want no code found", err)
 	}
 }
+
+// FuzzImageHeaderLimits: no file makes the header checks (the JPEG marker walk, the PNG
+// interlace byte, the cost estimate) panic or let a picture over the limits through to
+// the decoder; every refusal is EINVALID.
+func FuzzImageHeaderLimits(f *testing.F) {
+	f.Add(imagebomb.ProgressiveJPEG(6324, 6324))
+	f.Add(imagebomb.PNG16(6300, 6300))
+	f.Add(imagebomb.ProgressiveJPEG(40, 40))
+	f.Add([]byte("\xff\xd8\xff\xff\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03"))
+	lim := scanner.Limits{MaxSide: 64, MaxPixels: 4096, MaxMemory: 64 << 10}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var err error
+		n := allocated(func() { _, err = scanner.DecodeBytesWithin(data, lim) })
+		if err != nil && ledger.ErrorCode(err) != ledger.EINVALID {
+			t.Fatalf("error %v is not EINVALID", err)
+		}
+		if n > 8<<20 {
+			t.Fatalf("a %d-byte file made the decoder allocate %d MB within limits of 64 KB", len(data), n>>20)
+		}
+	})
+}
