@@ -205,7 +205,7 @@ func (d *demoRun) purchase(dp demoPurchase) error {
 	if p.CustomerName != "" {
 		named = fmt.Sprintf(", named %s", p.CustomerName)
 	}
-	d.say("%s bought %s for EUR %.2f%s: %s and %s", dp.sender, seatNames(p.Tickets), float64(p.Total)/100, named,
+	d.say("%s bought %s for %s%s: %s and %s", dp.sender, seatNames(p.Tickets), ledger.FormatAmount(ledger.DefaultCurrency, p.Total), named,
 		filepath.Base(pdfPath), filepath.Base(d.files[dp.key]))
 	return nil
 }
@@ -216,8 +216,8 @@ func (d *demoRun) release() error {
 	if err != nil {
 		return err
 	}
-	d.say("customer-4711 released seat %s by presenting the ticket's secret: refund EUR %.2f (price less the fee)",
-		p.Tickets[0].Seat, float64(rc.Refund)/100)
+	d.say("customer-4711 released seat %s by presenting the ticket's secret: refund %s (price less the fee)",
+		p.Tickets[0].Seat, ledger.FormatAmount(ledger.DefaultCurrency, rc.Refund))
 	return nil
 }
 
