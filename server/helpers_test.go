@@ -191,7 +191,7 @@ func checkSentence(t *testing.T, msg string) {
 	if len(r) == 0 || !unicode.IsLetter(r[0]) || len(strings.Fields(msg)) < 3 {
 		t.Errorf("error message %q is not a sentence", msg)
 	}
-	for _, debris := range []string{"%!", "<nil>", "sql:", "json:", "goroutine", "Go struct"} {
+	for _, debris := range []string{"%!", "<nil>", "sql:", "json:", "goroutine", "Go struct", "png:", "jpeg:", "gif:", "http:", "invalid format"} {
 		if strings.Contains(msg, debris) {
 			t.Errorf("error message %q carries %q", msg, debris)
 		}

@@ -322,3 +322,17 @@ func TestTicketListSlowReaders(t *testing.T) {
 		waitClosed(t, c, 30*time.Second)
 	}
 }
+
+// TestBrokenUploadsSaidInWords: a PNG with a bad chunk length and a body over the size
+// limit are answered in sentences, without the Go decoder's or net/http's words
+// ("png: invalid format: Bad chunk length", "http: request body too large").
+func TestBrokenUploadsSaidInWords(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	bad := imagebomb.PNG16(100, 100)
+	bad[33+3] = 0xff // the IDAT chunk's length
+	e.postImage(addr, "CheckIn", "?gate=north", "image/png", bad).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	postRaw(t, e.srv.URL+server.DecodePath, e.gate, "image/png", bad).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	huge := `{"venue":"` + strings.Repeat("x", server.MaxBodyBytes) + `"}`
+	e.do("POST", api.Base, e.alice, huge).wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "larger than")
+}
