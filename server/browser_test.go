@@ -136,7 +136,8 @@ func (b *browser) poll(what, expr string) {
 	ctx, cancel := context.WithTimeout(b.ctx, 25*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		b.t.Fatalf("waiting for %s: %v", what, err)
+		dbg, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify({toast: document.getElementById('toast').textContent, toastHidden: document.getElementById('toast').hidden, recent: document.getElementById('recent').textContent, result: document.getElementById('result').dataset.seq, hidden: document.getElementById('result').hidden, wedge: document.getElementById('wedge-state').textContent, active: document.activeElement.id, banner: document.getElementById('banner').textContent})`))
+		b.t.Fatalf("waiting for %s: %v (page: %s)", what, err, dbg)
 	}
 }
 
@@ -241,11 +242,15 @@ func TestBrowserGate(t *testing.T) {
 	b.poll("the scanner screen", `document.getElementById('result').hidden && document.activeElement.id === 'wedge'`)
 	b.shot("scanner")
 	b.checkScannerList(t)
-	rep := f.checkLedger(t, history+3)
-	b.checkKeyRefused(t, f)
+	f.checkLedger(t, history+3)
+	b.coverCamera()
+	b.checkMixedVerdict(t, f, 6)
+	b.checkLongName(t, f, 7)
+	b.checkLateAnswer(t, f, f.late, 8)
+	b.checkServerStopped(t, f, 10)
+	b.checkKeyRevoked(t, f, 12)
+	rep := f.checkLedger(t, history+7) // 1 of the mixed code, the long name, the late answer, the scan after the restart
 	b.checkDashboard(t, f, rep)
-	f.srv.Close()
-	b.poll("the unreachable banner", `document.getElementById('banner').textContent === 'Server unreachable — retrying'`)
 }
 
 // checkKeyRefused revokes the scanner's key: the page must say so while it scans on.
@@ -341,7 +346,7 @@ func (f *gateFixture) checkLedger(t *testing.T, admitted int64) ledger.CheckInRe
 		t.Fatal(err)
 	}
 	if rep.Admitted != admitted || rep.PerGate["North door"] < 3 {
-		t.Errorf("ledger: %d admitted, %v per gate; want %d with 3 more at North door", rep.Admitted, rep.PerGate, admitted)
+		t.Errorf("ledger: %d admitted, %v per gate; want %d with at least 3 more at North door", rep.Admitted, rep.PerGate, admitted)
 	}
 	return rep
 }

@@ -29,7 +29,7 @@ import (
 )
 
 // gateFixture is a real server over a SQLite ledger with a contract on sale under the
-// identity policy and three tickets sold, one per QR.
+// identity policy (40 seats, rows 1-5) and three tickets sold, one per QR.
 type gateFixture struct {
 	clock   *testClock
 	st      *sqlstore.Store
@@ -38,6 +38,7 @@ type gateFixture struct {
 	keys    map[ledger.Role]string
 	tickets []issuer.Purchase // Ada 1A, Grace 1B, Alan 1C
 	admin   context.Context
+	late    *lateServer // holds a check-in on request
 }
 
 // testClock is the ledger's clock: real time shifted back by an offset the test winds
@@ -75,7 +76,8 @@ func newGateFixtureAt(tb testing.TB, back time.Duration) *gateFixture {
 		tb.Fatal(err)
 	}
 	f.sell(tb, ledger.WithActor(ctx, org))
-	f.srv = httptest.NewServer(server.New(st, st, slog.New(slog.DiscardHandler)))
+	f.late = &lateServer{}
+	f.srv = httptest.NewServer(f.late.wrap(server.New(st, st, slog.New(slog.DiscardHandler))))
 	tb.Cleanup(f.srv.Close)
 	return f
 }
@@ -85,7 +87,7 @@ func (f *gateFixture) sell(tb testing.TB, ctx context.Context) {
 	tb.Helper()
 	var seats []ledger.Seat
 	var prices []ledger.SeatPrice
-	for row := 1; row <= 4; row++ {
+	for row := 1; row <= 5; row++ {
 		for _, l := range "ABCDEFGH" {
 			s := ledger.Seat{Number: row, Letter: string(l)}
 			seats = append(seats, s)

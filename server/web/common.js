@@ -8,7 +8,8 @@ const API = '/api/v1.0';
 export class NetworkError extends Error {}
 
 // api calls the server and returns {status, data}; data is the parsed JSON body or {}.
-// It throws NetworkError when there is no answer.
+// It throws NetworkError when there is no whole answer within timeout ms: the request,
+// body included, is aborted then, so no answer arrives after it.
 export async function api(path, {key = '', method = 'GET', json, body, type, timeout = 8000} = {}) {
   const headers = {Accept: 'application/json'};
   if (key) headers.Authorization = 'Bearer ' + key;
@@ -20,21 +21,20 @@ export async function api(path, {key = '', method = 'GET', json, body, type, tim
   }
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), timeout);
-  let res;
   try {
-    res = await fetch(API + path, {method, headers, body, cache: 'no-store', signal: ctl.signal});
+    const res = await fetch(API + path, {method, headers, body, cache: 'no-store', signal: ctl.signal});
+    let data = {};
+    try {
+      data = await res.json();
+    } catch (e) {
+      if (ctl.signal.aborted) throw e;
+    }
+    return {status: res.status, data: data || {}};
   } catch (e) {
-    throw new NetworkError(e.name === 'AbortError' ? 'the server did not answer in time' : 'the server cannot be reached');
+    throw new NetworkError(ctl.signal.aborted ? 'the server did not answer in time' : 'the server cannot be reached');
   } finally {
     clearTimeout(timer);
   }
-  let data = {};
-  try {
-    data = await res.json();
-  } catch (e) {
-    data = {};
-  }
-  return {status: res.status, data};
 }
 
 // contractPath is the API path of a contract's route.

@@ -11,7 +11,9 @@ import {playOutcome, unlockAudio} from './sound.js';
 const FRAME_EVERY_MS = 250;   // four frames a second while nothing is in flight
 const FRAME_SIDE = 640;        // the central square of the frame, scaled down to this
 const SAME_QR_MS = 3000;       // the same code in view again within this is not resubmitted
-const SHOW_MS = {admit: 2500, already: 3500, reject: 3500, identity: 5000};
+const SHOW_MS = {admit: 2500, already: 3500, reject: 3500, partial: 5000, unchecked: 4000, identity: 5000};
+const CHECK_DEADLINE_MS = 5000;          // a check-in not answered within this is NOT CHECKED
+const RETRY_NONCE_MS = 10 * 60 * 1000;   // a code scanned again this soon after NOT CHECKED keeps its nonce
 const COUNTS_EVERY_MS = 10000;
 
 const $ = (id) => document.getElementById(id);
@@ -26,7 +28,7 @@ const state = {
   settings: load('scan'),
   stream: null, track: null, timer: 0, frames: 0, codes: 0,
   lastText: '', lastSeen: 0,
-  queue: [], sending: false,
+  scanId: 0, checking: null, unchecked: null,
   resultTimer: 0, seq: 0, outcomes: [],
   problems: {},
 };
@@ -76,6 +78,8 @@ async function saveSetup(ev) {
     return;
   }
   state.settings = s;
+  state.checking = state.unchecked = null; // an answer for the old set-up is shown to nobody
+  checkingShown(false);
   save('scan', s);
   if (addressFromPath('/scan') !== s.contract) history.replaceState(null, '', '/scan/' + encodeURIComponent(s.contract));
   ui.setup.close();
@@ -89,6 +93,7 @@ async function checkSetup(s) {
     if (c.status !== 200) return keyProblem(c.status, c.data, 'scanner') || 'The server answered ' + c.status + '.';
     const g = await api(contractPath(s.contract, 'GateCounts') + '?gate=' + encodeURIComponent(s.gate), {key: s.key});
     if (g.status !== 200) return keyProblem(g.status, g.data, 'scanner') || g.data.error || 'The server answered ' + g.status + '.';
+    if (g.data.gate) s.gate = g.data.gate; // the ledger's spelling of a gate already used
     showContract(c.data);
     showCounts(g.data);
   } catch (e) {
@@ -113,7 +118,6 @@ function problem(kind, text) {
   const k = order.find((x) => state.problems[x]);
   ui.banner.hidden = !k;
   ui.banner.textContent = k ? state.problems[k] : '';
-  ui.banner.classList.toggle('warn', k === 'offline');
 }
 
 // answered records what an answer says about the key and the contract; it returns true
@@ -134,7 +138,7 @@ function answered(res) {
 }
 
 function offline() {
-  problem('offline', 'Server unreachable — retrying');
+  problem('offline', 'Server unreachable — tickets cannot be checked');
 }
 
 // ---- counts ----------------------------------------------------------------
@@ -150,11 +154,35 @@ async function refreshCounts() {
 }
 
 function showCounts(c) {
+  offerGates(c.gates || []);
   $('count-gate').textContent = c.gateAdmitted;
   $('count-gate-label').textContent = 'in at ' + c.gate;
   $('count-in').textContent = c.admitted;
   $('count-in-label').textContent = 'admitted of ' + c.sold;
   $('count-tocome').textContent = c.toCome;
+}
+
+// offerGates lists the contract's gates seen so far in the set-up form; a new name may
+// still be typed.
+function offerGates(gates) {
+  $('known-gates').replaceChildren(...gates.map((g) => {
+    const o = el('option');
+    o.value = g;
+    return o;
+  }));
+}
+
+// fetchGates fills the gate list as soon as the set-up form has a contract and a key.
+async function fetchGates() {
+  const contract = ui.setupForm.contract.value.trim();
+  const key = ui.setupForm.key.value.trim();
+  if (!contract || !key) return;
+  try {
+    const g = await api(contractPath(contract, 'GateCounts'), {key});
+    if (g.status === 200) offerGates(g.data.gates || []);
+  } catch (e) {
+    // the list is a help only: saving the set-up says what is wrong
+  }
 }
 
 // ---- the camera --------------------------------------------------------------
@@ -283,6 +311,7 @@ function grabFrame(v) {
 function seen(text) {
   const now = Date.now();
   const same = text === state.lastText && now - state.lastSeen < SAME_QR_MS;
+  if (state.checking && !same) return; // another code: read again once the verdict is in
   state.lastText = text;
   state.lastSeen = now;
   if (!same) submit(text, 'camera');
@@ -290,25 +319,39 @@ function seen(text) {
 
 // ---- photos and the keyboard wedge -----------------------------------------------
 
+// uploadPhoto has the server read the code in a chosen file, then checks it in. A file
+// that holds no readable code gets plain words and a hint to upload a photo instead.
 async function uploadPhoto() {
   const file = ui.upload.files[0];
   ui.upload.value = '';
   keepFocus();
   if (!file) return;
-  toast('Reading the photo…');
+  if (state.checking) {
+    toast('Still checking the last ticket: choose the file again after its verdict.');
+    return;
+  }
+  toast('Reading the file…');
+  const scan = {id: ++state.scanId, text: '', source: 'photo', gate: state.settings.gate, nonce: ''};
+  let res;
   try {
-    const res = await api('/decode', {key: state.settings.key, method: 'POST', body: file, type: file.type || 'image/jpeg', timeout: 20000});
-    if (!answered(res)) return;
-    if (res.status === 200) {
-      hideToast();
-      submit(res.data.qr, 'photo');
-    } else {
-      toast(res.status === 422 ? 'No QR code found in the photo: try again closer, without glare.' : res.data.error || 'The photo could not be read.');
-    }
+    res = await api('/decode', {key: state.settings.key, method: 'POST', body: file, type: file.type || 'application/octet-stream', timeout: 20000});
   } catch (e) {
     offline();
-    toast('The server cannot be reached: the photo was not checked.');
+    hideToast();
+    notChecked(scan, e.message === 'the server did not answer in time' ? 'The server did not answer in time' : 'Server unreachable');
+    return;
   }
+  answered(res);
+  hideToast();
+  if (res.status === 200 && res.data.qr) submit(res.data.qr, 'photo');
+  else if ([401, 403, 404].includes(res.status) || res.status >= 500) notChecked(scan, refusal(res));
+  else toast(fileProblem(res));
+}
+
+// fileProblem says why a file gave no code, in the door staff's words.
+function fileProblem(res) {
+  if (res.status === 422) return 'No ticket code found in this file: upload a sharp photo or a screenshot of the QR code.';
+  return (res.data && res.data.error) || 'This file cannot be read: upload a photo or a screenshot of the ticket\'s QR code.';
 }
 
 function wedgeSubmit(ev) {
@@ -330,34 +373,80 @@ function keepFocus() {
 function wedgeReady() {
   const ready = document.activeElement === ui.wedge;
   ui.wedgeForm.classList.toggle('ready', ready);
-  ui.wedgeState.textContent = ready ? 'Barcode scanner ready' : 'Tap here for the barcode scanner';
+  ui.wedgeState.textContent = state.checking ? 'Checking the ticket…' : ready ? 'Barcode scanner ready' : 'Tap here for the barcode scanner';
 }
 
 // ---- check-in ----------------------------------------------------------------
 
-// submit queues one scan for check-in with its own nonce; a scan that meets a network
-// failure is retried with the same nonce until the server answers.
+// submit checks one scan in, with its own id and nonce. One scan is checked at a time: a
+// scan made meanwhile is dropped with a word to scan again, never queued, so a verdict is
+// always for the ticket just scanned and never appears late.
 function submit(text, source) {
-  state.queue.push({text, source, nonce: nonce(), gate: state.settings.gate});
-  sendQueue();
+  if (state.checking) {
+    toast('Still checking the last ticket: scan this one again after its verdict.');
+    return;
+  }
+  const scan = {id: ++state.scanId, text, source, gate: state.settings.gate, nonce: nonceFor(text)};
+  state.checking = scan;
+  checkingShown(true);
+  check(scan);
 }
 
-async function sendQueue() {
-  if (state.sending) return;
-  state.sending = true;
-  while (state.queue.length) {
-    const scan = state.queue[0];
-    try {
-      const res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST',
-        json: {qr: scan.text, gate: scan.gate, nonce: scan.nonce}});
-      state.queue.shift();
-      if (answered(res)) verdict(res, scan);
-    } catch (e) {
-      offline();
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+// nonceFor gives a scan its nonce: a fresh one, except for the code of a scan that was
+// NOT CHECKED a moment ago at this gate, which keeps its nonce. If that check-in did reach
+// the server, scanning again then answers its ADMIT rather than ALREADY CHECKED IN.
+function nonceFor(text) {
+  const u = state.unchecked;
+  if (u && u.text === text && u.gate === state.settings.gate && Date.now() - u.at < RETRY_NONCE_MS) return u.nonce;
+  return nonce();
+}
+
+// check sends the scan and shows its verdict, or NOT CHECKED when there is no usable
+// answer within CHECK_DEADLINE_MS (the request is aborted then).
+async function check(scan) {
+  let res = null;
+  let why = '';
+  try {
+    res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST', timeout: CHECK_DEADLINE_MS,
+      json: {qr: scan.text, gate: scan.gate, nonce: scan.nonce}});
+  } catch (e) {
+    why = e instanceof NetworkError && e.message === 'the server did not answer in time' ? 'The server did not answer in time' : 'Server unreachable';
+    offline();
   }
-  state.sending = false;
+  if (state.checking !== scan) return; // set-up changed meanwhile: this answer is for nobody
+  state.checking = null;
+  checkingShown(false);
+  if (res) answered(res);
+  const results = (res && res.data && res.data.results) || [];
+  if (res && (res.status === 200 || (res.status === 400 && results.length))) {
+    if (state.unchecked && state.unchecked.text === scan.text) state.unchecked = null;
+    verdict(results, scan);
+    return;
+  }
+  notChecked(scan, res ? refusal(res) : why);
+}
+
+// refusal says why an answer is not a verdict on the ticket.
+function refusal(res) {
+  switch (res.status) {
+    case 401: return 'Key refused: it is unknown or revoked. Open Set-up with a new key';
+    case 403: return 'This key may not check tickets in here. Open Set-up';
+    case 404: return 'Unknown contract. Open Set-up';
+  }
+  if (res.status >= 500) return 'The server failed (' + res.status + ')';
+  return (res.data && res.data.error) || 'The server answered ' + res.status;
+}
+
+// notChecked fills the screen with a scan that got no verdict. Nothing is kept to send
+// later: the door staff scan again.
+function notChecked(scan, why) {
+  state.unchecked = {text: scan.text, gate: scan.gate, nonce: scan.nonce, at: Date.now()};
+  show({outcome: 'unchecked', word: 'NOT CHECKED', detail: why, note: 'This ticket was not checked: scan it again.', seats: []}, scan);
+}
+
+function checkingShown(on) {
+  ui.wedgeForm.classList.toggle('checking', on);
+  wedgeReady();
 }
 
 const REASONS = {
@@ -368,38 +457,60 @@ const REASONS = {
   malformed: 'This QR code is not a ticket',
 };
 
-// verdict turns the server's answer into what the door staff see and hear.
-function verdict(res, scan) {
-  const results = (res.data && res.data.results) || [];
-  if (!results.length) {
-    show({outcome: 'reject', word: 'REJECT', detail: res.data.error || 'The server could not read this scan', seats: []}, scan);
-    return;
-  }
+// REFUSED says briefly why one seat of a code may not pass.
+const REFUSED = {
+  invalid: 'not a genuine ticket',
+  not_sold: 'not sold, or its ticket was refunded',
+  unknown_seat: 'no such seat here',
+  no_sale: 'no sale yet',
+  malformed: 'not a ticket',
+};
+
+const WORDS = {admit: 'ADMIT', already: 'ALREADY CHECKED IN', reject: 'REJECT'};
+
+// verdict turns the server's results into what the door staff see and hear: every seat
+// may pass (ADMIT), none because all were used (ALREADY CHECKED IN), none (REJECT), or
+// some but not all (ADMIT n OF m, with the seats that may not pass and why).
+function verdict(results, scan) {
   const ok = results.filter((r) => r.status === 'admitted' || r.status === 'valid');
   const already = results.filter((r) => r.status === 'already_checked_in');
   const bad = results.filter((r) => !ok.includes(r) && !already.includes(r));
-  const outcome = bad.length ? 'reject' : already.length ? 'already' : 'admit';
+  const outcome = ok.length ? (ok.length < results.length ? 'partial' : 'admit') : bad.length ? 'reject' : 'already';
   const named = results.find((r) => r.identityCheckRequired && r.name && ok.includes(r));
   const single = results.length === 1 ? results[0] : null;
   show({
     outcome,
-    note: single && outcome === 'reject' ? [single.seat && seatText(single.seat) ? 'Seat ' + seatText(single.seat) : '', single.reason].filter(Boolean).join(' · ') : '',
-    word: {admit: 'ADMIT', already: 'ALREADY CHECKED IN', reject: 'REJECT'}[outcome] + (outcome === 'admit' && ok.length > 1 ? ' ' + ok.length : ''),
+    word: outcome === 'partial' ? 'ADMIT ' + ok.length + ' OF ' + results.length : WORDS[outcome] + (outcome === 'admit' && ok.length > 1 ? ' ' + ok.length : ''),
     name: named ? named.name : '',
-    detail: headline(outcome, results, bad, already),
-    seats: results.length > 1 ? results.map(seatLine) : [],
+    detail: headline(outcome, results, ok, bad, already),
+    note: single && outcome === 'reject' ? [seatText(single.seat) ? 'Seat ' + seatText(single.seat) : '', single.reason].filter(Boolean).join(' · ') : '',
+    seats: outcome === 'partial' ? results.filter((r) => !ok.includes(r)).map(refusedLine) : results.length > 1 ? results.map(seatLine) : [],
   }, scan);
 }
 
-function headline(outcome, results, bad, already) {
-  if (outcome === 'reject') return REASONS[bad[0].status] || bad[0].reason || 'Not admitted';
-  if (outcome === 'already') return 'First entry ' + clock(already[0].checkedInAt) + ' at ' + already[0].gate;
-  return results.length === 1 ? 'Seat ' + seatText(results[0].seat) : '';
+function headline(outcome, results, ok, bad, already) {
+  const seats = (rs) => (rs.length > 1 ? 'Seats ' : 'Seat ') + rs.map((r) => seatText(r.seat)).join(', ');
+  switch (outcome) {
+    case 'reject': return REASONS[bad[0].status] || bad[0].reason || 'Not admitted';
+    case 'already': return (already.length === 1 ? seats(already) + ' · first' : 'First') + ' entry ' + clock(already[0].checkedInAt) + ' at ' + already[0].gate;
+    case 'partial': return 'Let in ' + seats(ok).replace(/^S/, 's') + ' only';
+  }
+  return results.length === 1 ? seats(results) : '';
 }
 
 function seatLine(r) {
   const words = {admitted: 'admitted', valid: 'valid', already_checked_in: 'already in, ' + (r.checkedInAt ? clock(r.checkedInAt) + ' at ' + r.gate : '')};
   return {text: 'Seat ' + seatText(r.seat) + ' — ' + (words[r.status] || REASONS[r.status] || r.status), small: r.status in words ? '' : r.reason};
+}
+
+// refusedLine names a seat of a mixed verdict that may not pass, and why.
+function refusedLine(r) {
+  const seat = 'Not seat ' + seatText(r.seat) + ': ';
+  if (r.status === 'already_checked_in') {
+    return {text: seat + 'already in', small: r.checkedInAt ? 'first entry ' + clock(r.checkedInAt) + ' at ' + r.gate : ''};
+  }
+  const short = REFUSED[r.status];
+  return {text: seat + (short || r.reason || r.status), small: short && (r.status === 'invalid' || r.status === 'malformed') ? r.reason : ''};
 }
 
 function show(v, scan) {
@@ -408,9 +519,11 @@ function show(v, scan) {
   box.className = 'result ' + v.outcome;
   box.dataset.outcome = v.outcome;
   box.dataset.seq = String(state.seq);
+  box.dataset.scan = String(scan.id);
   $('result-word').textContent = v.word;
   $('result-name').textContent = v.name || '';
   $('result-name').hidden = !v.name;
+  $('result-name').classList.toggle('long', longName(v.name || ''));
   $('result-check').hidden = !v.name;
   $('result-detail').textContent = v.detail || '';
   $('result-note').textContent = v.note || '';
@@ -425,7 +538,12 @@ function show(v, scan) {
   remember(v, scan);
   clearTimeout(state.resultTimer);
   state.resultTimer = setTimeout(hideResult, v.name ? SHOW_MS.identity : SHOW_MS[v.outcome]);
-  refreshCounts();
+  if (v.outcome !== 'unchecked') refreshCounts();
+}
+
+// longName reports a name set smaller, so that its words fit whole on a phone's line.
+function longName(name) {
+  return name.length > 22 || name.split(/\s+/).some((w) => w.length > 11);
 }
 
 function hideResult() {
@@ -438,13 +556,18 @@ function hideResult() {
 function remember(v, scan) {
   state.outcomes.unshift(v.outcome);
   const li = el('li', v.outcome);
-  li.append(el('span', 'what', {admit: 'Admitted', already: 'Already in', reject: 'Rejected'}[v.outcome]),
-    el('span', 'seat', (v.seats.length ? v.seats.length + ' seats' : v.detail) + ' · ' + scan.source),
+  li.append(el('span', 'what', {admit: 'Admitted', already: 'Already in', reject: 'Rejected', partial: 'Some in', unchecked: 'Not checked'}[v.outcome]),
+    el('span', 'seat', recentText(v) + ' · ' + scan.source),
     el('time', '', clock(new Date())));
   const empty = ui.recent.querySelector('.empty');
   if (empty) empty.remove();
   ui.recent.prepend(li);
   while (ui.recent.children.length > 12) ui.recent.lastElementChild.remove();
+}
+
+function recentText(v) {
+  if (v.outcome === 'partial') return v.word.toLowerCase() + ': ' + v.detail;
+  return v.seats.length ? v.seats.length + ' seats' : v.detail;
 }
 
 function toast(text) {
@@ -477,6 +600,8 @@ async function start() {
 function wire() {
   ui.setupForm.addEventListener('submit', saveSetup);
   $('setup-cancel').addEventListener('click', () => ui.setup.close());
+  ui.setupForm.key.addEventListener('change', fetchGates);
+  ui.setupForm.contract.addEventListener('change', fetchGates);
   ui.setup.addEventListener('close', () => setTimeout(keepFocus, 0));
   ui.setup.addEventListener('cancel', (e) => { if (!configured()) e.preventDefault(); });
   $('open-setup').addEventListener('click', () => openSetup());
