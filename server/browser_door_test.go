@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -273,4 +275,20 @@ func (b *browser) checkKeyRevoked(t *testing.T, f *gateFixture, n int) {
 	if f.checkedIn(t, seat) {
 		t.Errorf("%s was admitted with a revoked key", seat)
 	}
+}
+
+// checkUploadWords uploads a file that is neither a picture nor a PDF: the page says so
+// in plain words, with the way out, and checks nothing in.
+func (b *browser) checkUploadWords(t *testing.T, n int) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(file, []byte("Row 5, seat A: bring the ticket"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do("uploading a text file", chromedp.SetUploadFiles(chromedp.CSS("#upload"), []string{file}))
+	b.poll("the file's problem in words", `/photo or a screenshot/.test(document.getElementById('toast').textContent)`)
+	if msg := eval[string](b, `document.getElementById('toast').textContent`); strings.Contains(msg, "Content-Type") || strings.Contains(msg, "body") {
+		t.Errorf("a text file uploaded: %q, want plain words", msg)
+	}
+	b.wantStill(n, "admit")
 }

@@ -246,6 +246,7 @@ func TestBrowserGate(t *testing.T) {
 	b.coverCamera()
 	b.checkMixedVerdict(t, f, 6)
 	b.checkLongName(t, f, 7)
+	b.checkUploadWords(t, 7)
 	b.checkLateAnswer(t, f, f.late, 8)
 	b.checkServerStopped(t, f, 10)
 	b.checkKeyRevoked(t, f, 12)
@@ -274,7 +275,7 @@ func (b *browser) checkKeyRefused(t *testing.T, f *gateFixture) {
 func (b *browser) setUpScanner(f *gateFixture) {
 	b.t.Helper()
 	b.do("set-up with a wrong key", chromedp.WaitVisible(chromedp.CSS("#setup-key")),
-		chromedp.SendKeys(chromedp.CSS("#setup-gate"), "North door"),
+		chromedp.SendKeys(chromedp.CSS("#setup-gate"), "north  DOOR"),
 		chromedp.SendKeys(chromedp.CSS("#setup-key"), "not-a-key"),
 		chromedp.Click(chromedp.CSS("#setup-save")))
 	b.poll("the key to be refused", `!document.getElementById('setup-error').hidden`)
@@ -287,6 +288,13 @@ func (b *browser) setUpScanner(f *gateFixture) {
 	b.do("set-up with the scanner key", chromedp.SetValue(chromedp.CSS("#setup-key"), f.keys[ledger.RoleScanner]),
 		chromedp.Click(chromedp.CSS("#setup-save")))
 	b.poll("the set-up to close", `!document.getElementById('setup').open`)
+	if chip := eval[string](b, `document.getElementById('gate-chip').textContent`); chip != "North door" {
+		b.t.Errorf("gate typed as %q is shown as %q, want the ledger's spelling North door", "north  DOOR", chip)
+	}
+	gates := eval[[]string](b, `Array.from(document.querySelectorAll('#known-gates option'), (o) => o.value)`)
+	if strings.Join(gates, ", ") != "Balcony, North door, South door" {
+		b.t.Errorf("the set-up offers the gates %q, want the sale's gates Balcony, North door, South door", gates)
+	}
 	if stored := eval[string](b, `localStorage.getItem('ticketbooth.scan')`); !strings.Contains(stored, f.keys[ledger.RoleScanner]) {
 		b.t.Errorf("the key is not kept in the browser: %s", stored)
 	}

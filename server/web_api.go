@@ -75,14 +75,14 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 func readImage(r *http.Request) ([]byte, error) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if !strings.HasPrefix(mt, "image/") {
-		return nil, ledger.Errorf(ledger.EINVALID, "Send the frame as the body, with Content-Type image/jpeg or image/png")
+		return nil, ledger.Errorf(ledger.EINVALID, "This file is not a picture the scanner can read (PNG, JPEG or GIF); upload a photo or screenshot of the code")
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
 	if err != nil {
 		return nil, bodyError(err)
 	}
 	if len(data) > MaxImageBytes {
-		return nil, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
+		return nil, ledger.Errorf(ledger.EINVALID, "The picture is larger than %d MiB; upload a smaller photo or a screenshot of the code", MaxImageBytes>>20)
 	}
 	return data, nil
 }

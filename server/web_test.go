@@ -360,6 +360,13 @@ func TestDecodeFrame(t *testing.T) {
 			}
 		})
 	}
+	t.Run("NotAnImageInWords", func(t *testing.T) {
+		_, body := f.do(t, http.MethodPost, server.DecodePath, ledger.RoleScanner, "text/plain", []byte("hello"))
+		var e api.ErrorResponse
+		if json.Unmarshal(body, &e) != nil || strings.Contains(e.Error, "Content-Type") || !strings.Contains(e.Error, "upload a photo or screenshot") {
+			t.Errorf("a file that is not a picture: %q, want plain words and the way out (a photo or screenshot)", e.Error)
+		}
+	})
 	if after := f.transactions(t); after != before {
 		t.Errorf("decoding wrote to the journal: %d transactions before, %d after", before, after)
 	}

@@ -334,7 +334,7 @@ async function uploadPhoto() {
   const scan = {id: ++state.scanId, text: '', source: 'photo', gate: state.settings.gate, nonce: ''};
   let res;
   try {
-    res = await api('/decode', {key: state.settings.key, method: 'POST', body: file, type: file.type || 'application/octet-stream', timeout: 20000});
+    res = await api('/decode?all=true', {key: state.settings.key, method: 'POST', body: file, type: file.type || 'application/octet-stream', timeout: 20000});
   } catch (e) {
     offline();
     hideToast();
@@ -343,15 +343,21 @@ async function uploadPhoto() {
   }
   answered(res);
   hideToast();
-  if (res.status === 200 && res.data.qr) submit(res.data.qr, 'photo');
-  else if ([401, 403, 404].includes(res.status) || res.status >= 500) notChecked(scan, refusal(res));
+  if (res.status === 200 && res.data.qr) {
+    submit(res.data.qr, 'photo');
+    const more = (res.data.codes || []).length - 1;
+    if (more > 0) toast('This file holds ' + (more + 1) + ' ticket codes: the first was checked. Show the others to the camera one by one.');
+  } else if ([401, 403, 404].includes(res.status) || res.status >= 500) notChecked(scan, refusal(res));
   else toast(fileProblem(res));
 }
 
-// fileProblem says why a file gave no code, in the door staff's words.
+// fileProblem says why a file gave no code, in the door staff's words: the server's
+// sentence, with the way out when it does not give one.
 function fileProblem(res) {
-  if (res.status === 422) return 'No ticket code found in this file: upload a sharp photo or a screenshot of the QR code.';
-  return (res.data && res.data.error) || 'This file cannot be read: upload a photo or a screenshot of the ticket\'s QR code.';
+  const hint = 'upload a photo or a screenshot of the ticket\'s QR code.';
+  if (res.status === 422) return 'No ticket code found in this file: ' + hint;
+  const said = ((res.data && res.data.error) || 'This file cannot be read').replace(/[.\s]+$/, '');
+  return /photo|screenshot/i.test(said) ? said + '.' : said + ': ' + hint;
 }
 
 function wedgeSubmit(ev) {
