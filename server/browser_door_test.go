@@ -137,7 +137,7 @@ func (b *browser) checkMixedVerdict(t *testing.T, f *gateFixture, n int) {
 	if _, err := f.st.Release(f.admin, f.addr, ledger.ReleaseRequest{Seat: seats[1], Sender: "box office"}); err != nil {
 		t.Fatal(err)
 	}
-	b.typeWedge(qr)
+	b.pasteWedge(qr)
 	v := b.waitVerdict(n, "partial")
 	if v.Word != "ADMIT 1 OF 2" || !strings.Contains(v.Detail, "5G") || v.Name != "Edsger Dijkstra" {
 		t.Errorf("two seats, one released: %+v, want ADMIT 1 OF 2 letting in 5G", v)
@@ -153,7 +153,7 @@ func (b *browser) checkMixedVerdict(t *testing.T, f *gateFixture, n int) {
 func (b *browser) checkLongName(t *testing.T, f *gateFixture, n int) {
 	t.Helper()
 	name := "Maximiliane Bartholomäus-Oppenheimer"
-	b.typeWedge(f.sellOne(t, name, ledger.Seat{Number: 5, Letter: "F"}))
+	b.pasteWedge(f.sellOne(t, name, ledger.Seat{Number: 5, Letter: "F"}))
 	if v := b.waitVerdict(n, "admit"); v.Name != name {
 		t.Errorf("long name shown as %q", v.Name)
 	}
@@ -188,7 +188,7 @@ func (b *browser) checkLateAnswer(t *testing.T, f *gateFixture, late *lateServer
 	otherQR := f.sellOne(t, "John Backus", other)
 	release, done := late.holdNext()
 	defer release()
-	b.typeWedge(qr)
+	b.pasteWedge(qr)
 	b.poll("the check-in to be under way", `document.getElementById('wedge-form').classList.contains('checking')`)
 	b.pasteWedge(otherQR) // while the first is being checked: dropped, not queued
 	if msg := eval[string](b, `document.getElementById('toast').textContent`); !strings.HasPrefix(msg, "Still checking the last ticket") {
@@ -209,7 +209,7 @@ func (b *browser) checkLateAnswer(t *testing.T, f *gateFixture, late *lateServer
 		t.Fatalf("the held check-in did not admit %s on the server", seat)
 	}
 	b.closeResult()
-	b.typeWedge(qr)
+	b.pasteWedge(qr)
 	if again := b.waitVerdict(n+1, "admit"); again.Name != "Barbara Liskov" {
 		t.Errorf("scanning again after NOT CHECKED: %+v, want the ADMIT the server made", again)
 	}
@@ -225,7 +225,7 @@ func (b *browser) checkServerStopped(t *testing.T, f *gateFixture, n int) {
 	next := f.sellOne(t, "Dennis Ritchie", ledger.Seat{Number: 5, Letter: "C"})
 	addr, handler := f.srv.Listener.Addr().String(), f.srv.Config.Handler
 	f.srv.Close()
-	b.typeWedge(qr)
+	b.pasteWedge(qr)
 	v := b.waitVerdict(n, "unchecked")
 	if v.Word != "NOT CHECKED" || v.Detail != "Server unreachable" {
 		t.Errorf("a scan with the server stopped: %+v", v)
@@ -234,7 +234,7 @@ func (b *browser) checkServerStopped(t *testing.T, f *gateFixture, n int) {
 	b.poll("the unreachable banner", `document.getElementById('banner').textContent === 'Server unreachable — tickets cannot be checked'`)
 	b.closeResult()
 	restart(t, f, addr, handler)
-	b.typeWedge(next)
+	b.pasteWedge(next)
 	if v := b.waitVerdict(n+1, "admit"); v.Name != "Dennis Ritchie" {
 		t.Errorf("the first scan after the server came back: %+v, want Dennis Ritchie admitted", v)
 	}
@@ -265,7 +265,7 @@ func (b *browser) checkKeyRevoked(t *testing.T, f *gateFixture, n int) {
 	seat := ledger.Seat{Number: 5, Letter: "B"}
 	qr := f.sellOne(t, "Frances Allen", seat)
 	b.checkKeyRefused(t, f)
-	b.typeWedge(qr)
+	b.pasteWedge(qr)
 	v := b.waitVerdict(n, "unchecked")
 	if v.Word != "NOT CHECKED" || !strings.HasPrefix(v.Detail, "Key refused") {
 		t.Errorf("a scan with the key revoked: %+v", v)

@@ -10,7 +10,8 @@ import {playOutcome, unlockAudio} from './sound.js';
 
 const FRAME_EVERY_MS = 250;   // four frames a second while nothing is in flight
 const FRAME_SIDE = 640;        // the central square of the frame, scaled down to this
-const SAME_QR_MS = 3000;       // the same code in view again within this is not resubmitted
+const SAME_QR_MS = 3000;       // the same code in view again within this is not resubmitted...
+const SAME_QR_MISSES = 3;      // ...nor before this many frames were read without it
 const SHOW_MS = {admit: 2500, already: 3500, reject: 3500, partial: 5000, unchecked: 4000, identity: 5000};
 const CHECK_DEADLINE_MS = 5000;          // a check-in not answered within this is NOT CHECKED
 const RETRY_NONCE_MS = 10 * 60 * 1000;   // a code scanned again this soon after NOT CHECKED keeps its nonce
@@ -27,7 +28,7 @@ const ui = {
 const state = {
   settings: load('scan'),
   stream: null, track: null, timer: 0, frames: 0, codes: 0,
-  lastText: '', lastSeen: 0,
+  lastText: '', lastSeen: 0, misses: 0,
   scanId: 0, checking: null, unchecked: null,
   resultTimer: 0, seq: 0, outcomes: [],
   problems: {},
@@ -286,6 +287,8 @@ async function readFrame() {
     if (answered(res) && res.status === 200 && res.data.qr) {
       v.dataset.codes = String(++state.codes);
       seen(res.data.qr);
+    } else if (res.status === 422) {
+      state.misses++; // a frame read and found without a code
     }
   } catch (e) {
     if (e instanceof NetworkError) {
@@ -310,10 +313,13 @@ function grabFrame(v) {
 // seen takes a code the camera read: the same code still in view is not sent again.
 function seen(text) {
   const now = Date.now();
-  const same = text === state.lastText && now - state.lastSeen < SAME_QR_MS;
+  // Still in view unless it was last read a while ago and frames read since showed no
+  // code: frames the server could not read (busy, unreachable) say nothing either way.
+  const same = text === state.lastText && (now - state.lastSeen < SAME_QR_MS || state.misses < SAME_QR_MISSES);
   if (state.checking && !same) return; // another code: read again once the verdict is in
   state.lastText = text;
   state.lastSeen = now;
+  state.misses = 0;
   if (!same) submit(text, 'camera');
 }
 
@@ -439,6 +445,7 @@ function refusal(res) {
     case 403: return 'This key may not check tickets in here. Open Set-up';
     case 404: return 'Unknown contract. Open Set-up';
   }
+  if (res.status === 503) return 'The server is busy';
   if (res.status >= 500) return 'The server failed (' + res.status + ')';
   return (res.data && res.data.error) || 'The server answered ' + res.status;
 }
