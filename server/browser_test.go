@@ -133,7 +133,7 @@ func eval[T any](b *browser, expr string) T {
 // poll waits until the expression is truthy.
 func (b *browser) poll(what, expr string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 25*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, 45*time.Second) // generous: a loaded machine decodes frames slowly
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 		dbg, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`JSON.stringify({toast: document.getElementById('toast').textContent, toastHidden: document.getElementById('toast').hidden, recent: document.getElementById('recent').textContent, result: document.getElementById('result').dataset.seq, hidden: document.getElementById('result').hidden, wedge: document.getElementById('wedge-state').textContent, active: document.activeElement.id, banner: document.getElementById('banner').textContent})`))
