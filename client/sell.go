@@ -12,7 +12,8 @@ import (
 
 var _ issuer.Service = (*Client)(nil)
 
-// Reserve buys seats through the server's ReserveTickets route.
+// Reserve buys seats through the server's ReserveTickets route, with the request's
+// layout as ?layout=.
 func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) (issuer.Purchase, error) {
 	if err := ledger.ValidateAddress(address); err != nil {
 		return issuer.Purchase{}, err
@@ -20,7 +21,11 @@ func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) 
 	var p issuer.Purchase
 	body := api.ReserveTicketsRequest{Seats: r.Seats, CustomerName: r.CustomerName, Sender: r.Sender,
 		Amount: r.Amount, TicketsPerQR: r.TicketsPerQR}
-	err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReserveTickets"), body, &p)
+	path := api.ContractPath(url.PathEscape(address), "ReserveTickets")
+	if r.Layout != issuer.LayoutA4 {
+		path += "?layout=" + r.Layout.String() // the server groups the codes to print on it
+	}
+	err := c.do(ctx, http.MethodPost, path, body, &p)
 	return p, err
 }
 

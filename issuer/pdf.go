@@ -28,8 +28,9 @@ type PrintedTicket struct {
 	// "bring a matching ID".
 	PurchaserName string
 	// ReleaseDeadline zero means the ticket cannot be released; otherwise the ticket reads
-	// "Refundable until <date time zone> (in about 3 days)", relative to Now, in the
-	// location of ShowTime.
+	// "Refundable until <date time zone>", in the location of ShowTime, or "Refund period
+	// ended <date>" when it is not after Now. Paper shows dates only, never "in about 3
+	// days": the page is read long after it is printed.
 	ReleaseDeadline time.Time
 	// ReleaseFee is the fee of a release, in minor units of Currency.
 	ReleaseFee int64
@@ -39,7 +40,11 @@ type PrintedTicket struct {
 	TransactionHash string
 	// QRText is the exact QR payload.
 	QRText string
-	// Now anchors the "in about ..." wording; zero means time.Now().
+	// Code and Codes say which of the purchase's QR codes this page carries, "code 1 of
+	// 2", printed when Codes > 1; zero for both when the purchase has one code.
+	Code, Codes int
+	// Now is when the ticket is printed: it dates the document and decides whether the
+	// refund period has ended; zero means time.Now().
 	Now time.Time
 }
 
@@ -86,8 +91,9 @@ func (l Layout) String() string {
 // WritePDF writes all tickets into one PDF, one ticket a page, in the layout, with QR
 // codes at DefaultRecovery. It returns an EINVALID error (and writes nothing) for no
 // tickets, an unknown layout, a ticket without seats or with more than
-// MaxSeatsPerTicket, an invalid seat, a negative price or fee, a zero show time, or a QR
-// text that is empty or does not fit in a QR code; and the writer's error if writing
+// MaxSeatsPerTicket, an invalid seat, a negative price or fee, a zero show time, a QR
+// text that is empty or would print with modules under MinModuleMM on the layout (see
+// PrintableQRTexts), or a code number out of range; and the writer's error if writing
 // fails.
 func WritePDF(w io.Writer, layout Layout, tickets []PrintedTicket) error {
 	return WritePDFLevel(w, layout, DefaultRecovery, tickets)
@@ -213,7 +219,7 @@ func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedT
 		return ledger.Errorf(ledger.EINVALID, "Invalid tickets: there is no ticket to print")
 	}
 	for i := range tickets {
-		if err := validateTicket(&tickets[i], level); err != nil {
+		if err := validateTicket(&tickets[i], layout, level); err != nil {
 			return ledger.Errorf(ledger.EINVALID, "Invalid ticket %d: %s", i+1, ledger.ErrorMessage(err))
 		}
 	}
@@ -231,7 +237,7 @@ func validateOptions(layout Layout, level qrcode.RecoveryLevel) error {
 	return nil
 }
 
-func validateTicket(t *PrintedTicket, level qrcode.RecoveryLevel) error {
+func validateTicket(t *PrintedTicket, layout Layout, level qrcode.RecoveryLevel) error {
 	switch {
 	case len(t.Seats) == 0 || len(t.Seats) > MaxSeatsPerTicket:
 		return ledger.Errorf(ledger.EINVALID, "a printed ticket admits 1 to %d seats, not %d", MaxSeatsPerTicket, len(t.Seats))
@@ -250,8 +256,23 @@ func validateTicket(t *PrintedTicket, level qrcode.RecoveryLevel) error {
 			return ledger.Errorf(ledger.EINVALID, "the price of seat %s is negative", s.Seat)
 		}
 	}
-	if _, err := qrcode.New(t.QRText, level); err != nil {
-		return ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(t.QRText), err)
+	return validateCode(t, layout, level)
+}
+
+// validateCode checks that the ticket's QR text fits in a QR code that prints on the
+// layout with modules of at least MinModuleMM, and that it says which of the purchase's
+// codes it is.
+func validateCode(t *PrintedTicket, layout Layout, level qrcode.RecoveryLevel) error {
+	v, err := qrVersion(t.QRText, level)
+	if err != nil {
+		return err
+	}
+	if mm := layout.moduleMM(v); mm < MinModuleMM {
+		return ledger.Errorf(ledger.EINVALID, "the QR code of %d bytes would print with %.2f mm modules on %s, under the %.1f mm a scanner needs: put fewer tickets in one QR code",
+			len(t.QRText), mm, strings.ToUpper(layout.String()), MinModuleMM)
+	}
+	if t.Codes < 0 || t.Code < 0 || t.Code > t.Codes || (t.Codes > 0) != (t.Code > 0) {
+		return ledger.Errorf(ledger.EINVALID, "code %d of %d is not a code of the purchase", t.Code, t.Codes)
 	}
 	return nil
 }

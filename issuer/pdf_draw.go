@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the drawing vocabulary the layouts share: a card (one ticket's page
@@ -112,21 +113,90 @@ func (c *card) label(x, y, size float64, s string) {
 // wrap draws s in the current font as lines no wider than w, lineH apart, and returns
 // the baseline below the last line.
 func (c *card) wrap(x, y, w, lineH float64, s string) float64 {
-	line := ""
-	for _, word := range strings.Fields(s) {
-		next := strings.TrimSpace(line + " " + word)
-		if line != "" && c.pg.stringWidth(next) > w {
-			c.pg.text(x, y, line)
-			y += lineH
-			next = word
-		}
-		line = next
-	}
-	if line != "" {
+	for _, line := range c.lines(s, w) {
 		c.pg.text(x, y, line)
 		y += lineH
 	}
 	return y
+}
+
+// lines breaks s into lines no wider than w in the current font: at spaces, and inside
+// a word only when the word alone is wider than w.
+func (c *card) lines(s string, w float64) []string {
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		next := strings.TrimSpace(line + " " + word)
+		if c.pg.stringWidth(next) <= w {
+			line = next
+			continue
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+		line = word
+		for c.pg.stringWidth(line) > w {
+			head := c.widestPrefix(line, w)
+			out = append(out, head)
+			line = line[len(head):]
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}
+
+// widestPrefix returns the longest prefix of s, at least one character, no wider than w.
+func (c *card) widestPrefix(s string, w float64) string {
+	end := 0
+	for i, r := range s {
+		if i > 0 && c.pg.stringWidth(s[:i+utf8.RuneLen(r)]) > w {
+			break
+		}
+		end = i + utf8.RuneLen(r)
+	}
+	return s[:end]
+}
+
+// leading is the distance between the baselines of wrapped lines, per em.
+const leading = 1.18
+
+// ascent is where a line's baseline sits below the top of its box, per em (a little
+// over the fonts' cap height).
+const ascent = 0.78
+
+// block draws s in the font within a box of width w from top down h mm, aligned 'L' or
+// 'R': on one line at size if it fits, else wrapped at the largest size, in half points
+// down to minSize, whose lines fit in the box. Text too long even at minSize is cut with
+// an ellipsis on the last line that fits. It returns the bottom of the last line drawn.
+func (c *card) block(x, top, w, h float64, align byte, font fontID, size, minSize float64, s string) float64 {
+	c.pg.setFont(font, size)
+	lines := c.lines(s, w)
+	for size > minSize && !fitsIn(len(lines), size, h) {
+		size = max(minSize, size-0.5)
+		c.pg.setFontSize(size)
+		lines = c.lines(s, w)
+	}
+	em := size / mmToPt
+	if n := maxLines(size, h); len(lines) > n {
+		lines = append(lines[:n-1], c.cut(strings.Join(lines[n-1:], " "), w))
+	}
+	y := top + ascent*em
+	for _, line := range lines {
+		c.text(x, y, align, line)
+		y += leading * em
+	}
+	return y - leading*em + (1-ascent)*em
+}
+
+// fitsIn reports whether n lines at size (points) fit in h mm.
+func fitsIn(n int, size, h float64) bool { return n <= maxLines(size, h) }
+
+// maxLines is how many lines at size (points) fit in h mm: at least one.
+func maxLines(size, h float64) int {
+	em := size / mmToPt
+	return max(1, 1+int((h-em)/(leading*em)+1e-9))
 }
 
 // perforation draws the dashed tear line between a ticket and its stub.

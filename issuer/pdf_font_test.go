@@ -59,7 +59,7 @@ func TestSubsetFontMalformed(t *testing.T) {
 // TestWritePDFFonts checks with pdffonts that the three fonts are embedded as subsets
 // with a ToUnicode map.
 func TestWritePDFFonts(t *testing.T) {
-	pdf := mustWritePDF(t, LayoutA4, namedTickets(t))
+	pdf := mustWritePDF(t, LayoutA4, namedTickets(t, LayoutA4))
 	pdffonts := requireTool(t, "pdffonts", "poppler-utils")
 	out, err := exec.Command(pdffonts, pdf).Output()
 	if err != nil {

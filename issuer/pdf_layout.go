@@ -1,14 +1,18 @@
 package issuer
 
+import "fmt"
+
 // This file places a ticket on the page for each layout. Coordinates are millimetres
 // from the top-left corner of the page; text positions are baselines.
 
 // qrBoxes is where each layout puts the white QR square, quiet zone included: its
 // top-left corner and side in mm. With the four-module quiet zone the symbol itself is
-// at least side*21/29 wide (version 1): 58 mm on A4, 40.5 mm on A6.
+// at least side*21/29 wide (version 1): 58 mm on A4, 43 mm on A6. A module prints at
+// side/(25+4*version) mm, at least MinModuleMM up to version 33 on A4 and version 23 on
+// A6 (see PrintableQRTexts).
 var qrBoxes = [...]struct{ x, y, side float64 }{
 	LayoutA4: {109, 51, 80},
-	LayoutA6: {88, 21, 56},
+	LayoutA6: {84, 24, 60},
 }
 
 // drawA4 draws the print-at-home ticket: a framed ticket with a coloured band, the
@@ -23,16 +27,16 @@ func drawA4(c *card, sym *qrSymbol) {
 	c.fillColor(colorAccent)
 	c.pg.roundedRect(x0, y0, w, 32, 4, "12", true)
 
-	c.header(left, right, headerSizes{tagY: 22.5, tagW: 80, tag: 8, tagMin: 6, ref: 9, refMin: 6,
-		nameY: 34, name: 22, nameMin: 11, orgY: 41.5, org: 10, orgMin: 7})
+	c.header(left, right, headerSizes{tagY: 22.5, tagW: 110, tag: 8, tagMin: 6, ref: 9, refMin: 6,
+		nameTop: 27.5, nameH: 11, name: 22, nameMin: 8, orgTop: 39, orgH: 6.5, orgGap: 2.5, org: 10, orgMin: 6})
 
-	c.details(left, 56, colW, detailSizes{label: 7, big: 13, small: 12, step: 6.5, gap: 10})
-	c.seatsAndPrice(left, 93, colW, seatSizes{label: 7, boxH: 22, box: 22, line: 12, lineH: 6, price: 13, gap: 9.5})
+	y := c.details(left, 56, colW, detailSizes{label: 7, big: 13, small: 12, step: 6.5, gap: 10, venueH: 13, venueMin: 7.5})
+	c.seatsAndPrice(left, max(93, y+4), colW, seatSizes{label: 7, boxH: 22, box: 22, line: 12, lineH: 6, price: 13, gap: 9.5})
 	qr := qrBoxes[LayoutA4]
 	c.pg.qr(sym, qr.x, qr.y, qr.side)
 	c.fit(qr.x+qr.side/2, 138, qr.side, 'C', fontMono, 13, 8, c.reference)
 
-	y := 147.0
+	y = 147.0
 	if c.purchaser != "" {
 		c.label(left, y, 7, "PURCHASER · BRING A MATCHING ID")
 		c.fit(left, y+7, right-left, 'L', fontBold, 15, 8, c.purchaser)
@@ -67,6 +71,10 @@ func (c *card) adviceA4(x, y float64) {
 		"This QR code is your ticket. The first scan at the entrance admits you; a copy scanned after it is refused, so keep this page to yourself and do not share pictures of it.",
 		"Print this page or show it on your phone. Keep the QR code flat, clean and unfolded.",
 	}
+	if c.t.Codes > 1 {
+		notes = append(notes, fmt.Sprintf("This purchase has %d QR codes, one a page: this page is %s and admits the seats printed on it.",
+			c.t.Codes, codeOf(c.t.Code, c.t.Codes)))
+	}
 	if c.purchaser != "" {
 		notes = append(notes, "This ticket is personal: bring an identity document in the name of "+c.purchaser+".")
 	}
@@ -84,35 +92,36 @@ func (c *card) adviceA4(x, y float64) {
 
 // drawA6 draws the ticket-stock ticket on an A6 landscape page: band on top, details on
 // the left, the QR on the right, and a stub along the bottom edge.
+// The QR square is 60 mm, the most the page holds beside the details; the reference is
+// printed in the band and the stub.
 func drawA6(c *card, sym *qrSymbol) {
-	const left, colW, right = 6.0, 78.0, 142.0
+	const left, colW, right = 6.0, 74.0, 142.0
 	c.fillColor(colorAccent)
-	c.pg.rect(0, 0, 148, 19)
-	c.header(left, right, headerSizes{tagY: 6.5, tagW: 60, tag: 6.5, tagMin: 5, ref: 7.5, refMin: 5,
-		nameY: 12.5, name: 14, nameMin: 8, orgY: 16.6, org: 7, orgMin: 5})
+	c.pg.rect(0, 0, 148, 23)
+	c.header(left, right, headerSizes{tagY: 6.5, tagW: 90, tag: 6.5, tagMin: 5, ref: 7.5, refMin: 5,
+		nameTop: 8.5, nameH: 8.3, name: 14, nameMin: 6, orgTop: 17.4, orgH: 4.7, orgGap: 1.5, org: 7, orgMin: 5})
 
-	c.details(left, 24.5, colW, detailSizes{label: 5.5, big: 10, small: 9, step: 4.4, gap: 6})
-	c.seatsAndPrice(left, 47, colW, seatSizes{label: 5.5, boxH: 13, box: 14, line: 8.5, lineH: 4.1, price: 10, gap: 4.5})
+	y := c.details(left, 28, colW, detailSizes{label: 5.5, big: 10, small: 9, step: 4.4, gap: 6, venueH: 7.2, venueMin: 6})
+	c.seatsAndPrice(left, max(50.5, y+2), colW, seatSizes{label: 5.5, boxH: 13, box: 14, line: 8.5, lineH: 4.1, price: 10, gap: 4.5})
 	qr := qrBoxes[LayoutA6]
 	c.pg.qr(sym, qr.x, qr.y, qr.side)
-	c.fit(qr.x+qr.side/2, 80.5, qr.side, 'C', fontMono, 9, 6, c.reference)
 	if c.purchaser != "" {
-		c.label(left, 75.5, 5.5, "PURCHASER · BRING A MATCHING ID")
-		c.fit(left, 80, colW, 'L', fontBold, 10, 6, c.purchaser)
+		c.label(left, 77.8, 5.5, "PURCHASER · BRING A MATCHING ID")
+		c.fit(left, 82.3, colW, 'L', fontBold, 10, 6, c.purchaser)
 	}
 	c.stubA6(left, right)
 }
 
 // stubA6 draws the strip below the perforation of the A6 ticket.
 func (c *card) stubA6(left, right float64) {
-	c.perforation(4, 144, 84.5)
-	c.fit(left, 89, right-left, 'L', fontRegular, 6.5, 5, refundSentence(c.t, c.now))
-	c.label(left, 93.5, 5, "TRANSACTION")
-	c.fit(left+14, 93.5, right-left-14, 'L', fontMono, 6.3, 4.5, c.hash)
-	c.label(left, 98, 5, c.seatWord())
-	c.fit(left+14, 98, 70, 'L', fontBold, 7, 5, c.seatList())
-	c.label(88, 98, 5, "REF")
-	c.fit(right, 98, 46, 'R', fontMono, 7, 5, c.reference)
+	c.perforation(4, 144, 85.5)
+	c.fit(left, 89.8, right-left, 'L', fontRegular, 6.5, 5, refundSentence(c.t, c.now))
+	c.label(left, 94.2, 5, "TRANSACTION")
+	c.fit(left+14, 94.2, right-left-14, 'L', fontMono, 6.3, 4.5, c.hash)
+	c.label(left, 98.6, 5, c.seatWord())
+	c.fit(left+14, 98.6, 66, 'L', fontBold, 7, 5, c.seatList())
+	c.label(88, 98.6, 5, "REF")
+	c.fit(right, 98.6, 46, 'R', fontMono, 7, 5, c.reference)
 }
 
 // seatWord is the label of the seat list: "SEAT" or "SEATS".
@@ -123,37 +132,44 @@ func (c *card) seatWord() string {
 	return "SEATS"
 }
 
-// detailSizes are the font sizes (points) and spacing (mm) of the date and venue block.
-type detailSizes struct{ label, big, small, step, gap float64 }
+// detailSizes are the font sizes (points) and spacing (mm) of the date and venue block:
+// the venue wraps within venueH mm, shrinking down to venueMin points.
+type detailSizes struct{ label, big, small, step, gap, venueH, venueMin float64 }
 
 // headerSizes place the header band's text: the admits tag and the reference on one line
-// (y, width), the show's name and its organiser below; font sizes in points, each with
-// the smallest it may shrink to.
+// (y, width), then the show's name and its organiser, each wrapped in a box (top and
+// height in mm; the organiser's moves up to orgGap under a short name); font sizes in
+// points, each with the smallest it may shrink to.
 type headerSizes struct {
-	tagY, tagW, tag, tagMin, ref, refMin    float64
-	nameY, name, nameMin, orgY, org, orgMin float64
+	tagY, tagW, tag, tagMin, ref, refMin float64
+	nameTop, nameH, name, nameMin        float64
+	orgTop, orgH, orgGap, org, orgMin    float64
 }
 
 // header writes the band's text in paper colour between left and right.
 func (c *card) header(left, right float64, s headerSizes) {
 	c.textColor(colorPaper)
-	c.fit(left, s.tagY, s.tagW, 'L', fontBold, s.tag, s.tagMin, admits(len(c.t.Seats)))
-	c.fit(right, s.tagY, s.tagW, 'R', fontMono, s.ref, s.refMin, c.reference)
-	c.fit(left, s.nameY, right-left, 'L', fontBold, s.name, s.nameMin, c.showName)
+	c.fit(left, s.tagY, s.tagW, 'L', fontBold, s.tag, s.tagMin, admits(len(c.t.Seats), c.t.Code, c.t.Codes))
+	c.fit(right, s.tagY, right-left-s.tagW-4, 'R', fontMono, s.ref, s.refMin, c.reference)
+	bottom := c.block(left, s.nameTop, right-left, s.nameH, 'L', fontBold, s.name, s.nameMin, c.showName)
 	if c.organiser != "" {
-		c.fit(left, s.orgY, right-left, 'L', fontRegular, s.org, s.orgMin, "Presented by "+c.organiser)
+		top := min(s.orgTop, bottom+s.orgGap)
+		c.block(left, top, right-left, s.orgTop+s.orgH-top, 'L', fontRegular, s.org, s.orgMin, "Presented by "+c.organiser)
 	}
 	c.textColor(colorInk)
 }
 
-// details draws the date, time and venue in a column of width w from y.
-func (c *card) details(x, y, w float64, s detailSizes) {
+// details draws the date, time and venue in a column of width w from y, and returns the
+// bottom of the venue's last line.
+func (c *card) details(x, y, w float64, s detailSizes) float64 {
 	c.label(x, y, s.label, "DATE AND TIME")
 	c.fit(x, y+s.step, w, 'L', fontBold, s.big, s.big*0.6, formatDay(c.t.ShowTime))
 	c.fit(x, y+2*s.step, w, 'L', fontRegular, s.small, s.small*0.6, formatClock(c.t.ShowTime))
 	y += 2*s.step + s.gap
 	c.label(x, y, s.label, "VENUE")
-	c.fit(x, y+s.step, w, 'L', fontBold, s.big*0.92, s.big*0.6, c.venue)
+	size := s.big * 0.92
+	top := y + s.step - ascent*size/mmToPt
+	return c.block(x, top, w, s.venueH, 'L', fontBold, size, s.venueMin, c.venue)
 }
 
 // seatSizes are the font sizes (points) and heights and gaps (mm) of the seat block.

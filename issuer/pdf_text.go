@@ -2,7 +2,6 @@ package issuer
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -33,34 +32,9 @@ func formatClock(t time.Time) string { return t.Format("15:04 MST (UTC-07:00)") 
 // (UTC+01:00)".
 func formatMoment(t time.Time) string { return t.Format("Mon 2 Jan 2006, ") + formatClock(t) }
 
-// aboutUntil says in rough words how far away d is: "in about 3 days", "in about an
-// hour"; d <= 0 is "now".
-func aboutUntil(d time.Duration) string {
-	switch {
-	case d <= 0:
-		return "now"
-	case d < time.Minute:
-		return "in less than a minute"
-	case d < 90*time.Minute:
-		return "in about " + countOf(d, time.Minute, "a minute", "minutes")
-	case d < 36*time.Hour:
-		return "in about " + countOf(d, time.Hour, "an hour", "hours")
-	case d < 60*24*time.Hour:
-		return "in about " + countOf(d, 24*time.Hour, "a day", "days")
-	}
-	return "in about " + countOf(d, 30*24*time.Hour, "a month", "months")
-}
-
-func countOf(d, unit time.Duration, one, many string) string {
-	n := int64(math.Round(float64(d) / float64(unit)))
-	if n <= 1 {
-		return one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// refundSentence is the release wording of a ticket, relative to now: when and at what
-// fee it may be released, or that it cannot be.
+// refundSentence is the release wording of a ticket printed at now: until when and at
+// what fee it may be released, or that it cannot be. It names dates only: words such as
+// "in about 2 hours" are wrong by the time the paper is read.
 func refundSentence(t *PrintedTicket, now time.Time) string {
 	if t.ReleaseDeadline.IsZero() {
 		return "Not refundable: this ticket cannot be released."
@@ -73,16 +47,24 @@ func refundSentence(t *PrintedTicket, now time.Time) string {
 	if t.ReleaseFee > 0 {
 		fee = "release fee " + formatMoney(t.Currency, t.ReleaseFee)
 	}
-	return fmt.Sprintf("Refundable until %s (%s); %s.", formatMoment(deadline), aboutUntil(deadline.Sub(now)), fee)
+	return fmt.Sprintf("Refundable until %s; %s.", formatMoment(deadline), fee)
 }
 
-// admits is the header word of a ticket: "ADMIT ONE" or "ADMITS 3".
-func admits(seats int) string {
-	if seats == 1 {
-		return "ADMIT ONE"
+// admits is the header word of a ticket: "ADMIT ONE" or "ADMITS 3", followed by which
+// code of the purchase it is when there are several: "ADMITS 2 · CODE 1 OF 3".
+func admits(seats, code, codes int) string {
+	word := "ADMIT ONE"
+	if seats != 1 {
+		word = fmt.Sprintf("ADMITS %d", seats)
 	}
-	return fmt.Sprintf("ADMITS %d", seats)
+	if codes > 1 {
+		word += " · " + strings.ToUpper(codeOf(code, codes))
+	}
+	return word
 }
+
+// codeOf says which of a purchase's codes a page carries: "code 1 of 2".
+func codeOf(code, codes int) string { return fmt.Sprintf("code %d of %d", code, codes) }
 
 // totalPrice adds up the seat prices of a ticket.
 func totalPrice(seats []PrintedSeat) int64 {

@@ -39,7 +39,8 @@ var (
 
 // Prepare checks the request and seals a fresh secret for every seat, and the customer
 // name when identityRequired (the contract's identity policy) and a name is given, and
-// lays out the QR texts. Nothing is sold. EINVALID for a bad request or name.
+// lays out the QR texts, grouped to print on the request's layout (PrintableQRTexts).
+// Nothing is sold. EINVALID for a bad request or name.
 func Prepare(address string, r Request, identityRequired bool) (Prepared, error) {
 	if err := validateRequest(r); err != nil {
 		return Prepared{}, err
@@ -50,12 +51,9 @@ func Prepare(address string, r Request, identityRequired bool) (Prepared, error)
 			return Prepared{}, err
 		}
 	}
-	p := Purchase{Contract: address, Sender: r.Sender, TicketsPerQR: r.TicketsPerQR}
+	p := Purchase{Contract: address, Sender: r.Sender}
 	if named {
 		p.CustomerName = r.CustomerName
-	}
-	if p.TicketsPerQR == 0 {
-		p.TicketsPerQR = MaxSeatsPerTicket
 	}
 	order := ledger.Order{Sender: r.Sender, Amount: r.Amount}
 	for _, seat := range r.Seats {
@@ -67,7 +65,7 @@ func Prepare(address string, r Request, identityRequired bool) (Prepared, error)
 		p.Tickets = append(p.Tickets, issued)
 	}
 	var err error
-	p.QR, err = QRTexts(p.Tickets, p.TicketsPerQR)
+	p.QR, p.TicketsPerQR, err = PrintableQRTexts(p.Tickets, r.TicketsPerQR, r.Layout)
 	return Prepared{Order: order, Purchase: p}, err
 }
 

@@ -6,8 +6,9 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Printed lays a purchase out for printing: one PrintedTicket per QR code, with the
-// show's details from the contract's sale and the release deadline from the clock.
+// Printed lays a purchase out for printing: one PrintedTicket per QR code, numbered
+// "code 1 of 2" when there are several, with the show's details from the contract's sale
+// and the release deadline from the clock.
 // EINVALID when the contract has no sale or the purchase has no QR.
 func Printed(p Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket, error) {
 	if c.Sale == nil {
@@ -32,6 +33,9 @@ func Printed(p Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket
 	for i, text := range p.QR {
 		t := base
 		t.QRText = text
+		if len(p.QR) > 1 {
+			t.Code, t.Codes = i+1, len(p.QR)
+		}
 		for _, it := range p.Tickets[i*per : min((i+1)*per, len(p.Tickets))] {
 			t.Seats = append(t.Seats, PrintedSeat{Seat: it.Seat, Price: it.Price})
 		}

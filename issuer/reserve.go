@@ -44,9 +44,14 @@ type Request struct {
 	CustomerName string        `json:"customerName,omitempty"`
 	Sender       string        `json:"sender"`
 	Amount       *int64        `json:"amount,omitempty"`
-	// TicketsPerQR groups tickets into QR codes: 0 means MaxSeatsPerTicket (4), 1 gives
-	// every ticket its own QR (stock printing).
+	// TicketsPerQR is the most tickets one QR code carries: 0 means MaxSeatsPerTicket
+	// (4), 1 gives every ticket its own QR (stock printing). Fewer are grouped when the
+	// codes would print too small on Layout (see PrintableQRTexts); the purchase says how
+	// many were.
 	TicketsPerQR int `json:"ticketsPerQR,omitempty"`
+	// Layout is the page the codes will be printed on, A4 unless set: it bounds how many
+	// tickets one code may carry.
+	Layout Layout `json:"-"`
 }
 
 // SecretKeys are a ticket's secret with the key and IV that decrypt its ciphertext.
@@ -81,8 +86,11 @@ type Purchase struct {
 	Refunded        int64          `json:"refunded"`
 	Tickets         []IssuedTicket `json:"tickets"`
 	// QR holds the QR texts: each a JSON array of up to TicketsPerQR tickets, in order.
-	QR           []string `json:"qr"`
-	TicketsPerQR int      `json:"ticketsPerQR"`
+	QR []string `json:"qr"`
+	// TicketsPerQR is how many tickets each QR code carries (the last may carry fewer):
+	// the request's, or fewer when its codes would print with modules under MinModuleMM
+	// on the request's layout.
+	TicketsPerQR int `json:"ticketsPerQR"`
 }
 
 // Reserve seals a fresh secret for every seat (and the name under the identity policy),
@@ -147,6 +155,8 @@ func validateRequest(r Request) error {
 		return ledger.Errorf(ledger.EINVALID, "At most %d seats in one purchase", ledger.MaxTicketsInOrder)
 	case r.TicketsPerQR < 0 || r.TicketsPerQR > MaxSeatsPerTicket:
 		return ledger.Errorf(ledger.EINVALID, "Tickets per QR must be between 1 and %d", MaxSeatsPerTicket)
+	case r.Layout != LayoutA4 && r.Layout != LayoutA6:
+		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use LayoutA4 or LayoutA6", int(r.Layout))
 	}
 	for _, s := range r.Seats {
 		if err := s.Validate(); err != nil {

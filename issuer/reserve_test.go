@@ -147,6 +147,7 @@ func TestReserveValidation(t *testing.T) {
 		{"SeatLetterNotALetter", issuer.Request{Seats: []ledger.Seat{{Number: 1, Letter: "1"}}, Sender: "ann", CustomerName: "Ann"}, ledger.EINVALID},
 		{"TicketsPerQRNegative", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", TicketsPerQR: -1}, ledger.EINVALID},
 		{"TicketsPerQRAboveFour", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", TicketsPerQR: 5}, ledger.EINVALID},
+		{"UnknownLayout", issuer.Request{Seats: one, Sender: "ann", CustomerName: "Ann", Layout: issuer.Layout(7)}, ledger.EINVALID},
 		{"NameRequired", issuer.Request{Seats: one, Sender: "ann"}, ledger.EREFUSED},
 		{"NameBlank", issuer.Request{Seats: one, Sender: "ann", CustomerName: " \t"}, ledger.EREFUSED},
 		{"NameTooLong", issuer.Request{Seats: one, Sender: "ann", CustomerName: strings.Repeat("n", ledger.MaxNameLen+1)}, ledger.EINVALID},
@@ -467,6 +468,39 @@ func TestPrintedOneTicketPerQR(t *testing.T) {
 		}
 		if want := info(t, e).Genesis.Add(time.Duration(c.Sale.Details.EndOfSale) * blockInterval); !pg.ReleaseDeadline.Equal(want) {
 			t.Errorf("release deadline %v, want the end of sale %v when no blocks are withheld", pg.ReleaseDeadline, want)
+		}
+	}
+}
+
+// TestReserveGroupsForLayout buys four named seats for each layout, asking for four
+// tickets a code: on A4 they share one code; on A6 a code of three or four named tickets
+// would print under MinModuleMM, so two codes of two, each printing at least that, and
+// the pages say "code 1 of 2".
+func TestReserveGroupsForLayout(t *testing.T) {
+	e := newSellEnv(t)
+	c := e.openSale(t, 8, ledger.Rules{RequireIdentityVerification: true}, 20)
+	for i, tc := range []struct {
+		layout           issuer.Layout
+		wantPer, wantQRs int
+	}{{issuer.LayoutA4, 4, 1}, {issuer.LayoutA6, 2, 2}} {
+		p := e.reserve(t, c.Address, issuer.Request{Seats: seats(8)[4*i : 4*i+4], Sender: "ann", CustomerName: "Ann Lee",
+			TicketsPerQR: 4, Layout: tc.layout})
+		if p.TicketsPerQR != tc.wantPer || len(p.QR) != tc.wantQRs {
+			t.Errorf("%s: %d QR codes of %d tickets, want %d of %d", tc.layout, len(p.QR), p.TicketsPerQR, tc.wantQRs, tc.wantPer)
+		}
+		for k, text := range p.QR {
+			if mm, err := issuer.ModuleMM(tc.layout, text); err != nil || mm < issuer.MinModuleMM {
+				t.Errorf("%s: code %d prints with %.3f mm modules (%v)", tc.layout, k+1, mm, err)
+			}
+		}
+		pages, err := issuer.Printed(p, c, e.store.Clock())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, pg := range pages {
+			if want := map[bool][2]int{true: {k + 1, tc.wantQRs}}[tc.wantQRs > 1]; pg.Code != want[0] || pg.Codes != want[1] {
+				t.Errorf("%s: page %d is code %d of %d, want %d of %d", tc.layout, k+1, pg.Code, pg.Codes, want[0], want[1])
+			}
 		}
 	}
 }

@@ -92,6 +92,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Requ
 		return
 	}
 	address := r.PathValue("address")
+	req.Layout = layout // the codes are grouped to print well on it, whatever the answer's format
 	p, err := s.issuer.Reserve(r.Context(), address, req)
 	if err != nil {
 		s.error(w, err)
@@ -114,8 +115,8 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Requ
 	}
 }
 
-// answerFormat reads Accept (and ?layout= for PDFs) before anything is sold, so an
-// unanswerable request sells nothing.
+// answerFormat reads Accept and ?layout= (the page the codes are meant for, A4 unless
+// given) before anything is sold, so an unanswerable request sells nothing.
 func answerFormat(r *http.Request) (string, issuer.Layout, error) {
 	layout := issuer.LayoutA4
 	if l := r.URL.Query().Get("layout"); l != "" {

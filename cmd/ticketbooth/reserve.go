@@ -26,7 +26,7 @@ func reserveCommand() *cli.Command {
 			senderFlag(), customerNameFlag(),
 			&cli.StringFlag{Name: "amount", Usage: "amount paid in the sale's currency, e.g. 70.00 (default: the price); over-payment is refunded"},
 			&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
-			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "PDF layout: a4 (print at home) or a6 (ticket stock)"},
+			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "the page the tickets print on: a4 (print at home) or a6 (ticket stock, where one QR code carries fewer tickets, so that it prints sharp)"},
 		),
 		Action: contractAction(reserve),
 	}
@@ -45,7 +45,7 @@ func reserve(c *cli.Context, s *session, address string) error {
 	if err != nil {
 		return err
 	}
-	req := issuer.Request{Seats: seats, Sender: c.String("sender"), CustomerName: c.String("name")}
+	req := issuer.Request{Seats: seats, Sender: c.String("sender"), CustomerName: c.String("name"), Layout: layout}
 	currency, err := s.currency(address)
 	if err != nil {
 		return err
