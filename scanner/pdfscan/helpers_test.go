@@ -11,8 +11,8 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// The tests of this package print tickets with the issuer's own code (QRTexts, Printed,
-// WritePDF) from purchases made up here, without a ledger, so that the fuzz target's
+// The tests of this package print tickets with the issuer's own code (PrintableQRTexts,
+// Printed, WritePDF) from purchases made up here, without a ledger, so that the fuzz target's
 // binary needs no database; cmd/ticketbooth's tests read back PDFs sold on a real ledger.
 
 // issued is a PDF the issuer printed and the QR texts it returned, in page order.
@@ -39,7 +39,7 @@ func issue(t testing.TB, layout issuer.Layout, purchases ...purchase) issued {
 	var out issued
 	var printed []issuer.PrintedTicket
 	for _, p := range purchases {
-		bought := made(t, p)
+		bought := made(t, p, layout)
 		pages, err := issuer.Printed(bought, c, ledger.Clock{Genesis: genesis, Interval: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
@@ -55,8 +55,9 @@ func issue(t testing.TB, layout issuer.Layout, purchases ...purchase) issued {
 	return out
 }
 
-// made is the purchase as the issuer returns it, with fresh secrets and keys.
-func made(t testing.TB, p purchase) issuer.Purchase {
+// made is the purchase as the issuer returns it for the layout, with fresh secrets and
+// keys.
+func made(t testing.TB, p purchase, layout issuer.Layout) issuer.Purchase {
 	t.Helper()
 	bought := issuer.Purchase{TransactionHash: randomHex(32), Height: 3, CustomerName: p.name, TicketsPerQR: p.perQR}
 	for _, s := range p.seats {
@@ -72,7 +73,7 @@ func made(t testing.TB, p purchase) issuer.Purchase {
 		bought.Tickets = append(bought.Tickets, it)
 	}
 	var err error
-	if bought.QR, err = issuer.QRTexts(bought.Tickets, p.perQR); err != nil {
+	if bought.QR, bought.TicketsPerQR, err = issuer.PrintableQRTexts(bought.Tickets, p.perQR, layout); err != nil {
 		t.Fatal(err)
 	}
 	return bought
