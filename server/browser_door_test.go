@@ -278,8 +278,9 @@ func (b *browser) checkKeyRevoked(t *testing.T, f *gateFixture, n int) {
 }
 
 // checkUploadWords uploads a file that is neither a picture nor a PDF: the page says so
-// in plain words, with the way out, and checks nothing in.
-func (b *browser) checkUploadWords(t *testing.T, n int) {
+// in plain words, with the way out, and checks nothing in. Then a PDF of two codes: the
+// first is checked, and the screen says the second was not.
+func (b *browser) checkUploadWords(t *testing.T, f *gateFixture, n int) {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(file, []byte("Row 5, seat A: bring the ticket"), 0o644); err != nil {
@@ -291,4 +292,16 @@ func (b *browser) checkUploadWords(t *testing.T, n int) {
 		t.Errorf("a text file uploaded: %q, want plain words", msg)
 	}
 	b.wantStill(n, "admit")
+	pdf, _ := f.ticketsPDF(t, 2)
+	file = filepath.Join(t.TempDir(), "tickets.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do("uploading a PDF of two codes", chromedp.SetUploadFiles(chromedp.CSS("#upload"), []string{file}))
+	v := b.waitVerdict(n+1, "already")
+	note := eval[string](b, `document.getElementById('result-note').textContent`)
+	if !strings.Contains(v.Detail, "Seat 1A") || !strings.Contains(note, "holds 2 ticket codes: only the first was checked") {
+		t.Errorf("a PDF of Ada's and Grace's tickets: %+v, note %q; want Ada's seat already in, and a word on the second code", v, note)
+	}
+	b.closeResult()
 }

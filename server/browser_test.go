@@ -246,10 +246,10 @@ func TestBrowserGate(t *testing.T) {
 	b.coverCamera()
 	b.checkMixedVerdict(t, f, 6)
 	b.checkLongName(t, f, 7)
-	b.checkUploadWords(t, 7)
-	b.checkLateAnswer(t, f, f.late, 8)
-	b.checkServerStopped(t, f, 10)
-	b.checkKeyRevoked(t, f, 12)
+	b.checkUploadWords(t, f, 7)
+	b.checkLateAnswer(t, f, f.late, 9)
+	b.checkServerStopped(t, f, 11)
+	b.checkKeyRevoked(t, f, 13)
 	rep := f.checkLedger(t, history+7) // 1 of the mixed code, the long name, the late answer, the scan after the restart
 	b.checkDashboard(t, f, rep)
 }

@@ -351,9 +351,8 @@ async function uploadPhoto() {
   answered(res);
   hideToast();
   if (res.status === 200 && res.data.qr) {
-    submit(res.data.qr, 'photo');
-    const more = (res.data.codes || []).length - 1;
-    if (more > 0) toast('This file holds ' + (more + 1) + ' ticket codes: the first was checked. Show the others to the camera one by one.');
+    const codes = (res.data.codes || []).length;
+    submit(res.data.qr, 'photo', codes > 1 ? 'This file holds ' + codes + ' ticket codes: only the first was checked. Show the others to the camera one by one.' : '');
   } else if ([401, 403, 404].includes(res.status) || res.status >= 500) notChecked(scan, refusal(res));
   else toast(fileProblem(res));
 }
@@ -394,12 +393,12 @@ function wedgeReady() {
 // submit checks one scan in, with its own id and nonce. One scan is checked at a time: a
 // scan made meanwhile is dropped with a word to scan again, never queued, so a verdict is
 // always for the ticket just scanned and never appears late.
-function submit(text, source) {
+function submit(text, source, note = '') {
   if (state.checking) {
     toast('Still checking the last ticket: scan this one again after its verdict.');
     return;
   }
-  const scan = {id: ++state.scanId, text, source, gate: state.settings.gate, nonce: nonceFor(text)};
+  const scan = {id: ++state.scanId, text, source, note, gate: state.settings.gate, nonce: nonceFor(text)};
   state.checking = scan;
   checkingShown(true);
   check(scan);
@@ -481,8 +480,9 @@ function show(v, scan) {
   $('result-name').classList.toggle('long', longName(v.name || ''));
   $('result-check').hidden = !v.name;
   $('result-detail').textContent = v.detail || '';
-  $('result-note').textContent = v.note || '';
-  $('result-note').hidden = !v.note;
+  const note = [v.note, scan.note].filter(Boolean).join(' ');
+  $('result-note').textContent = note;
+  $('result-note').hidden = !note;
   $('result-seats').replaceChildren(...v.seats.map((s) => {
     const li = el('li', '', s.text);
     if (s.small) li.append(el('small', '', s.small));
