@@ -5,7 +5,10 @@
 // so decoding ignores them and nothing ever logs them.
 package api
 
-import "github.com/ticketbooth-go/ticketbooth/ledger"
+import (
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
 
 // Base is the path prefix of contract routes.
 const Base = "/api/v1.0/ticketbooth"
@@ -101,6 +104,29 @@ type ReleaseTicketRequest struct {
 	Seat   *ledger.Seat `json:"seat"`
 	Sender string       `json:"sender"`
 	Secret string       `json:"secret"`
+}
+
+// TicketResponse answers ReserveTicket as Ticketbooth rc2 did, plus the seat, its price,
+// the refunded over-payment, the exact QR text and the holder (the pseudonymous address
+// the public ticket list shows the ticket under); and ReissueTicket the same way.
+type TicketResponse struct {
+	TransactionHash string            `json:"transactionHash"`
+	Seat            ledger.Seat       `json:"seat"`
+	Price           int64             `json:"price"`
+	Refunded        int64             `json:"refunded"`
+	Holder          string            `json:"holder"`
+	Secret          issuer.SecretKeys `json:"secret"`
+	CustomerName    *issuer.NameKeys  `json:"customerName"`
+	QR              string            `json:"qr"`
+}
+
+// ReissueTicketRequest is the body of ReissueTicket: the seat, the ticket's current secret
+// (needed unless the key is the contract's owner or the one that sold the ticket), and
+// under the identity policy the purchaser's name.
+type ReissueTicketRequest struct {
+	Seat         *ledger.Seat `json:"seat"`
+	Secret       string       `json:"secret"`
+	CustomerName string       `json:"customerName"`
 }
 
 // ReleaseTicketResponse answers ReleaseTicket.

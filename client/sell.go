@@ -43,3 +43,28 @@ func (c *Client) Release(ctx context.Context, address string, r ledger.ReleaseRe
 	rc, err := c.Receipt(ctx, out.TransactionHash)
 	return ledger.ReleaseReceipt{Receipt: rc, Refund: out.Refund}, err
 }
+
+// Reissue gives a sold ticket a new secret and keys through the server's ReissueTicket
+// route, and returns it as a purchase of one ticket.
+func (c *Client) Reissue(ctx context.Context, address string, r issuer.ReissueRequest) (issuer.Purchase, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return issuer.Purchase{}, err
+	}
+	var out api.TicketResponse
+	seat := r.Seat
+	body := api.ReissueTicketRequest{Seat: &seat, Secret: r.Secret, CustomerName: r.CustomerName}
+	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReissueTicket"), body, &out); err != nil {
+		return issuer.Purchase{}, err
+	}
+	rc, err := c.Receipt(ctx, out.TransactionHash)
+	if err != nil {
+		return issuer.Purchase{}, err
+	}
+	p := issuer.Purchase{Contract: address, TransactionHash: out.TransactionHash, Height: rc.Height, Holder: out.Holder,
+		CustomerName: r.CustomerName, QR: []string{out.QR}, TicketsPerQR: 1,
+		Tickets: []issuer.IssuedTicket{{Seat: out.Seat, Price: out.Price, Secret: out.Secret, CustomerName: out.CustomerName}}}
+	if out.CustomerName == nil {
+		p.CustomerName = ""
+	}
+	return p, nil
+}

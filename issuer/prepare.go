@@ -84,9 +84,9 @@ func (i *Issuer) Sell(ctx context.Context, address string, p Prepared) (Purchase
 }
 
 // Completed returns the prepared purchase with the receipt of its sale: transaction,
-// height, total, refund and each ticket's price.
+// height, total, refund, holder address and each ticket's price.
 func Completed(p Purchase, rc ledger.OrderReceipt) Purchase {
-	p.TransactionHash, p.Height, p.Total, p.Refunded = rc.TransactionHash, rc.Height, rc.Total, rc.Refunded
+	p.TransactionHash, p.Height, p.Total, p.Refunded, p.Holder = rc.TransactionHash, rc.Height, rc.Total, rc.Refunded, rc.Holder
 	p.Tickets = append([]IssuedTicket(nil), p.Tickets...)
 	for k := range p.Tickets {
 		if k < len(rc.Prices) {

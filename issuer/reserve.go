@@ -19,6 +19,9 @@ type Service interface {
 	Reserve(ctx context.Context, address string, r Request) (Purchase, error)
 	// Release returns a ticket to sale and refunds its price less the fee.
 	Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error)
+	// Reissue gives a sold ticket a new secret and keys for the same seat and holder, and
+	// returns it as a purchase of that one ticket: its old QR is refused from then on.
+	Reissue(ctx context.Context, address string, r ReissueRequest) (Purchase, error)
 }
 
 // Ledger is what the issuer needs of the ledger.
@@ -75,12 +78,14 @@ type IssuedTicket struct {
 	CustomerName *NameKeys   `json:"customerName"`
 }
 
-// Purchase is a committed reservation: what the purchaser must keep.
+// Purchase is a committed reservation (or reissue): what the purchaser must keep. Holder
+// is the pseudonymous address under which the public ticket list shows the tickets.
 type Purchase struct {
 	Contract        string         `json:"contract"`
 	TransactionHash string         `json:"transactionHash"`
 	Height          int64          `json:"height"`
-	Sender          string         `json:"sender"`
+	Sender          string         `json:"sender,omitempty"`
+	Holder          string         `json:"holder"`
 	CustomerName    string         `json:"customerName,omitempty"`
 	Total           int64          `json:"total"`
 	Refunded        int64          `json:"refunded"`
@@ -99,17 +104,25 @@ func (i *Issuer) Reserve(ctx context.Context, address string, r Request) (Purcha
 	if err := validateRequest(r); err != nil {
 		return Purchase{}, err
 	}
+	return i.underPolicy(ctx, address, func(required bool) (Purchase, error) {
+		return i.reserve(ctx, address, r, required)
+	})
+}
+
+// underPolicy runs sell, which seals tickets under the contract's identity policy and has
+// the ledger sell them. When the remembered policy belongs to a sale that has ended since
+// and the ledger refused it, and the contract's policy now differs, it tries once more
+// under the current one.
+func (i *Issuer) underPolicy(ctx context.Context, address string, sell func(required bool) (Purchase, error)) (Purchase, error) {
 	required, cached, err := i.identityPolicy(ctx, address, false)
 	if err != nil {
 		return Purchase{}, err
 	}
-	p, err := i.reserve(ctx, address, r, required)
+	p, err := sell(required)
 	if cached && ledger.IsIdentityRefusal(err) {
-		// The remembered policy belongs to a sale that has ended since: if it differs
-		// from the contract's now, try once more under the current one.
 		now, _, rerr := i.identityPolicy(ctx, address, true)
 		if rerr == nil && now != required {
-			return i.reserve(ctx, address, r, now)
+			return sell(now)
 		}
 	}
 	return p, err

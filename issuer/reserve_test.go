@@ -234,7 +234,7 @@ func checkIssued(t *testing.T, p issuer.Purchase, list []ledger.Ticket, named bo
 		t.Fatalf("QR %q: %v", p.QR, err)
 	}
 	for i, tk := range p.Tickets {
-		if tk.Seat != list[i].Seat || tk.Price != list[i].Price || list[i].Address != p.Sender {
+		if tk.Seat != list[i].Seat || tk.Price != list[i].Price || list[i].Address != p.Holder || list[i].Sender != p.Sender {
 			t.Errorf("issued %+v, ledger %+v", tk, list[i])
 		}
 		s := tk.Secret
@@ -283,8 +283,8 @@ func TestReserveAllOrNothing(t *testing.T) {
 	wantCode(t, err, ledger.EREFUSED)
 	wantAvailable(t, e, c.Address, 2)
 	list, _ := e.store.Tickets(e.ctx, c.Address)
-	if list[2].Address != "bob" || list[3].Address != ledger.ZeroAddress {
-		t.Errorf("after a failed order: 3A %q, 4A %q", list[2].Address, list[3].Address)
+	if list[2].Sender != "bob" || list[3].Address != ledger.ZeroAddress {
+		t.Errorf("after a failed order: 3A %q, 4A %q", list[2].Sender, list[3].Address)
 	}
 }
 

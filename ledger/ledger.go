@@ -130,14 +130,17 @@ type Contract struct {
 }
 
 // Ticket is a seat's ticket in the contract's ticket list, as Ticketbooth shows it: the
-// owner address is ZeroAddress while available; Secret and CustomerIdentifier are the
-// hex ciphertexts of the secret and the purchaser's name (empty when absent).
+// owner address is ZeroAddress while available and the holder's pseudonymous address
+// (HolderAddress) once sold; Secret and CustomerIdentifier are the hex ciphertexts of the
+// secret and the purchaser's name (empty when absent). Sender, the account that bought
+// the ticket, is filled only for the contract's owner and the administrator.
 type Ticket struct {
 	Seat               Seat   `json:"seat"`
 	Price              int64  `json:"price"`
 	Address            string `json:"address"`
 	Secret             string `json:"secret"`
 	CustomerIdentifier string `json:"customerIdentifier"`
+	Sender             string `json:"sender,omitempty"`
 }
 
 // Receipt is what a committed transaction did and at which height.

@@ -10,6 +10,7 @@ import (
 const (
 	TxTicketsReserved = "tickets_reserved"
 	TxTicketReleased  = "ticket_released"
+	TxTicketReissued  = "ticket_reissued"
 )
 
 // Limits of an order.
@@ -37,16 +38,19 @@ type Order struct {
 }
 
 // OrderReceipt is a committed order: the transaction, each ticket's price in order, the
-// total and what was paid back of an over-payment.
+// total, what was paid back of an over-payment, and the holder: the pseudonymous address
+// (HolderAddress) under which the ticket list and the journal show the tickets.
 type OrderReceipt struct {
 	Receipt
 	Prices   []int64 `json:"prices"`
 	Total    int64   `json:"total"`
 	Refunded int64   `json:"refunded"`
+	Holder   string  `json:"holder"`
 }
 
-// ReleaseRequest releases one ticket: by its holder's Sender, or by presenting its Secret
-// (holding the ticket proves ownership). Exactly one of the two.
+// ReleaseRequest releases one ticket: by presenting its Secret (holding the ticket proves
+// ownership, whichever key sends it), or by its holder's Sender, which only the contract's
+// owner and the key that sold the ticket may give. Exactly one of the two.
 type ReleaseRequest struct {
 	Seat   Seat
 	Sender string
@@ -59,11 +63,32 @@ type ReleaseReceipt struct {
 	Refund int64 `json:"refund"`
 }
 
-// Seller is the ledger's selling side, implemented by the SQL store. Reserve and Release
-// act for a box-office key, an organizer key on its own contracts, or the administrator.
+// ReissueRequest replaces a sold ticket's secret (and its name's sealing, under the
+// identity policy) with a freshly sealed Ticket for the same seat and holder. Secret, the
+// ticket's current secret, proves holding it with any key that may sell; without it only
+// the contract's owner and the key that sold the ticket may reissue.
+type ReissueRequest struct {
+	Secret string
+	Ticket SealedTicket
+}
+
+// ReissueReceipt is a committed reissue: the seat's price and its holder's address.
+type ReissueReceipt struct {
+	Receipt
+	Price  int64  `json:"price"`
+	Holder string `json:"holder"`
+}
+
+// Seller is the ledger's selling side, implemented by the SQL store. Its methods act for
+// a box-office key, an organizer key on its own contracts, or the administrator; a
+// release or reissue also needs proof of holding the ticket, or to be the contract's
+// owner or the key that sold it (EREFUSED otherwise).
 type Seller interface {
 	Reserve(ctx context.Context, address string, o Order) (OrderReceipt, error)
 	Release(ctx context.Context, address string, r ReleaseRequest) (ReleaseReceipt, error)
+	// Reissue gives a sold ticket of the contract's latest sale, not yet checked in, a new
+	// secret: from then on its old QR is refused at the gate.
+	Reissue(ctx context.Context, address string, r ReissueRequest) (ReissueReceipt, error)
 }
 
 // ValidateSender checks a purchaser account: non-empty text of at most MaxSenderLen.

@@ -13,7 +13,9 @@ type Service interface {
 	CreateContract(ctx context.Context, venue string, seats []Seat) (Contract, Receipt, error)
 	// Contract returns the contract at address: ENOTFOUND when there is none.
 	Contract(ctx context.Context, address string) (Contract, error)
-	// Tickets returns the contract's ticket list in seat order.
+	// Tickets returns the contract's ticket list in seat order. Sold tickets show their
+	// holder's pseudonymous address; the real sender only to the contract's owner and the
+	// administrator (Ticket.Sender).
 	Tickets(ctx context.Context, address string) ([]Ticket, error)
 	// SetReleaseFee, SetNoReleaseBlocks and SetIdentityPolicy change one rule; ECONFLICT
 	// while a sale is active.

@@ -87,6 +87,21 @@ func (e *env) ticketOf(addr string, seat ledger.Seat) ledger.Ticket {
 	return ledger.Ticket{}
 }
 
+// ownerTicketOf returns the seat's entry of the ticket list as the contract's owner (alice)
+// sees it, with its sender.
+func (e *env) ownerTicketOf(addr string, seat ledger.Seat) ledger.Ticket {
+	e.t.Helper()
+	var list []ledger.Ticket
+	e.do("GET", api.ContractPath(addr, "Tickets"), e.alice, "").want(e.t, http.StatusOK, &list)
+	for _, tk := range list {
+		if tk.Seat == seat {
+			return tk
+		}
+	}
+	e.t.Fatalf("seat %s is not in the ticket list", seat)
+	return ledger.Ticket{}
+}
+
 // wantErrorText checks an error answer and that its sentence contains part.
 func (r response) wantErrorText(t *testing.T, status int, code, part string) {
 	t.Helper()

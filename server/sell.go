@@ -15,23 +15,15 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// ReserveTicketResponse answers ReserveTicket as Ticketbooth rc2 did, plus the seat, its
-// price, the refunded over-payment and the exact QR text.
-type ReserveTicketResponse struct {
-	TransactionHash string            `json:"transactionHash"`
-	Seat            ledger.Seat       `json:"seat"`
-	Price           int64             `json:"price"`
-	Refunded        int64             `json:"refunded"`
-	Secret          issuer.SecretKeys `json:"secret"`
-	CustomerName    *issuer.NameKeys  `json:"customerName"`
-	QR              string            `json:"qr"`
-}
+// ReserveTicketResponse answers ReserveTicket and ReissueTicket.
+type ReserveTicketResponse = api.TicketResponse
 
 func (s *Server) sellRoutes(c string) {
 	s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
 	s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
 	s.mux.HandleFunc("POST "+c+"/ReserveSealedTickets", s.reserveSealedTickets)
 	s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
+	s.mux.HandleFunc("POST "+c+"/ReissueTicket", s.reissueTicket)
 }
 
 // sellRequest runs the checks every selling route shares — the issuer exists, the key may
@@ -98,21 +90,46 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Requ
 		s.error(w, err)
 		return
 	}
+	s.writePurchase(w, r, p, format, layout, len(req.Seats) == 1 && strings.HasSuffix(r.URL.Path, "/ReserveTicket"))
+}
+
+// writePurchase answers 201 with the purchase in the format: a PDF of its tickets, the
+// PNG of its first QR code, or JSON (one ticket's TicketResponse when single).
+func (s *Server) writePurchase(w http.ResponseWriter, r *http.Request, p issuer.Purchase, format string, layout issuer.Layout, single bool) {
 	w.Header().Set("X-Transaction-Hash", p.TransactionHash)
-	switch format {
-	case "application/pdf":
+	switch {
+	case format == "application/pdf":
 		s.writePDF(w, r.Context(), p, layout)
-	case "image/png":
+	case format == "image/png":
 		s.writePNG(w, p)
+	case single:
+		t := p.Tickets[0]
+		writeJSON(w, http.StatusCreated, api.TicketResponse{TransactionHash: p.TransactionHash, Seat: t.Seat, Price: t.Price,
+			Refunded: p.Refunded, Holder: p.Holder, Secret: t.Secret, CustomerName: t.CustomerName, QR: p.QR[0]})
 	default:
-		if len(req.Seats) == 1 && strings.HasSuffix(r.URL.Path, "/ReserveTicket") {
-			t := p.Tickets[0]
-			writeJSON(w, http.StatusCreated, ReserveTicketResponse{TransactionHash: p.TransactionHash, Seat: t.Seat,
-				Price: t.Price, Refunded: p.Refunded, Secret: t.Secret, CustomerName: t.CustomerName, QR: p.QR[0]})
-			return
-		}
 		writeJSON(w, http.StatusCreated, p)
 	}
+}
+
+// reissueTicket gives a sold ticket a new secret and keys and answers as ReserveTicket:
+// JSON, or the ticket as a PDF or PNG.
+func (s *Server) reissueTicket(w http.ResponseWriter, r *http.Request) {
+	var req api.ReissueTicketRequest
+	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
+		return
+	}
+	format, layout, err := answerFormat(r)
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	p, err := s.issuer.Reissue(r.Context(), r.PathValue("address"),
+		issuer.ReissueRequest{Seat: *req.Seat, Secret: req.Secret, CustomerName: req.CustomerName})
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	s.writePurchase(w, r, p, format, layout, true)
 }
 
 // answerFormat reads Accept and ?layout= (the page the codes are meant for, A4 unless

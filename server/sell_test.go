@@ -34,7 +34,7 @@ func TestReserveTicket(t *testing.T) {
 	r := e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(1, "A"), "CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54", "Quentin Zyx"))
 	var out server.ReserveTicketResponse
 	r.want(t, http.StatusCreated, &out)
-	want := []string{"customerName", "price", "qr", "refunded", "seat", "secret", "transactionHash"}
+	want := []string{"customerName", "holder", "price", "qr", "refunded", "seat", "secret", "transactionHash"}
 	if got := members(t, r.body); !slices.Equal(got, want) {
 		t.Errorf("members %v, want %v", got, want)
 	}
@@ -52,8 +52,11 @@ func TestReserveTicket(t *testing.T) {
 		t.Errorf("QR ticket %+v does not carry exactly the answer's seat, secret and keys", q)
 	}
 	tk := e.ticketOf(addr, seat1A)
-	if tk.Address != "CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54" || tk.Price != 50 || tk.CustomerIdentifier != "" {
-		t.Errorf("ticket list entry %+v, want the sender as address", tk)
+	if tk.Address != out.Holder || tk.Sender != "" || tk.Price != 50 || tk.CustomerIdentifier != "" {
+		t.Errorf("ticket list entry %+v, want the holder %s as address", tk, out.Holder)
+	}
+	if tk := e.ownerTicketOf(addr, seat1A); tk.Sender != "CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54" || tk.Address != out.Holder {
+		t.Errorf("the owner's ticket list entry %+v, want the sender beside the holder", tk)
 	}
 	if plain, err := openHex(t, s.Key, s.IV, tk.Secret); err != nil || plain != s.Plaintext {
 		t.Errorf("the listed ciphertext %s opens to %q (%v), want the secret", tk.Secret, plain, err)
@@ -79,8 +82,8 @@ func TestReserveTicketWalletBody(t *testing.T) {
 	body := `{"seat":{"number":1,"letter":"B"},"customerName":"Ann",` + e.wallet() + `}`
 	var out server.ReserveTicketResponse
 	e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.alice, body).want(t, http.StatusCreated, &out)
-	if tk := e.ticketOf(addr, ledger.Seat{Number: 1, Letter: "B"}); tk.Address != "CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54" {
-		t.Errorf("ticket address %q, want the wallet's sender", tk.Address)
+	if tk := e.ownerTicketOf(addr, ledger.Seat{Number: 1, Letter: "B"}); tk.Sender != "CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54" {
+		t.Errorf("ticket sender %q, want the wallet's sender", tk.Sender)
 	}
 	if strings.Contains(string(e.receiptBody(out.TransactionHash)), e.password) {
 		t.Error("the receipt carries the wallet password")
@@ -144,8 +147,8 @@ func TestReserveTicketKeys(t *testing.T) {
 	// A sender of exactly 100 characters is the longest allowed.
 	long := strings.Repeat("é", 100)
 	e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(2, "A"), long, "")).want(t, http.StatusCreated, nil)
-	if tk := e.ticketOf(addr, ledger.Seat{Number: 2, Letter: "A"}); tk.Address != long {
-		t.Errorf("address %q, want the 100-character sender", tk.Address)
+	if tk := e.ownerTicketOf(addr, ledger.Seat{Number: 2, Letter: "A"}); tk.Sender != long {
+		t.Errorf("sender %q, want the 100-character sender", tk.Sender)
 	}
 }
 
@@ -214,7 +217,7 @@ func TestReserveTicketPDF(t *testing.T) {
 		if !hex64Pattern.MatchString(hash) || !strings.Contains(string(e.receiptBody(hash)), ledger.TxTicketsReserved) {
 			t.Errorf("X-Transaction-Hash %q is not the reservation's", hash)
 		}
-		if tk := e.ticketOf(addr, seat); tk.Address != "ann" {
+		if tk := e.ownerTicketOf(addr, seat); tk.Sender != "ann" {
 			t.Errorf("%s is %+v after a PDF reservation", seat, tk)
 		}
 		checkPDFText(t, r.body, issuer.Reference(hash), seat.String())
@@ -301,7 +304,7 @@ func TestReserveTickets(t *testing.T) {
 				t.Errorf("total %d, refunded %d; want %d and 0", p.Total, p.Refunded, tt.wantTotal)
 			}
 			for _, tk := range p.Tickets {
-				if got := e.ticketOf(addr, tk.Seat); got.Address != "ann" {
+				if got := e.ownerTicketOf(addr, tk.Seat); got.Sender != "ann" || got.Address != p.Holder {
 					t.Errorf("%s is %+v after the purchase", tk.Seat, got)
 				}
 			}
@@ -443,8 +446,8 @@ func TestReserveTicketConcurrent(t *testing.T) {
 	if winner < 0 {
 		t.Fatal("no request bought the seat")
 	}
-	if tk := e.ticketOf(addr, seat1A); tk.Address != fmt.Sprintf("buyer-%03d", winner) {
-		t.Errorf("the ledger's owner is %q, the 201 went to buyer-%03d", tk.Address, winner)
+	if tk := e.ownerTicketOf(addr, seat1A); tk.Sender != fmt.Sprintf("buyer-%03d", winner) {
+		t.Errorf("the ledger's owner is %q, the 201 went to buyer-%03d", tk.Sender, winner)
 	}
 	var out server.ReserveTicketResponse
 	json.Unmarshal(answers[winner].body, &out)
@@ -466,7 +469,7 @@ func TestReleaseTicketRefund(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("Price%dFee%d", tt.price, tt.fee), func(t *testing.T) {
 			addr := e.openSale(`[`+seatJSON(1, "A")+`]`, `[{"seat":`+seatJSON(1, "A")+`,"price":`+itoa(tt.price)+`}]`, 100, saleRules{fee: tt.fee})
-			e.buy(addr, seatJSON(1, "A"), "ann", "")
+			bought := e.buy(addr, seatJSON(1, "A"), "ann", "")
 			r := e.release(addr, e.shop, `{"seat":`+seatJSON(1, "A")+`,"sender":"ann"}`)
 			var out api.ReleaseTicketResponse
 			r.want(t, http.StatusCreated, &out)
@@ -481,7 +484,7 @@ func TestReleaseTicketRefund(t *testing.T) {
 			}
 			json.Unmarshal(rc.Effect, &eff)
 			if out.Refund != tt.refund || rc.Kind != ledger.TxTicketReleased || eff.Refund != tt.refund ||
-				eff.Price != tt.price || eff.Fee != tt.fee || eff.Holder != "ann" {
+				eff.Price != tt.price || eff.Fee != tt.fee || eff.Holder != bought.Holder {
 				t.Errorf("refund %d, receipt %s %s; want refund %d", out.Refund, rc.Kind, rc.Effect, tt.refund)
 			}
 			if tk := e.ticketOf(addr, seat1A); tk.Address != ledger.ZeroAddress || tk.Secret != "" || tk.CustomerIdentifier != "" {
@@ -537,7 +540,7 @@ func TestReleaseTicketRefused(t *testing.T) {
 	e.release(addr, e.shop, by(seatJSON(9, "Z"), "sender", "ann")).wantErrorText(t, 400, ledger.EREFUSED, "Invalid seat 9Z")
 	e.clock.AdvanceBlocks(5) // height == endOfSale
 	e.release(addr, e.shop, by(a1, "sender", "ann")).wantErrorText(t, 409, ledger.ECONFLICT, "Sale is not currently open")
-	if tk := e.ticketOf(addr, seat1A); tk.Address != "ann" {
+	if tk := e.ownerTicketOf(addr, seat1A); tk.Sender != "ann" {
 		t.Errorf("1A after refused releases: %+v", tk)
 	}
 }

@@ -26,6 +26,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			ticketsCommand(),
 			reserveCommand(),
 			releaseCommand(),
+			reissueCommand(),
 			issueCommand(),
 			scanCommand(),
 			decodeCommand(),

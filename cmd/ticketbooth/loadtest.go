@@ -216,6 +216,7 @@ type buyer struct {
 	r      *rush
 	id     int
 	sender string
+	holder string // the sender's address in the ticket list, as the first purchase answered
 	server string
 	rng    *mrand.Rand
 	held   []int
@@ -226,6 +227,7 @@ type committed struct {
 	Kind            string        `json:"kind"` // reserve or release
 	TransactionHash string        `json:"transactionHash"`
 	Sender          string        `json:"sender"`
+	Holder          string        `json:"holder"` // the address the journal records for the sender
 	Seats           []ledger.Seat `json:"seats"`
 	Amount          int64         `json:"amount"` // paid, or refunded
 }
@@ -244,6 +246,7 @@ func (b *buyer) reserve(ctx context.Context, idx []int) {
 		TransactionHash string `json:"transactionHash"`
 		Price           int64  `json:"price"` // ReserveTicket
 		Total           int64  `json:"total"` // ReserveTickets
+		Holder          string `json:"holder"`
 	}
 	start := time.Now()
 	status := b.r.post(ctx, b.server, route, body, &out)
@@ -253,7 +256,9 @@ func (b *buyer) reserve(ctx context.Context, idx []int) {
 	}
 	b.r.stats.oversold.Add(int64(b.r.book.sold(idx, b.id)))
 	b.held = append(b.held, idx...)
-	b.r.record(committed{Kind: "reserve", TransactionHash: out.TransactionHash, Sender: b.sender, Seats: seats, Amount: out.Price + out.Total})
+	b.holder = out.Holder
+	b.r.record(committed{Kind: "reserve", TransactionHash: out.TransactionHash, Sender: b.sender, Holder: out.Holder, Seats: seats,
+		Amount: out.Price + out.Total})
 }
 
 func (b *buyer) release(ctx context.Context) {
@@ -267,7 +272,7 @@ func (b *buyer) release(ctx context.Context) {
 	b.r.stats.release(time.Since(start), status)
 	b.r.stats.oversold.Add(int64(b.r.book.released(i, b.id, status == http.StatusCreated)))
 	if status == http.StatusCreated {
-		b.r.record(committed{Kind: "release", TransactionHash: out.TransactionHash, Sender: b.sender,
+		b.r.record(committed{Kind: "release", TransactionHash: out.TransactionHash, Sender: b.sender, Holder: b.holder,
 			Seats: []ledger.Seat{b.r.seats[i]}, Amount: out.Refund})
 	}
 }

@@ -66,9 +66,9 @@ func reserve(c *cli.Context, s *session, address string) error {
 		return fmt.Errorf("the seats were sold (transaction %s) but writing %s failed: %w", p.TransactionHash, out, err)
 	}
 	return s.print(p, func(w io.Writer) {
-		fmt.Fprintf(w, "reserved %s for %s: total %s, refunded %s, reference %s\ntransaction %s\nwrote %s\n",
+		fmt.Fprintf(w, "reserved %s for %s: total %s, refunded %s, reference %s\nholder %s (the seats' address in the public ticket list)\ntransaction %s\nwrote %s\n",
 			seatNames(p.Tickets), p.Sender, ledger.FormatAmount(currency, p.Total), ledger.FormatAmount(currency, p.Refunded),
-			issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
+			issuer.Reference(p.TransactionHash), p.Holder, p.TransactionHash, strings.Join(files, ", "))
 	})
 }
 

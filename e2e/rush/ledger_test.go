@@ -19,6 +19,7 @@ type committed struct {
 	Kind            string        `json:"kind"`
 	TransactionHash string        `json:"transactionHash"`
 	Sender          string        `json:"sender"`
+	Holder          string        `json:"holder"`
 	Seats           []ledger.Seat `json:"seats"`
 	Amount          int64         `json:"amount"`
 }
@@ -42,9 +43,10 @@ func readCommitted(t *testing.T, path string) []committed {
 	return out
 }
 
-// journalTx is a reservation or release as the journal holds it.
+// journalTx is a reservation or release as the journal holds it: by holder address, the
+// sender never being journaled.
 type journalTx struct {
-	kind, sender string
+	kind, holder string
 	seats        []string
 }
 
@@ -65,9 +67,9 @@ func checkLedger(t *testing.T, e *rushEnv, told []committed) {
 		switch {
 		case !ok:
 			t.Errorf("%s was told %s %v committed in %s, which is not in the journal", c.Sender, c.Kind, c.Seats, c.TransactionHash)
-		case tx.kind != c.Kind || tx.sender != c.Sender || !sameSeats(tx.seats, c.Seats):
+		case tx.kind != c.Kind || tx.holder != c.Holder || c.Holder == "" || !sameSeats(tx.seats, c.Seats):
 			t.Errorf("transaction %s: journal says %s %v by %s, the buyer was told %s %v by %s", c.TransactionHash,
-				tx.kind, tx.seats, tx.sender, c.Kind, c.Seats, c.Sender)
+				tx.kind, tx.seats, tx.holder, c.Kind, c.Seats, c.Holder)
 		}
 		if c.Kind == "release" {
 			refunded += c.Amount
@@ -118,16 +120,19 @@ func replay(t *testing.T, db *sql.DB, contract string) (map[string]journalTx, ma
 				t.Errorf("%s releases %s from %s, who did not hold it (%q did)", hash, seat, b.Effect.Holder, owners[seat])
 			}
 			delete(owners, seat)
-			journal[hash] = journalTx{kind: "release", sender: b.Effect.Holder, seats: []string{seat}}
+			journal[hash] = journalTx{kind: "release", holder: b.Effect.Holder, seats: []string{seat}}
 			continue
 		}
-		tx := journalTx{kind: "reserve", sender: b.Effect.Sender}
+		if b.Effect.Sender != "" {
+			t.Errorf("%s journals the sender %q", hash, b.Effect.Sender)
+		}
+		tx := journalTx{kind: "reserve", holder: b.Effect.Holder}
 		for _, tk := range b.Effect.Tickets {
 			seat := tk.Seat.String()
 			if prev, sold := owners[seat]; sold {
-				t.Errorf("%s sells %s to %s while %s holds it", hash, seat, b.Effect.Sender, prev)
+				t.Errorf("%s sells %s to %s while %s holds it", hash, seat, b.Effect.Holder, prev)
 			}
-			owners[seat] = b.Effect.Sender
+			owners[seat] = b.Effect.Holder
 			tx.seats = append(tx.seats, seat)
 		}
 		journal[hash] = tx
@@ -142,7 +147,7 @@ func replay(t *testing.T, db *sql.DB, contract string) (map[string]journalTx, ma
 // seats are sold.
 func checkTickets(t *testing.T, db *sql.DB, contract string, owners map[string]string) int64 {
 	t.Helper()
-	rows, err := db.QueryContext(context.Background(), `SELECT s.section, s.number, s.letter, t.owner, t.paid
+	rows, err := db.QueryContext(context.Background(), `SELECT s.section, s.number, s.letter, t.holder, t.paid
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.contract = $1 AND t.sale = 1`, contract)
 	if err != nil {
@@ -152,16 +157,16 @@ func checkTickets(t *testing.T, db *sql.DB, contract string, owners map[string]s
 	var held, n int64
 	for rows.Next() {
 		var seat ledger.Seat
-		var owner sql.NullString
+		var holder string
 		var paid int64
-		if err := rows.Scan(&seat.Section, &seat.Number, &seat.Letter, &owner, &paid); err != nil {
+		if err := rows.Scan(&seat.Section, &seat.Number, &seat.Letter, &holder, &paid); err != nil {
 			t.Fatal(err)
 		}
 		n++
-		if owner.String != owners[seat.String()] {
-			t.Errorf("seat %s: tickets table says %q, the journal replayed says %q", seat, owner.String, owners[seat.String()])
+		if holder != owners[seat.String()] {
+			t.Errorf("seat %s: tickets table says %q, the journal replayed says %q", seat, holder, owners[seat.String()])
 		}
-		if owner.Valid {
+		if holder != "" {
 			held++
 			if paid != price {
 				t.Errorf("seat %s held for %d paid, want %d", seat, paid, price)

@@ -42,7 +42,7 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			eff, err := reserveAll(w, c, o)
+			eff, err := reserveAll(w, c, o, s.holderAddress(c.Address, w.actor.ID(), sender))
 			if err != nil {
 				return err
 			}
@@ -66,9 +66,9 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, want := range []string{"cid", ledger.ZeroAddress, "ann"} {
-		if list[i].Address != want {
-			t.Errorf("seat %s held by %q, want %q", list[i].Seat, list[i].Address, want)
+	for i, want := range []string{"cid", "", "ann"} {
+		if list[i].Sender != want {
+			t.Errorf("seat %s held by %q, want %q", list[i].Seat, list[i].Sender, want)
 		}
 	}
 	rep, err := s.Verify(ctx)

@@ -79,6 +79,9 @@ func TestUpgradeOldLedger(t *testing.T) {
 	raw := e.rawDB(t)
 	mustExec(t, raw, `DROP TABLE seal_mark`)
 	mustExec(t, raw, `DROP TABLE gates`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
+	mustExec(t, raw, `DELETE FROM meta WHERE name = 'holder_key'`)
 	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
 	if pgtest.OnPostgres() {
 		mustExec(t, raw, `DROP SEQUENCE journal_seq`)

@@ -140,7 +140,8 @@ func loadSeatRange(r runner, address string, offset, limit int) ([]ledger.Seat, 
 }
 
 // Tickets returns the ticket list: the active sale's tickets, or every seat available at
-// price 0 when no sale is active.
+// price 0 when no sale is active. Sold tickets show their holder's pseudonymous address;
+// the contract's owner and the administrator also see each ticket's sender.
 func (s *Store) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
 	p, err := s.TicketsPage(ctx, address, 0, ledger.MaxContractSeats)
 	return p.Tickets, err
@@ -171,11 +172,18 @@ func (s *Store) TicketsPage(ctx context.Context, address string, offset, limit i
 		}
 		return ledger.TicketPage{Tickets: out}, nil
 	}
-	out, err := saleTickets(r, address, c.Sale.Number, offset, limit)
+	out, err := saleTickets(r, address, c.Sale.Number, offset, limit, seesSenders(ctx, c))
 	if err != nil {
 		return ledger.TicketPage{}, s.internal("reading tickets", err)
 	}
 	return ledger.TicketPage{Sale: c.Sale.Number, Tickets: out}, nil
+}
+
+// seesSenders reports whether the context's actor may see who bought the contract's
+// tickets: the administrator and the contract's owner.
+func seesSenders(ctx context.Context, c ledger.Contract) bool {
+	a, ok := ledger.ActorFrom(ctx)
+	return ok && (a.Admin || a.ID() == c.Owner)
 }
 
 // saleTicketsSQL reads a range of a sale's tickets. The ticket list reads them apart from
@@ -183,11 +191,12 @@ func (s *Store) TicketsPage(ctx context.Context, address string, offset, limit i
 // turn into comparing every ticket with every seat (PostgreSQL chose such a join for a
 // stadium's list right after BeginSale, before it had statistics, and did not answer in
 // 120 s).
-const saleTicketsSQL = `SELECT idx, price, owner, secret_ct, name_ct FROM tickets
+const saleTicketsSQL = `SELECT idx, price, owner, holder, secret_ct, name_ct FROM tickets
 		WHERE contract = ? AND sale = ? AND idx >= ? AND idx < ? ORDER BY idx`
 
-// saleTickets reads at most limit tickets of a sale from seat index offset on.
-func saleTickets(r runner, address string, sale int64, offset, limit int) ([]ledger.Ticket, error) {
+// saleTickets reads at most limit tickets of a sale from seat index offset on; senders
+// fills each sold ticket's Sender.
+func saleTickets(r runner, address string, sale int64, offset, limit int, senders bool) ([]ledger.Ticket, error) {
 	seats, err := loadSeatRange(r, address, offset, limit)
 	if err != nil {
 		return nil, err
@@ -202,7 +211,8 @@ func saleTickets(r runner, address string, sale int64, offset, limit int) ([]led
 		var t ledger.Ticket
 		var idx int
 		var owner sql.NullString
-		if err := rows.Scan(&idx, &t.Price, &owner, &t.Secret, &t.CustomerIdentifier); err != nil {
+		var holder string
+		if err := rows.Scan(&idx, &t.Price, &owner, &holder, &t.Secret, &t.CustomerIdentifier); err != nil {
 			return nil, err
 		}
 		if idx < offset || idx-offset >= len(seats) {
@@ -211,7 +221,10 @@ func saleTickets(r runner, address string, sale int64, offset, limit int) ([]led
 		t.Seat = seats[idx-offset]
 		t.Address = ledger.ZeroAddress
 		if owner.Valid {
-			t.Address = owner.String
+			t.Address = holder
+			if senders {
+				t.Sender = owner.String
+			}
 		}
 		out = append(out, t)
 	}

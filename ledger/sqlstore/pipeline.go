@@ -192,6 +192,12 @@ func (s *Store) commitGroup(group []*reservation) (again []*reservation, err err
 	return again, err
 }
 
+// seller is who the reservation's tickets go to and by.
+func (s *Store) seller(r *reservation) seller {
+	by := r.actor.ID()
+	return seller{sender: r.order.Sender, holder: s.holderAddress(r.address, by, r.order.Sender), by: by}
+}
+
 // groupTake is one seat of one order of a group.
 type groupTake struct {
 	r    *reservation
@@ -226,7 +232,7 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 	}
 	b.Queue(closedQuery)
 	for _, t := range takes {
-		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], t.r.order.Sender, w.height)...)
+		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], s.seller(t.r), w.height)...)
 	}
 	contracts := map[string]ledger.Contract{}
 	taken := map[*reservation][]takenSeat{}
@@ -287,7 +293,7 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 		fine := found && reservable(r.actor, c, r.order, w.height)
 		switch {
 		case fine && count[r] == len(r.order.Tickets):
-			eff, err = orderEffect(ticketsReserved{Sender: r.order.Sender, Sale: c.Sale.Number}, r.order, taken[r])
+			eff, err = orderEffect(ticketsReserved{Holder: s.seller(r).holder, Sale: c.Sale.Number}, r.order, taken[r])
 			if err == nil {
 				ok = append(ok, success{r, eff})
 			} else {

@@ -227,9 +227,12 @@ func replaySeats(t *testing.T, db, address string) seatJournal {
 		}
 		for _, tk := range b.Effect.Tickets {
 			if prev, sold := j.owner[tk.Seat.Key()]; sold {
-				t.Errorf("transaction %s sells %s to %s while %s holds it", hash, tk.Seat, b.Effect.Sender, prev)
+				t.Errorf("transaction %s sells %s to %s while %s holds it", hash, tk.Seat, b.Effect.Holder, prev)
 			}
-			j.owner[tk.Seat.Key()] = b.Effect.Sender
+			if b.Effect.Sender != "" || b.Effect.Holder == "" {
+				t.Errorf("transaction %s journals sender %q and holder %q: want the holder's address alone", hash, b.Effect.Sender, b.Effect.Holder)
+			}
+			j.owner[tk.Seat.Key()] = b.Effect.Holder
 		}
 	}
 	mustNil(t, rows.Err(), "reading the journal")

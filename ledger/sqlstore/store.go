@@ -58,6 +58,8 @@ type Store struct {
 	sealing atomic.Bool    // a write of this process is sealing
 	sealers sync.WaitGroup // background sealing (PostgreSQL)
 	keys    keyCache
+	// holderKey derives the pseudonymous holder addresses (holders.go); never logged.
+	holderKey []byte
 	// pipelined counts the reservations committed by pipelined groups (pipeline.go).
 	pipelined atomic.Int64
 
@@ -105,12 +107,16 @@ func Open(ctx context.Context, db string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// prepare migrates the database, reads or creates the clock and reads the closed mark.
+// prepare migrates the database, reads or creates the clock and the holder key, and reads
+// the closed mark.
 func (s *Store) prepare(ctx context.Context, interval time.Duration) error {
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}
 	if err := s.initClock(ctx, interval); err != nil {
+		return err
+	}
+	if err := s.initHolders(ctx); err != nil {
 		return err
 	}
 	return s.loadClosed(ctx)

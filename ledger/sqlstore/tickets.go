@@ -65,9 +65,14 @@ type reservedTicket struct {
 	NameDigest       string      `json:"nameDigest,omitempty"`
 }
 
+// ticketsReserved is the journal's record of an order. Holder is the buyer's
+// pseudonymous address (ledger.HolderAddress); Sender, the account in clear, is only in
+// the records written before holders were pseudonymous, which cannot be rewritten (their
+// hashes are chained), and is never written again.
 type ticketsReserved struct {
 	Sale     int64            `json:"sale"`
-	Sender   string           `json:"sender"`
+	Sender   string           `json:"sender,omitempty"`
+	Holder   string           `json:"holder,omitempty"`
 	Amount   int64            `json:"amount"`
 	Total    int64            `json:"total"`
 	Refunded int64            `json:"refunded"`
@@ -91,7 +96,7 @@ func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (le
 	}
 	var out ledger.OrderReceipt
 	err := s.sell(ctx, "reserving tickets", address, func(w *wtx, c ledger.Contract) error {
-		eff, err := reserveAll(w, c, o)
+		eff, err := reserveAll(w, c, o, s.holderAddress(address, w.actor.ID(), o.Sender))
 		if err != nil {
 			return err
 		}
@@ -104,7 +109,7 @@ func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (le
 
 // orderReceipt is the receipt of a reservation with its effect.
 func orderReceipt(rc ledger.Receipt, eff ticketsReserved) ledger.OrderReceipt {
-	out := ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded}
+	out := ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded, Holder: eff.Holder}
 	for _, t := range eff.Tickets {
 		out.Prices = append(out.Prices, t.Price)
 	}
@@ -139,9 +144,10 @@ func validateOrder(o ledger.Order) error {
 // reserveAll applies the order's checks and conditional updates inside w, in
 // Ticketbooth's order: an unknown seat, then the sale's state, then a seat taken. Seats
 // are taken in seat order, so two orders racing for the same seats on PostgreSQL wait
-// for each other instead of deadlocking.
-func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, error) {
-	eff := ticketsReserved{Sender: o.Sender}
+// for each other instead of deadlocking. holder is the sender's address for this contract
+// and selling key.
+func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ticketsReserved, error) {
+	eff := ticketsReserved{Holder: holder}
 	if !ledger.SaleOpen(c, w.height) {
 		if err := checkSeats(w, c.Address, o.Tickets); err != nil {
 			return eff, err
@@ -152,7 +158,7 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order) (ticketsReserved, err
 	taken := make([]takenSeat, len(o.Tickets))
 	for _, i := range seatOrder(o.Tickets) {
 		var err error
-		taken[i], err = take(w, c, o.Tickets[i], o.Sender)
+		taken[i], err = take(w, c, o.Tickets[i], seller{o.Sender, holder, w.actor.ID()})
 		if errors.Is(err, errNotTaken) {
 			if err := w.aboveMark(); err != nil {
 				return eff, err // takeSQL refused the height, not the seat
@@ -233,24 +239,28 @@ var errNotTaken = errors.New("seat not taken")
 // waits on the row and then finds it taken. It also refuses a height below the closed
 // mark, so a write whose height was chosen before its locks were held (a pipelined group)
 // cannot land in a closed block.
-const takeSQL = `UPDATE tickets SET owner = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
+const takeSQL = `UPDATE tickets SET owner = ?, holder = ?, sold_by = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
 	WHERE contract = ? AND owner IS NULL
 	AND sale = (SELECT sale_number FROM contracts WHERE address = ?)
 	AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
 	AND (SELECT closed FROM seal_mark WHERE id = 1) <= ?
 	RETURNING idx, price`
 
+// seller is who a ticket is sold to and by: the sender, its holder address, and the
+// actor ID of the selling key.
+type seller struct{ sender, holder, by string }
+
 // takeArgs are takeSQL's arguments for one ticket of an order at a height.
-func takeArgs(address string, t ledger.SealedTicket, sender string, height int64) []any {
-	return []any{sender, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
+func takeArgs(address string, t ledger.SealedTicket, to seller, height int64) []any {
+	return []any{to.sender, to.holder, to.by, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
 		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest),
 		address, address, address, t.Seat.Section, t.Seat.Number, t.Seat.Letter, height}
 }
 
 // take runs takeSQL for one ticket: errNotTaken when nothing was updated.
-func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, sender string) (takenSeat, error) {
+func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, to seller) (takenSeat, error) {
 	var ts takenSeat
-	err := w.row(takeSQL, takeArgs(c.Address, t, sender, w.height)...).Scan(&ts.idx, &ts.price)
+	err := w.row(takeSQL, takeArgs(c.Address, t, to, w.height)...).Scan(&ts.idx, &ts.price)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ts, errNotTaken
 	}
@@ -260,6 +270,8 @@ func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, sender string) (take
 	return ts, ledger.CheckIdentity(c.Rules.RequireIdentityVerification, t)
 }
 
+// ticketReleased is the journal's record of a release. Holder is the pseudonymous address
+// (in records written before holders were pseudonymous: the sender in clear).
 type ticketReleased struct {
 	Sale   int64       `json:"sale"`
 	Index  int         `json:"index"`
@@ -303,47 +315,66 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased
 	if !ledger.ReleaseOpen(w.height, c.Rules.NoReleaseBlocks, c.Sale.Details.EndOfSale) {
 		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket release is no longer available")
 	}
-	var owner sql.NullString
-	var digest string
-	var price, checkedIn int64
-	err = w.row(`SELECT owner, secret_digest, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
-		c.Address, c.Sale.Number, idx).Scan(&owner, &digest, &price, &checkedIn)
+	t, err := readHeld(w, c.Address, c.Sale.Number, idx)
 	if err != nil {
 		return ticketReleased{}, err
 	}
-	if !owns(owner, digest, r) {
-		who := r.Sender
-		if who == "" {
-			who = "the holder of that secret"
-		}
-		return ticketReleased{}, ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", r.Seat, who)
+	if err := proveHolding(w.actor, c, r.Seat, t, r.Secret, r.Sender); err != nil {
+		return ticketReleased{}, err
 	}
-	if checkedIn != 0 {
+	if t.checkedIn != 0 {
 		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
-	res, err := w.exec(`UPDATE tickets SET owner = NULL, secret_ct = '', secret_digest = '', name_ct = '', name_digest = '', paid = 0
+	res, err := w.exec(`UPDATE tickets SET owner = NULL, holder = '', sold_by = '', secret_ct = '', secret_digest = '', name_ct = '',
+		name_digest = '', paid = 0
 		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
-		c.Address, c.Sale.Number, idx, owner.String, digest)
+		c.Address, c.Sale.Number, idx, t.owner.String, t.digest)
 	if err := changedUnlessOne(res, err); err != nil {
 		return ticketReleased{}, err
 	}
 	fee := c.Rules.ReleaseFee
-	return ticketReleased{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: owner.String, Price: price, Fee: fee,
-		Refund: ledger.Refund(price, fee)}, nil
+	return ticketReleased{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: t.holder, Price: t.price, Fee: fee,
+		Refund: ledger.Refund(t.price, fee)}, nil
 }
 
-// owns reports whether the request proves ownership of a ticket held by owner with the
-// stored secret digest: the same sender, or a secret whose digest matches (compared in
-// constant time).
-func owns(owner sql.NullString, digest string, r ledger.ReleaseRequest) bool {
-	if !owner.Valid {
-		return false
+// heldTicket is a ticket's holding as a release or reissue reads it.
+type heldTicket struct {
+	owner                  sql.NullString
+	digest, holder, soldBy string
+	price, checkedIn       int64
+}
+
+// readHeld reads the holding of the ticket at idx of the sale.
+func readHeld(w *wtx, address string, sale int64, idx int) (heldTicket, error) {
+	var t heldTicket
+	err := w.row(`SELECT owner, secret_digest, holder, sold_by, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
+		address, sale, idx).Scan(&t.owner, &t.digest, &t.holder, &t.soldBy, &t.price, &t.checkedIn)
+	return t, err
+}
+
+// proveHolding checks that the actor may release or reissue the ticket: with its secret
+// (whoever holds the ticket may, compared in constant time), or as the administrator,
+// the contract's owner or the key that sold it, with the sender when one is given. A key
+// that may not act for the holder learns nothing of the sender: its refusal names none.
+func proveHolding(a ledger.Actor, c ledger.Contract, seat ledger.Seat, t heldTicket, secret, sender string) error {
+	if secret != "" {
+		stored, err := hex.DecodeString(t.digest)
+		if t.owner.Valid && err == nil && crypto.Equal(crypto.SecretDigest(secret), stored) {
+			return nil
+		}
+		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by the holder of that secret", seat)
 	}
-	if r.Secret != "" {
-		stored, err := hex.DecodeString(digest)
-		return err == nil && crypto.Equal(crypto.SecretDigest(r.Secret), stored)
+	if !t.owner.Valid { // free, as the public list shows: nothing to hide
+		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", seat, sender)
 	}
-	return crypto.Equal([]byte(owner.String), []byte(r.Sender))
+	if !mayActForHolder(a, c, t.soldBy) {
+		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by a customer of this key: present the ticket's secret, "+
+			"or ask the organizer or the office that sold it", seat)
+	}
+	if sender != "" && !(t.owner.Valid && crypto.Equal([]byte(t.owner.String), []byte(sender))) {
+		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", seat, sender)
+	}
+	return nil
 }
 
 // validateRelease checks the seat and sender of a release before they reach a query.

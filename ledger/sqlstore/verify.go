@@ -75,7 +75,7 @@ func (s *Store) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.
 	}
 	rep := ledger.VerifyReport{Height: mark}
 	err = s.snapshot(ctx, func(r runner) error {
-		p := newProjection()
+		p := newProjection(s.holderKey)
 		if err := verifyJournal(r, &rep, p); err != nil {
 			return err
 		}

@@ -148,13 +148,14 @@ type storedTicketRow struct {
 	sale                                       int64
 	idx                                        int
 	owner                                      sql.NullString
+	holder, soldBy                             string
 	secretCT, secretDigest, nameCT, nameDigest string
 	price, paid, checkedIn                     int64
 	gate, nonce                                string
 }
 
 func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
-	rows, err := r.rows(`SELECT contract, sale, idx, price, owner, secret_ct, secret_digest, name_ct, name_digest, paid,
+	rows, err := r.rows(`SELECT contract, sale, idx, price, owner, holder, sold_by, secret_ct, secret_digest, name_ct, name_digest, paid,
 		checked_in_at, gate, checkin_nonce FROM tickets ORDER BY contract, sale, idx`)
 	if err != nil {
 		return err
@@ -162,7 +163,7 @@ func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	defer rows.Close()
 	for rows.Next() {
 		var t storedTicketRow
-		if err := rows.Scan(&t.address, &t.sale, &t.idx, &t.price, &t.owner, &t.secretCT, &t.secretDigest, &t.nameCT,
+		if err := rows.Scan(&t.address, &t.sale, &t.idx, &t.price, &t.owner, &t.holder, &t.soldBy, &t.secretCT, &t.secretDigest, &t.nameCT,
 			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce); err != nil {
 			return err
 		}
@@ -183,7 +184,7 @@ func compareTicket(rep *ledger.VerifyReport, p *projection, t storedTicketRow) {
 	}
 	want := &s.tickets[t.idx]
 	want.seen = true
-	differ(rep, where, "owner", ownerText(t.owner.String, t.owner.Valid), ownerText(want.owner, want.sold))
+	compareHolder(rep, p, where, t, want)
 	differ(rep, where, "price", t.price, want.price)
 	differ(rep, where, "paid", t.paid, want.paid)
 	differ(rep, where, "secret_digest", t.secretDigest, want.secretDigest)
@@ -193,6 +194,33 @@ func compareTicket(rep *ledger.VerifyReport, p *projection, t storedTicketRow) {
 	differ(rep, where, "checked_in_at", t.checkedIn, want.checkedIn)
 	differ(rep, where, "gate", t.gate, want.gate)
 	differ(rep, where, "checkin_nonce", t.nonce, want.nonce)
+}
+
+// compareHolder checks who holds the ticket: the holder address and selling key the
+// journal records, and an owner that yields that address under the holder key (or, for
+// orders journaled with the sender in clear, that sender). A sender is never printed:
+// problems are reported to whoever runs verify, and may reach logs.
+func compareHolder(rep *ledger.VerifyReport, p *projection, where string, t storedTicketRow, want *projTicket) {
+	if t.owner.Valid != want.sold {
+		differ(rep, where, "owner", soldText(t.owner.Valid), soldText(want.sold))
+		return
+	}
+	differ(rep, where, "holder", t.holder, want.holder)
+	differ(rep, where, "sold_by", t.soldBy, want.soldBy)
+	switch {
+	case !want.sold:
+	case want.ownerKnown && t.owner.String != want.owner:
+		problem(rep, "%s: owner is not the sender the journal records", where)
+	case !want.ownerKnown && ledger.HolderAddress(p.holderKey, t.address, t.soldBy, t.owner.String) != want.holder:
+		problem(rep, "%s: owner is not the sender of holder %s in the journal", where, want.holder)
+	}
+}
+
+func soldText(sold bool) string {
+	if !sold {
+		return "NULL (available)"
+	}
+	return "a sender (sold)"
 }
 
 func ownerText(owner string, sold bool) string {

@@ -10,12 +10,15 @@ import (
 // order into the in-memory projection below and compares it with the tables (see
 // verify_compare.go), so a row altered behind the store's back is reported.
 
-// projection is the state the journal implies so far.
+// projection is the state the journal implies so far. holderKey checks the tables'
+// senders against the journal's pseudonymous holders (ledger.HolderAddress).
 type projection struct {
 	contracts map[string]*projContract
+	holderKey []byte
 }
 
 type projContract struct {
+	holderKey     []byte
 	venue, owner  string
 	createdHeight int64
 	seats         []ledger.Seat
@@ -35,11 +38,14 @@ type projSale struct {
 }
 
 // projTicket is one ticket's columns as the journal implies them; an empty owner with
-// sold false is NULL, an available ticket.
+// sold false is NULL, an available ticket. The journal names the sender (owner) only in
+// records from before holders were pseudonymous (ownerKnown); since then it records the
+// holder address, which the owner column must yield under the holder key, and the
+// selling key (the transaction's actor).
 type projTicket struct {
 	price                                      int64
-	sold                                       bool
-	owner                                      string
+	sold, ownerKnown                           bool
+	owner, holder, soldBy                      string
 	secretCT, secretDigest, nameCT, nameDigest string
 	paid                                       int64
 	checkedIn                                  int64
@@ -47,8 +53,8 @@ type projTicket struct {
 	seen                                       bool
 }
 
-func newProjection() *projection {
-	return &projection{contracts: map[string]*projContract{}}
+func newProjection(holderKey []byte) *projection {
+	return &projection{contracts: map[string]*projContract{}, holderKey: holderKey}
 }
 
 // apply replays one transaction whose hash and body already checked out.
@@ -76,6 +82,8 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 		err = c.reserve(rep, seq, hash, b)
 	case ledger.TxTicketReleased:
 		err = c.release(rep, seq, hash, b)
+	case ledger.TxTicketReissued:
+		err = c.reissue(rep, seq, hash, b)
 	case ledger.TxCheckIn:
 		err = c.checkIn(rep, seq, hash, b)
 	default:
@@ -96,7 +104,7 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 		problem(rep, "transaction %d (%s): its %s effect is unreadable: %v", seq, hash, b.Kind, err)
 		return
 	}
-	p.contracts[b.Contract] = &projContract{venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
+	p.contracts[b.Contract] = &projContract{holderKey: p.holderKey, venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
 		seats: e.Seats, sales: map[int64]*projSale{}}
 }
 
@@ -173,8 +181,40 @@ func (c *projContract) reserve(rep *ledger.VerifyReport, seq int64, hash string,
 		if t == nil {
 			continue
 		}
-		t.sold, t.owner, t.paid = true, e.Sender, t.price
-		t.secretCT, t.secretDigest, t.nameCT, t.nameDigest = rt.SecretCiphertext, rt.SecretDigest, rt.NameCiphertext, rt.NameDigest
+		t.sold, t.paid = true, t.price
+		if e.Holder != "" {
+			t.holder, t.soldBy = e.Holder, b.Actor
+		} else { // an order journaled before holders were pseudonymous, sender in clear
+			t.ownerKnown, t.owner = true, e.Sender
+			t.holder = ledger.HolderAddress(c.holderKey, b.Contract, "", e.Sender)
+		}
+		t.setSealing(rt)
+	}
+	return nil
+}
+
+// setSealing records a ticket's sealed secret and name as the journal gives them.
+func (t *projTicket) setSealing(rt reservedTicket) {
+	t.secretCT, t.secretDigest, t.nameCT, t.nameDigest = rt.SecretCiphertext, rt.SecretDigest, rt.NameCiphertext, rt.NameDigest
+}
+
+// reissue gives a sold ticket its new sealing.
+func (c *projContract) reissue(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
+	var e ticketReissued
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		return err
+	}
+	s := c.sale(rep, seq, hash, b, e.Sale)
+	if s == nil {
+		return nil
+	}
+	t := s.ticket(rep, seq, hash, b, e.Index)
+	switch {
+	case t == nil:
+	case !t.sold || t.holder != e.Holder:
+		problem(rep, "transaction %d (%s): reissues seat index %d of contract %s, which its holder does not hold", seq, hash, e.Index, b.Contract)
+	default:
+		t.setSealing(e.reservedTicket)
 	}
 	return nil
 }

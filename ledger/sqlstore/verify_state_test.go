@@ -87,7 +87,9 @@ func TestVerifyStateTampered(t *testing.T) {
 		want []string // besides the contract's address, in one problem
 	}{
 		"ReleaseFee":      {`UPDATE contracts SET release_fee = 0 WHERE address = ?`, []string{"release_fee", "25"}},
-		"OwnerOfSold":     {`UPDATE tickets SET owner = 'mallory' WHERE contract = ? AND sale = 1 AND idx = 0`, []string{"seat 1A", "owner", "mallory"}},
+		"OwnerOfSold":     {`UPDATE tickets SET owner = 'mallory' WHERE contract = ? AND sale = 1 AND idx = 0`, []string{"seat 1A", "owner", "holder"}},
+		"HolderOfSold":    {`UPDATE tickets SET holder = 'C1' WHERE contract = ? AND sale = 1 AND idx = 0`, []string{"seat 1A", "holder", "C1"}},
+		"SellerOfSold":    {`UPDATE tickets SET sold_by = 'key:99' WHERE contract = ? AND sale = 1 AND idx = 0`, []string{"seat 1A", "sold_by", "key:99"}},
 		"OwnerOfFree":     {`UPDATE tickets SET owner = 'mallory' WHERE contract = ? AND sale = 1 AND idx = 2`, []string{"seat 1C", "owner", "available"}},
 		"SecretDigest":    {`UPDATE tickets SET secret_digest = 'ab' WHERE contract = ? AND sale = 2 AND idx = 3`, []string{"sale 2 seat 2A", "secret_digest"}},
 		"Price":           {`UPDATE tickets SET price = 1 WHERE contract = ? AND sale = 1 AND idx = 3`, []string{"sale 1 seat 2A", "price"}},

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func reissueCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "reissue",
+		Usage: "give a sold ticket a new secret and QR for the same seat and holder (the old QR is refused from then on)",
+		UsageText: "ticketbooth reissue --contract ADDR --seat 1A [--secret SECRET] [--name NAME] --out FILE\n" +
+			"   without --secret only the contract's organizer or the key that sold the ticket may reissue it\n" +
+			"   FILE's extension picks the format: .pdf (ticket), .png (QR image), .json (secret, keys and QR text)",
+		Flags: append(connFlags(), contractFlag(),
+			&cli.StringFlag{Name: "seat", Required: true, Usage: "the seat whose ticket to reissue (1A, 12, A or Section/12A)"},
+			&cli.StringFlag{Name: "secret", Usage: "the ticket's current 15-character secret, when the customer still has it"},
+			&cli.StringFlag{Name: "name", Usage: "the purchaser's name, printed and checked at the gate (required under the identity policy)"},
+			&cli.StringFlag{Name: "out", Required: true, Usage: "write the new ticket to `FILE` (.pdf, .png or .json)"},
+			&cli.StringFlag{Name: "layout", Value: "a4", Usage: "PDF layout: a4 (print at home) or a6 (ticket stock)"},
+		),
+		Action: contractAction(reissue),
+	}
+}
+
+func reissue(c *cli.Context, s *session, address string) error {
+	out, format := c.String("out"), strings.ToLower(filepath.Ext(c.String("out")))
+	if format != ".pdf" && format != ".png" && format != ".json" {
+		return usagef("--out %s: the extension must be .pdf, .png or .json", out)
+	}
+	layout, err := issuer.ParseLayout(c.String("layout"))
+	if err != nil {
+		return err
+	}
+	seat, err := ledger.ParseSeat(c.String("seat"))
+	if err != nil {
+		return err
+	}
+	p, err := s.sell.Reissue(s.ctx, address, issuer.ReissueRequest{Seat: seat, Secret: c.String("secret"), CustomerName: c.String("name")})
+	if err != nil {
+		return err
+	}
+	files, err := writePurchase(s, p, out, format, layout)
+	if err != nil {
+		return fmt.Errorf("the ticket was reissued (transaction %s) but writing %s failed: %w", p.TransactionHash, out, err)
+	}
+	return s.print(p, func(w io.Writer) {
+		fmt.Fprintf(w, "reissued %s for holder %s: the old QR is no longer valid, reference %s\ntransaction %s\nwrote %s\n",
+			seat, p.Holder, issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
+	})
+}

@@ -1,0 +1,108 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// The holder key: a random secret kept in the meta table, made once by the first store
+// that opens the ledger (servers starting together on one PostgreSQL database race, the
+// first insert wins and every one reads it back, as with the clock). It turns senders
+// into the pseudonymous addresses of the ticket list and the journal. It is never logged,
+// never answered on any route, and never leaves the database except into this process.
+
+// holderKeyName is the key's row in the meta table.
+const holderKeyName = "holder_key"
+
+// initHolders reads (or makes) the holder key, then gives every ticket sold before
+// holders existed its holder address.
+func (s *Store) initHolders(ctx context.Context) error {
+	key, err := s.readHolderKey(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		key, err = s.createHolderKey(ctx)
+	}
+	if err != nil {
+		return s.internal("reading the holder key", err)
+	}
+	s.holderKey = key
+	if err := s.fillHolders(ctx); err != nil {
+		return s.internal("filling ticket holders", err)
+	}
+	return nil
+}
+
+func (s *Store) readHolderKey(ctx context.Context) ([]byte, error) {
+	var text string
+	if err := s.writer(ctx, nil).row(`SELECT value FROM meta WHERE name = ?`, holderKeyName).Scan(&text); err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(text)
+	if err != nil || len(key) != ledger.HolderKeySize {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "database %s has a damaged holder key", s.name)
+	}
+	return key, nil
+}
+
+func (s *Store) createHolderKey(ctx context.Context) ([]byte, error) {
+	key := make([]byte, ledger.HolderKeySize)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	_, err := s.writer(ctx, nil).exec(`INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+		holderKeyName, hex.EncodeToString(key))
+	if err != nil {
+		return nil, err
+	}
+	return s.readHolderKey(ctx)
+}
+
+// fillHolders gives the sold tickets without a holder address (sold before migration
+// 0005) theirs, with no selling key, as the journal's replay expects of them.
+func (s *Store) fillHolders(ctx context.Context) error {
+	r := s.writer(ctx, nil)
+	rows, err := r.rows(`SELECT contract, sale, idx, owner FROM tickets WHERE owner IS NOT NULL AND holder = ''`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		contract, owner string
+		sale            int64
+		idx             int
+	}
+	var todo []row
+	for rows.Next() {
+		var t row
+		if err := rows.Scan(&t.contract, &t.sale, &t.idx, &t.owner); err != nil {
+			rows.Close()
+			return err
+		}
+		todo = append(todo, t)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, t := range todo {
+		if _, err := r.exec(`UPDATE tickets SET holder = ? WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND holder = ''`,
+			s.holderAddress(t.contract, "", t.owner), t.contract, t.sale, t.idx, t.owner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// holderAddress is the pseudonymous address of sender's tickets sold by seller on the
+// contract.
+func (s *Store) holderAddress(contract, seller, sender string) string {
+	return ledger.HolderAddress(s.holderKey, contract, seller, sender)
+}
+
+// mayActForHolder reports whether the actor may release or reissue a ticket without its
+// secret: the administrator, the contract's owner, or the key that sold the ticket.
+func mayActForHolder(a ledger.Actor, c ledger.Contract, soldBy string) bool {
+	return a.Admin || a.ID() == c.Owner || (soldBy != "" && a.ID() == soldBy)
+}
