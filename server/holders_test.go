@@ -76,7 +76,9 @@ func TestReleaseOtherShopsTicket(t *testing.T) {
 	t1A := e.buy(addr, seatJSON(1, "A"), "customer-4711", "")
 	e.buy(addr, seatJSON(1, "B"), "customer-4711", "")
 	e.buy(addr, seatJSON(2, "A"), "customer-4711", "")
-	body := func(seat, member, value string) string { return `{"seat":` + seat + `,"` + member + `":"` + value + `"}` }
+	body := func(seat, member, value string) string {
+		return `{"seat":` + seat + `,"` + member + `":"` + value + `"}`
+	}
 	r := e.release(addr, other, body(seatJSON(1, "A"), "sender", "customer-4711"))
 	r.wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "Ticket for seat 1A not owned by")
 	if strings.Contains(string(r.body), "4711") {
@@ -142,7 +144,7 @@ func TestReissueUnderIdentityPolicy(t *testing.T) {
 	e := newEnv(t)
 	addr := e.openSale(threeSeats, threePrices, 100, saleRules{identity: true})
 	e.buy(addr, seatJSON(1, "A"), "customer-4711", "Zoë Example")
-	e.reissue(addr, e.shop, `{"seat":`+seatJSON(1, "A")+`}`, "").wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "name")
+	e.reissue(addr, e.shop, `{"seat":`+seatJSON(1, "A")+`}`, "").wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "name")
 	var out server.ReserveTicketResponse
 	e.reissue(addr, e.shop, `{"seat":`+seatJSON(1, "A")+`,"customerName":"Zoë Example"}`, "").want(t, http.StatusCreated, &out)
 	if out.CustomerName == nil {
