@@ -155,9 +155,9 @@ type demoPurchase struct {
 
 func (d *demoRun) purchases() error {
 	for _, p := range []demoPurchase{
-		{"alice", d.theatre, "alice@example.com", "", []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 1, Letter: "B"}}},
+		{"alice", d.theatre, "customer-1001", "", []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 1, Letter: "B"}}},
 		{"bob", d.theatre, "customer-4711", "", []ledger.Seat{{Number: 2, Letter: "A"}}},
-		{"zoe", d.studio, "zoe@example.com", "Zoë Łukasiewicz-Ødegård", []ledger.Seat{{Number: 3, Letter: "B"}}},
+		{"zoe", d.studio, "customer-2002", "Zoë Łukasiewicz-Ødegård", []ledger.Seat{{Number: 3, Letter: "B"}}},
 	} {
 		if err := d.purchase(p); err != nil {
 			return err
