@@ -136,6 +136,9 @@ type rush struct {
 	count    atomic.Int64
 	deadline time.Time
 	ledger   *client.Client
+	// holders are the buyers' addresses in the ticket list (buyer id → address), as their
+	// purchases answered: the list never shows their senders.
+	holders sync.Map
 }
 
 func newRush(ctx context.Context, o loadOptions, log io.Writer) (*rush, error) {
@@ -257,6 +260,7 @@ func (b *buyer) reserve(ctx context.Context, idx []int) {
 	b.r.stats.oversold.Add(int64(b.r.book.sold(idx, b.id)))
 	b.held = append(b.held, idx...)
 	b.holder = out.Holder
+	b.r.holders.Store(b.id, out.Holder)
 	b.r.record(committed{Kind: "reserve", TransactionHash: out.TransactionHash, Sender: b.sender, Holder: out.Holder, Seats: seats,
 		Amount: out.Price + out.Total})
 }

@@ -144,17 +144,22 @@ func (r *rush) reconcile(ctx context.Context, rep *loadReport) error {
 	if len(tickets) != len(r.seats) {
 		return ledger.Errorf(ledger.ECONFLICT, "the contract's seats changed during the run")
 	}
-	prefix := "loadtest-" + r.run_ + "-"
+	ours := map[string]bool{}
+	r.holders.Range(func(_, a any) bool {
+		ours[a.(string)] = true
+		return true
+	})
 	b := r.book
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i, t := range tickets {
 		rep.SeatsChecked++
 		h := b.holder[i]
+		want, _ := r.holders.Load(h)
 		switch {
-		case h >= 0 && t.Address != prefix+strconv.Itoa(h):
+		case h >= 0 && t.Address != want:
 			rep.Mismatched++
-		case h < 0 && strings.HasPrefix(t.Address, prefix):
+		case h < 0 && ours[t.Address]:
 			rep.Mismatched++
 		}
 	}
