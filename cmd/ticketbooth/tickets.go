@@ -13,7 +13,7 @@ import (
 func ticketsCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "tickets",
-		Usage:  "list a contract's tickets: seat, price, and who holds it",
+		Usage:  "list a contract's tickets: seat, price, and who holds it (the holder's address; its sender too for the contract's owner)",
 		Flags:  append(connFlags(), contractFlag()),
 		Action: contractAction(ticketsList),
 	}
@@ -36,6 +36,9 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 			holder := "available"
 			if t.Address != ledger.ZeroAddress {
 				holder, sold = t.Address, sold+1
+			}
+			if t.Sender != "" { // shown to the contract's owner and the administrator only
+				holder += " " + t.Sender
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Seat, ledger.FormatAmount(currency, t.Price), holder)
 		}
