@@ -81,7 +81,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE gates`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
-	mustExec(t, raw, `DELETE FROM meta WHERE name = 'holder_key'`)
+	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
 	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
 	if pgtest.OnPostgres() {
 		mustExec(t, raw, `DROP SEQUENCE journal_seq`)

@@ -61,10 +61,28 @@ func (s *Store) createHolderKey(ctx context.Context) ([]byte, error) {
 	return s.readHolderKey(ctx)
 }
 
+// holdersFilledName marks in the meta table that fillHolders has run, so later opens
+// skip its scan of the tickets.
+const holdersFilledName = "holders_filled"
+
 // fillHolders gives the sold tickets without a holder address (sold before migration
-// 0005) theirs, with no selling key, as the journal's replay expects of them.
+// 0005) theirs, with no selling key, as the journal's replay expects of them. It runs
+// until one open has finished it.
 func (s *Store) fillHolders(ctx context.Context) error {
 	r := s.writer(ctx, nil)
+	var done string
+	err := r.row(`SELECT value FROM meta WHERE name = ?`, holdersFilledName).Scan(&done)
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err := s.fillOldHolders(r); err != nil {
+		return err
+	}
+	_, err = r.exec(`INSERT INTO meta (name, value) VALUES (?, '1') ON CONFLICT (name) DO NOTHING`, holdersFilledName)
+	return err
+}
+
+func (s *Store) fillOldHolders(r runner) error {
 	rows, err := r.rows(`SELECT contract, sale, idx, owner FROM tickets WHERE owner IS NOT NULL AND holder = ''`)
 	if err != nil {
 		return err

@@ -214,6 +214,7 @@ func TestOldSenderJournal(t *testing.T) {
 		hash, body.Height, h.c.Address, body.Kind, string(data))
 	mustExec(t, raw, `UPDATE tickets SET owner = 'bob', secret_ct = '0102', secret_digest = ?, paid = 100 WHERE contract = ? AND idx = 0`,
 		digest, h.c.Address)
+	mustExec(t, raw, `DELETE FROM meta WHERE name = 'holders_filled'`) // as in a ledger from before holders
 	mustNil(t, h.store.Close(), "Close")
 	h.store = mustOpen(t, h.db, sqlstore.Options{Now: h.clock.Now})
 
