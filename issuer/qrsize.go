@@ -15,9 +15,25 @@ import (
 // at 0.39 mm on A6.
 const MinModuleMM = 0.5
 
-// qrVersion returns the version (1 to 40) of text's QR symbol at the level, as go-qrcode
-// picks it: EINVALID for a text that fits in no symbol.
+// byteCapacityM[v-1] is how many bytes a version v symbol holds at level M in byte mode
+// (ISO/IEC 18004, table 7; TestByteCapacityM checks it against go-qrcode).
+var byteCapacityM = [40]int{14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362,
+	412, 450, 504, 560, 624, 666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452,
+	1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331}
+
+// qrVersion returns the version (1 to 40) of the QR symbol text needs at the level:
+// EINVALID for a text that fits in no symbol. At level M it is read from byteCapacityM,
+// without building the symbol (which costs about a millisecond, a purchase's whole budget
+// in a rush): the version of text in byte mode, which go-qrcode's choice never exceeds (it
+// may pack runs of digits denser). Other levels build the symbol.
 func qrVersion(text string, level qrcode.RecoveryLevel) (int, error) {
+	if level == qrcode.Medium {
+		for i, c := range byteCapacityM {
+			if len(text) <= c {
+				return i + 1, nil
+			}
+		}
+	}
 	q, err := qrcode.New(text, level)
 	if err != nil {
 		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(text), err)
