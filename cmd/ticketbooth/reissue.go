@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -31,11 +30,7 @@ func reissueCommand() *cli.Command {
 }
 
 func reissue(c *cli.Context, s *session, address string) error {
-	out, format := c.String("out"), strings.ToLower(filepath.Ext(c.String("out")))
-	if format != ".pdf" && format != ".png" && format != ".json" {
-		return usagef("--out %s: the extension must be .pdf, .png or .json", out)
-	}
-	layout, err := issuer.ParseLayout(c.String("layout"))
+	out, format, layout, err := ticketOutput(c)
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,7 @@ func reserveCommand() *cli.Command {
 }
 
 func reserve(c *cli.Context, s *session, address string) error {
-	out, format := c.String("out"), strings.ToLower(filepath.Ext(c.String("out")))
-	if format != ".pdf" && format != ".png" && format != ".json" {
-		return usagef("--out %s: the extension must be .pdf, .png or .json", out)
-	}
-	layout, err := issuer.ParseLayout(c.String("layout"))
+	out, format, layout, err := ticketOutput(c)
 	if err != nil {
 		return err
 	}
@@ -78,6 +74,17 @@ func seatNames(tickets []issuer.IssuedTicket) string {
 		names[i] = t.Seat.String()
 	}
 	return strings.Join(names, ", ")
+}
+
+// ticketOutput reads --out and --layout: the file to write, its format (".pdf", ".png" or
+// ".json", from its extension) and the page the tickets print on; a usage error otherwise.
+func ticketOutput(c *cli.Context) (out, format string, layout issuer.Layout, err error) {
+	out, format = c.String("out"), strings.ToLower(filepath.Ext(c.String("out")))
+	if format != ".pdf" && format != ".png" && format != ".json" {
+		return "", "", 0, usagef("--out %s: the extension must be .pdf, .png or .json", out)
+	}
+	layout, err = issuer.ParseLayout(c.String("layout"))
+	return out, format, layout, err
 }
 
 // writePurchase writes the purchase to out in the format and returns the files written
