@@ -9,6 +9,8 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 )
 
 // TestSubsetFont cuts Go Regular down to the glyphs of a name and checks with sfnt that
@@ -60,7 +62,7 @@ func TestSubsetFontMalformed(t *testing.T) {
 // with a ToUnicode map.
 func TestWritePDFFonts(t *testing.T) {
 	pdf := mustWritePDF(t, LayoutA4, namedTickets(t, LayoutA4))
-	pdffonts := requireTool(t, "pdffonts", "poppler-utils")
+	pdffonts := testtool.Need(t, "pdffonts", "poppler-utils")
 	out, err := exec.Command(pdffonts, pdf).Output()
 	if err != nil {
 		t.Fatal(err)

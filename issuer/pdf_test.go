@@ -23,6 +23,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -97,7 +98,7 @@ func mustWritePDF(tb testing.TB, layout Layout, tickets []PrintedTicket) string 
 // page files in order.
 func rasterize(tb testing.TB, pdf string, dpi int) []string {
 	tb.Helper()
-	pdftoppm := requireTool(tb, "pdftoppm", "poppler-utils")
+	pdftoppm := testtool.Need(tb, "pdftoppm", "poppler-utils")
 	prefix := filepath.Join(tb.TempDir(), "page")
 	if out, err := exec.Command(pdftoppm, "-r", strconv.Itoa(dpi), "-png", pdf, prefix).CombinedOutput(); err != nil {
 		tb.Fatalf("pdftoppm: %v: %s", err, out)
@@ -112,7 +113,7 @@ func rasterize(tb testing.TB, pdf string, dpi int) []string {
 // pdfPageTexts extracts the text of each page with pdftotext.
 func pdfPageTexts(tb testing.TB, pdf string) []string {
 	tb.Helper()
-	pdftotext := requireTool(tb, "pdftotext", "poppler-utils")
+	pdftotext := testtool.Need(tb, "pdftotext", "poppler-utils")
 	out, err := exec.Command(pdftotext, "-enc", "UTF-8", pdf, "-").Output()
 	if err != nil {
 		tb.Fatalf("pdftotext: %v", err)
@@ -123,7 +124,7 @@ func pdfPageTexts(tb testing.TB, pdf string) []string {
 // pdfInfo returns pdfinfo's value for key, e.g. "Pages".
 func pdfInfo(tb testing.TB, pdf, key string) string {
 	tb.Helper()
-	pdfinfo := requireTool(tb, "pdfinfo", "poppler-utils")
+	pdfinfo := testtool.Need(tb, "pdfinfo", "poppler-utils")
 	out, err := exec.Command(pdfinfo, pdf).Output()
 	if err != nil {
 		tb.Fatalf("pdfinfo: %v", err)
@@ -273,7 +274,7 @@ func TestWritePDFPages(t *testing.T) {
 			if got := pdfInfo(t, pdf, "Page size"); !strings.HasPrefix(got, wantSize) {
 				t.Errorf("Page size: %s, want %s", got, wantSize)
 			}
-			pdfimages := requireTool(t, "pdfimages", "poppler-utils")
+			pdfimages := testtool.Need(t, "pdfimages", "poppler-utils")
 			out, err := exec.Command(pdfimages, "-list", pdf).Output()
 			if err != nil {
 				t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	zxingqr "github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -87,26 +88,10 @@ func stallSeats(n int) []ledger.Seat {
 	return seats
 }
 
-// requireTool returns the path of an installed command, or skips the test with what to
-// install; under CI it fails instead of skipping.
-func requireTool(tb testing.TB, name, debianPackage string) string {
-	tb.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := name + " is not installed: apt-get install -y " + debianPackage
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg + " (CI never skips)")
-	}
-	tb.Skip(msg)
-	return ""
-}
-
 // zbarTexts decodes every QR code in the image file with zbarimg, an independent decoder.
 func zbarTexts(tb testing.TB, file string) []string {
 	tb.Helper()
-	zbarimg := requireTool(tb, "zbarimg", "zbar-tools")
+	zbarimg := testtool.Need(tb, "zbarimg", "zbar-tools")
 	out, err := exec.Command(zbarimg, "-q", "--raw", "-Sdisable", "-Sqrcode.enable", file).Output()
 	if err != nil {
 		tb.Fatalf("zbarimg %s found no QR code: %v", filepath.Base(file), err)

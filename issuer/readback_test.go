@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
@@ -167,7 +168,7 @@ func readbackPNG(t *testing.T, purchases []PrintedTicket) {
 // readbackPDF prints n purchases on A4 and n on A6, rasterizes the PDFs and decodes
 // every page.
 func readbackPDF(t *testing.T, n int) {
-	pdftoppm := requireTool(t, "pdftoppm", "poppler-utils")
+	pdftoppm := testtool.Need(t, "pdftoppm", "poppler-utils")
 	for _, layout := range []Layout{LayoutA4, LayoutA6} {
 		tickets := readbackPurchases(t, n, layout)
 		var buf bytes.Buffer

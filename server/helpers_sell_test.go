@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -235,19 +233,4 @@ func parseOne(t *testing.T, qr string) ledger.QRTicket {
 		t.Fatalf("ParseQR(%q) = %+v, %v; want one ticket", qr, tickets, err)
 	}
 	return tickets[0]
-}
-
-// needTool returns the path of an installed tool; without it the test skips, naming the
-// Debian package, unless CI is set, where it fails.
-func needTool(t *testing.T, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed (CI must not skip): apt-get install %s", name, debianPackage)
-	}
-	t.Skipf("%s is not installed: apt-get install %s", name, debianPackage)
-	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
@@ -235,7 +236,7 @@ func TestReserveTicketPDF(t *testing.T) {
 // checkPDFText checks with pdftotext (poppler-utils) that the PDF shows each part.
 func checkPDFText(t *testing.T, pdf []byte, parts ...string) {
 	t.Helper()
-	tool := needTool(t, "pdftotext", "poppler-utils")
+	tool := testtool.Need(t, "pdftotext", "poppler-utils")
 	file := filepath.Join(t.TempDir(), "ticket.pdf")
 	if err := os.WriteFile(file, pdf, 0o600); err != nil {
 		t.Fatal(err)

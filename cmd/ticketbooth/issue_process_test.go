@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
@@ -305,7 +306,7 @@ func checkIssuedOnce(t *testing.T, file string, n int) {
 // on its first and last pages, QR texts of the batch file.
 func checkBatchPDF(t *testing.T, pdf, file string, n int) {
 	t.Helper()
-	pdfinfo := needTool(t, "pdfinfo", "poppler-utils")
+	pdfinfo := testtool.Need(t, "pdfinfo", "poppler-utils")
 	info, err := exec.Command(pdfinfo, pdf).Output()
 	if err != nil {
 		t.Fatalf("pdfinfo: %v", err)
@@ -314,8 +315,8 @@ func checkBatchPDF(t *testing.T, pdf, file string, n int) {
 		t.Errorf("pdfinfo %s:\n%s\nwant %d pages", pdf, info, n)
 	}
 	raw, _ := os.ReadFile(file)
-	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
-	zbarimg := needTool(t, "zbarimg", "zbar-tools")
+	pdftoppm := testtool.Need(t, "pdftoppm", "poppler-utils")
+	zbarimg := testtool.Need(t, "zbarimg", "zbar-tools")
 	for _, page := range []string{"1", strconv.Itoa(n)} {
 		prefix := filepath.Join(t.TempDir(), "page")
 		if out, err := exec.Command(pdftoppm, "-f", page, "-l", page, "-r", "150", "-png", "-singlefile", pdf, prefix).CombinedOutput(); err != nil {
@@ -327,21 +328,6 @@ func checkBatchPDF(t *testing.T, pdf, file string, n int) {
 			t.Errorf("page %s: zbarimg read %q (%v), not a QR text of the batch file", page, qr, err)
 		}
 	}
-}
-
-// needTool returns the path of an installed tool; without it the test skips, naming the
-// Debian package, unless CI is set, where it fails.
-func needTool(t *testing.T, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed (CI must not skip): apt-get install %s", name, debianPackage)
-	}
-	t.Skipf("%s is not installed: apt-get install %s", name, debianPackage)
-	return ""
 }
 
 func lineCount(t *testing.T, path string) int {
