@@ -1,4 +1,4 @@
-package main
+package loadgen
 
 import (
 	"context"
@@ -136,8 +136,8 @@ func (b *seatBook) released(i, c int, ok bool) int {
 // reconcile compares the book with the ledger's ticket list after the run: every seat
 // the book gives a client is that client's in the ledger, and no seat the book has free
 // belongs to a client of this run.
-func (r *rush) reconcile(ctx context.Context, rep *loadReport) error {
-	tickets, err := r.ledger.Tickets(ctx, r.o.contract)
+func (r *rush) reconcile(ctx context.Context, rep *Report) error {
+	tickets, err := r.ledger.Tickets(ctx, r.o.Contract)
 	if err != nil {
 		return err
 	}
@@ -205,8 +205,8 @@ func (s *loadStats) count(status int) {
 	s.mu.Unlock()
 }
 
-// loadReport is the outcome of a load test.
-type loadReport struct {
+// Report is the outcome of a load test, as `ticketbooth loadtest --json` prints it.
+type Report struct {
 	Servers         []string         `json:"servers"`
 	Clients         int              `json:"clients"`
 	Seconds         float64          `json:"seconds"`
@@ -224,9 +224,9 @@ type loadReport struct {
 	SeatsChecked    int              `json:"seatsChecked"`
 }
 
-func (s *loadStats) report(r *rush, elapsed time.Duration) loadReport {
+func (s *loadStats) report(r *rush, elapsed time.Duration) Report {
 	p50, p99 := s.latency.percentiles()
-	rep := loadReport{Servers: r.o.servers, Clients: r.o.clients, Seconds: elapsed.Seconds(),
+	rep := Report{Servers: r.o.Servers, Clients: r.o.Clients, Seconds: elapsed.Seconds(),
 		Reservations: s.reserved.Load(), SeatsReserved: s.seats.Load(), Releases: s.released.Load(),
 		P50ms: p50.Seconds() * 1000, P99ms: p99.Seconds() * 1000, MaxMs: s.latency.max().Seconds() * 1000,
 		TransportErrors: s.failed.Load(), Oversold: s.oversold.Load(), Statuses: map[string]int64{}}
@@ -239,7 +239,8 @@ func (s *loadStats) report(r *rush, elapsed time.Duration) loadReport {
 	return rep
 }
 
-func (rep loadReport) text(w io.Writer) {
+// Text writes the report for people, one figure a line.
+func (rep Report) Text(w io.Writer) {
 	fmt.Fprintf(w, "%d clients on %s for %.1fs\n", rep.Clients, strings.Join(rep.Servers, ", "), rep.Seconds)
 	fmt.Fprintf(w, "reservations  %d (%d seats): %.0f/s\n", rep.Reservations, rep.SeatsReserved, rep.PerSecond)
 	fmt.Fprintf(w, "latency       p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", rep.P50ms, rep.P99ms, rep.MaxMs)

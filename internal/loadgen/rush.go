@@ -1,4 +1,4 @@
-package main
+package loadgen
 
 import (
 	"bytes"
@@ -12,122 +12,50 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/signal"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/client"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-func loadtestCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "loadtest",
-		Usage: "rush a running sale through one or more servers: reservations/s, latency, errors, oversell",
-		UsageText: "ticketbooth loadtest --server URL [--server URL ...] --key KEY --contract ADDR [--clients 64] [--duration 10s]\n" +
-			"   [--requests N] [--seats-per-order 1] [--release 0] [--log FILE] [--json]\n\n" +
-			"Run it on a rehearsal contract: the seats it buys stay sold (to senders named loadtest-RUN-N).",
-		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "server", EnvVars: []string{"TICKETBOOTH_SERVER"}, Required: true,
-				Usage: "a server's `URL`; repeat it (or separate with commas) to spread the clients over several"},
-			&cli.StringFlag{Name: "key", EnvVars: []string{"TICKETBOOTH_KEY"}, Required: true, Usage: "a box-office or organizer API `KEY`"},
-			contractFlag(),
-			&cli.IntFlag{Name: "clients", Value: 64, Usage: "concurrent buyers, each one request at a time"},
-			&cli.DurationFlag{Name: "duration", Value: 10 * time.Second, Usage: "how long to run"},
-			&cli.IntFlag{Name: "requests", Usage: "stop after this many requests (0: only --duration counts)"},
-			&cli.IntFlag{Name: "seats-per-order", Value: 1, Usage: "orders take 1 to `N` seats (1: ReserveTicket, else ReserveTickets)"},
-			&cli.Float64Flag{Name: "release", Usage: "share of requests (0 to 1) that release a seat the client holds"},
-			&cli.StringFlag{Name: "log", Usage: "write every committed reservation and release to `FILE`, one JSON object a line"},
-			&cli.BoolFlag{Name: "json", Usage: "print the report as JSON"},
-		},
-		Action: loadtest,
-	}
+// Options are a load test's settings.
+type Options struct {
+	Servers       []string      // base URLs; clients are spread over them in turn
+	Key           string        // a box-office or organizer API key
+	Contract      string        // the contract whose sale is rushed
+	Clients       int           // concurrent buyers, each one request at a time
+	Duration      time.Duration // how long to run; 0: until Requests
+	Requests      int64         // stop after this many requests (0: only Duration counts)
+	SeatsPerOrder int           // orders take 1 to this many seats
+	Release       float64       // share of requests (0 to 1) that release a seat the client holds
+	Log           io.Writer     // every committed reservation and release, one JSON object a line; nil for none
 }
 
-// loadOptions are a load test's settings.
-type loadOptions struct {
-	servers       []string
-	key, contract string
-	clients       int
-	duration      time.Duration
-	requests      int64
-	seatsPerOrder int
-	release       float64
-}
-
-func loadOptionsOf(c *cli.Context) (loadOptions, error) {
-	o := loadOptions{key: c.String("key"), clients: c.Int("clients"), duration: c.Duration("duration"),
-		requests: c.Int64("requests"), seatsPerOrder: c.Int("seats-per-order"), release: c.Float64("release")}
-	for _, s := range c.StringSlice("server") {
-		for _, u := range strings.Split(s, ",") {
-			if u = strings.TrimRight(strings.TrimSpace(u), "/"); u != "" {
-				o.servers = append(o.servers, u)
-			}
-		}
-	}
-	var err error
-	if o.contract, err = requireContract(c); err != nil {
-		return o, err
-	}
-	switch {
-	case len(o.servers) == 0:
-		return o, usagef("--server URL is required")
-	case o.clients < 1 || o.clients > 10000:
-		return o, usagef("--clients must be between 1 and 10000")
-	case o.duration <= 0 && o.requests <= 0:
-		return o, usagef("give a positive --duration or --requests")
-	case o.seatsPerOrder < 1 || o.seatsPerOrder > ledger.MaxTicketsInOrder:
-		return o, usagef("--seats-per-order must be between 1 and %d", ledger.MaxTicketsInOrder)
-	case o.release < 0 || o.release > 1:
-		return o, usagef("--release must be between 0 and 1")
-	}
-	return o, nil
-}
-
-func loadtest(c *cli.Context) error {
-	o, err := loadOptionsOf(c)
+// Run rushes the sale: it lets the clients loose until the duration or request count is
+// reached, drawing a progress line on progress every second, then checks the ledger's
+// ticket list against what the buyers were told. It fails when the contract cannot be
+// read or has no seat for sale (ECONFLICT); oversold and mismatched seats are in the
+// report, not an error.
+func Run(ctx context.Context, o Options, progress io.Writer) (Report, error) {
+	r, err := newRush(ctx, o)
 	if err != nil {
-		return err
+		return Report{}, err
 	}
-	var log io.Writer
-	if path := c.String("log"); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return usagef("cannot write --log: %v", err)
-		}
-		defer f.Close()
-		log = f
-	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt)
-	defer stop()
-	r, err := newRush(ctx, o, log)
-	if err != nil {
-		return err
-	}
-	rep := r.run(ctx, c.App.ErrWriter)
+	rep := r.run(ctx, progress)
 	if err := r.reconcile(ctx, &rep); err != nil {
-		return err
+		return rep, err
 	}
-	s := &session{out: c.App.Writer, json: c.Bool("json")}
-	if err := s.print(rep, rep.text); err != nil {
-		return err
-	}
-	if rep.Oversold > 0 || rep.Mismatched > 0 {
-		return ledger.Errorf(ledger.ECONFLICT, "%d seats oversold and %d not as the buyers were told", rep.Oversold, rep.Mismatched)
-	}
-	return nil
+	return rep, nil
 }
 
 // rush is one load test: clients buying and releasing seats of one contract.
 type rush struct {
-	o        loadOptions
+	o        Options
 	http     *http.Client
-	run_     string // the run's id, in every sender
+	runID    string // the run's id, in every sender
 	seats    []ledger.Seat
 	book     *seatBook
 	stats    *loadStats
@@ -141,21 +69,21 @@ type rush struct {
 	holders sync.Map
 }
 
-func newRush(ctx context.Context, o loadOptions, log io.Writer) (*rush, error) {
-	cl, err := client.New(o.servers[0], o.key)
+func newRush(ctx context.Context, o Options) (*rush, error) {
+	cl, err := client.New(o.Servers[0], o.Key)
 	if err != nil {
 		return nil, err
 	}
-	tickets, err := cl.Tickets(ctx, o.contract)
+	tickets, err := cl.Tickets(ctx, o.Contract)
 	if err != nil {
 		return nil, err
 	}
 	id := make([]byte, 4)
 	rand.Read(id)
-	r := &rush{o: o, run_: hex.EncodeToString(id), stats: newLoadStats(), ledger: cl,
-		http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, IdleConnTimeout: time.Minute}}}
-	if log != nil {
-		r.log = json.NewEncoder(log)
+	r := &rush{o: o, runID: hex.EncodeToString(id), stats: newLoadStats(), ledger: cl,
+		http: &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: o.Clients, IdleConnTimeout: time.Minute}}}
+	if o.Log != nil {
+		r.log = json.NewEncoder(o.Log)
 	}
 	r.book = newSeatBook(len(tickets))
 	for i, t := range tickets {
@@ -165,7 +93,7 @@ func newRush(ctx context.Context, o loadOptions, log io.Writer) (*rush, error) {
 		}
 	}
 	if r.book.freeCount() == 0 {
-		return nil, ledger.Errorf(ledger.ECONFLICT, "contract %s has no seat for sale (begin a sale first)", o.contract)
+		return nil, ledger.Errorf(ledger.ECONFLICT, "contract %s has no seat for sale (begin a sale first)", o.Contract)
 	}
 	return r, nil
 }
@@ -173,16 +101,16 @@ func newRush(ctx context.Context, o loadOptions, log io.Writer) (*rush, error) {
 // run lets the clients loose until the duration or request count is reached, drawing a
 // progress line on w every second. Requests under way at the end finish, so every answer
 // is counted; only an interrupt (ctx) cuts them off.
-func (r *rush) run(ctx context.Context, w io.Writer) loadReport {
+func (r *rush) run(ctx context.Context, w io.Writer) Report {
 	start := time.Now()
-	r.deadline = start.Add(r.o.duration)
-	if r.o.duration <= 0 {
+	r.deadline = start.Add(r.o.Duration)
+	if r.o.Duration <= 0 {
 		r.deadline = start.Add(100 * 365 * 24 * time.Hour)
 	}
 	done := make(chan struct{})
 	go r.progress(w, start, done)
 	var wg sync.WaitGroup
-	for i := range r.o.clients {
+	for i := range r.o.Clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -196,17 +124,17 @@ func (r *rush) run(ctx context.Context, w io.Writer) loadReport {
 
 // buyer is one client: one request at a time until the run ends.
 func (r *rush) buyer(ctx context.Context, i int) {
-	b := &buyer{r: r, id: i, sender: fmt.Sprintf("loadtest-%s-%d", r.run_, i), server: r.o.servers[i%len(r.o.servers)],
+	b := &buyer{r: r, id: i, sender: fmt.Sprintf("loadtest-%s-%d", r.runID, i), server: r.o.Servers[i%len(r.o.Servers)],
 		rng: mrand.New(mrand.NewPCG(uint64(i), uint64(time.Now().UnixNano())))}
 	for ctx.Err() == nil && time.Now().Before(r.deadline) {
-		if r.o.requests > 0 && r.count.Add(1) > r.o.requests {
+		if r.o.Requests > 0 && r.count.Add(1) > r.o.Requests {
 			return
 		}
-		if len(b.held) > 0 && (b.rng.Float64() < r.o.release || r.book.freeCount() == 0) {
+		if len(b.held) > 0 && (b.rng.Float64() < r.o.Release || r.book.freeCount() == 0) {
 			b.release(ctx)
 			continue
 		}
-		seats := r.book.pick(b.rng, 1+b.rng.IntN(r.o.seatsPerOrder))
+		seats := r.book.pick(b.rng, 1+b.rng.IntN(r.o.SeatsPerOrder))
 		if len(seats) == 0 {
 			time.Sleep(5 * time.Millisecond) // sold out and holding nothing: wait for releases
 			continue
@@ -285,13 +213,13 @@ func (b *buyer) release(ctx context.Context) {
 // or 0 when the server could not be reached or answered nonsense.
 func (r *rush) post(ctx context.Context, server, route string, body, out any) int {
 	data, _ := json.Marshal(body)
-	u := server + api.ContractPath(url.PathEscape(r.o.contract), route)
+	u := server + api.ContractPath(url.PathEscape(r.o.Contract), route)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(data))
 	if err != nil {
 		return 0
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+r.o.key)
+	req.Header.Set("Authorization", "Bearer "+r.o.Key)
 	resp, err := r.http.Do(req)
 	if err != nil {
 		return 0
