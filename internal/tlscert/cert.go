@@ -1,35 +1,23 @@
-package main
+package tlscert
 
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"math/big"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/urfave/cli/v2"
-
-	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
-// Browsers give a page the camera only in a secure context, so a phone on the venue's
-// network needs HTTPS. serve --tls-self-signed makes a certificate for the venue's
-// addresses once, keeps it beside the database, and makes a new one only when the
-// addresses change or it nears its end.
-//
 // The certificate is a leaf, never an authority (CA:FALSE, server authentication only):
 // phones trust it by its fingerprint, for this server alone. A CA installed on door
 // staff's phones would let whoever copies the key file beside the database sign a
@@ -39,8 +27,8 @@ const (
 	certRenewal  = 30 * 24 * time.Hour  // renew when fewer days are left
 )
 
-// venueCert is a certificate on disk with what the operator needs to trust it.
-type venueCert struct {
+// Cert is a certificate on disk with what the operator needs to trust it.
+type Cert struct {
 	CertFile, KeyFile string
 	Hosts             []string
 	Fingerprint       string // SHA-256 of the DER, as browsers show it: AB:CD:…
@@ -51,20 +39,9 @@ type venueCert struct {
 	ReplacedCA        bool // the certificate replaced was an authority: phones should forget it
 }
 
-// certPaths are the files of the self-signed certificate kept beside the database.
-// A ledger on PostgreSQL has no file to keep them beside: they go in the working directory
-// as ticketbooth-tls.crt/.key.
-func certPaths(db string) (cert, key string) {
-	base := strings.TrimSuffix(db, filepath.Ext(db))
-	if sqlstore.IsPostgres(db) {
-		base = "ticketbooth"
-	}
-	return base + "-tls.crt", base + "-tls.key"
-}
-
-// certHosts is the list the certificate must name: the hosts given (or, when none, this
+// Hosts is the list the certificate must name: the hosts given (or, when none, this
 // machine's name and network addresses) and always the loopback names.
-func certHosts(given []string) []string {
+func Hosts(given []string) []string {
 	var hosts []string
 	for _, h := range given {
 		for _, part := range strings.Split(h, ",") {
@@ -74,15 +51,15 @@ func certHosts(given []string) []string {
 		}
 	}
 	if len(hosts) == 0 {
-		hosts = localHosts()
+		hosts = LocalHosts()
 	}
 	hosts = append(hosts, "localhost", "127.0.0.1", "::1")
 	slices.Sort(hosts)
 	return slices.Compact(hosts)
 }
 
-// localHosts are this machine's host name and its addresses on the networks it is on.
-func localHosts() []string {
+// LocalHosts are this machine's host name and its addresses on the networks it is on.
+func LocalHosts() []string {
 	var hosts []string
 	if name, err := os.Hostname(); err == nil && name != "" {
 		hosts = append(hosts, name)
@@ -96,24 +73,23 @@ func localHosts() []string {
 	return hosts
 }
 
-// selfSignedCert returns the kept certificate when it is a leaf, names every host and
+// SelfSigned returns the kept certificate when it is a leaf, names every host and
 // has more than certRenewal left, else makes and stores a new one. Errors say which file
 // failed.
-func selfSignedCert(db string, hosts []string, now time.Time) (venueCert, error) {
-	certFile, keyFile := certPaths(db)
+func SelfSigned(certFile, keyFile string, hosts []string, now time.Time) (Cert, error) {
 	kept, err := loadCert(certFile, keyFile)
 	if err == nil && !kept.CA && covers(kept, hosts) && kept.NotAfter.Sub(now) > certRenewal {
 		return kept, nil
 	}
 	der, key, err := makeCert(hosts, now)
 	if err != nil {
-		return venueCert{}, err
+		return Cert{}, err
 	}
 	if err := writePEM(keyFile, "PRIVATE KEY", key, 0o600); err != nil {
-		return venueCert{}, err
+		return Cert{}, err
 	}
 	if err := writePEM(certFile, "CERTIFICATE", der, 0o644); err != nil {
-		return venueCert{}, err
+		return Cert{}, err
 	}
 	vc, err := loadCert(certFile, keyFile)
 	vc.Created, vc.ReplacedCA = true, kept.CA
@@ -182,24 +158,24 @@ func writePEM(path, kind string, der []byte, mode os.FileMode) error {
 }
 
 // loadCert reads a certificate and key pair and describes the certificate.
-func loadCert(certFile, keyFile string) (venueCert, error) {
+func loadCert(certFile, keyFile string) (Cert, error) {
 	data, err := os.ReadFile(certFile)
 	if err != nil {
-		return venueCert{}, err
+		return Cert{}, err
 	}
 	block, _ := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" {
-		return venueCert{}, fmt.Errorf("%s holds no PEM certificate", certFile)
+		return Cert{}, fmt.Errorf("%s holds no PEM certificate", certFile)
 	}
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return venueCert{}, fmt.Errorf("%s: %w", certFile, err)
+		return Cert{}, fmt.Errorf("%s: %w", certFile, err)
 	}
 	if _, err := os.Stat(keyFile); err != nil {
-		return venueCert{}, err
+		return Cert{}, err
 	}
 	hosts := append(slices.Clone(cert.DNSNames), ipStrings(cert.IPAddresses)...)
-	return venueCert{CertFile: certFile, KeyFile: keyFile, Hosts: hosts, Fingerprint: fingerprint(block.Bytes),
+	return Cert{CertFile: certFile, KeyFile: keyFile, Hosts: hosts, Fingerprint: Fingerprint(block.Bytes),
 		DER: block.Bytes, NotAfter: cert.NotAfter, CA: cert.IsCA}, nil
 }
 
@@ -212,7 +188,7 @@ func ipStrings(ips []net.IP) []string {
 }
 
 // covers reports whether the certificate names every host.
-func covers(vc venueCert, hosts []string) bool {
+func covers(vc Cert, hosts []string) bool {
 	for _, h := range hosts {
 		if ip := net.ParseIP(h); ip != nil {
 			h = ip.String()
@@ -224,135 +200,12 @@ func covers(vc venueCert, hosts []string) bool {
 	return true
 }
 
-// fingerprint is the SHA-256 of a certificate as browsers show it.
-func fingerprint(der []byte) string {
+// Fingerprint is the SHA-256 of a certificate as browsers show it.
+func Fingerprint(der []byte) string {
 	sum := sha256.Sum256(der)
 	parts := make([]string, len(sum))
 	for i, b := range sum {
 		parts[i] = fmt.Sprintf("%02X", b)
 	}
 	return strings.Join(parts, ":")
-}
-
-// certPath is where a server with a self-signed certificate offers it, for comparing
-// its fingerprint offline or installing it in a device-management profile.
-const certPath = "/tls/ticketbooth.crt"
-
-// serveTLS is how serve speaks: plain HTTP, or HTTPS with the operator's certificate or
-// the self-signed one it keeps.
-type serveTLS struct {
-	certFile, keyFile string
-	self              *venueCert // the self-signed certificate, nil otherwise
-}
-
-// tlsSetup reads the TLS flags; with --tls-self-signed it makes or reuses the
-// certificate. Contradictory flags and unreadable files are usage errors.
-func tlsSetup(c *cli.Context, now time.Time) (serveTLS, error) {
-	cert, key, self := c.String("tls-cert"), c.String("tls-key"), c.Bool("tls-self-signed")
-	switch {
-	case self && (cert != "" || key != ""):
-		return serveTLS{}, usagef("--tls-self-signed makes its own certificate: leave out --tls-cert and --tls-key")
-	case (cert == "") != (key == ""):
-		return serveTLS{}, usagef("--tls-cert and --tls-key go together")
-	case cert != "":
-		if _, err := tls.LoadX509KeyPair(cert, key); err != nil {
-			return serveTLS{}, usagef("cannot use --tls-cert %s with --tls-key %s: %v", cert, key, err)
-		}
-		return serveTLS{certFile: cert, keyFile: key}, nil
-	case self:
-		vc, err := selfSignedCert(c.String("db"), certHosts(c.StringSlice("tls-hosts")), now)
-		if err != nil {
-			return serveTLS{}, err
-		}
-		return serveTLS{certFile: vc.CertFile, keyFile: vc.KeyFile, self: &vc}, nil
-	case len(c.StringSlice("tls-hosts")) > 0:
-		return serveTLS{}, usagef("--tls-hosts names the hosts of --tls-self-signed")
-	}
-	return serveTLS{}, nil
-}
-
-func (t serveTLS) on() bool { return t.certFile != "" }
-
-func (t serveTLS) serve(srv *http.Server, ln net.Listener) error {
-	if t.on() {
-		return srv.ServeTLS(ln, t.certFile, t.keyFile)
-	}
-	return srv.Serve(ln)
-}
-
-// handler adds the certificate download to the API when the certificate is self-signed.
-func (t serveTLS) handler(api http.Handler) http.Handler {
-	if t.self == nil {
-		return api
-	}
-	der := t.self.DER
-	mux := http.NewServeMux()
-	mux.Handle("/", api)
-	mux.HandleFunc("GET "+certPath, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/pkix-cert") // a certificate, not an authority to install
-		w.Header().Set("Content-Disposition", `attachment; filename="ticketbooth.crt"`)
-		w.Write(der)
-	})
-	return mux
-}
-
-// baseURL is the address to give people: for a server listening on every interface,
-// an address of this machine that the certificate names.
-func (t serveTLS) baseURL(addr net.Addr) string {
-	scheme := "http"
-	if t.on() {
-		scheme = "https"
-	}
-	host, port, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return scheme + "://" + addr.String()
-	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
-		host = t.reachableHost()
-	}
-	return scheme + "://" + net.JoinHostPort(host, port)
-}
-
-func (t serveTLS) reachableHost() string {
-	candidates := localHosts()
-	if t.self != nil {
-		candidates = append(t.self.Hosts, candidates...)
-	}
-	for _, h := range candidates {
-		if ip := net.ParseIP(h); ip != nil && ip.To4() != nil && !ip.IsLoopback() {
-			return h
-		}
-	}
-	return "localhost"
-}
-
-// describe tells the operator how phones get the camera: which certificate, its
-// fingerprint and how to trust it.
-func (t serveTLS) describe(w io.Writer, base string) {
-	switch {
-	case t.self != nil:
-		vc := t.self
-		made := "kept from before"
-		if vc.Created {
-			made = "made now: phones that trusted an earlier one must trust this one"
-		}
-		fmt.Fprintf(w, "TLS self-signed certificate %s (%s), valid until %s, for %v\n", vc.CertFile, made, vc.NotAfter.Format("2006-01-02"), vc.Hosts)
-		if vc.ReplacedCA {
-			fmt.Fprintln(w, "It replaces a certificate that was an authority (CA): remove that one from the phones' trusted CA certificates.")
-		}
-		fmt.Fprintf(w, "SHA-256 fingerprint %s\n", vc.Fingerprint)
-		fmt.Fprintf(w, "On each phone: open %s/scan, check that the certificate's SHA-256 fingerprint is the one above, and accept it.\n", base)
-		fmt.Fprintln(w, "It is a server certificate, not an authority: never install it as a CA certificate (see the README).")
-	case t.on():
-		fmt.Fprintf(w, "TLS certificate %s\n", t.certFile)
-	default:
-		if h, _, err := net.SplitHostPort(base[len("http://"):]); err == nil && h != "localhost" && !isLoopback(h) {
-			fmt.Fprintln(w, "note: phones give the scanner page the camera only over HTTPS: add --tls-self-signed or --tls-cert/--tls-key")
-		}
-	}
-}
-
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
