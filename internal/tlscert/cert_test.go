@@ -162,4 +162,3 @@ func TestSelfSignedReplacesAuthority(t *testing.T) {
 	}
 	wantLeaf(t, parseCert(t, certFile), certFile)
 }
-
