@@ -33,6 +33,9 @@ const MaxGateLen = 60
 // DefaultGate names the gate of a scan that names none.
 const DefaultGate = "main"
 
+// MaxNonceLen bounds a check-in request's nonce, in bytes.
+const MaxNonceLen = 100
+
 // CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR.
 type CheckInRequest struct {
 	Tickets    []QRTicket
@@ -113,6 +116,20 @@ func CleanGate(name string) (string, error) {
 		return "", Errorf(EINVALID, "Gate must be one line of at most %d characters", MaxGateLen)
 	}
 	return name, CheckText("Gate", name)
+}
+
+// CleanCheckIn returns the request as the ledger records it: its gate cleaned
+// (CleanGate) and its nonce checked, at most MaxNonceLen bytes of text. It returns
+// EINVALID with the reason otherwise.
+func CleanCheckIn(r CheckInRequest) (CheckInRequest, error) {
+	var err error
+	if r.Gate, err = CleanGate(r.Gate); err != nil {
+		return r, err
+	}
+	if len(r.Nonce) > MaxNonceLen {
+		return r, Errorf(EINVALID, "Nonce must be at most %d characters", MaxNonceLen)
+	}
+	return r, CheckText("Nonce", r.Nonce)
 }
 
 // GateKey is the form in which gate names are compared: a cleaned name, case-folded and

@@ -61,3 +61,25 @@ func FuzzCleanGate(f *testing.F) {
 		}
 	})
 }
+
+// TestCleanCheckIn: a request's gate is cleaned and its nonce bounded to MaxNonceLen
+// bytes of text.
+func TestCleanCheckIn(t *testing.T) {
+	r, err := ledger.CleanCheckIn(ledger.CheckInRequest{Gate: "  North \t door", Nonce: strings.Repeat("n", ledger.MaxNonceLen)})
+	if err != nil || r.Gate != "North door" {
+		t.Fatalf("CleanCheckIn = %+v, %v; want gate %q", r, err, "North door")
+	}
+	if r, err := ledger.CleanCheckIn(ledger.CheckInRequest{}); err != nil || r.Gate != ledger.DefaultGate {
+		t.Errorf("CleanCheckIn of no gate = %q, %v; want %q", r.Gate, err, ledger.DefaultGate)
+	}
+	for name, bad := range map[string]ledger.CheckInRequest{
+		"LongNonce":    {Nonce: strings.Repeat("n", ledger.MaxNonceLen+1)},
+		"ControlNonce": {Nonce: "a\x00b"},
+		"LongGate":     {Gate: strings.Repeat("g", ledger.MaxGateLen+1)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ledger.CleanCheckIn(bad)
+			wantCode(t, err, ledger.EINVALID)
+		})
+	}
+}

@@ -2,8 +2,10 @@ package ledger_test
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
+	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -31,5 +33,52 @@ func TestHolderAddress(t *testing.T) {
 		if b == a {
 			t.Errorf("another %s gave the same address %s", name, a)
 		}
+	}
+}
+
+// TestProveHolding: the ticket's secret proves holding to any key; without it only the
+// administrator, the contract's owner and the key that sold the ticket may act, and a
+// sender given must be the holder's. Refusals are EREFUSED and never name the holder.
+func TestProveHolding(t *testing.T) {
+	c := ledger.Contract{Address: "CMa4CDM372AJyzAhbTiGrT6Uexk6hq214A", Owner: "key:1"}
+	seat := ledger.Seat{Section: "Stalls", Number: 1, Letter: "A"}
+	sold := ledger.Holding{Sold: true, Sender: "customer-4711", SecretDigest: crypto.SecretDigest("s3cret"), SoldBy: "key:2"}
+	owner := ledger.Actor{KeyID: 1, Role: ledger.RoleOrganizer}
+	seller := ledger.Actor{KeyID: 2, Role: ledger.RoleBoxOffice}
+	stranger := ledger.Actor{KeyID: 3, Role: ledger.RoleBoxOffice}
+	admin := ledger.Actor{Admin: true}
+	for _, tc := range []struct {
+		name           string
+		a              ledger.Actor
+		h              ledger.Holding
+		secret, sender string
+		ok             bool
+	}{
+		{"SecretAnyKey", stranger, sold, "s3cret", "", true},
+		{"WrongSecret", owner, sold, "guess", "", false},
+		{"SecretOfFreeSeat", stranger, ledger.Holding{SecretDigest: crypto.SecretDigest("s3cret")}, "s3cret", "", false},
+		{"SecretNoDigest", stranger, ledger.Holding{Sold: true, Sender: "x"}, "s3cret", "", false},
+		{"Owner", owner, sold, "", "", true},
+		{"OwnerSender", owner, sold, "", "customer-4711", true},
+		{"OwnerWrongSender", owner, sold, "", "customer-4712", false},
+		{"Seller", seller, sold, "", "customer-4711", true},
+		{"Admin", admin, sold, "", "", true},
+		{"Stranger", stranger, sold, "", "customer-4711", false},
+		{"StrangerOldTicket", stranger, ledger.Holding{Sold: true, Sender: "customer-4711"}, "", "customer-4711", false},
+		{"Free", owner, ledger.Holding{}, "", "customer-4711", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := ledger.ProveHolding(tc.a, c, seat, tc.h, tc.secret, tc.sender)
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("ProveHolding: %v, want nil", err)
+				}
+				return
+			}
+			wantCode(t, err, ledger.EREFUSED)
+			if tc.h.Sender != "" && tc.h.Sender != tc.sender && strings.Contains(err.Error(), tc.h.Sender) {
+				t.Errorf("refusal %q names the holder %q", err, tc.h.Sender)
+			}
+		})
 	}
 }

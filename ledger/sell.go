@@ -139,8 +139,19 @@ func IsIdentityRefusal(err error) bool {
 	return m == msgNameRequired || m == msgNameUnwanted
 }
 
+// SaleActive reports whether the contract has an active sale: begun and not yet ended by
+// EndSale (its end height may have passed). While it has, its rules cannot change and no
+// other sale can begin.
+func SaleActive(c Contract) bool { return c.Sale != nil && c.Sale.Active }
+
 // SaleOpen reports whether tickets can be bought at height: a sale is active and its end
 // height is not reached.
 func SaleOpen(c Contract, height int64) bool {
-	return c.Sale != nil && c.Sale.Active && height < c.Sale.Details.EndOfSale
+	return SaleActive(c) && height < c.Sale.Details.EndOfSale
+}
+
+// SaleEndable reports whether the contract's sale may be ended at height: it is active
+// and its end height is reached.
+func SaleEndable(c Contract, height int64) bool {
+	return SaleActive(c) && height >= c.Sale.Details.EndOfSale
 }

@@ -88,7 +88,7 @@ func (e *gateEnv) sell(tb testing.TB, seats ...ledger.Seat) []string {
 
 // checkIns returns the effects of the journal's check-in transactions, oldest first,
 // read through the store's receipts (the journal file gives only their hashes).
-func (e *gateEnv) checkIns(tb testing.TB) []checkInEffect {
+func (e *gateEnv) checkIns(tb testing.TB) []ledger.CheckInEffect {
 	tb.Helper()
 	db, err := sql.Open("sqlite", "file:"+e.path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -108,30 +108,19 @@ func (e *gateEnv) checkIns(tb testing.TB) []checkInEffect {
 		hashes = append(hashes, h)
 	}
 	rows.Close()
-	var out []checkInEffect
+	var out []ledger.CheckInEffect
 	for _, h := range hashes {
 		rc, err := e.store.Receipt(e.admin, h)
 		if err != nil || rc.Kind != ledger.TxCheckIn || rc.Contract != e.address {
 			tb.Fatalf("receipt %s: %+v %v", h, rc, err)
 		}
-		var eff checkInEffect
+		var eff ledger.CheckInEffect
 		if err := json.Unmarshal(rc.Effect, &eff); err != nil {
 			tb.Fatalf("effect %s: %v", rc.Effect, err)
 		}
 		out = append(out, eff)
 	}
 	return out
-}
-
-// checkInEffect is what the journal records of a check-in attempt.
-type checkInEffect struct {
-	Gate      string `json:"gate"`
-	Nonce     string `json:"nonce"`
-	Malformed string `json:"malformed"`
-	Results   []struct {
-		Seat   ledger.Seat `json:"seat"`
-		Status string      `json:"status"`
-	} `json:"results"`
 }
 
 func statuses(results []ledger.CheckResult) []string {

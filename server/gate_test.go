@@ -26,28 +26,17 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
-// checkInEffect is what the journal records of a check-in attempt.
-type checkInEffect struct {
-	Gate      string `json:"gate"`
-	Nonce     string `json:"nonce"`
-	Malformed string `json:"malformed"`
-	Results   []struct {
-		Seat   ledger.Seat `json:"seat"`
-		Status string      `json:"status"`
-	} `json:"results"`
-}
-
 // checkInLog returns the effects of the journal's check-in transactions, oldest first,
 // each read through the receipts route.
-func (e *env) checkInLog() []checkInEffect {
+func (e *env) checkInLog() []ledger.CheckInEffect {
 	e.t.Helper()
-	var out []checkInEffect
+	var out []ledger.CheckInEffect
 	for _, h := range e.journalHashes(ledger.TxCheckIn) {
 		var rc ledger.Receipt
 		if err := json.Unmarshal(e.receiptBody(h), &rc); err != nil || rc.Kind != ledger.TxCheckIn {
 			e.t.Fatalf("receipt %s: %+v %v", h, rc, err)
 		}
-		var eff checkInEffect
+		var eff ledger.CheckInEffect
 		if err := json.Unmarshal(rc.Effect, &eff); err != nil {
 			e.t.Fatalf("effect %s: %v", rc.Effect, err)
 		}
@@ -58,7 +47,7 @@ func (e *env) checkInLog() []checkInEffect {
 
 // wantLogged fails unless the check-in journal grew from before by exactly one attempt
 // per gate, in order, and Verify counts the same transactions more.
-func (e *env) wantLogged(t *testing.T, before []checkInEffect, txBefore int64, gates ...string) {
+func (e *env) wantLogged(t *testing.T, before []ledger.CheckInEffect, txBefore int64, gates ...string) {
 	t.Helper()
 	log := e.checkInLog()
 	if len(log) != len(before)+len(gates) {

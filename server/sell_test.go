@@ -168,7 +168,7 @@ func TestReserveTicketOverpayment(t *testing.T) {
 		}
 		var rc ledger.Receipt
 		json.Unmarshal(e.receiptBody(out.TransactionHash), &rc)
-		var eff struct{ Amount, Total, Refunded int64 }
+		var eff ledger.TicketsReservedEffect
 		if err := json.Unmarshal(rc.Effect, &eff); err != nil || eff.Amount != tt.amount || eff.Total != out.Price || eff.Refunded != tt.refunded {
 			t.Errorf("receipt effect %s: want amount %d, total %d, refunded %d", rc.Effect, tt.amount, out.Price, tt.refunded)
 		}
@@ -479,10 +479,7 @@ func TestReleaseTicketRefund(t *testing.T) {
 			}
 			var rc ledger.Receipt
 			json.Unmarshal(e.receiptBody(out.TransactionHash), &rc)
-			var eff struct {
-				Holder             string
-				Price, Fee, Refund int64
-			}
+			var eff ledger.TicketReleasedEffect
 			json.Unmarshal(rc.Effect, &eff)
 			if out.Refund != tt.refund || rc.Kind != ledger.TxTicketReleased || eff.Refund != tt.refund ||
 				eff.Price != tt.price || eff.Fee != tt.fee || eff.Holder != bought.Holder {

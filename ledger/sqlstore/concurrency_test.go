@@ -152,10 +152,7 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 	active, lastHeight := false, int64(-1)
 	var sales, ends, rules, reserved, begunAt int64
 	var lastRules ledger.Rules
-	var sale struct {
-		Sale    int64              `json:"sale"`
-		Details ledger.SaleDetails `json:"details"`
-	}
+	var sale ledger.SaleBegunEffect
 	for rows.Next() {
 		var kind, body string
 		var height int64
@@ -179,9 +176,7 @@ func checkAfterRace(t *testing.T, e *env, address string, seats int, counts *rac
 			active, begunAt = true, height
 			sales++
 		case ledger.TxTicketsReserved:
-			var r struct {
-				Sale int64 `json:"sale"`
-			}
+			var r ledger.TicketsReservedEffect
 			mustNil(t, json.Unmarshal(b.Effect, &r), "decoding a reservation")
 			if !active || r.Sale != sale.Sale || height < begunAt || height >= sale.Details.EndOfSale || lastRules.RequireIdentityVerification {
 				t.Errorf("reservation in sale %d at height %d; sale %d active %v from %d until %d, identity required %v",

@@ -34,16 +34,10 @@ func (s *Store) CreateContract(ctx context.Context, venue string, seats []ledger
 		if err := insertSeats(w, address, seats); err != nil {
 			return err
 		}
-		rc, err = w.journal(ledger.TxContractCreated, address, contractCreated{Venue: venue, Owner: c.Owner, Seats: seats})
+		rc, err = w.journal(ledger.TxContractCreated, address, ledger.ContractCreatedEffect{Venue: venue, Owner: c.Owner, Seats: seats})
 		return err
 	})
 	return c, rc, err
-}
-
-type contractCreated struct {
-	Venue string        `json:"venue"`
-	Owner string        `json:"owner"`
-	Seats []ledger.Seat `json:"seats"`
 }
 
 func insertSeats(w *wtx, address string, seats []ledger.Seat) error {

@@ -12,39 +12,18 @@ import (
 
 var _ ledger.Gate = (*Store)(nil)
 
-// DefaultGate names the gate of a scan that names none.
-const DefaultGate = ledger.DefaultGate
-
 // CheckIn verifies each ticket of a QR against the contract's latest sale and, unless
 // only verifying, admits each valid one once, all in one transaction that also journals
 // the attempt with its gate. A scanner key, an organizer key on its own contract, or the
 // administrator may check in.
 func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInRequest) ([]ledger.CheckResult, error) {
-	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
+	r, err := ledger.CleanCheckIn(r)
 	if err != nil {
 		return nil, err
 	}
-	if r.Gate, err = ledger.CleanGate(r.Gate); err != nil {
-		return nil, err
-	}
-	if len(r.Nonce) > 100 {
-		return nil, ledger.Errorf(ledger.EINVALID, "Nonce must be at most 100 characters")
-	}
-	if err := ledger.CheckText("Nonce", r.Nonce); err != nil {
-		return nil, err
-	}
-	if err := ledger.ValidateAddress(address); err != nil {
-		return nil, err
-	}
 	var results []ledger.CheckResult
-	err = s.update(ctx, "checking in", actor, address, lockShared, func(w *wtx) error {
-		c, err := w.sellingContract(address)
-		if err != nil {
-			return err
-		}
-		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
-			return err
-		}
+	err = s.writeContract(ctx, "checking in", address, asGate, func(w *wtx, c ledger.Contract) error {
+		var err error
 		if r.Gate, err = gateName(w, address, r.Gate, !r.VerifyOnly); err != nil {
 			return err
 		}
@@ -57,7 +36,7 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 		if r.VerifyOnly {
 			return nil
 		}
-		_, err = w.journal(ledger.TxCheckIn, address, checkInEffect(r, results))
+		_, err = w.journal(ledger.TxCheckIn, address, ledger.NewCheckInEffect(r, results))
 		return err
 	})
 	if err != nil {
@@ -69,26 +48,17 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 // RecordMalformed journals a check-in attempt whose QR could not be read, so every
 // attempt at the gate is on record, and returns its result.
 func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason string) (ledger.CheckResult, error) {
-	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
+	gate, err := ledger.CleanGate(gate)
 	if err != nil {
 		return ledger.CheckResult{}, err
 	}
-	if gate, err = ledger.CleanGate(gate); err != nil {
-		return ledger.CheckResult{}, err
-	}
 	res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: reason}
-	err = s.update(ctx, "recording the scan", actor, address, lockShared, func(w *wtx) error {
-		c, err := w.sellingContract(address)
-		if err != nil {
-			return err
-		}
-		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
-			return err
-		}
+	err = s.writeContract(ctx, "recording the scan", address, asGate, func(w *wtx, c ledger.Contract) error {
+		var err error
 		if gate, err = gateName(w, address, gate, true); err != nil {
 			return err
 		}
-		_, err = w.journal(ledger.TxCheckIn, address, checkIn{Gate: gate, Malformed: reason})
+		_, err = w.journal(ledger.TxCheckIn, address, ledger.CheckInEffect{Gate: gate, Malformed: reason})
 		return err
 	})
 	return res, err
@@ -118,27 +88,6 @@ func readGate(w *wtx, address, key string) (string, error) {
 	var name string
 	err := w.row(`SELECT name FROM gates WHERE contract = ? AND gate_key = ?`, address, key).Scan(&name)
 	return name, err
-}
-
-type checkIn struct {
-	Gate      string        `json:"gate"`
-	Nonce     string        `json:"nonce,omitempty"`
-	Malformed string        `json:"malformed,omitempty"`
-	Results   []checkedSeat `json:"results,omitempty"`
-}
-
-type checkedSeat struct {
-	Seat   ledger.Seat `json:"seat"`
-	Status string      `json:"status"`
-}
-
-// checkInEffect is the journal's record of an attempt: seats and statuses, never names.
-func checkInEffect(r ledger.CheckInRequest, results []ledger.CheckResult) checkIn {
-	e := checkIn{Gate: r.Gate, Nonce: r.Nonce}
-	for _, res := range results {
-		e.Results = append(e.Results, checkedSeat{Seat: res.Seat, Status: res.Status})
-	}
-	return e
 }
 
 type storedTicket struct {

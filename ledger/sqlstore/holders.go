@@ -118,9 +118,3 @@ func (s *Store) fillOldHolders(r runner) error {
 func (s *Store) holderAddress(contract, seller, sender string) string {
 	return ledger.HolderAddress(s.holderKey, contract, seller, sender)
 }
-
-// mayActForHolder reports whether the actor may release or reissue a ticket without its
-// secret: the administrator, the contract's owner, or the key that sold the ticket.
-func mayActForHolder(a ledger.Actor, c ledger.Contract, soldBy string) bool {
-	return a.Admin || a.ID() == c.Owner || (soldBy != "" && a.ID() == soldBy)
-}

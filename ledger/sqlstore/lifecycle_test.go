@@ -32,10 +32,7 @@ func TestCreateContract(t *testing.T) {
 	if rc.Kind != ledger.TxContractCreated || rc.Contract != c.Address || rc.Actor != actor.ID() || rc.Height != 3 || len(rc.TransactionHash) != 64 {
 		t.Errorf("receipt = %+v", rc)
 	}
-	var eff struct {
-		Venue string        `json:"venue"`
-		Seats []ledger.Seat `json:"seats"`
-	}
+	var eff ledger.ContractCreatedEffect
 	mustNil(t, json.Unmarshal(rc.Effect, &eff), "decoding the effect")
 	if eff.Venue != "Ticketbooth Theatre" || len(eff.Seats) != 5 || eff.Seats[4] != seats[4] {
 		t.Errorf("effect = %+v", eff)

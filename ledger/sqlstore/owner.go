@@ -8,12 +8,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// contractTransferred is the journal effect of a change of owner.
-type contractTransferred struct {
-	Owner    string `json:"owner"`
-	Previous string `json:"previous"`
-}
-
 // TransferContract makes the organizer key owner ("key:N") the contract's owner, for the
 // owner or the administrator: ENOTFOUND for an unknown key, EREFUSED for a revoked key or
 // one of another role.
@@ -23,7 +17,7 @@ func (s *Store) TransferContract(ctx context.Context, address, owner string) (le
 		return ledger.Receipt{}, err
 	}
 	var rc ledger.Receipt
-	err = s.manage(ctx, "transferring the contract", address, func(w *wtx, c ledger.Contract) error {
+	err = s.writeContract(ctx, "transferring the contract", address, asOwner, func(w *wtx, c ledger.Contract) error {
 		if err := organizerKey(w, id); err != nil {
 			return err
 		}
@@ -31,7 +25,7 @@ func (s *Store) TransferContract(ctx context.Context, address, owner string) (le
 			return err
 		}
 		var err error
-		rc, err = w.journal(ledger.TxContractOwner, address, contractTransferred{Owner: owner, Previous: c.Owner})
+		rc, err = w.journal(ledger.TxContractOwner, address, ledger.ContractTransferredEffect{Owner: owner, Previous: c.Owner})
 		return err
 	})
 	return rc, err

@@ -6,31 +6,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// manage runs fn in a write transaction on a contract the context's actor owns, after the
-// checks every management call shares: an organizer key, a well-formed address, an
-// existing contract, its owner.
-func (s *Store) manage(ctx context.Context, what, address string, fn func(*wtx, ledger.Contract) error) error {
-	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
-	if err != nil {
-		return err
-	}
-	if err := ledger.ValidateAddress(address); err != nil {
-		return err
-	}
-	return s.update(ctx, what, actor, address, lockExclusive, func(w *wtx) error {
-		c, err := loadContract(w.runner, address)
-		if err != nil {
-			return err
-		}
-		if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
-			return err
-		}
-		return fn(w, c)
-	})
-}
-
-func saleActive(c ledger.Contract) bool { return c.Sale != nil && c.Sale.Active }
-
 // SetRules changes the rules the change names, in one transaction and one journal entry
 // (the rules as they then are), while no sale is active.
 func (s *Store) SetRules(ctx context.Context, address string, change ledger.RulesChange) (ledger.Receipt, error) {
@@ -38,8 +13,8 @@ func (s *Store) SetRules(ctx context.Context, address string, change ledger.Rule
 		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Give at least one rule to set: fee, noReleaseBlocks or requireIdentityVerification")
 	}
 	var rc ledger.Receipt
-	err := s.manage(ctx, "setting the rules", address, func(w *wtx, c ledger.Contract) error {
-		if saleActive(c) {
+	err := s.writeContract(ctx, "setting the rules", address, asOwner, func(w *wtx, c ledger.Contract) error {
+		if ledger.SaleActive(c) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
 		}
 		r := change.Apply(c.Rules)
@@ -82,8 +57,8 @@ func (s *Store) BeginSale(ctx context.Context, address string, prices []ledger.S
 		d.Currency = ledger.DefaultCurrency
 	}
 	var rc ledger.Receipt
-	err := s.manage(ctx, "beginning the sale", address, func(w *wtx, c ledger.Contract) error {
-		if saleActive(c) {
+	err := s.writeContract(ctx, "beginning the sale", address, asOwner, func(w *wtx, c ledger.Contract) error {
+		if ledger.SaleActive(c) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is currently active")
 		}
 		seats, err := loadSeats(w.runner, address)
@@ -101,16 +76,10 @@ func (s *Store) BeginSale(ctx context.Context, address string, prices []ledger.S
 		if err := insertSale(w, address, number, d, byIndex); err != nil {
 			return err
 		}
-		rc, err = w.journal(ledger.TxSaleBegun, address, saleBegun{Sale: number, Details: d, Prices: byIndex})
+		rc, err = w.journal(ledger.TxSaleBegun, address, ledger.SaleBegunEffect{Sale: number, Details: d, Prices: byIndex})
 		return err
 	})
 	return rc, err
-}
-
-type saleBegun struct {
-	Sale    int64              `json:"sale"`
-	Details ledger.SaleDetails `json:"details"`
-	Prices  []int64            `json:"prices"` // by seat index, in the contract's seat order
 }
 
 func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, prices []int64) error {
@@ -129,8 +98,8 @@ func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, pric
 // the next sale; the ended sale's tickets stay verifiable until the next sale begins.
 func (s *Store) EndSale(ctx context.Context, address string) (ledger.Receipt, error) {
 	var rc ledger.Receipt
-	err := s.manage(ctx, "ending the sale", address, func(w *wtx, c ledger.Contract) error {
-		if !saleActive(c) || w.height < c.Sale.Details.EndOfSale {
+	err := s.writeContract(ctx, "ending the sale", address, asOwner, func(w *wtx, c ledger.Contract) error {
+		if !ledger.SaleEndable(c, w.height) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently active or has not ended")
 		}
 		if _, err := w.exec(`UPDATE contracts SET sale_active = 0 WHERE address = ?`, address); err != nil {
@@ -140,12 +109,8 @@ func (s *Store) EndSale(ctx context.Context, address string) (ledger.Receipt, er
 			return err
 		}
 		var err error
-		rc, err = w.journal(ledger.TxSaleEnded, address, saleEnded{Sale: c.Sale.Number})
+		rc, err = w.journal(ledger.TxSaleEnded, address, ledger.SaleEndedEffect{Sale: c.Sale.Number})
 		return err
 	})
 	return rc, err
-}
-
-type saleEnded struct {
-	Sale int64 `json:"sale"`
 }

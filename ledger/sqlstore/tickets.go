@@ -7,33 +7,10 @@ import (
 	"errors"
 	"sort"
 
-	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 var _ ledger.Seller = (*Store)(nil)
-
-// sell runs fn in a write transaction on the contract for a box-office key, an organizer
-// key on its own contract, or the administrator.
-func (s *Store) sell(ctx context.Context, what, address string, fn func(*wtx, ledger.Contract) error) error {
-	actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer)
-	if err != nil {
-		return err
-	}
-	if err := ledger.ValidateAddress(address); err != nil {
-		return err
-	}
-	return s.update(ctx, what, actor, address, lockShared, func(w *wtx) error {
-		c, err := w.sellingContract(address)
-		if err != nil {
-			return err
-		}
-		if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
-			return err
-		}
-		return fn(w, c)
-	})
-}
 
 // seatIndex returns the index of the seat in the contract: EREFUSED "Invalid seat" when
 // the contract has no such seat.
@@ -55,29 +32,8 @@ func errNotAvailable(s ledger.Seat) error {
 	return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not available to purchase", s)
 }
 
-type reservedTicket struct {
-	Index            int         `json:"index"`
-	Seat             ledger.Seat `json:"seat"`
-	Price            int64       `json:"price"`
-	SecretDigest     string      `json:"secretDigest"`
-	SecretCiphertext string      `json:"secretCiphertext"`
-	NameCiphertext   string      `json:"nameCiphertext,omitempty"`
-	NameDigest       string      `json:"nameDigest,omitempty"`
-}
-
-// ticketsReserved is the journal's record of an order. Holder is the buyer's
-// pseudonymous address (ledger.HolderAddress); Sender, the account in clear, is only in
-// the records written before holders were pseudonymous, which cannot be rewritten (their
-// hashes are chained), and is never written again.
-type ticketsReserved struct {
-	Sale     int64            `json:"sale"`
-	Sender   string           `json:"sender,omitempty"`
-	Holder   string           `json:"holder,omitempty"`
-	Amount   int64            `json:"amount"`
-	Total    int64            `json:"total"`
-	Refunded int64            `json:"refunded"`
-	Tickets  []reservedTicket `json:"tickets"`
-}
+// ticketsReserved is the journal's record of an order.
+type ticketsReserved = ledger.TicketsReservedEffect
 
 // Reserve sells the order's seats to its sender, all or nothing, each by one conditional
 // update of an available ticket, with Ticketbooth's checks in its order. On PostgreSQL it
@@ -95,7 +51,7 @@ func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (le
 		}
 	}
 	var out ledger.OrderReceipt
-	err := s.sell(ctx, "reserving tickets", address, func(w *wtx, c ledger.Contract) error {
+	err := s.writeContract(ctx, "reserving tickets", address, asSeller, func(w *wtx, c ledger.Contract) error {
 		eff, err := reserveAll(w, c, o, s.holderAddress(address, w.actor.ID(), o.Sender))
 		if err != nil {
 			return err
@@ -180,9 +136,7 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ticke
 func orderEffect(eff ticketsReserved, o ledger.Order, taken []takenSeat) (ticketsReserved, error) {
 	for i, t := range o.Tickets {
 		eff.Total += taken[i].price
-		eff.Tickets = append(eff.Tickets, reservedTicket{Index: taken[i].idx, Seat: t.Seat, Price: taken[i].price,
-			SecretDigest: hex.EncodeToString(t.SecretDigest), SecretCiphertext: hex.EncodeToString(t.SecretCiphertext),
-			NameCiphertext: hex.EncodeToString(t.NameCiphertext), NameDigest: hex.EncodeToString(t.NameDigest)})
+		eff.Tickets = append(eff.Tickets, ledger.NewReservedTicket(taken[i].idx, taken[i].price, t))
 	}
 	eff.Amount = eff.Total
 	if o.Amount != nil {
@@ -270,18 +224,6 @@ func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, to seller) (takenSea
 	return ts, ledger.CheckIdentity(c.Rules.RequireIdentityVerification, t)
 }
 
-// ticketReleased is the journal's record of a release. Holder is the pseudonymous address
-// (in records written before holders were pseudonymous: the sender in clear).
-type ticketReleased struct {
-	Sale   int64       `json:"sale"`
-	Index  int         `json:"index"`
-	Seat   ledger.Seat `json:"seat"`
-	Holder string      `json:"holder"`
-	Price  int64       `json:"price"`
-	Fee    int64       `json:"fee"`
-	Refund int64       `json:"refund"`
-}
-
 // Release returns a sold ticket to sale and refunds its price less the fee, with
 // Ticketbooth's checks in its order: seat, sale open, release window, ownership.
 func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
@@ -292,7 +234,7 @@ func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseReq
 		return ledger.ReleaseReceipt{}, err
 	}
 	var out ledger.ReleaseReceipt
-	err := s.sell(ctx, "releasing the ticket", address, func(w *wtx, c ledger.Contract) error {
+	err := s.writeContract(ctx, "releasing the ticket", address, asSeller, func(w *wtx, c ledger.Contract) error {
 		eff, err := release(w, c, r)
 		if err != nil {
 			return err
@@ -304,36 +246,36 @@ func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseReq
 	return out, err
 }
 
-func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ticketReleased, error) {
+func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ledger.TicketReleasedEffect, error) {
 	idx, err := seatIndex(w, c.Address, r.Seat)
 	if err != nil {
-		return ticketReleased{}, err
+		return ledger.TicketReleasedEffect{}, err
 	}
 	if !ledger.SaleOpen(c, w.height) {
-		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 	}
 	if !ledger.ReleaseOpen(w.height, c.Rules.NoReleaseBlocks, c.Sale.Details.EndOfSale) {
-		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket release is no longer available")
+		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Ticket release is no longer available")
 	}
 	t, err := readHeld(w, c.Address, c.Sale.Number, idx)
 	if err != nil {
-		return ticketReleased{}, err
+		return ledger.TicketReleasedEffect{}, err
 	}
-	if err := proveHolding(w.actor, c, r.Seat, t, r.Secret, r.Sender); err != nil {
-		return ticketReleased{}, err
+	if err := ledger.ProveHolding(w.actor, c, r.Seat, t.holding(), r.Secret, r.Sender); err != nil {
+		return ledger.TicketReleasedEffect{}, err
 	}
 	if t.checkedIn != 0 {
-		return ticketReleased{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
+		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
 	res, err := w.exec(`UPDATE tickets SET owner = NULL, holder = '', sold_by = '', secret_ct = '', secret_digest = '', name_ct = '',
 		name_digest = '', paid = 0
 		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
 		c.Address, c.Sale.Number, idx, t.owner.String, t.digest)
 	if err := changedUnlessOne(res, err); err != nil {
-		return ticketReleased{}, err
+		return ledger.TicketReleasedEffect{}, err
 	}
 	fee := c.Rules.ReleaseFee
-	return ticketReleased{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: t.holder, Price: t.price, Fee: fee,
+	return ledger.TicketReleasedEffect{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: t.holder, Price: t.price, Fee: fee,
 		Refund: ledger.Refund(t.price, fee)}, nil
 }
 
@@ -352,29 +294,10 @@ func readHeld(w *wtx, address string, sale int64, idx int) (heldTicket, error) {
 	return t, err
 }
 
-// proveHolding checks that the actor may release or reissue the ticket: with its secret
-// (whoever holds the ticket may, compared in constant time), or as the administrator,
-// the contract's owner or the key that sold it, with the sender when one is given. A key
-// that may not act for the holder learns nothing of the sender: its refusal names none.
-func proveHolding(a ledger.Actor, c ledger.Contract, seat ledger.Seat, t heldTicket, secret, sender string) error {
-	if secret != "" {
-		stored, err := hex.DecodeString(t.digest)
-		if t.owner.Valid && err == nil && crypto.Equal(crypto.SecretDigest(secret), stored) {
-			return nil
-		}
-		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by the holder of that secret", seat)
-	}
-	if !t.owner.Valid { // free, as the public list shows: nothing to hide
-		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", seat, sender)
-	}
-	if !mayActForHolder(a, c, t.soldBy) {
-		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by a customer of this key: present the ticket's secret, "+
-			"or ask the organizer or the office that sold it", seat)
-	}
-	if sender != "" && !(t.owner.Valid && crypto.Equal([]byte(t.owner.String), []byte(sender))) {
-		return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not owned by %s", seat, sender)
-	}
-	return nil
+// holding is what ledger.ProveHolding decides on.
+func (t heldTicket) holding() ledger.Holding {
+	digest, _ := hex.DecodeString(t.digest) // nil when damaged: no secret then proves holding
+	return ledger.Holding{Sold: t.owner.Valid, Sender: t.owner.String, SecretDigest: digest, SoldBy: t.soldBy}
 }
 
 // validateRelease checks the seat and sender of a release before they reach a query.

@@ -200,3 +200,51 @@ func changedUnlessOne(res sql.Result, err error) error {
 	}
 	return nil
 }
+
+// access is who may write on a contract, and how the write locks it.
+type access struct {
+	roles []ledger.Role // the roles that may, besides the administrator
+	lock  lockMode
+	// authorize checks the actor against the contract's owner.
+	authorize func(a ledger.Actor, owner, address string) error
+}
+
+// The accesses of the contract writes: managing a contract (its owner), selling, and
+// the gate (organizer keys only on their own contracts).
+var (
+	asOwner  = access{roles: []ledger.Role{ledger.RoleOrganizer}, lock: lockExclusive, authorize: ledger.AuthorizeOwner}
+	asSeller = access{roles: []ledger.Role{ledger.RoleBoxOffice, ledger.RoleOrganizer}, lock: lockShared, authorize: ledger.AuthorizeSeller}
+	asGate   = access{roles: []ledger.Role{ledger.RoleScanner, ledger.RoleOrganizer}, lock: lockShared, authorize: ledger.AuthorizeSeller}
+)
+
+// writeContract runs fn as one write on the contract at address, after the checks every
+// contract write shares: the actor's role, a well-formed address, an existing contract,
+// the actor's right to it.
+func (s *Store) writeContract(ctx context.Context, what, address string, a access, fn func(*wtx, ledger.Contract) error) error {
+	actor, err := ledger.Authorize(ctx, a.roles...)
+	if err != nil {
+		return err
+	}
+	if err := ledger.ValidateAddress(address); err != nil {
+		return err
+	}
+	return s.update(ctx, what, actor, address, a.lock, func(w *wtx) error {
+		c, err := w.contract(address, a.lock)
+		if err != nil {
+			return err
+		}
+		if err := a.authorize(actor, c.Owner, address); err != nil {
+			return err
+		}
+		return fn(w, c)
+	})
+}
+
+// contract reads the contract a write locked as lock acts on: shared writes (selling and
+// the gate) share one read within a group commit (sellingContract), others read it anew.
+func (w *wtx) contract(address string, lock lockMode) (ledger.Contract, error) {
+	if lock == lockShared {
+		return w.sellingContract(address)
+	}
+	return loadContract(w.runner, address)
+}

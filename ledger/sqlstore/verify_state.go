@@ -99,7 +99,7 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 		problem(rep, "transaction %d (%s): creates contract %s a second time", seq, hash, b.Contract)
 		return
 	}
-	var e contractCreated
+	var e ledger.ContractCreatedEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		problem(rep, "transaction %d (%s): its %s effect is unreadable: %v", seq, hash, b.Kind, err)
 		return
@@ -110,7 +110,7 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 
 // transfer replays a change of owner.
 func (c *projContract) transfer(b ledger.TxBody) error {
-	var e contractTransferred
+	var e ledger.ContractTransferredEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (c *projContract) transfer(b ledger.TxBody) error {
 }
 
 func (c *projContract) beginSale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e saleBegun
+	var e ledger.SaleBegunEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (c *projContract) beginSale(rep *ledger.VerifyReport, seq int64, hash strin
 }
 
 func (c *projContract) endSale(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e saleEnded
+	var e ledger.SaleEndedEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *projSale) ticket(rep *ledger.VerifyReport, seq int64, hash string, b le
 }
 
 func (c *projContract) reserve(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e ticketsReserved
+	var e ledger.TicketsReservedEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -194,13 +194,13 @@ func (c *projContract) reserve(rep *ledger.VerifyReport, seq int64, hash string,
 }
 
 // setSealing records a ticket's sealed secret and name as the journal gives them.
-func (t *projTicket) setSealing(rt reservedTicket) {
+func (t *projTicket) setSealing(rt ledger.ReservedTicket) {
 	t.secretCT, t.secretDigest, t.nameCT, t.nameDigest = rt.SecretCiphertext, rt.SecretDigest, rt.NameCiphertext, rt.NameDigest
 }
 
 // reissue gives a sold ticket its new sealing.
 func (c *projContract) reissue(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e ticketReissued
+	var e ledger.TicketReissuedEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -214,13 +214,13 @@ func (c *projContract) reissue(rep *ledger.VerifyReport, seq int64, hash string,
 	case !t.sold || t.holder != e.Holder:
 		problem(rep, "transaction %d (%s): reissues seat index %d of contract %s, which its holder does not hold", seq, hash, e.Index, b.Contract)
 	default:
-		t.setSealing(e.reservedTicket)
+		t.setSealing(e.ReservedTicket)
 	}
 	return nil
 }
 
 func (c *projContract) release(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e ticketReleased
+	var e ledger.TicketReleasedEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (c *projContract) release(rep *ledger.VerifyReport, seq int64, hash string,
 // checkIn admits, in the contract's latest sale, each ticket the attempt admitted that
 // was not admitted before (a retry of the same request reports admitted again).
 func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
-	var e checkIn
+	var e ledger.CheckInEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}

@@ -1,0 +1,116 @@
+package ledger
+
+import "encoding/hex"
+
+// The journal's effects: the JSON shape of each transaction kind's TxBody.Effect. The
+// store writes them and `ledger verify` replays them; a receipt carries its effect as
+// raw JSON, which callers may decode into these types. They are part of the journal's
+// format: a field renamed here would no longer read the rows already hashed and chained.
+//
+// TxRulesSet's effect is the Rules as they then are.
+
+// ContractCreatedEffect is the effect of TxContractCreated.
+type ContractCreatedEffect struct {
+	Venue string `json:"venue"`
+	Owner string `json:"owner"`
+	Seats []Seat `json:"seats"`
+}
+
+// ContractTransferredEffect is the effect of TxContractOwner: the new owner and the one
+// before.
+type ContractTransferredEffect struct {
+	Owner    string `json:"owner"`
+	Previous string `json:"previous"`
+}
+
+// SaleBegunEffect is the effect of TxSaleBegun. Prices are by seat index, in the
+// contract's seat order.
+type SaleBegunEffect struct {
+	Sale    int64       `json:"sale"`
+	Details SaleDetails `json:"details"`
+	Prices  []int64     `json:"prices"`
+}
+
+// SaleEndedEffect is the effect of TxSaleEnded.
+type SaleEndedEffect struct {
+	Sale int64 `json:"sale"`
+}
+
+// ReservedTicket is one ticket of a TicketsReservedEffect (and the new sealing of a
+// TicketReissuedEffect): its seat index and seat, its price, and its sealing in hex.
+type ReservedTicket struct {
+	Index            int    `json:"index"`
+	Seat             Seat   `json:"seat"`
+	Price            int64  `json:"price"`
+	SecretDigest     string `json:"secretDigest"`
+	SecretCiphertext string `json:"secretCiphertext"`
+	NameCiphertext   string `json:"nameCiphertext,omitempty"`
+	NameDigest       string `json:"nameDigest,omitempty"`
+}
+
+// NewReservedTicket is the journal's record of the sealed ticket t sold at seat index idx
+// for price.
+func NewReservedTicket(idx int, price int64, t SealedTicket) ReservedTicket {
+	return ReservedTicket{Index: idx, Seat: t.Seat, Price: price,
+		SecretDigest: hex.EncodeToString(t.SecretDigest), SecretCiphertext: hex.EncodeToString(t.SecretCiphertext),
+		NameCiphertext: hex.EncodeToString(t.NameCiphertext), NameDigest: hex.EncodeToString(t.NameDigest)}
+}
+
+// TicketsReservedEffect is the effect of TxTicketsReserved, the record of an order.
+// Holder is the buyer's pseudonymous address (HolderAddress); Sender, the account in
+// clear, is only in the records written before holders were pseudonymous, which cannot
+// be rewritten (their hashes are chained), and is never written again.
+type TicketsReservedEffect struct {
+	Sale     int64            `json:"sale"`
+	Sender   string           `json:"sender,omitempty"`
+	Holder   string           `json:"holder,omitempty"`
+	Amount   int64            `json:"amount"`
+	Total    int64            `json:"total"`
+	Refunded int64            `json:"refunded"`
+	Tickets  []ReservedTicket `json:"tickets"`
+}
+
+// TicketReleasedEffect is the effect of TxTicketReleased. Holder is the pseudonymous
+// address (in records written before holders were pseudonymous: the sender in clear).
+type TicketReleasedEffect struct {
+	Sale   int64  `json:"sale"`
+	Index  int    `json:"index"`
+	Seat   Seat   `json:"seat"`
+	Holder string `json:"holder"`
+	Price  int64  `json:"price"`
+	Fee    int64  `json:"fee"`
+	Refund int64  `json:"refund"`
+}
+
+// TicketReissuedEffect is the effect of TxTicketReissued: the ticket's new sealing, for
+// the same seat, price and holder (its pseudonymous address).
+type TicketReissuedEffect struct {
+	Sale   int64  `json:"sale"`
+	Holder string `json:"holder"`
+	ReservedTicket
+}
+
+// CheckInEffect is the effect of TxCheckIn, the record of one attempt at the gate: the
+// gate, the request's nonce, and the seats with their statuses, never names; or, for a
+// QR that could not be read, why (Malformed) and no results.
+type CheckInEffect struct {
+	Gate      string        `json:"gate"`
+	Nonce     string        `json:"nonce,omitempty"`
+	Malformed string        `json:"malformed,omitempty"`
+	Results   []CheckedSeat `json:"results,omitempty"`
+}
+
+// CheckedSeat is one seat's status in a CheckInEffect.
+type CheckedSeat struct {
+	Seat   Seat   `json:"seat"`
+	Status string `json:"status"`
+}
+
+// NewCheckInEffect is the journal's record of the attempt r and its results.
+func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
+	e := CheckInEffect{Gate: r.Gate, Nonce: r.Nonce}
+	for _, res := range results {
+		e.Results = append(e.Results, CheckedSeat{Seat: res.Seat, Status: res.Status})
+	}
+	return e
+}
