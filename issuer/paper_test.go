@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // What a ticket must be once printed: codes whose modules are at least MinModuleMM, read
@@ -86,7 +86,7 @@ func TestWorstCaseCodesPrint(t *testing.T) {
 			}
 			for i, page := range rasterize(t, pdf, 72) {
 				img := readPNG(t, page)
-				if got, err := scanner.Decode(img); err != nil || got != pages[i].QRText {
+				if got, err := qrdecode.Decode(img); err != nil || got != pages[i].QRText {
 					t.Errorf("our decoder at 72 dpi read %.40q, %v on page %d", got, err, i+1)
 				}
 			}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // Every code we print must read at the gate: these tests render realistic purchases the
@@ -154,7 +154,7 @@ func readbackPNG(t *testing.T, purchases []PrintedTicket) {
 			t.Errorf("purchase %d: QRPNG: %v", i, err)
 			return
 		}
-		if got, err := scanner.DecodeBytes(png); err != nil || got != text {
+		if got, err := qrdecode.DecodeBytes(png); err != nil || got != text {
 			mu.Lock()
 			misses[px]++
 			mu.Unlock()
@@ -237,7 +237,7 @@ func readbackPages(t *testing.T, what string, pages []string, tickets []PrintedT
 			return
 		}
 		want := tickets[i].QRText
-		if got, err := scanner.Decode(img); err != nil || got != want {
+		if got, err := qrdecode.Decode(img); err != nil || got != want {
 			mu.Lock()
 			missed = append(missed, fmt.Sprintf("page %d (%d bytes): read %.30q, %v", i+1, len(want), got, err))
 			mu.Unlock()

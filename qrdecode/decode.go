@@ -1,58 +1,19 @@
-package scanner
+package qrdecode
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-
-	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
-
-// Errors the decoder wraps. Every error Decode and DecodeBytes return is a *ledger.Error
-// with code ledger.EINVALID (find it with errors.As) whose chain also holds one of these
-// (test with errors.Is).
-var (
-	// ErrNoCode means the image was read but no QR code could be decoded in it.
-	ErrNoCode = errors.New("no QR code found in the image")
-	// ErrImageFormat means the bytes are not a PNG, JPEG or GIF image.
-	ErrImageFormat = errors.New("unsupported image format: want PNG, JPEG or GIF")
-	// ErrImageCorrupt means the bytes look like a supported image but cannot be decoded.
-	ErrImageCorrupt = errors.New("corrupt image")
-	// ErrImageTooLarge means the image is over the Limits: too many pixels, or too
-	// costly to decode.
-	ErrImageTooLarge = errors.New("image too large")
-)
-
-// scanError is the error the decoder returns: its message is the *ledger.Error's, and
-// its chain holds both that *ledger.Error and the sentinel naming the kind of failure.
-type scanError struct {
-	err  *ledger.Error
-	kind error
-}
-
-func (e *scanError) Error() string   { return e.err.Message }
-func (e *scanError) Unwrap() []error { return []error{e.err, e.kind} }
-
-// newScanError returns an EINVALID error wrapping kind, whose message is kind's text
-// followed by the formatted detail.
-func newScanError(kind error, format string, args ...any) error {
-	msg := kind.Error()
-	if format != "" {
-		msg += ": " + fmt.Sprintf(format, args...)
-	}
-	return &scanError{err: ledger.Errorf(ledger.EINVALID, "%s", msg), kind: kind}
-}
 
 // Decode reads the first QR code found in img and returns its text, as UTF-8. Segments
 // with an ECI designator are converted from the character set it names; a byte segment
 // without one is read as UTF-8 when it is valid UTF-8 (the JSON of a ticket QR always
 // is), else as ISO-8859-1 or Shift_JIS, whichever its bytes fit (gozxing's guess).
-// When no code can be read it returns an EINVALID *ledger.Error wrapping ErrNoCode whose
-// message says why. Decode never panics; it is safe for concurrent use.
+// When no code can be read it returns an *Error of kind ErrNoCode whose message says why. Decode never panics; it is safe for concurrent use.
 func Decode(img image.Image) (string, error) {
 	l, err := imageLuminance(img)
 	if err != nil {
@@ -65,14 +26,14 @@ func Decode(img image.Image) (string, error) {
 // it to luminance.
 func imageLuminance(img image.Image) (*luma, error) {
 	if img == nil {
-		return nil, newScanError(ErrNoCode, "no image")
+		return nil, newError(ErrNoCode, "no image")
 	}
 	b := img.Bounds()
 	if b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, newScanError(ErrNoCode, "empty image")
+		return nil, newError(ErrNoCode, "empty image")
 	}
 	if b.Dx() > FileLimits.MaxSide || b.Dy() > FileLimits.MaxSide || b.Dx()*b.Dy() > FileLimits.MaxPixels {
-		return nil, newScanError(ErrImageTooLarge, "%dx%d pixels, the limit is %d a side and %d megapixels", b.Dx(), b.Dy(), FileLimits.MaxSide, FileLimits.MaxPixels/1_000_000)
+		return nil, newError(ErrImageTooLarge, "%dx%d pixels, the limit is %d a side and %d megapixels", b.Dx(), b.Dy(), FileLimits.MaxSide, FileLimits.MaxPixels/1_000_000)
 	}
 	return safeLuminance(img)
 }
@@ -82,17 +43,17 @@ func imageLuminance(img image.Image) (*luma, error) {
 func safeLuminance(img image.Image) (l *luma, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			l, err = nil, newScanError(ErrNoCode, "the image's pixels cannot be read")
+			l, err = nil, newError(ErrNoCode, "the image's pixels cannot be read")
 		}
 	}()
 	return luminanceOf(img), nil
 }
 
 // DecodeBytes recognises a PNG, JPEG or GIF image by its first bytes, decodes it and then
-// the first QR code in it (see Decode), within GateLimits. It returns an EINVALID
-// *ledger.Error wrapping ErrImageFormat for other data, ErrImageCorrupt for an image that
-// cannot be decoded, ErrImageTooLarge for one over the limits (checked from the header
-// before decoding) and ErrNoCode when the image holds no readable QR code.
+// the first QR code in it (see Decode), within GateLimits. It returns an *Error of kind
+// ErrImageFormat for other data, ErrImageCorrupt for an image that cannot be decoded,
+// ErrImageTooLarge for one over the limits (checked from the header before decoding) and
+// ErrNoCode when the image holds no readable QR code.
 func DecodeBytes(data []byte) (string, error) {
 	return DecodeBytesWithin(data, GateLimits)
 }
@@ -111,18 +72,18 @@ func DecodeBytesWithin(data []byte, lim Limits) (string, error) {
 func decodeImage(data []byte, lim Limits) (image.Image, error) {
 	name, decode, config := imageCodec(data)
 	if decode == nil {
-		return nil, newScanError(ErrImageFormat, "")
+		return nil, newError(ErrImageFormat, "")
 	}
 	cfg, err := config(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, newScanError(ErrImageCorrupt, "its %s header is damaged or cut short", name)
+		return nil, newError(ErrImageCorrupt, "its %s header is damaged or cut short", name)
 	}
 	if err := lim.check(name, cfg, data); err != nil {
 		return nil, err
 	}
 	img, err := safeImageDecode(decode, data)
 	if err != nil {
-		return nil, newScanError(ErrImageCorrupt, "the %s file is damaged or cut short", name)
+		return nil, newError(ErrImageCorrupt, "the %s file is damaged or cut short", name)
 	}
 	return img, nil
 }

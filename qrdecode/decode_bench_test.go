@@ -1,4 +1,4 @@
-package scanner
+package qrdecode
 
 import (
 	"image"
@@ -12,7 +12,7 @@ import (
 // Benchmarks of Decode on camera frames, single-threaded: a gate scanner decodes one frame
 // after another on one core. Each reports the mean (ns/op) and the median (ms-median) over
 // a set of frames with different poses; the target is a median of at most 20 ms for
-// BenchmarkDecodeFrame1280x720. Run: go test ./scanner -run '^$' -bench Decode -cpu 1
+// BenchmarkDecodeFrame1280x720. Run: go test ./qrdecode -run '^$' -bench Decode -cpu 1
 
 // cameraFrames renders n 1280x720 frames holding a three-ticket code at ppm pixels per
 // module, as a camera's JPEG frames decode: colour (*image.YCbCr), slightly blurred and

@@ -1,4 +1,4 @@
-package scanner
+package qrdecode
 
 import (
 	"encoding/hex"
@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // The decode corpus: ticket QR codes as a gate sees them, generated from a fixed seed so
@@ -80,15 +78,32 @@ func buildCorpus(tb testing.TB) []corpusImage {
 	return out
 }
 
+// qrTicket and qrSeat are a ticket of a QR code as the issuer writes it (ledger.QRTicket,
+// which this package does not import).
+type (
+	qrTicket struct {
+		Seat      qrSeat `json:"seat"`
+		Secret    string `json:"secret"`
+		SecretKey string `json:"secretKey,omitempty"`
+		SecretIV  string `json:"secretIV,omitempty"`
+		NameKey   string `json:"nameKey,omitempty"`
+		NameIV    string `json:"nameIV,omitempty"`
+	}
+	qrSeat struct {
+		Number int    `json:"number"`
+		Letter string `json:"letter"`
+	}
+)
+
 // ticketPayload returns the QR text of a purchase of n tickets, as the issuer writes it.
 func ticketPayload(tb testing.TB, rng *rand.Rand, n int) string {
 	tb.Helper()
-	tickets := make([]ledger.QRTicket, n)
+	tickets := make([]qrTicket, n)
 	row := string(rune('A' + rng.IntN(26)))
 	first := 1 + rng.IntN(40)
 	for i := range tickets {
-		tickets[i] = ledger.QRTicket{
-			Seat:      ledger.Seat{Number: first + i, Letter: row},
+		tickets[i] = qrTicket{
+			Seat:      qrSeat{Number: first + i, Letter: row},
 			Secret:    randomSecret(rng),
 			SecretKey: randomHex(rng, 32),
 			SecretIV:  randomHex(rng, 16),

@@ -1,4 +1,4 @@
-package scanner
+package qrdecode
 
 import (
 	"image"
@@ -66,7 +66,7 @@ func searchCode(l *luma) (string, string, error) {
 			return text, st.name, nil
 		}
 	}
-	return "", "", newScanError(ErrNoCode, "%s", s.r.reason(l))
+	return "", "", newError(ErrNoCode, "%s", s.r.reason(l))
 }
 
 // pyramid returns l and its halvings down to the first not longer than coarseSide.

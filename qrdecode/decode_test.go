@@ -1,4 +1,4 @@
-package scanner
+package qrdecode
 
 import (
 	"bytes"
@@ -15,8 +15,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // referenceText is what the Ticketbooth documentation's example QR (testdata) reads, as
@@ -180,7 +178,8 @@ func TestDecodeBytesErrors(t *testing.T) {
 	}
 }
 
-// checkScanError checks that err is an EINVALID *ledger.Error wrapping kind.
+// checkScanError checks that err is an *Error of the kind whose message starts with
+// the kind's text.
 func checkScanError(t *testing.T, text string, err, kind error) {
 	t.Helper()
 	if err == nil {
@@ -189,12 +188,12 @@ func checkScanError(t *testing.T, text string, err, kind error) {
 	if !errors.Is(err, kind) {
 		t.Errorf("error %q does not wrap %q", err, kind)
 	}
-	var le *ledger.Error
-	if !errors.As(err, &le) || le.Code != ledger.EINVALID || ledger.ErrorCode(err) != ledger.EINVALID {
-		t.Errorf("error %q is not an EINVALID *ledger.Error", err)
+	var de *Error
+	if !errors.As(err, &de) || de.Kind != kind {
+		t.Fatalf("error %q is not an *Error of kind %q", err, kind)
 	}
-	if !strings.HasPrefix(ledger.ErrorMessage(err), kind.Error()) {
-		t.Errorf("message %q does not start with %q", ledger.ErrorMessage(err), kind)
+	if !strings.HasPrefix(de.Message, kind.Error()) || err.Error() != de.Message {
+		t.Errorf("message %q does not start with %q", de.Message, kind)
 	}
 }
 
@@ -260,8 +259,8 @@ func FuzzDecodeBytes(f *testing.F) {
 			}
 			return
 		}
-		if ledger.ErrorCode(err) != ledger.EINVALID {
-			t.Errorf("error %q has code %q, want %q", err, ledger.ErrorCode(err), ledger.EINVALID)
+		if de := (*Error)(nil); !errors.As(err, &de) || de.Kind == nil {
+			t.Errorf("error %q is not an *Error with a kind", err)
 		}
 	})
 }
@@ -285,7 +284,7 @@ func TestDecodeReasonCutOffCode(t *testing.T) {
 		}
 	}
 	_, err := Decode(img)
-	if msg := ledger.ErrorMessage(err); !strings.Contains(msg, "not a whole code") {
-		t.Errorf("cut-off code: %q, want it to say the code is not whole", msg)
+	if de := (*Error)(nil); !errors.As(err, &de) || !strings.Contains(de.Message, "not a whole code") {
+		t.Errorf("cut-off code: %v, want it to say the code is not whole", err)
 	}
 }

@@ -1,4 +1,4 @@
-package scanner
+package qrdecode
 
 import (
 	"encoding/binary"
@@ -33,11 +33,11 @@ const MaxImagePixels = 16_000_000
 func (l Limits) check(kind string, cfg image.Config, data []byte) error {
 	w, h := cfg.Width, cfg.Height
 	if w > l.MaxSide || h > l.MaxSide || w*h > l.MaxPixels {
-		return newScanError(ErrImageTooLarge, "this %s of %dx%d pixels is larger than a camera frame: at most %d pixels a side and %d megapixels; scale it down",
+		return newError(ErrImageTooLarge, "this %s of %dx%d pixels is larger than a camera frame: at most %d pixels a side and %d megapixels; scale it down",
 			kind, w, h, l.MaxSide, l.MaxPixels/1_000_000)
 	}
 	if cost := decodeCost(kind, cfg, data); cost > l.MaxMemory {
-		return newScanError(ErrImageTooLarge, "decoding this %s of %dx%d pixels would take about %d MB, more than the %d MB one image may use; send an 8-bit picture or scale it down",
+		return newError(ErrImageTooLarge, "decoding this %s of %dx%d pixels would take about %d MB, more than the %d MB one image may use; send an 8-bit picture or scale it down",
 			kind, w, h, cost>>20, l.MaxMemory>>20)
 	}
 	return nil

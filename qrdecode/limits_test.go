@@ -1,4 +1,4 @@
-package scanner_test
+package qrdecode_test
 
 import (
 	"bytes"
@@ -10,8 +10,7 @@ import (
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/imagebomb"
-	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // allocated returns the bytes fn allocated on the heap.
@@ -35,11 +34,12 @@ func TestImageBombsRefusedBeforeDecoding(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var err error
-			n := allocated(func() { _, err = scanner.DecodeBytes(data) })
-			if !errors.Is(err, scanner.ErrImageTooLarge) || ledger.ErrorCode(err) != ledger.EINVALID {
-				t.Fatalf("DecodeBytes: %v, want EINVALID image too large", err)
+			n := allocated(func() { _, err = qrdecode.DecodeBytes(data) })
+			var de *qrdecode.Error
+			if !errors.As(err, &de) || de.Kind != qrdecode.ErrImageTooLarge {
+				t.Fatalf("DecodeBytes: %v, want image too large", err)
 			}
-			if msg := ledger.ErrorMessage(err); !strings.Contains(msg, "MB") && !strings.Contains(msg, "megapixels") {
+			if msg := de.Message; !strings.Contains(msg, "MB") && !strings.Contains(msg, "megapixels") {
 				t.Errorf("message %q does not say the limit", msg)
 			}
 			if n > 4<<20 {
@@ -52,9 +52,9 @@ func TestImageBombsRefusedBeforeDecoding(t *testing.T) {
 // TestImageBombsDecodeCostly: the crafted files really are bombs: within generous file
 // limits, the decoder allocates the picture they declare.
 func TestImageBombsDecodeCostly(t *testing.T) {
-	lim := scanner.Limits{MaxSide: 10000, MaxPixels: 100_000_000, MaxMemory: 1 << 40}
+	lim := qrdecode.Limits{MaxSide: 10000, MaxPixels: 100_000_000, MaxMemory: 1 << 40}
 	for name, data := range map[string][]byte{"ProgressiveJPEG": imagebomb.ProgressiveJPEG(3000, 3000), "PNG16": imagebomb.PNG16(3000, 3000)} {
-		n := allocated(func() { scanner.DecodeBytesWithin(data, lim) })
+		n := allocated(func() { qrdecode.DecodeBytesWithin(data, lim) })
 		if n < 50<<20 {
 			t.Errorf("%s of 3000x3000: decoding allocated only %d MB; the test file is not a bomb", name, n>>20)
 		}
@@ -69,25 +69,26 @@ func TestImageLimitsAdmitPhotos(t *testing.T) {
 	if err := jpeg.Encode(&buf, img, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scanner.DecodeBytes(buf.Bytes()); !errors.Is(err, scanner.ErrNoCode) {
+	if _, err := qrdecode.DecodeBytes(buf.Bytes()); !errors.Is(err, qrdecode.ErrNoCode) {
 		t.Errorf("a blank 12-megapixel photo: %v, want no code found", err)
 	}
 }
 
 // FuzzImageHeaderLimits: no file makes the header checks (the JPEG marker walk, the PNG
 // interlace byte, the cost estimate) panic or let a picture over the limits through to
-// the decoder; every refusal is EINVALID.
+// the decoder; every refusal is an *Error with a kind.
 func FuzzImageHeaderLimits(f *testing.F) {
 	f.Add(imagebomb.ProgressiveJPEG(6324, 6324))
 	f.Add(imagebomb.PNG16(6300, 6300))
 	f.Add(imagebomb.ProgressiveJPEG(40, 40))
 	f.Add([]byte("\xff\xd8\xff\xff\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03"))
-	lim := scanner.Limits{MaxSide: 64, MaxPixels: 4096, MaxMemory: 64 << 10}
+	lim := qrdecode.Limits{MaxSide: 64, MaxPixels: 4096, MaxMemory: 64 << 10}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var err error
-		n := allocated(func() { _, err = scanner.DecodeBytesWithin(data, lim) })
-		if err != nil && ledger.ErrorCode(err) != ledger.EINVALID {
-			t.Fatalf("error %v is not EINVALID", err)
+		n := allocated(func() { _, err = qrdecode.DecodeBytesWithin(data, lim) })
+		var de *qrdecode.Error
+		if err != nil && (!errors.As(err, &de) || de.Kind == nil) {
+			t.Fatalf("error %v is not an *Error with a kind", err)
 		}
 		if n > 8<<20 {
 			t.Fatalf("a %d-byte file made the decoder allocate %d MB within limits of 64 KB", len(data), n>>20)

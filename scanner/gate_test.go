@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
@@ -42,7 +44,7 @@ func newGateEnv(tb testing.TB) *gateEnv {
 		tb.Fatalf("Open: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	e.store, e.gate, e.issuer = s, &scanner.Gate{Ledger: s}, &issuer.Issuer{Ledger: s}
+	e.store, e.gate, e.issuer = s, &scanner.Gate{Ledger: s, Pictures: gateread.Image}, &issuer.Issuer{Ledger: s}
 	e.scanner = e.actor(tb, ledger.RoleScanner)
 	seats := []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 2, Letter: "A"}, {Number: 3, Letter: "A"}, {Number: 4, Letter: "A"}}
 	c, _, err := s.CreateContract(e.admin, "Hall", seats)
@@ -224,9 +226,9 @@ func TestGateUnreadableImage(t *testing.T) {
 		data []byte
 		want error
 	}{
-		{"NoCode", buf.Bytes(), scanner.ErrNoCode},
-		{"NotAnImage", []byte("%PDF-1.4 not a picture"), scanner.ErrImageFormat},
-		{"CutShort", buf.Bytes()[:40], scanner.ErrImageCorrupt},
+		{"NoCode", buf.Bytes(), qrdecode.ErrNoCode},
+		{"NotAnImage", []byte("%PDF-1.4 not a picture"), qrdecode.ErrImageFormat},
+		{"CutShort", buf.Bytes()[:40], qrdecode.ErrImageCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,6 +240,28 @@ func TestGateUnreadableImage(t *testing.T) {
 				t.Errorf("results %+v for an unreadable image", res)
 			}
 		})
+	}
+}
+
+// TestGateWithoutPictures: a Gate given no picture reader refuses an image as a fault of
+// its wiring, journaling nothing, and still reads QR text.
+func TestGateWithoutPictures(t *testing.T) {
+	e := newGateEnv(t)
+	qr := e.sell(t, ledger.Seat{Number: 2, Letter: "A"})[0]
+	pic, err := issuer.QRPNG(qr, issuer.DefaultRecovery, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := &scanner.Gate{Ledger: e.store}
+	if res, err := gate.CheckIn(e.scanner, e.address, scanner.Scan{Image: pic}); ledger.ErrorCode(err) != ledger.EINTERNAL || res != nil {
+		t.Fatalf("image without a reader: %+v %v, want an internal error", res, err)
+	}
+	if log := e.checkIns(t); len(log) != 0 {
+		t.Errorf("the refused image journaled %+v", log)
+	}
+	res, err := gate.CheckIn(e.scanner, e.address, scanner.Scan{QR: qr})
+	if err != nil || len(res) != 1 || res[0].Status != ledger.StatusAdmitted {
+		t.Errorf("QR text: %+v %v, want admitted", res, err)
 	}
 }
 

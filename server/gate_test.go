@@ -22,7 +22,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
@@ -371,7 +371,7 @@ func TestCheckInImage(t *testing.T) {
 
 func mustDecode(t *testing.T, pic []byte) string {
 	t.Helper()
-	text, err := scanner.DecodeBytes(pic)
+	text, err := qrdecode.DecodeBytes(pic)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
@@ -116,7 +116,7 @@ func TestReissueTicket(t *testing.T) {
 	if png.status != http.StatusCreated || png.header.Get("Content-Type") != "image/png" || png.header.Get("X-Transaction-Hash") == "" {
 		t.Fatalf("PNG reissue: %d %s", png.status, png.header)
 	}
-	text, err := scanner.DecodeBytes(png.body)
+	text, err := qrdecode.DecodeBytes(png.body)
 	if err != nil {
 		t.Fatalf("the reissued PNG does not decode: %v", err)
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
 // DecodeWait is how long an image waits for a free decoder before it is answered 503
@@ -13,7 +13,7 @@ import (
 const DecodeWait = 2 * time.Second
 
 // decodeSlots is a semaphore bounding the images decoded at once: one per CPU, since
-// decoding is CPU work and each decode may take up to scanner.GateLimits.MaxMemory.
+// decoding is CPU work and each decode may take up to qrdecode.GateLimits.MaxMemory.
 type decodeSlots struct {
 	slots chan struct{}
 	wait  time.Duration
@@ -38,7 +38,7 @@ func (d decodeSlots) acquire(ctx context.Context) (release func(), err error) {
 }
 
 // imageText is the intake of camera frames sent to decode: it reads the QR text from an
-// image within scanner.GateLimits, with at most one decode per CPU at a time. Whole
+// image within qrdecode.GateLimits, with at most one decode per CPU at a time. Whole
 // uploads (PDFs, and every picture sent to CheckIn or VerifyTicket) take the same slots
 // in uploadCodes.
 func (s *Server) imageText(ctx context.Context, image []byte) (string, error) {
@@ -47,5 +47,5 @@ func (s *Server) imageText(ctx context.Context, image []byte) (string, error) {
 		return "", err
 	}
 	defer release()
-	return scanner.DecodeBytes(image)
+	return gateread.Image(image)
 }

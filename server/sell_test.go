@@ -17,6 +17,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
@@ -263,7 +264,7 @@ func TestReserveTicketPNG(t *testing.T) {
 	if r.status != http.StatusCreated || r.header.Get("Content-Type") != "image/png" {
 		t.Fatalf("status %d, type %q: want 201 image/png", r.status, r.header.Get("Content-Type"))
 	}
-	text, err := scanner.DecodeBytes(r.body)
+	text, err := qrdecode.DecodeBytes(r.body)
 	if err != nil {
 		t.Fatalf("the PNG does not decode: %v", err)
 	}

@@ -11,9 +11,11 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode/pdfscan"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
-	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
 )
 
 // This file reads the codes of whole uploads, a PDF or a photo holding several tickets,
@@ -41,7 +43,7 @@ func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	codes, err := s.uploadCodes(r.Context(), data)
-	if errors.Is(err, scanner.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, qrdecode.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
 		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.EINVALID})
 		return
 	}
@@ -66,7 +68,7 @@ func (s *Server) uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, 
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, uploadTimeout)
 	defer cancel()
-	codes, err := pdfscan.DecodeFile(ctx, data, pdfscan.Limits{})
+	codes, err := gateread.File(ctx, data, pdfscan.Limits{})
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil, ledger.Errorf(ledger.EINVALID, "This file took too long to read; upload a photo or screenshot of the code")
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // DecodePath is the decode-only endpoint the scanner page sends camera frames to.
@@ -60,7 +60,7 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	text, err := s.imageText(r.Context(), img)
-	if errors.Is(err, scanner.ErrNoCode) {
+	if errors.Is(err, qrdecode.ErrNoCode) {
 		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.ErrorCode(err)})
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
@@ -231,7 +232,7 @@ func TestReserveScanRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scanner.DecodeBytes(data); err != nil {
+	if _, err := qrdecode.DecodeBytes(data); err != nil {
 		t.Fatalf("reserve wrote a PNG our decoder cannot read: %v", err)
 	}
 	r := runCLI(t, "", append(append([]string{"scan", "--contract", address, "--gate", "north"}, gate...), png)...)

@@ -13,8 +13,9 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ticketbooth-go/ticketbooth/scanner"
-	"github.com/ticketbooth-go/ticketbooth/scanner/pdfscan"
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode/pdfscan"
 )
 
 func decodeCommand() *cli.Command {
@@ -73,7 +74,7 @@ func decodeFiles(c *cli.Context) error {
 // fileCodes reads every code of a picture or a PDF, pictures within the larger limits of
 // files (a big scan or photo); a file that is neither is a usage error naming it.
 func fileCodes(c *cli.Context, path string, data []byte) ([]pdfscan.Code, error) {
-	codes, err := pdfscan.DecodeFile(c.Context, data, pdfscan.Limits{Pictures: scanner.FileLimits})
+	codes, err := gateread.File(c.Context, data, pdfscan.Limits{Pictures: qrdecode.FileLimits})
 	if errors.Is(err, pdfscan.ErrNotPDF) {
 		return nil, usagef("%s is neither a picture (PNG, JPEG or GIF) nor a PDF", path)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -59,7 +60,7 @@ func demo(c *cli.Context) error {
 	defer st.Close()
 	step := 0
 	d := &demoRun{ctx: ledger.WithActor(c.Context, ledger.Actor{Admin: true, Name: "admin"}), st: st,
-		sell: &issuer.Issuer{Ledger: st}, gate: &scanner.Gate{Ledger: st}, clock: st.Clock(), dir: dir,
+		sell: &issuer.Issuer{Ledger: st}, gate: &scanner.Gate{Ledger: st, Pictures: gateread.Image}, clock: st.Clock(), dir: dir,
 		files: map[string]string{}, bought: map[string]issuer.Purchase{},
 		say: func(format string, args ...any) {
 			step++

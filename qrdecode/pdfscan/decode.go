@@ -6,7 +6,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // Code is one QR code read from a file: its text and the page it is on, counted from 1
@@ -20,11 +20,11 @@ type Code struct {
 const dpi = 300
 
 // errNoCodeInPDF is the answer for a PDF that holds no readable code.
-var errNoCodeInPDF = newError(scanner.ErrNoCode, "No ticket code was found in this PDF; upload a photo or screenshot of the code")
+var errNoCodeInPDF = newError(qrdecode.ErrNoCode, "No ticket code was found in this PDF; upload a photo or screenshot of the code")
 
 // Decode reads every QR code on the pages of a PDF, page by page, within the limits (the
-// zero Limits for DefaultLimits). It returns an EINVALID error wrapping ErrNotPDF,
-// ErrMalformed, ErrTooLarge, or scanner.ErrNoCode when no page holds a readable code,
+// zero Limits for DefaultLimits). It returns a *qrdecode.Error of kind ErrNotPDF,
+// ErrMalformed, ErrTooLarge, or qrdecode.ErrNoCode when no page holds a readable code,
 // and ctx's error when it is done first. It never panics.
 func Decode(ctx context.Context, data []byte, lim Limits) (codes []Code, err error) {
 	defer func() {
@@ -77,16 +77,16 @@ func (d *document) pageCodes(ctx context.Context, pg page) ([]string, error) {
 	}
 	if !p.r.ink.Empty() {
 		margin := max(16, max(p.r.ink.Dx(), p.r.ink.Dy())/20)
-		add(scanner.DecodeAll(p.r.img.SubImage(p.r.ink.Inset(-margin))))
+		add(qrdecode.DecodeAll(p.r.img.SubImage(p.r.ink.Inset(-margin))))
 	}
 	for _, src := range p.images {
 		if ctx.Err() != nil {
 			break
 		}
 		if src.jpeg != nil {
-			add(scanner.DecodeAllBytesWithin(src.jpeg, d.lim.Pictures))
+			add(qrdecode.DecodeAllBytesWithin(src.jpeg, d.lim.Pictures))
 		} else {
-			add(scanner.DecodeAll(src.img))
+			add(qrdecode.DecodeAll(src.img))
 		}
 	}
 	return texts, nil

@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
-// Errors the reader wraps. Every error of Decode and DecodeFile is a *ledger.Error with
-// code ledger.EINVALID (find it with errors.As) whose chain also holds one of these or
-// one of the scanner's (scanner.ErrNoCode when nothing could be read): test with
-// errors.Is.
+// The reader's kinds of failure. Every error of Decode and DecodeFile is a
+// *qrdecode.Error (find it with errors.As) whose Kind is one of these or one of
+// qrdecode's (qrdecode.ErrNoCode when nothing could be read): test with errors.Is.
 var (
 	// ErrNotPDF means the bytes do not start like a PDF (nor, for DecodeFile, an image).
 	ErrNotPDF = errors.New("not a PDF")
@@ -20,18 +19,9 @@ var (
 	ErrTooLarge = errors.New("PDF too large")
 )
 
-// pdfError is the reader's error: the *ledger.Error's message, and both it and the
-// sentinel naming the kind of failure in its chain.
-type pdfError struct {
-	err  *ledger.Error
-	kind error
-}
-
-func (e *pdfError) Error() string   { return e.err.Message }
-func (e *pdfError) Unwrap() []error { return []error{e.err, e.kind} }
-
+// newError is the reader's error: a *qrdecode.Error of the kind with a formatted message.
 func newError(kind error, format string, args ...any) error {
-	return &pdfError{err: ledger.Errorf(ledger.EINVALID, format, args...), kind: kind}
+	return qrdecode.Errorf(kind, format, args...)
 }
 
 // malformed is an ErrMalformed error saying what could not be read.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // The tests of this package print tickets with the issuer's own code (PrintableQRTexts,
@@ -83,4 +85,10 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// isReaderError reports whether err is the reader's error, a *qrdecode.Error with a kind.
+func isReaderError(err error) bool {
+	var de *qrdecode.Error
+	return errors.As(err, &de) && de.Kind != nil
 }

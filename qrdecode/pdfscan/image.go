@@ -4,7 +4,7 @@ import (
 	"errors"
 	"image"
 
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // This file turns an image XObject into a grey image for the decoder: samples of 1 to 16
@@ -53,8 +53,8 @@ func (d *document) samples(dct dict, data []byte, resources dict) (*image.Gray, 
 	if w < 1 || h < 1 || w > 1e6 || h > 1e6 {
 		return nil, nil
 	}
-	if w*h > scanner.MaxImagePixels {
-		return nil, tooLarge("an image has %.0fx%.0f pixels, the limit is %d", w, h, scanner.MaxImagePixels)
+	if w*h > qrdecode.MaxImagePixels {
+		return nil, tooLarge("an image has %.0fx%.0f pixels, the limit is %d", w, h, qrdecode.MaxImagePixels)
 	}
 	cs := colorSpace{comps: 1}
 	mask := d.resolve(first(dct, "ImageMask", "IM")) == true

@@ -3,7 +3,7 @@ package pdfscan
 import (
 	"cmp"
 
-	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
 
 // Limits bound what reading one PDF may cost. The zero value of a field means its
@@ -28,8 +28,8 @@ type Limits struct {
 	// MaxImages bounds the images decoded over the whole file.
 	MaxImages int
 	// Pictures bound each JPEG in a PDF and a picture file given to DecodeFile:
-	// scanner.GateLimits by default, scanner.FileLimits where a big scan may be read.
-	Pictures scanner.Limits
+	// qrdecode.GateLimits by default, qrdecode.FileLimits where a big scan may be read.
+	Pictures qrdecode.Limits
 }
 
 // DefaultLimits are generous for any ticket, a phone's screenshot or a scanner's PDF,
@@ -44,7 +44,7 @@ var DefaultLimits = Limits{
 	MaxPathPoints:    1_000_000,
 	MaxRasterPixels:  12_000_000,
 	MaxImages:        100,
-	Pictures:         scanner.GateLimits,
+	Pictures:         qrdecode.GateLimits,
 }
 
 // withDefaults fills the zero fields of l from DefaultLimits.
