@@ -25,20 +25,38 @@ import (
 // does (batch.go), two workers each take the reservations waiting in the queue and
 // commit them together, in two round trips (pgx batches on one connection of the pool):
 //
-//  1. BEGIN; the write locks of every contract involved; each contract (contractQuery);
-//     takeSQL for every seat of every order, sorted by contract and seat so that two
-//     groups racing for the same seats wait for each other instead of deadlocking.
-//  2. A journal row for each order that succeeded; COMMIT.
+//  1. BEGIN; the sealing lock and the lock of every contract involved, shared (the
+//     ordinary write takes the same for a reservation); each contract (contractQuery);
+//     the closed mark; takeSQL for every seat of every order, sorted by contract and
+//     seat so that two groups racing for the same seats wait for each other instead of
+//     deadlocking (takeSeats).
+//  2. A journal row for each order that succeeded; the seats of each order refused, to
+//     word its refusal; COMMIT, or ROLLBACK when no order succeeded (commit).
 //
-// Between the two, the checks reserveAll and sell make run on what came back: the key
-// may sell on the contract, the sale is open at the height, every seat of the order was
-// taken, the identity policy and the amount hold. An order that fails them having taken
-// no seat changed nothing and simply leaves the group. One that took some of its seats
-// (another order of the group, or of another server, had the rest) makes the group roll
-// back and run again without it. Every order that leaves the group, and every order of a
-// group that fails as a whole, runs as the ordinary write (update), which gives the exact
-// answer and its error in Ticketbooth's order: the fast path never answers a refusal
-// itself.
+// Between the two, the checks reserveAll and sell make run on what came back (judge):
+// the key may sell on the contract, the sale is open at the height, every seat of the
+// order was taken, the identity policy and the amount hold. Each order then goes one of
+// four ways:
+//
+//   - it passed every check and took all its seats: it commits with the group;
+//   - it took none of its seats where nothing else stood in its way (they were taken
+//     already, or the hall lacks one): the group refuses it itself, worded as reserveAll
+//     words it (a seat the hall lacks, else its first seat in seat order taken), once the
+//     second round trip has looked its seats up;
+//   - it failed another check having taken no seat (a key that may not sell here, a sale
+//     not open, an unknown contract, a height below the closed mark): it leaves the group;
+//   - it holds seats it must not keep (only some of them, another order of the group or
+//     of another server had the rest; or all of them with a check failed, such as too
+//     little paid): the group rolls back and runs again, a few times at most, with only
+//     the orders that passed.
+//
+// Every order that leaves the group, and every order of a group that fails as a whole,
+// runs as the ordinary write (update), which gives the exact answer and its error in
+// Ticketbooth's order. So the fast path answers two refusals itself, a seat taken and a
+// seat the hall lacks, in the ordinary write's words; every other refusal comes from the
+// ordinary write. Its one other answer is an error: when the connection fails after
+// COMMIT was sent, whether the group committed is unknown, and its orders are answered
+// with an internal error rather than run again (which could find their own seats taken).
 //
 // The height is chosen before the locks are held, unlike in update. That is sound:
 // takeSQL refuses a height below the closed mark, and the mark cannot move while the
@@ -205,165 +223,256 @@ type groupTake struct {
 	seat ledger.Seat
 }
 
-// pipelineGroup sends the two pipelines. bad reports a connection left in an unknown
-// state.
+// lockOrder sorts a group's seats by contract and seat: two groups racing for the same
+// seats then wait for each other instead of deadlocking.
+func lockOrder(a, b groupTake) int {
+	return cmp.Or(cmp.Compare(a.r.address, b.r.address), cmp.Compare(a.seat.Section, b.seat.Section),
+		cmp.Compare(a.seat.Number, b.seat.Number), cmp.Compare(a.seat.Letter, b.seat.Letter))
+}
+
+// pgGroup is one group of reservations on its way through the two pipelines: what the
+// first one sends, and what it read back.
+type pgGroup struct {
+	s         *Store
+	w         *wtx // the group's height, time and journal encoding; it runs no statement
+	orders    []*reservation
+	addresses []string    // the contracts of the orders, each once
+	takes     []groupTake // every seat of every order, in lock order
+	// What the first pipeline read.
+	contracts map[string]ledger.Contract // the contracts that exist
+	closed    int64                      // the closed mark
+	taken     map[*reservation][]takenSeat
+	count     map[*reservation]int // how many of its seats each order took
+}
+
+// groupVerdict sorts a group's orders on what the first pipeline read. The orders in
+// none of its lists leave the group and run as the ordinary write.
+type groupVerdict struct {
+	ok      []success      // took all their seats and pass every check
+	refused []*reservation // took no seat where nothing but their seats stood in the way
+	dirty   bool           // an order holds seats it must not keep: the group rolls back
+}
+
+// success is an order of the group that will commit: its effect, then its receipt once
+// its journal row is queued.
+type success struct {
+	r       *reservation
+	eff     ticketsReserved
+	receipt ledger.Receipt
+}
+
+// pipelineGroup runs one group in two round trips: it takes the seats, sorts the orders
+// on what came back, and either rolls back to run the group again without the orders
+// that hold seats they must not keep, or writes the journal and commits. bad reports a
+// connection left in an unknown state.
 func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reservation) (again []*reservation, bad bool, err error) {
-	w := s.newWtx(runner{}, ledger.Actor{}, s.now())
-	var addresses []string
-	var takes []groupTake
+	g := s.newGroup(group)
+	if err := g.takeSeats(ctx, pc); err != nil {
+		return nil, !rollback(ctx, pc), err
+	}
+	v := g.judge()
+	if v.dirty {
+		return retryWithout(ctx, pc, v.ok)
+	}
+	bad, err = g.commit(ctx, pc, &v)
+	return nil, bad, err
+}
+
+// newGroup starts a group at the store's current height: its contracts, and its seats in
+// lock order.
+func (s *Store) newGroup(group []*reservation) *pgGroup {
+	g := &pgGroup{s: s, w: s.newWtx(runner{}, ledger.Actor{}, s.now()), orders: group,
+		contracts: map[string]ledger.Contract{}, taken: map[*reservation][]takenSeat{}, count: map[*reservation]int{}}
 	for _, r := range group {
-		if !slices.Contains(addresses, r.address) {
-			addresses = append(addresses, r.address)
+		if !slices.Contains(g.addresses, r.address) {
+			g.addresses = append(g.addresses, r.address)
 		}
+		g.taken[r] = make([]takenSeat, len(r.order.Tickets))
 		for i, t := range r.order.Tickets {
-			takes = append(takes, groupTake{r: r, i: i, seat: t.Seat})
+			g.takes = append(g.takes, groupTake{r: r, i: i, seat: t.Seat})
 		}
 	}
-	slices.SortStableFunc(takes, func(a, b groupTake) int {
-		return cmp.Or(cmp.Compare(a.r.address, b.r.address), cmp.Compare(a.seat.Section, b.seat.Section),
-			cmp.Compare(a.seat.Number, b.seat.Number), cmp.Compare(a.seat.Letter, b.seat.Letter))
-	})
+	slices.SortStableFunc(g.takes, lockOrder)
+	return g
+}
 
+// takeSeats sends the first pipeline (BEGIN, the locks, the contracts, the closed mark,
+// takeSQL for every seat) and reads back what it found.
+func (g *pgGroup) takeSeats(ctx context.Context, pc *pgx.Conn) error {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	b.Queue(s.d.sharedLocksSQL(addresses))
-	for _, a := range addresses {
-		b.Queue(s.d.bind(contractQuery), a)
+	b.Queue(g.s.d.sharedLocksSQL(g.addresses))
+	for _, a := range g.addresses {
+		b.Queue(g.s.d.bind(contractQuery), a)
 	}
 	b.Queue(closedQuery)
-	for _, t := range takes {
-		b.Queue(s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], s.seller(t.r), w.height)...)
-	}
-	contracts := map[string]ledger.Contract{}
-	taken := map[*reservation][]takenSeat{}
-	count := map[*reservation]int{}
-	for _, r := range group {
-		taken[r] = make([]takenSeat, len(r.order.Tickets))
+	for _, t := range g.takes {
+		b.Queue(g.s.d.bind(takeSQL), takeArgs(t.r.address, t.r.order.Tickets[t.i], g.s.seller(t.r), g.w.height)...)
 	}
 	br := pc.SendBatch(ctx, b)
-	_, err = br.Exec()
-	if err == nil {
-		_, err = br.Exec()
-	}
-	for _, a := range addresses {
-		if err != nil {
-			break
-		}
-		var c ledger.Contract
-		c, err = scanContract(br.QueryRow(), a)
-		if ledger.ErrorCode(err) == ledger.ENOTFOUND {
-			err = nil // its orders took no seat and run as ordinary writes
-			continue
-		}
-		contracts[a] = c
-	}
-	var closed int64
-	if err == nil {
-		err = br.QueryRow().Scan(&closed)
-	}
-	for _, t := range takes {
-		if err != nil {
-			break
-		}
-		ts := &taken[t.r][t.i]
-		err = br.QueryRow().Scan(&ts.idx, &ts.price)
-		if errors.Is(err, pgx.ErrNoRows) {
-			err = nil
-			continue
-		}
-		count[t.r]++
-	}
+	err := g.readFirst(br)
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return nil, !rollback(ctx, pc), err
-	}
+	return err
+}
 
-	type success struct {
-		r   *reservation
-		eff ticketsReserved
-	}
-	var ok []success
-	var refused []*reservation // took no seat where nothing else stood in the way
-	var dirty bool
-	for _, r := range group {
-		c, found := contracts[r.address]
-		var eff ticketsReserved
-		fine := found && reservable(r.actor, c, r.order, w.height)
-		switch {
-		case fine && count[r] == len(r.order.Tickets):
-			eff, err = orderEffect(ticketsReserved{Holder: s.seller(r).holder, Sale: c.Sale.Number}, r.order, taken[r])
-			if err == nil {
-				ok = append(ok, success{r, eff})
-			} else {
-				dirty = true
-			}
-		case count[r] > 0:
-			dirty = true // it holds seats it must not keep
-		case fine && closed <= w.height:
-			refused = append(refused, r)
+// readFirst reads the first pipeline's results in the order takeSeats queued them.
+func (g *pgGroup) readFirst(br pgx.BatchResults) error {
+	for range 2 { // BEGIN, the locks
+		if _, err := br.Exec(); err != nil {
+			return err
 		}
 	}
-	if dirty {
-		if !rollback(ctx, pc) {
-			return nil, true, errors.New("rolling back a group failed")
-		}
-		for _, o := range ok {
-			again = append(again, o.r)
-		}
-		return again, false, nil
+	if err := g.readContracts(br); err != nil {
+		return err
 	}
+	if err := br.QueryRow().Scan(&g.closed); err != nil {
+		return err
+	}
+	return g.readTakes(br)
+}
 
-	// The journal rows; for each order refused, whether its seats exist (to word the
-	// refusal as reserveAll would); then COMMIT, or ROLLBACK when nothing succeeded.
-	b = &pgx.Batch{}
-	receipts := make([]ledger.Receipt, len(ok))
-	for k, o := range ok {
-		w.actor = o.r.actor
-		body, data, hash, err := w.encode(ledger.TxTicketsReserved, o.r.address, o.eff)
+// readContracts reads the group's contracts. One that does not exist is left out: its
+// orders took no seat and run as ordinary writes.
+func (g *pgGroup) readContracts(br pgx.BatchResults) error {
+	for _, a := range g.addresses {
+		c, err := scanContract(br.QueryRow(), a)
+		if ledger.ErrorCode(err) == ledger.ENOTFOUND {
+			continue
+		}
 		if err != nil {
-			return nil, !rollback(ctx, pc), err
+			return err
 		}
-		receipts[k] = receiptOf(body, hash)
-		b.Queue(pipelineJournalSQL(s.d), hash, w.height, o.r.address, ledger.TxTicketsReserved, string(data))
+		g.contracts[a] = c
 	}
-	for _, r := range refused {
+	return nil
+}
+
+// readTakes reads which seats takeSQL took, and their indexes and prices.
+func (g *pgGroup) readTakes(br pgx.BatchResults) error {
+	for _, t := range g.takes {
+		ts := &g.taken[t.r][t.i]
+		err := br.QueryRow().Scan(&ts.idx, &ts.price)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // not available, or no such seat
+		}
+		if err != nil {
+			return err
+		}
+		g.count[t.r]++
+	}
+	return nil
+}
+
+// judge sorts the orders on what the first pipeline read, by the checks of sell and
+// reserveAll. An order refused for want of funds has taken its seats: it makes the group
+// roll back, and the ordinary write words the refusal. An order whose height was below
+// the closed mark took no seat and leaves the group: the ordinary write runs above it.
+func (g *pgGroup) judge() groupVerdict {
+	var v groupVerdict
+	for _, r := range g.orders {
+		c, found := g.contracts[r.address]
+		fine := found && reservable(r.actor, c, r.order, g.w.height)
+		switch {
+		case fine && g.count[r] == len(r.order.Tickets):
+			eff, err := orderEffect(ticketsReserved{Holder: g.s.seller(r).holder, Sale: c.Sale.Number}, r.order, g.taken[r])
+			if err != nil {
+				v.dirty = true
+				continue
+			}
+			v.ok = append(v.ok, success{r: r, eff: eff})
+		case g.count[r] > 0:
+			v.dirty = true // it holds seats it must not keep
+		case fine && g.closed <= g.w.height:
+			v.refused = append(v.refused, r)
+		}
+	}
+	return v
+}
+
+// retryWithout rolls the group back and returns the orders that passed, to run again as
+// a group; the others run as ordinary writes.
+func retryWithout(ctx context.Context, pc *pgx.Conn, ok []success) (again []*reservation, bad bool, err error) {
+	if !rollback(ctx, pc) {
+		return nil, true, errors.New("rolling back a group failed")
+	}
+	for _, o := range ok {
+		again = append(again, o.r)
+	}
+	return again, false, nil
+}
+
+// commit sends the second pipeline and answers the orders of the verdict: the ones that
+// succeeded with their receipts, the refused ones with their refusals. bad reports a
+// connection left in an unknown state.
+func (g *pgGroup) commit(ctx context.Context, pc *pgx.Conn, v *groupVerdict) (bad bool, err error) {
+	b, err := g.journalBatch(v)
+	if err != nil {
+		return !rollback(ctx, pc), err
+	}
+	refusals, err := g.s.finishGroup(ctx, pc, b, len(v.ok), v.refused)
+	if err != nil {
+		return commitFailed(ctx, pc, v.ok, err)
+	}
+	for _, o := range v.ok {
+		o.r.out, o.r.done = orderReceipt(o.receipt, o.eff), true
+	}
+	for k, r := range v.refused {
+		r.done, r.err = true, refusals[k]
+	}
+	g.s.pipelined.Add(int64(len(v.ok)))
+	return false, nil
+}
+
+// journalBatch queues the second pipeline: a journal row for each order that succeeded
+// (setting its receipt); for each order refused, whether its seats exist (to word the
+// refusal as reserveAll would); then COMMIT, or ROLLBACK when nothing succeeded.
+func (g *pgGroup) journalBatch(v *groupVerdict) (*pgx.Batch, error) {
+	b := &pgx.Batch{}
+	for k := range v.ok {
+		o := &v.ok[k]
+		g.w.actor = o.r.actor
+		body, data, hash, err := g.w.encode(ledger.TxTicketsReserved, o.r.address, o.eff)
+		if err != nil {
+			return nil, err
+		}
+		o.receipt = receiptOf(body, hash)
+		b.Queue(pipelineJournalSQL(g.s.d), hash, g.w.height, o.r.address, ledger.TxTicketsReserved, string(data))
+	}
+	for _, r := range v.refused {
 		for _, t := range r.order.Tickets {
-			b.Queue(s.d.bind(seatIndexSQL), r.address, t.Seat.Section, t.Seat.Number, t.Seat.Letter)
+			b.Queue(g.s.d.bind(seatIndexSQL), r.address, t.Seat.Section, t.Seat.Number, t.Seat.Letter)
 		}
 	}
 	end := "COMMIT"
-	if len(ok) == 0 {
+	if len(v.ok) == 0 {
 		end = "ROLLBACK"
 	}
 	b.Queue(end)
-	refusals, err := s.finishGroup(ctx, pc, b, len(ok), refused)
-	if err != nil {
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) || len(ok) == 0 {
-			// The server refused a statement or the commit: nothing was committed.
-			return nil, !rollback(ctx, pc), err
-		}
-		for _, o := range ok {
-			o.r.done, o.r.err = true, err
-		}
-		return nil, true, err
+	return b, nil
+}
+
+// commitFailed handles a second pipeline that failed. When the server refused a
+// statement or the commit, or there was nothing to commit, nothing was committed: the
+// transaction is rolled back and every order runs as the ordinary write. Otherwise the
+// connection failed after COMMIT was sent, and whether the orders committed is unknown:
+// those that would have are answered with the error (an internal error for their
+// buyers), and the connection is discarded.
+func commitFailed(ctx context.Context, pc *pgx.Conn, ok []success, err error) (bad bool, _ error) {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) || len(ok) == 0 {
+		return !rollback(ctx, pc), err
 	}
-	for k, o := range ok {
-		o.r.out, o.r.done = orderReceipt(receipts[k], o.eff), true
+	for _, o := range ok {
+		o.r.done, o.r.err = true, err
 	}
-	for k, r := range refused {
-		r.done, r.err = true, refusals[k]
-	}
-	s.pipelined.Add(int64(len(ok)))
-	return nil, false, nil
+	return true, err
 }
 
 // finishGroup sends the second pipeline (inserts journal rows, then for each refused
 // order looks up its seats, then ends the transaction) and returns each refused order's
-// refusal: its first seat the contract lacks, or else its first seat in seat order, the
-// one reserveAll would have found taken.
+// refusal.
 func (s *Store) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, inserts int, refused []*reservation) ([]error, error) {
 	br := pc.SendBatch(ctx, b)
 	var err error
@@ -372,24 +481,9 @@ func (s *Store) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, ins
 			break
 		}
 	}
-	refusals := make([]error, len(refused))
-	for k, r := range refused {
-		for _, t := range r.order.Tickets {
-			if err != nil {
-				break
-			}
-			var idx int
-			err = br.QueryRow().Scan(&idx)
-			if errors.Is(err, pgx.ErrNoRows) {
-				err = nil
-				if refusals[k] == nil {
-					refusals[k] = errInvalidSeat(t.Seat)
-				}
-			}
-		}
-		if refusals[k] == nil {
-			refusals[k] = errNotAvailable(r.order.Tickets[seatOrder(r.order.Tickets)[0]].Seat)
-		}
+	var refusals []error
+	if err == nil {
+		refusals, err = readRefusals(br, refused)
 	}
 	if err == nil {
 		_, err = br.Exec()
@@ -398,6 +492,32 @@ func (s *Store) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, ins
 		err = cerr
 	}
 	return refusals, err
+}
+
+// readRefusals reads the seat lookups of the refused orders and words each refusal as
+// reserveAll would: the order's first seat the contract lacks, or else its first seat in
+// seat order, the one reserveAll would have found taken.
+func readRefusals(br pgx.BatchResults, refused []*reservation) ([]error, error) {
+	refusals := make([]error, len(refused))
+	for k, r := range refused {
+		for _, t := range r.order.Tickets {
+			var idx int
+			err := br.QueryRow().Scan(&idx)
+			if errors.Is(err, pgx.ErrNoRows) {
+				if refusals[k] == nil {
+					refusals[k] = errInvalidSeat(t.Seat)
+				}
+				continue
+			}
+			if err != nil {
+				return refusals, err
+			}
+		}
+		if refusals[k] == nil {
+			refusals[k] = errNotAvailable(r.order.Tickets[seatOrder(r.order.Tickets)[0]].Seat)
+		}
+	}
+	return refusals, nil
 }
 
 // reservable runs, on what the first pipeline read, the checks of sell and reserveAll
