@@ -14,7 +14,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
-	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // FuzzRequestBodies sends arbitrary bodies to every write route of a contract with a sale
@@ -88,7 +87,7 @@ func fuzzServer(f *testing.F) (string, string, []string) {
 	if _, err := (&issuer.Issuer{Ledger: st}).Reserve(admin, c.Address, issuer.Request{Seats: seats[:1], Sender: "x"}); err != nil {
 		f.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(st, st, nil))
+	srv := httptest.NewServer(newServer(f, st, nil))
 	f.Cleanup(srv.Close)
 	return srv.URL, c.Address, keys
 }

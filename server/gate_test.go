@@ -23,7 +23,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
-	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // checkInLog returns the effects of the journal's check-in transactions, oldest first,
@@ -536,7 +535,7 @@ func benchSoldTickets(b *testing.B, n int) (*httptest.Server, string, string, []
 		}
 		qrs = append(qrs, p.QR...)
 	}
-	srv := httptest.NewServer(server.New(st, st, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(newServer(b, st, slog.New(slog.DiscardHandler)))
 	b.Cleanup(srv.Close)
 	return srv, key, c.Address, qrs
 }

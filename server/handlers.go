@@ -19,7 +19,7 @@ func (s *Server) createContract(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	c, rc, err := s.svc.CreateContract(r.Context(), req.Venue, req.Seats)
+	c, rc, err := s.svc.Ledger.CreateContract(r.Context(), req.Venue, req.Seats)
 	if err != nil {
 		s.error(w, err)
 		return
@@ -29,7 +29,7 @@ func (s *Server) createContract(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getContract(w http.ResponseWriter, r *http.Request) {
-	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))
+	c, err := s.svc.Ledger.Contract(r.Context(), r.PathValue("address"))
 	if err != nil {
 		s.error(w, err)
 		return
@@ -39,7 +39,7 @@ func (s *Server) getContract(w http.ResponseWriter, r *http.Request) {
 
 // rules answers a GET of one rule with its bare value (1000, 2, true), as Ticketbooth does.
 func (s *Server) rules(w http.ResponseWriter, r *http.Request, body func(ledger.Rules) any) {
-	c, err := s.svc.Contract(r.Context(), r.PathValue("address"))
+	c, err := s.svc.Ledger.Contract(r.Context(), r.PathValue("address"))
 	if err != nil {
 		s.error(w, err)
 		return
@@ -101,14 +101,14 @@ func required(ok bool, member string) error {
 func (s *Server) setFee(w http.ResponseWriter, r *http.Request) {
 	var req api.FeeBody
 	s.write(w, r, &req, func() error { return required(req.Fee != nil, "fee") }, func() (ledger.Receipt, error) {
-		return s.svc.SetReleaseFee(r.Context(), r.PathValue("address"), *req.Fee)
+		return s.svc.Ledger.SetReleaseFee(r.Context(), r.PathValue("address"), *req.Fee)
 	})
 }
 
 func (s *Server) setNoReleaseBlocks(w http.ResponseWriter, r *http.Request) {
 	var req api.CountBody
 	s.write(w, r, &req, func() error { return required(req.Count != nil, "count") }, func() (ledger.Receipt, error) {
-		return s.svc.SetNoReleaseBlocks(r.Context(), r.PathValue("address"), *req.Count)
+		return s.svc.Ledger.SetNoReleaseBlocks(r.Context(), r.PathValue("address"), *req.Count)
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Server) setIdentityPolicy(w http.ResponseWriter, r *http.Request) {
 	var req api.IdentityBody
 	s.write(w, r, &req, func() error { return required(req.RequireIdentityVerification != nil, "requireIdentityVerification") },
 		func() (ledger.Receipt, error) {
-			return s.svc.SetIdentityPolicy(r.Context(), r.PathValue("address"), *req.RequireIdentityVerification)
+			return s.svc.Ledger.SetIdentityPolicy(r.Context(), r.PathValue("address"), *req.RequireIdentityVerification)
 		})
 }
 
@@ -125,13 +125,13 @@ func (s *Server) setIdentityPolicy(w http.ResponseWriter, r *http.Request) {
 func (s *Server) setRules(w http.ResponseWriter, r *http.Request) {
 	var req ledger.RulesChange
 	s.write(w, r, &req, func() error { return required(!req.Empty(), "fee, noReleaseBlocks or requireIdentityVerification") },
-		func() (ledger.Receipt, error) { return s.svc.SetRules(r.Context(), r.PathValue("address"), req) })
+		func() (ledger.Receipt, error) { return s.svc.Ledger.SetRules(r.Context(), r.PathValue("address"), req) })
 }
 
 func (s *Server) transferContract(w http.ResponseWriter, r *http.Request) {
 	var req api.OwnerBody
 	s.write(w, r, &req, func() error { return required(req.Owner != "", "owner (key:ID)") }, func() (ledger.Receipt, error) {
-		return s.svc.TransferContract(r.Context(), r.PathValue("address"), req.Owner)
+		return s.svc.Ledger.TransferContract(r.Context(), r.PathValue("address"), req.Owner)
 	})
 }
 
@@ -139,7 +139,7 @@ func (s *Server) beginSale(w http.ResponseWriter, r *http.Request) {
 	var req api.BeginSaleRequest
 	s.write(w, r, &req, func() error { return required(req.Details != nil, "details {name, organiser, time, endOfSale}") },
 		func() (ledger.Receipt, error) {
-			return s.svc.BeginSale(r.Context(), r.PathValue("address"), req.SeatPrices, *req.Details)
+			return s.svc.Ledger.BeginSale(r.Context(), r.PathValue("address"), req.SeatPrices, *req.Details)
 		})
 }
 
@@ -150,12 +150,12 @@ func (s *Server) endSale(w http.ResponseWriter, r *http.Request) {
 		body = &wallet
 	}
 	s.write(w, r, body, nil, func() (ledger.Receipt, error) {
-		return s.svc.EndSale(r.Context(), r.PathValue("address"))
+		return s.svc.Ledger.EndSale(r.Context(), r.PathValue("address"))
 	})
 }
 
 func (s *Server) ledgerInfo(w http.ResponseWriter, r *http.Request) {
-	info, err := s.svc.Info(r.Context())
+	info, err := s.svc.Ledger.Info(r.Context())
 	if err != nil {
 		s.error(w, err)
 		return
@@ -164,7 +164,7 @@ func (s *Server) ledgerInfo(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
-	rc, err := s.svc.Receipt(r.Context(), r.PathValue("hash"))
+	rc, err := s.svc.Ledger.Receipt(r.Context(), r.PathValue("hash"))
 	if err != nil {
 		s.error(w, err)
 		return
@@ -178,7 +178,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	rep, err := s.svc.Verify(r.Context(), anchors...)
+	rep, err := s.svc.Ledger.Verify(r.Context(), anchors...)
 	if err != nil {
 		s.error(w, err)
 		return

@@ -19,6 +19,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
@@ -79,11 +80,21 @@ func newEnv(t *testing.T) *env {
 	e.bob = e.key(ledger.RoleOrganizer, "bob")
 	e.shop = e.key(ledger.RoleBoxOffice, "shop")
 	e.gate = e.key(ledger.RoleScanner, "gate")
-	e.srv = serveWith(t, server.New(store, store, logger), server.DefaultTimeouts)
+	e.srv = serveWith(t, newServer(t, store, logger), server.DefaultTimeouts)
 	if !strings.HasPrefix(e.srv.URL, "http://127.0.0.1:") {
 		t.Fatalf("server is not on loopback: %s", e.srv.URL)
 	}
 	return e
+}
+
+// newServer returns the API handler serving st as `ticketbooth serve` wires it.
+func newServer(tb testing.TB, st *sqlstore.Store, log *slog.Logger) *server.Server {
+	tb.Helper()
+	h, err := server.New(wiring.Services(st), log)
+	if err != nil {
+		tb.Fatalf("server.New: %v", err)
+	}
+	return h
 }
 
 // serveWith serves h on loopback as `ticketbooth serve` does, with the timeouts t.

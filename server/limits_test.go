@@ -64,7 +64,7 @@ func waitClosed(t *testing.T, conn net.Conn, wait time.Duration) {
 // connection is closed rather than read to the end.
 func TestWriteWithoutKeyAnsweredBeforeBody(t *testing.T) {
 	e := newEnv(t)
-	srv := serveWith(t, server.New(e.store, e.store, nil), server.Timeouts{ReadHeader: time.Minute, Read: time.Hour, Write: time.Hour, Idle: time.Hour})
+	srv := serveWith(t, newServer(t, e.store, nil), server.Timeouts{ReadHeader: time.Minute, Read: time.Hour, Write: time.Hour, Idle: time.Hour})
 	for name, auth := range map[string]string{"NoKey": "", "WrongKey": "Authorization: Bearer not-a-key\r\n"} {
 		t.Run(name, func(t *testing.T) {
 			conn := dialRaw(t, srv.URL)
@@ -87,7 +87,7 @@ func TestWriteWithoutKeyAnsweredBeforeBody(t *testing.T) {
 // are closed by the server's timeouts.
 func TestSlowClientsCutOff(t *testing.T) {
 	e := newEnv(t)
-	srv := serveWith(t, server.New(e.store, e.store, nil), shortTimeouts)
+	srv := serveWith(t, newServer(t, e.store, nil), shortTimeouts)
 	t.Run("SlowBody", func(t *testing.T) {
 		conn := dialRaw(t, srv.URL)
 		io.WriteString(conn, "POST "+api.Base+" HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "+e.alice+"\r\nContent-Length: 1000\r\n\r\n{")
@@ -224,7 +224,7 @@ func TestImageBombsRefused(t *testing.T) {
 // is then answered 503 with Retry-After; once one is free it is decoded.
 func TestDecodesBeyondTheCapWait(t *testing.T) {
 	e := newEnv(t)
-	h := server.New(e.store, e.store, nil)
+	h := newServer(t, e.store, nil)
 	srv := serveWith(t, h, server.DefaultTimeouts)
 	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
 	tk := e.buy(addr, seatJSON(1, "A"), "ann", "")
@@ -301,7 +301,7 @@ func heapInUse() uint64 {
 func TestTicketListSlowReaders(t *testing.T) {
 	e := newEnv(t)
 	addr, _ := e.stadiumOnSale(60000)
-	srv := serveWith(t, server.New(e.store, e.store, nil), server.Timeouts{ReadHeader: 5 * time.Second, Read: 5 * time.Second, Write: 6 * time.Second, Idle: 5 * time.Second})
+	srv := serveWith(t, newServer(t, e.store, nil), server.Timeouts{ReadHeader: 5 * time.Second, Read: 5 * time.Second, Write: 6 * time.Second, Idle: 5 * time.Second})
 	before := heapInUse()
 	const readers = 16
 	conns := make([]net.Conn, readers)

@@ -18,22 +18,24 @@ import (
 // ReserveTicketResponse answers ReserveTicket and ReissueTicket.
 type ReserveTicketResponse = api.TicketResponse
 
+// sellRoutes adds the selling routes of the services that serve them.
 func (s *Server) sellRoutes(c string) {
-	s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
-	s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
-	s.mux.HandleFunc("POST "+c+"/ReserveSealedTickets", s.reserveSealedTickets)
-	s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
-	s.mux.HandleFunc("POST "+c+"/ReissueTicket", s.reissueTicket)
+	if s.svc.Sales != nil {
+		s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
+		s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
+		s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
+		s.mux.HandleFunc("POST "+c+"/ReissueTicket", s.reissueTicket)
+	}
+	if s.svc.Sealed != nil {
+		s.mux.HandleFunc("POST "+c+"/ReserveSealedTickets", s.reserveSealedTickets)
+	}
 }
 
-// sellRequest runs the checks every selling route shares — the issuer exists, the key may
-// sell, the address is well formed — then decodes the body into req. On failure it has
-// answered and returns false.
+// sellRequest runs the checks every selling route shares — the key may sell, the address
+// is well formed — then decodes the body into req. On failure it has answered and returns
+// false.
 func (s *Server) sellRequest(w http.ResponseWriter, r *http.Request, req any) bool {
 	err := func() error {
-		if s.issuer == nil {
-			return ledger.Errorf(ledger.EINTERNAL, "this server's ledger cannot sell tickets")
-		}
 		if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
 			return err
 		}
@@ -85,7 +87,7 @@ func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Requ
 	}
 	address := r.PathValue("address")
 	req.Layout = layout // the codes are grouped to print well on it, whatever the answer's format
-	p, err := s.issuer.Reserve(r.Context(), address, req)
+	p, err := s.svc.Sales.Reserve(r.Context(), address, req)
 	if err != nil {
 		s.error(w, err)
 		return
@@ -123,7 +125,7 @@ func (s *Server) reissueTicket(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	p, err := s.issuer.Reissue(r.Context(), r.PathValue("address"),
+	p, err := s.svc.Sales.Reissue(r.Context(), r.PathValue("address"),
 		issuer.ReissueRequest{Seat: *req.Seat, Secret: req.Secret, CustomerName: req.CustomerName})
 	if err != nil {
 		s.error(w, err)
@@ -177,11 +179,11 @@ func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.P
 
 // printed lays out a purchase with the contract's sale and the ledger's clock.
 func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]issuer.PrintedTicket, error) {
-	c, err := s.svc.Contract(ctx, p.Contract)
+	c, err := s.svc.Ledger.Contract(ctx, p.Contract)
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.svc.Info(ctx)
+	info, err := s.svc.Ledger.Info(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +213,7 @@ func (s *Server) releaseTicket(w http.ResponseWriter, r *http.Request) {
 	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
 		return
 	}
-	rc, err := s.issuer.Release(r.Context(), r.PathValue("address"), ledger.ReleaseRequest{Seat: *req.Seat, Sender: req.Sender, Secret: req.Secret})
+	rc, err := s.svc.Sales.Release(r.Context(), r.PathValue("address"), ledger.ReleaseRequest{Seat: *req.Seat, Sender: req.Sender, Secret: req.Secret})
 	if err != nil {
 		s.error(w, err)
 		return

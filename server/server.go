@@ -13,23 +13,12 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
-	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
-
-// Authenticator resolves an API key to the actor holding it.
-type Authenticator interface {
-	Authenticate(ctx context.Context, key string) (ledger.Actor, error)
-}
 
 // Server is the HTTP API over a ledger.
 type Server struct {
-	svc    ledger.Service
-	issuer issuer.Service  // nil when svc cannot sell
-	gate   scanner.Service // nil when svc cannot check in
-	gates  ledger.Gate     // the ledger's gate side, for the gates' counts; nil with gate
-	auth   Authenticator
+	svc    Services
 	log    *slog.Logger
 	mux    *http.ServeMux
 	decode decodeSlots // bounds the images decoded at once
@@ -38,21 +27,19 @@ type Server struct {
 // MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
 const MaxBodyBytes = 32 << 20
 
-// New returns the API handler. log receives one line per request (method, path, status,
-// duration: never a body, a key or a header) and internal errors.
-func New(svc ledger.Service, auth Authenticator, log *slog.Logger) *Server {
+// New returns the API handler serving svc, with the routes of the services it holds. log
+// receives one line per request (method, path, status, duration: never a body, a key or a
+// header) and internal errors. EINTERNAL when a required service is missing.
+func New(svc Services, log *slog.Logger) (*Server, error) {
+	if err := svc.check(); err != nil {
+		return nil, err
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, auth: auth, log: log, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
-	if l, ok := svc.(issuer.Ledger); ok {
-		s.issuer = &issuer.Issuer{Ledger: l}
-	}
-	if g, ok := svc.(ledger.Gate); ok {
-		s.gate, s.gates = &scanner.Gate{Ledger: g}, g
-	}
+	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
 	s.routes()
-	return s
+	return s, nil
 }
 
 func (s *Server) routes() {
@@ -141,7 +128,7 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	if !ok || strings.TrimSpace(key) == "" {
 		return nil, ledger.Errorf(ledger.EUNAUTHORIZED, "Authorization must be: Bearer <key>")
 	}
-	actor, err := s.auth.Authenticate(r.Context(), strings.TrimSpace(key))
+	actor, err := s.svc.Auth.Authenticate(r.Context(), strings.TrimSpace(key))
 	if err != nil {
 		return nil, err
 	}

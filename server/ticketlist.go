@@ -23,9 +23,9 @@ func (s *Server) tickets(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	pager, ok := s.svc.(ledger.TicketPager)
-	if !ok {
-		t, err := s.svc.Tickets(r.Context(), r.PathValue("address"))
+	pager := s.svc.Tickets
+	if pager == nil {
+		t, err := s.svc.Ledger.Tickets(r.Context(), r.PathValue("address"))
 		if err != nil {
 			s.error(w, err)
 			return

@@ -120,7 +120,7 @@ func (s *Server) checkInUpload(w http.ResponseWriter, r *http.Request, scan scan
 		if one.Nonce != "" && len(codes) > 1 {
 			one.Nonce += "/" + strconv.Itoa(i+1)
 		}
-		results, err := s.gate.CheckIn(r.Context(), r.PathValue("address"), one)
+		results, err := s.svc.Gate.CheckIn(r.Context(), r.PathValue("address"), one)
 		if err != nil && (ledger.ErrorCode(err) != ledger.EINVALID || len(results) == 0) {
 			s.error(w, err)
 			return

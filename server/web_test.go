@@ -77,7 +77,7 @@ func newGateFixtureAt(tb testing.TB, back time.Duration) *gateFixture {
 	}
 	f.sell(tb, ledger.WithActor(ctx, org))
 	f.late = &lateServer{}
-	f.srv = httptest.NewServer(f.late.wrap(server.New(st, st, slog.New(slog.DiscardHandler))))
+	f.srv = httptest.NewServer(f.late.wrap(newServer(tb, st, slog.New(slog.DiscardHandler))))
 	tb.Cleanup(f.srv.Close)
 	return f
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
@@ -192,9 +193,19 @@ func remote(t *testing.T) (url, organizer, scannerKey, db string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(st, st, nil))
+	srv := httptest.NewServer(apiServer(t, st))
 	t.Cleanup(srv.Close)
 	return srv.URL, organizer, scannerKey, db
+}
+
+// apiServer returns the API handler serving st as `ticketbooth serve` wires it.
+func apiServer(t *testing.T, st *sqlstore.Store) *server.Server {
+	t.Helper()
+	h, err := server.New(wiring.Services(st), nil)
+	if err != nil {
+		t.Fatalf("server.New: %v", err)
+	}
+	return h
 }
 
 func TestRemoteModeUsesKeys(t *testing.T) {

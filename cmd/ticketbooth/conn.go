@@ -15,6 +15,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
 const defaultDB = "ticketbooth.db"
@@ -39,13 +40,15 @@ func connFlags() []cli.Flag {
 // session is an open ledger: in-process (acting as the database's administrator) or a
 // client of a server (acting as the key's holder). One code path serves both.
 type session struct {
-	store *sqlstore.Store // in-process only: the keys live here
-	svc   ledger.Service
-	sell  issuer.Service
-	ctx   context.Context
-	close func()
-	out   io.Writer
-	json  bool
+	store    *sqlstore.Store // in-process only: the keys live here
+	svc      ledger.Service
+	sell     issuer.Service
+	prepared issuer.PreparedSeller // sells what a batch sealed and wrote down first
+	gate     scanner.Service
+	ctx      context.Context
+	close    func()
+	out      io.Writer
+	json     bool
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -64,7 +67,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 			stop()
 			return nil, err
 		}
-		s.svc, s.sell, s.ctx, s.close = cl, cl, ctx, stop
+		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -80,7 +83,8 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, err
 	}
-	s.store, s.svc, s.sell = st, st, &issuer.Issuer{Ledger: st}
+	sales := &issuer.Issuer{Ledger: st}
+	s.store, s.svc, s.sell, s.prepared, s.gate = st, st, sales, sales, &scanner.Gate{Ledger: st}
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

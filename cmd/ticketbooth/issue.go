@@ -108,11 +108,7 @@ func issueBatch(c *cli.Context, s *session, address string) error {
 // load reads what the batch needs of the ledger: the contract, its sale and the clock;
 // and opens --qr-json.
 func (b *batch) load() error {
-	seller, ok := b.s.sell.(issuer.PreparedSeller)
-	if !ok {
-		return ledger.Errorf(ledger.EINTERNAL, "this connection cannot sell prepared tickets")
-	}
-	b.seller = seller
+	b.seller = b.s.prepared
 	var err error
 	if b.contract, err = b.s.svc.Contract(b.s.ctx, b.header.Contract); err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
-	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // A contract made in-process with --owner belongs to that organizer key, which then
@@ -32,7 +31,7 @@ func TestContractOwnerAndTransfer(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(server.New(st, st, nil))
+	srv := httptest.NewServer(apiServer(t, st))
 	t.Cleanup(srv.Close)
 	as := func(key string, args ...string) cliResult {
 		return runCLI(t, "", append(args, "--server", srv.URL, "--key", key)...)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ticketbooth-go/ticketbooth/client"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
@@ -36,14 +35,6 @@ func scanCommand() *cli.Command {
 	}
 }
 
-// gateSession is a session able to check tickets in.
-func gateService(s *session) scanner.Service {
-	if cl, ok := s.svc.(*client.Client); ok {
-		return cl
-	}
-	return &scanner.Gate{Ledger: s.svc.(ledger.Gate)}
-}
-
 type scanLine struct {
 	Source  string               `json:"source"`
 	Results []ledger.CheckResult `json:"results"`
@@ -57,7 +48,7 @@ func scan(c *cli.Context, s *session, address string) error {
 	if err := flagsFirst(c); err != nil {
 		return err
 	}
-	g := gateService(s)
+	g := s.gate
 	allOK := true
 	for _, arg := range c.Args().Slice() {
 		err := eachScan(c, arg, func(source string, sc scanner.Scan, decodeErr error) error {

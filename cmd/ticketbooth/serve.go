@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
@@ -115,7 +116,11 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.String("addr"), err)
 	}
-	srv := server.HTTPServer(tc.handler(server.New(st, st, log)), limits)
+	h, err := server.New(wiring.Services(st), log)
+	if err != nil {
+		return err
+	}
+	srv := server.HTTPServer(tc.handler(h), limits)
 	base := tc.baseURL(ln.Addr())
 	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", st.Name(), base, st.Clock().Interval)
 	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)

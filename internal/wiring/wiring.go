@@ -1,0 +1,27 @@
+// Package wiring says which part of an open SQL store serves which route of the HTTP API:
+// the issuer sells through the store's selling side, the gate checks in through its gate
+// side, and the store itself keeps the contracts, the ticket list and the keys. It is the
+// one place that wires them, used by `ticketbooth serve` and by the tests that run the real
+// server.
+package wiring
+
+import (
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/server"
+)
+
+// Services returns every service of the HTTP API served by the store st.
+func Services(st *sqlstore.Store) server.Services {
+	sales := &issuer.Issuer{Ledger: st}
+	return server.Services{
+		Ledger:  st,
+		Auth:    st,
+		Tickets: st,
+		Sales:   sales,
+		Sealed:  sales,
+		Gate:    &scanner.Gate{Ledger: st},
+		Counts:  st,
+	}
+}

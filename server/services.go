@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
+)
+
+// Authenticator resolves an API key to the actor holding it.
+type Authenticator interface {
+	Authenticate(ctx context.Context, key string) (ledger.Actor, error)
+}
+
+// GateCounter reads what a gate's device may see of the entry (see ledger.Gate).
+type GateCounter interface {
+	GateCounts(ctx context.Context, address string) (ledger.GateReport, error)
+}
+
+// Services are what the server serves, wired by its caller (cmd/ticketbooth): Ledger and
+// Auth are required; the routes of an optional service that is not set are not
+// registered, and a request for them is answered 404 as any unknown route is.
+type Services struct {
+	Ledger ledger.Service // contracts, rules, sales, receipts, verification (required)
+	Auth   Authenticator  // bearer keys to actors (required)
+	// Tickets reads the ticket list a chunk at a time; without it the list is read whole
+	// from Ledger.
+	Tickets ledger.TicketPager
+	Sales   issuer.Service      // ReserveTicket, ReserveTickets, ReleaseTicket, ReissueTicket
+	Sealed  issuer.SealedSeller // ReserveSealedTickets
+	Gate    scanner.Service     // CheckIn, VerifyTicket, CheckIns
+	Counts  GateCounter         // GateCounts, for the scanner page
+}
+
+// check returns EINTERNAL naming the first required service that is missing.
+func (v Services) check() error {
+	switch {
+	case v.Ledger == nil:
+		return ledger.Errorf(ledger.EINTERNAL, "the server was started without its ledger (Services.Ledger)")
+	case v.Auth == nil:
+		return ledger.Errorf(ledger.EINTERNAL, "the server was started without its key authenticator (Services.Auth)")
+	}
+	return nil
+}
