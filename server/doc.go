@@ -5,4 +5,8 @@
 // transaction hash, or an error body whose status comes from the one table mapping error
 // codes to statuses. Reads are public; writes need a key of the right role. Request logs
 // carry method, path, status and duration, never bodies, keys or names.
+//
+// The server serves what its caller hands it in a Services (cmd/ticketbooth wires the
+// store, the issuer and the gate into it): it looks for no capability by itself, and the
+// routes of a service it was not given are not registered.
 package server
