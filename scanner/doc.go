@@ -2,7 +2,8 @@
 //
 // ParseQR parses QR text strictly into ledger.QRTickets. Gate checks the tickets of one
 // scan in against the ledger, which verifies and admits them atomically. Service is what
-// a door checks tickets in through: the Gate in-process, the HTTP client remotely.
+// a door checks tickets in through: the Gate in-process, the HTTP client remotely. Each
+// scan carries a fresh NewNonce; Verdict words each result as the line door staff read.
 //
 // The package reads no pictures and links no image decoder, so that the client does not
 // either: a Scan's Image is read by the Gate's Pictures (internal/gateread over

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -56,7 +54,7 @@ func scan(c *cli.Context, s *session, address string) error {
 				allOK = printScan(s, scanLine{Source: source, Error: ledger.ErrorMessage(decodeErr)}) && allOK
 				return nil
 			}
-			sc.Gate, sc.VerifyOnly, sc.Nonce = c.String("gate"), c.Bool("verify-only"), newNonce()
+			sc.Gate, sc.VerifyOnly, sc.Nonce = c.String("gate"), c.Bool("verify-only"), scanner.NewNonce()
 			results, err := g.CheckIn(s.ctx, address, sc)
 			if err != nil && ledger.ErrorCode(err) != ledger.EINVALID {
 				return err
@@ -115,12 +113,6 @@ func eachScan(c *cli.Context, arg string, fn func(string, scanner.Scan, error) e
 	return nil
 }
 
-func newNonce() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // printScan prints one line per ticket (or the JSON line) and reports whether every
 // ticket passed.
 func printScan(s *session, line scanLine) bool {
@@ -137,32 +129,7 @@ func printScan(s *session, line scanLine) bool {
 		fmt.Fprintf(s.out, "REJECT  %s: %s\n", line.Source, line.Error)
 	}
 	for _, r := range line.Results {
-		fmt.Fprintln(s.out, verdict(r))
+		fmt.Fprintln(s.out, scanner.Verdict(r))
 	}
 	return ok
-}
-
-// verdict is the door staff's line for one ticket.
-func verdict(r ledger.CheckResult) string {
-	seat := r.Seat.String()
-	if seat == "" {
-		seat = "?"
-	}
-	name := ""
-	if r.Name != "" {
-		name = fmt.Sprintf(" — %s (check ID)", r.Name)
-	}
-	switch r.Status {
-	case ledger.StatusAdmitted:
-		return fmt.Sprintf("ADMIT   %s%s", seat, name)
-	case ledger.StatusValid:
-		return fmt.Sprintf("VALID   %s%s", seat, name)
-	case ledger.StatusAlreadyCheckedIn:
-		at := ""
-		if r.CheckedInAt != nil {
-			at = " at " + r.CheckedInAt.Local().Format("15:04")
-		}
-		return fmt.Sprintf("ALREADY IN  %s%s gate %s%s", seat, at, r.Gate, name)
-	}
-	return fmt.Sprintf("REJECT  %s: %s", seat, r.Reason)
 }

@@ -1,14 +1,13 @@
-package main
+package demo
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
 	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
@@ -17,17 +16,6 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
-
-func demoCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "demo",
-		Usage: "tell the whole story once on a fresh temporary ledger, one line a step",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "dir", Usage: "write the ledger, PDF tickets and QR images into `DIR` (default: a new temporary folder)"},
-		},
-		Action: demo,
-	}
-}
 
 // demoInterval keeps the demo's blocks short so its sales end within seconds.
 const demoInterval = 200 * time.Millisecond
@@ -47,24 +35,23 @@ type demoRun struct {
 	forged          string // a QR built from public data only
 }
 
-func demo(c *cli.Context) error {
-	dir, err := demoDir(c.String("dir"))
-	if err != nil {
-		return err
-	}
+// Run tells the story on the ledger file demo.db in dir (give it a new folder), one
+// numbered line a step on w, and leaves the PDF tickets and QR images beside it. It stops
+// at the first step that fails and returns its error.
+func Run(ctx context.Context, w io.Writer, dir string) error {
 	db := filepath.Join(dir, "demo.db")
-	st, err := sqlstore.Open(c.Context, db, sqlstore.Options{BlockInterval: demoInterval})
+	st, err := sqlstore.Open(ctx, db, sqlstore.Options{BlockInterval: demoInterval})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	step := 0
-	d := &demoRun{ctx: ledger.WithActor(c.Context, ledger.Actor{Admin: true, Name: "admin"}), st: st,
+	d := &demoRun{ctx: ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"}), st: st,
 		sell: &issuer.Issuer{Ledger: st}, gate: &scanner.Gate{Ledger: st, Pictures: gateread.Image}, clock: st.Clock(), dir: dir,
 		files: map[string]string{}, bought: map[string]issuer.Purchase{},
 		say: func(format string, args ...any) {
 			step++
-			fmt.Fprintf(c.App.Writer, "%2d. %s\n", step, fmt.Sprintf(format, args...))
+			fmt.Fprintf(w, "%2d. %s\n", step, fmt.Sprintf(format, args...))
 		}}
 	start := time.Now()
 	d.say("fresh ledger %s, one block every %s", db, demoInterval)
@@ -73,18 +60,8 @@ func demo(c *cli.Context) error {
 			return err
 		}
 	}
-	fmt.Fprintf(c.App.Writer, "done in %.1fs: tickets, QR images and the ledger are in %s\n", time.Since(start).Seconds(), dir)
+	fmt.Fprintf(w, "done in %.1fs: tickets, QR images and the ledger are in %s\n", time.Since(start).Seconds(), dir)
 	return nil
-}
-
-func demoDir(dir string) (string, error) {
-	if dir == "" {
-		return os.MkdirTemp("", "ticketbooth-demo-")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", usagef("cannot make --dir %s: %v", dir, err)
-	}
-	return dir, nil
 }
 
 // contracts creates two contracts on the theatre's seat map: the main house, and a studio
@@ -167,6 +144,10 @@ func (d *demoRun) purchases() error {
 	return nil
 }
 
+// qrModulePx is the module width of the QR images written, as `ticketbooth reserve` writes
+// them: whole, even pixels.
+const qrModulePx = 8
+
 // purchase buys, then writes the PDF ticket and the QR image.
 func (d *demoRun) purchase(dp demoPurchase) error {
 	p, err := d.sell.Reserve(d.ctx, dp.contract, issuer.Request{Seats: dp.seats, Sender: dp.sender, CustomerName: dp.name})
@@ -246,13 +227,13 @@ func (d *demoRun) scan(key, contract, gate string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	results, err := d.gate.CheckIn(d.ctx, contract, scanner.Scan{Image: data, Gate: gate, Nonce: newNonce()})
+	results, err := d.gate.CheckIn(d.ctx, contract, scanner.Scan{Image: data, Gate: gate, Nonce: scanner.NewNonce()})
 	if err != nil {
 		return "", err
 	}
 	lines := make([]string, len(results))
 	for i, r := range results {
-		lines[i] = strings.Join(strings.Fields(verdict(r)), " ")
+		lines[i] = strings.Join(strings.Fields(scanner.Verdict(r)), " ")
 	}
 	return strings.Join(lines, "; "), nil
 }
@@ -289,11 +270,11 @@ func (d *demoRun) forge() error {
 }
 
 func (d *demoRun) scanForged() error {
-	results, err := d.gate.CheckIn(d.ctx, d.theatre, scanner.Scan{QR: d.forged, Gate: "north", Nonce: newNonce()})
+	results, err := d.gate.CheckIn(d.ctx, d.theatre, scanner.Scan{QR: d.forged, Gate: "north", Nonce: scanner.NewNonce()})
 	if err != nil {
 		return err
 	}
-	d.say("the forged QR scanned: %s", strings.Join(strings.Fields(verdict(results[0])), " "))
+	d.say("the forged QR scanned: %s", strings.Join(strings.Fields(scanner.Verdict(results[0])), " "))
 	return nil
 }
 
@@ -308,4 +289,13 @@ func (d *demoRun) verify() error {
 	}
 	d.say("ledger verify: %d transactions in %d sealed blocks, every hash, Merkle root and link checks out and the tables match the journal", rep.Transactions, rep.Blocks)
 	return nil
+}
+
+// seatNames lists a purchase's seats: "1A, 1B".
+func seatNames(tickets []issuer.IssuedTicket) string {
+	names := make([]string, len(tickets))
+	for i, t := range tickets {
+		names[i] = t.Seat.String()
+	}
+	return strings.Join(names, ", ")
 }
