@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/internal/golden"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // TestGoldenHelp checks the help of the command line and of each command against
@@ -29,30 +32,54 @@ func TestGoldenHelp(t *testing.T) {
 	golden.Check(t, "help", []byte(out.String()))
 }
 
-// TestGoldenSession checks an organizer's evening in-process against
-// testdata/session.golden: what each command prints, with the parts that differ from run
-// to run (addresses, transaction hashes, references, times of day, file folders) written
-// as placeholders.
+// TestGoldenSession checks an organizer's evening against testdata/session.golden
+// in-process and testdata/session_remote.golden through a server: what each command
+// prints, with the parts that differ from run to run (addresses, transaction hashes,
+// references, times of day, folders, the database, the server and its key) written as
+// placeholders. Where the two files differ, the two modes answer differently.
 func TestGoldenSession(t *testing.T) {
 	clearEnv(t)
-	dir := t.TempDir()
-	db := newDB(t, time.Hour) // every command runs at height 0
-	r := newRedactor(dir, db)
-	var out strings.Builder
-	out.WriteString(transcript(t, "contract", "create", "--fixture", "theatre", "--db", db))
-	address := lastLine(mustCLI(t, "contract", "create", "--fixture", "theatre", "--quiet", "--db", db))
-	for _, args := range eveningOf(address, db, dir) {
-		out.WriteString(transcript(t, args...))
-	}
-	golden.Check(t, "session", []byte(r.redact(out.String())))
+	t.Run("InProcess", func(t *testing.T) {
+		db := newDB(t, time.Hour) // every command runs at height 0
+		evening(t, "session", []string{"--db", db}, db)
+	})
+	t.Run("Remote", func(t *testing.T) {
+		db := newDB(t, time.Hour)
+		st, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		key, _, err := st.CreateKey(context.Background(), ledger.RoleOrganizer, "Globe office")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(apiServer(t, st))
+		t.Cleanup(srv.Close)
+		evening(t, "session_remote", []string{"--server", srv.URL, "--key", key}, srv.URL, key)
+	})
 }
 
-// eveningOf is the session's commands on the contract at address in the database db,
+// evening runs the session's commands with the connection flags conn and checks their
+// transcript against the golden file of name; secrets are the values of conn to hide.
+func evening(t *testing.T, name string, conn []string, secrets ...string) {
+	dir := t.TempDir()
+	r := newRedactor(dir, secrets...)
+	var out strings.Builder
+	out.WriteString(transcript(t, append([]string{"contract", "create", "--fixture", "theatre"}, conn...)...))
+	address := lastLine(mustCLI(t, append([]string{"contract", "create", "--fixture", "theatre", "--quiet"}, conn...)...))
+	for _, args := range eveningOf(address, conn, dir) {
+		out.WriteString(transcript(t, args...))
+	}
+	golden.Check(t, name, []byte(r.redact(out.String())))
+}
+
+// eveningOf is the session's commands on the contract at address, connected by conn,
 // writing into dir.
-func eveningOf(address, db, dir string) [][]string {
+func eveningOf(address string, conn []string, dir string) [][]string {
 	on := func(words ...string) func(args ...string) []string {
 		return func(args ...string) []string {
-			return append(append(words, "--contract", address, "--db", db), args...)
+			return append(append(append(words, "--contract", address), conn...), args...)
 		}
 	}
 	alice := filepath.Join(dir, "alice.png")
@@ -73,7 +100,7 @@ func eveningOf(address, db, dir string) [][]string {
 		on("sale", "end")(),
 		on("tickets")("--json"),
 		{"reserv"},
-		{"ledger", "verify", "--db", db},
+		append([]string{"ledger", "verify"}, conn...),
 	}
 }
 
@@ -114,13 +141,14 @@ func clearEnv(t *testing.T) {
 // redactor writes the parts of a session that change from run to run as placeholders,
 // numbered in order of appearance so that the same value keeps its name.
 type redactor struct {
-	dir, db string
+	dir     string
+	secrets []string // the database, server and key, as <conn-1>, <conn-2>, ...
 	names   map[string]string
 	count   map[string]int
 }
 
-func newRedactor(dir, db string) *redactor {
-	return &redactor{dir: dir, db: db, names: map[string]string{ledger.ZeroAddress: ledger.ZeroAddress}, count: map[string]int{}}
+func newRedactor(dir string, secrets ...string) *redactor {
+	return &redactor{dir: dir, secrets: secrets, names: map[string]string{ledger.ZeroAddress: ledger.ZeroAddress}, count: map[string]int{}}
 }
 
 var (
@@ -133,7 +161,9 @@ var (
 )
 
 func (r *redactor) redact(text string) string {
-	text = strings.ReplaceAll(text, r.db, "<db>")
+	for i, s := range r.secrets {
+		text = strings.ReplaceAll(text, s, fmt.Sprintf("<conn-%d>", i+1))
+	}
 	text = strings.ReplaceAll(text, r.dir, "<dir>")
 	text = addressRE.ReplaceAllStringFunc(text, func(s string) string { return r.name("address", s) })
 	text = hashRE.ReplaceAllStringFunc(text, func(s string) string { return r.name("transaction", s) })
