@@ -217,3 +217,49 @@ func testBeginAndEndSale(t *testing.T, b Backend) {
 	_, err = o.Service.EndSale(o.Ctx, c.Address)
 	wantCode(t, err, ledger.ECONFLICT, "EndSale again")
 }
+
+// testInfo: Info tells the clock, whose height follows the time.
+func testInfo(t *testing.T, b Backend) {
+	a := b.Anonymous
+	info, err := a.Service.Info(a.Ctx)
+	must(t, err, "Info")
+	if info.BlockInterval <= 0 || info.Genesis.IsZero() || info.ZeroAddress != ledger.ZeroAddress {
+		t.Errorf("Info = %+v", info)
+	}
+	b.AdvanceBlocks(3)
+	later, err := a.Service.Info(a.Ctx)
+	must(t, err, "Info")
+	if later.Height != info.Height+3 || !later.Genesis.Equal(info.Genesis) {
+		t.Errorf("Info three blocks on = %+v, was %+v", later, info)
+	}
+}
+
+// testTransfer: the owner hands a contract to another organizer key, which then manages
+// it while the old owner may not (EFORBIDDEN); a key that is not the owner may not hand
+// it over, an unknown key is ENOTFOUND and an owner not written key:N EINVALID.
+func testTransfer(t *testing.T, b Backend) {
+	c := create(t, b, "1A")
+	o, r := b.Organizer, b.Rival
+	rivals, _, err := r.Service.CreateContract(r.Ctx, venue, parseSeats(t, "1A"))
+	must(t, err, "rival CreateContract")
+	_, err = r.Service.TransferContract(r.Ctx, c.Address, rivals.Owner)
+	wantCode(t, err, ledger.EFORBIDDEN, "TransferContract by another organizer")
+	_, err = o.Service.TransferContract(o.Ctx, c.Address, "key:999999")
+	wantCode(t, err, ledger.ENOTFOUND, "TransferContract to an unknown key")
+	_, err = o.Service.TransferContract(o.Ctx, c.Address, "nobody")
+	wantCode(t, err, ledger.EINVALID, "TransferContract to an owner not written key:N")
+	rc, err := o.Service.TransferContract(o.Ctx, c.Address, rivals.Owner)
+	must(t, err, "TransferContract")
+	if rc.Kind != ledger.TxContractOwner || rc.Contract != c.Address {
+		t.Errorf("TransferContract receipt %+v", rc)
+	}
+	got, err := b.Anonymous.Service.Contract(b.Anonymous.Ctx, c.Address)
+	must(t, err, "Contract")
+	if got.Owner != rivals.Owner {
+		t.Errorf("owner after the transfer %q, want %q", got.Owner, rivals.Owner)
+	}
+	_, err = o.Service.SetReleaseFee(o.Ctx, c.Address, 100)
+	wantCode(t, err, ledger.EFORBIDDEN, "SetReleaseFee by the former owner")
+	_, err = r.Service.SetReleaseFee(r.Ctx, c.Address, 100)
+	must(t, err, "SetReleaseFee by the new owner")
+}

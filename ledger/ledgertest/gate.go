@@ -99,3 +99,21 @@ func testGateCounts(t *testing.T, b Backend) {
 	_, err = b.Rival.Gate.GateCounts(b.Rival.Ctx, c.Address)
 	wantCode(t, err, ledger.EFORBIDDEN, "rival GateCounts")
 }
+
+// testMalformed: an attempt whose QR could not be read is recorded as malformed with its
+// reason, for a key that may check in; another organizer may not (EFORBIDDEN), and an
+// unknown contract is ENOTFOUND.
+func testMalformed(t *testing.T, b Backend) {
+	c := onSale(t, b, 500, "1A")
+	s := b.Scanner
+	res, err := s.Gate.RecordMalformed(s.Ctx, c.Address, "north", "QR text is empty")
+	must(t, err, "RecordMalformed")
+	if res.Status != ledger.StatusMalformed || res.Reason != "QR text is empty" {
+		t.Errorf("RecordMalformed = %+v", res)
+	}
+	_, err = b.Rival.Gate.RecordMalformed(b.Rival.Ctx, c.Address, "north", "QR text is empty")
+	wantCode(t, err, ledger.EFORBIDDEN, "rival RecordMalformed")
+	addr, _ := ledger.NewAddress()
+	_, err = s.Gate.RecordMalformed(s.Ctx, addr, "north", "QR text is empty")
+	wantCode(t, err, ledger.ENOTFOUND, "RecordMalformed on an unknown contract")
+}

@@ -41,12 +41,14 @@ type testCase struct {
 
 // cases are the suite's cases, in the order Run runs them.
 var cases = []testCase{
+	{"Info", testInfo},
 	{"CreateAndRead", testCreateAndRead},
 	{"UnknownContract", testUnknownContract},
 	{"Unauthorized", testUnauthorized},
 	{"Forbidden", testForbidden},
 	{"Rules", testRules},
 	{"RulesDuringSale", testRulesDuringSale},
+	{"Transfer", testTransfer},
 	{"BeginAndEndSale", testBeginAndEndSale},
 	{"Reserve", testReserve},
 	{"ReserveRefused", testReserveRefused},
@@ -56,6 +58,7 @@ var cases = []testCase{
 	{"ReissuedTicketAdmitted", testReissuedTicketAdmitted},
 	{"CheckIn", testCheckIn},
 	{"CheckInNamed", testCheckInNamed},
+	{"Malformed", testMalformed},
 	{"GateCounts", testGateCounts},
 	{"Receipts", testReceipts},
 	{"Verify", testVerify},
