@@ -38,16 +38,6 @@ func New(baseURL, key string) (*Client, error) {
 	return &Client{base: strings.TrimRight(baseURL, "/"), key: key, http: &http.Client{Timeout: 5 * time.Minute}}, nil
 }
 
-// codes maps HTTP statuses back to error codes.
-var codes = map[int]string{
-	http.StatusBadRequest:         ledger.EINVALID,
-	http.StatusNotFound:           ledger.ENOTFOUND,
-	http.StatusConflict:           ledger.ECONFLICT,
-	http.StatusUnauthorized:       ledger.EUNAUTHORIZED,
-	http.StatusForbidden:          ledger.EFORBIDDEN,
-	http.StatusServiceUnavailable: ledger.EUNAVAILABLE,
-}
-
 // do sends a request with an optional JSON body and decodes a JSON answer into out.
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	if body == nil {
@@ -109,10 +99,7 @@ func unwrapURL(err error) error {
 func statusError(status int, data []byte) error {
 	var e api.ErrorResponse
 	json.Unmarshal(data, &e)
-	code, ok := codes[status]
-	if !ok {
-		code = ledger.EINTERNAL
-	}
+	code := api.Code(status)
 	if e.Code != "" && status < 500 {
 		code = e.Code
 	}

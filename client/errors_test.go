@@ -178,6 +178,8 @@ func TestNotOurServer(t *testing.T) {
 		"Forbidden":   {http.StatusForbidden, `{"error":"Only the owner may do this","code":"forbidden"}`, ledger.EFORBIDDEN},
 		"WrongShape":  {http.StatusOK, `[1,2,3]`, ledger.EINTERNAL},
 		"EmptyObject": {http.StatusUnauthorized, `{}`, ledger.EUNAUTHORIZED},
+		"Plain405":    {http.StatusMethodNotAllowed, "method not allowed", ledger.EINVALID},
+		"Plain422":    {http.StatusUnprocessableEntity, "", ledger.EINVALID},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

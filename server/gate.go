@@ -45,12 +45,10 @@ func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool
 	}
 	results, err := s.svc.Gate.CheckIn(r.Context(), r.PathValue("address"), scan)
 	if err != nil {
-		if code := ledger.ErrorCode(err); code == ledger.EINVALID && len(results) > 0 {
-			writeJSON(w, http.StatusBadRequest, api.CheckInErrorResponse{
-				ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code}, Results: results})
-			return
+		if ledger.ErrorCode(err) != ledger.EINVALID {
+			results = nil // only a scan that could not be read is answered with its result
 		}
-		s.error(w, err)
+		s.answer(w, api.Answer(ledger.ErrorCode(err)), err, results)
 		return
 	}
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: results})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -109,12 +108,11 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		probe.Method = m
 		if _, pattern := s.mux.Handler(probe); pattern != "" && m != r.Method {
 			w.Header().Set("Allow", m)
-			writeJSON(w, http.StatusMethodNotAllowed, api.ErrorResponse{
-				Error: fmt.Sprintf("%s %s is not allowed: use %s", r.Method, r.URL.Path, m), Code: ledger.EINVALID})
+			s.answer(w, api.WrongMethod, ledger.Errorf(ledger.EINVALID, "%s %s is not allowed: use %s", r.Method, r.URL.Path, m), nil)
 			return
 		}
 	}
-	writeJSON(w, http.StatusNotFound, api.ErrorResponse{Error: fmt.Sprintf("No route %s %s: see the API in the README", r.Method, r.URL.Path), Code: ledger.ENOTFOUND})
+	s.error(w, ledger.Errorf(ledger.ENOTFOUND, "No route %s %s: see the API in the README", r.Method, r.URL.Path))
 }
 
 // authenticate attaches the actor of the bearer key, if any. A request without a key
@@ -156,36 +154,25 @@ func (r *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection's writer (to flush a stream).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// statuses maps error codes to HTTP statuses: the one table of it.
-var statuses = map[string]int{
-	ledger.EINVALID:      http.StatusBadRequest,
-	ledger.EREFUSED:      http.StatusBadRequest,
-	ledger.ENOTFOUND:     http.StatusNotFound,
-	ledger.ECONFLICT:     http.StatusConflict,
-	ledger.EUNAUTHORIZED: http.StatusUnauthorized,
-	ledger.EFORBIDDEN:    http.StatusForbidden,
-	ledger.EINTERNAL:     http.StatusInternalServerError,
-	ledger.EUNAVAILABLE:  http.StatusServiceUnavailable,
+// error writes err as a JSON error body with the status of its code.
+func (s *Server) error(w http.ResponseWriter, err error) {
+	s.answer(w, api.Answer(ledger.ErrorCode(err)), err, nil)
 }
 
-// error writes err as a JSON error body with the status of its code; internal errors
-// are logged and shown only as "internal error".
-func (s *Server) error(w http.ResponseWriter, err error) {
-	code := ledger.ErrorCode(err)
-	if code == ledger.EINTERNAL {
-		s.log.Error("internal error", "err", err)
-	}
-	status, ok := statuses[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+// answer writes err as the error answer a, whose status and code come from the API's one
+// table (api.Status), with the results of a scan when there are some. Internal errors are
+// logged and shown only as "internal error".
+func (s *Server) answer(w http.ResponseWriter, a api.Answer, err error, results []ledger.CheckResult) {
+	status, code := api.Status(a)
 	switch code {
+	case ledger.EINTERNAL:
+		s.log.Error("internal error", "err", err)
 	case ledger.EUNAUTHORIZED:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
 	case ledger.EUNAVAILABLE:
 		w.Header().Set("Retry-After", "1")
 	}
-	writeJSON(w, status, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code})
+	writeJSON(w, status, api.CheckInErrorResponse{ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code}, Results: results})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

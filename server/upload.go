@@ -44,7 +44,7 @@ func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	codes, err := s.uploadCodes(r.Context(), data)
 	if errors.Is(err, qrdecode.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
-		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.EINVALID})
+		s.answer(w, api.NoCodeRead, err, nil)
 		return
 	}
 	if err != nil {
@@ -129,8 +129,7 @@ func (s *Server) checkInUpload(w http.ResponseWriter, r *http.Request, scan scan
 		all = append(all, results...)
 	}
 	if invalid != nil && len(codes) == 1 {
-		writeJSON(w, http.StatusBadRequest, api.CheckInErrorResponse{
-			ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(invalid), Code: ledger.EINVALID}, Results: all})
+		s.answer(w, ledger.EINVALID, invalid, all)
 		return
 	}
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: all})

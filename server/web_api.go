@@ -63,7 +63,7 @@ func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
 	}
 	text, err := s.imageText(r.Context(), img)
 	if errors.Is(err, qrdecode.ErrNoCode) {
-		writeJSON(w, http.StatusUnprocessableEntity, api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: ledger.ErrorCode(err)})
+		s.answer(w, api.NoCodeRead, err, nil)
 		return
 	}
 	if err != nil {
