@@ -5,7 +5,8 @@ import (
 	"fmt"
 )
 
-// Error codes. Each maps to one HTTP status in server/ and one exit status in cmd/.
+// Error codes. Each maps to one HTTP status in api/ (the table the server and the client
+// share) and one exit status in cmd/.
 const (
 	EINVALID      = "invalid"      // bad input (syntax, a missing or malformed field): 400
 	EREFUSED      = "refused"      // well-formed but refused by the rules (a taken seat, not enough funds, not the holder): 400, as Ticketbooth answers
