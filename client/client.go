@@ -106,7 +106,7 @@ func statusError(status int, data []byte) error {
 	if e.Error == "" {
 		e.Error = fmt.Sprintf("server answered %d %s", status, http.StatusText(status))
 	}
-	return &ledger.Error{Code: code, Message: e.Error}
+	return ledger.ErrorOf(code, e.Error)
 }
 
 // Info returns the server's ledger clock.

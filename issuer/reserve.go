@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 
@@ -119,7 +120,7 @@ func (i *Issuer) underPolicy(ctx context.Context, address string, sell func(requ
 		return Purchase{}, err
 	}
 	p, err := sell(required)
-	if cached && ledger.IsIdentityRefusal(err) {
+	if cached && errors.Is(err, ledger.ErrIdentityPolicy) {
 		now, _, rerr := i.identityPolicy(ctx, address, true)
 		if rerr == nil && now != required {
 			return sell(now)

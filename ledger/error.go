@@ -22,9 +22,26 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// rule marks a refusal by a rule that callers may react to, for errors.Is (only
+	// ErrIdentityPolicy so far); nil for other errors. It is neither shown nor sent: a
+	// client rebuilds it from the code and message with ErrorOf.
+	rule error
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the mark of the rule that refused (ErrIdentityPolicy), or nil.
+func (e *Error) Unwrap() error { return e.rule }
+
+// ErrorOf returns the error with the code and message as the ledger made it, for a client
+// that received them (the HTTP API sends only these two): a refusal of the identity
+// policy, known by its sentence, carries ErrIdentityPolicy again.
+func ErrorOf(code, message string) *Error {
+	if message == msgNameRequired || message == msgNameUnwanted {
+		return identityRefusal(code, message)
+	}
+	return &Error{Code: code, Message: message}
+}
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 )
@@ -105,7 +106,7 @@ func ValidateSender(sender string) error {
 // ValidateCustomerName checks a purchaser name under the identity policy.
 func ValidateCustomerName(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return Errorf(EREFUSED, msgNameRequired)
+		return identityRefusal(EREFUSED, msgNameRequired)
 	}
 	if utf8.RuneCountInString(name) > MaxNameLen || !utf8.ValidString(name) {
 		return Errorf(EINVALID, "Customer name must be valid text of at most %d characters", MaxNameLen)
@@ -120,23 +121,28 @@ const (
 	msgNameUnwanted = "The identity policy changed while reserving; try again"
 )
 
+// ErrIdentityPolicy is in the chain of every refusal of the identity policy (errors.Is):
+// a ticket without a customer name where the contract requires one, or with one where it
+// requires none. A seller who sealed its tickets under a policy it remembered can then
+// read the contract's policy again and seal them anew. It is a mark, not a message: the
+// refusal's code and sentence are those of its *Error.
+var ErrIdentityPolicy = errors.New("the tickets do not follow the contract's identity policy")
+
+// identityRefusal makes a refusal of the identity policy, marked with ErrIdentityPolicy.
+func identityRefusal(code, message string) *Error {
+	return &Error{Code: code, Message: message, rule: ErrIdentityPolicy}
+}
+
 // CheckIdentity refuses a ticket whose name does not follow the contract's identity
-// policy (required: the contract requires names).
+// policy (required: the contract requires names). Its refusals carry ErrIdentityPolicy.
 func CheckIdentity(required bool, t SealedTicket) error {
 	if named := len(t.NameCiphertext) > 0; required != named {
 		if !named {
-			return Errorf(EREFUSED, msgNameRequired)
+			return identityRefusal(EREFUSED, msgNameRequired)
 		}
-		return Errorf(ECONFLICT, msgNameUnwanted)
+		return identityRefusal(ECONFLICT, msgNameUnwanted)
 	}
 	return nil
-}
-
-// IsIdentityRefusal reports whether err is a refusal of CheckIdentity: the seller sealed
-// its tickets under another identity policy than the contract's.
-func IsIdentityRefusal(err error) bool {
-	m := ErrorMessage(err)
-	return m == msgNameRequired || m == msgNameUnwanted
 }
 
 // SaleActive reports whether the contract has an active sale: begun and not yet ended by

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -54,6 +55,41 @@ func TestReserveRefusalOrder(t *testing.T) {
 	}
 	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
 	wantCode(t, err, ledger.ECONFLICT)
+}
+
+// TestIdentityRefusalsMarked: the store's refusals of the identity policy (a ticket
+// without a name where names are required, one with a name where none is) carry
+// ledger.ErrIdentityPolicy, which the issuer reacts to; other refusals do not. On
+// PostgreSQL the orders go through the pipelined group first.
+func TestIdentityRefusalsMarked(t *testing.T) {
+	e := openEnv(t)
+	org := e.actor(t, ledger.RoleOrganizer, "promoter")
+	named, plain := e.create(t, org, "1A", "1B"), e.create(t, org, "1A", "1B")
+	_, err := e.store.SetIdentityPolicy(org, named.Address, true)
+	mustNil(t, err, "SetIdentityPolicy")
+	for _, c := range []ledger.Contract{named, plain} {
+		_, err := e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 10), e.details(t, 5))
+		mustNil(t, err, "BeginSale")
+	}
+	withName := sealed(t, "1A")
+	withName.NameCiphertext, withName.NameDigest = []byte{3}, []byte{4}
+	_, err = e.store.Reserve(org, named.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	wantCode(t, err, ledger.EREFUSED)
+	if !errors.Is(err, ledger.ErrIdentityPolicy) || ledger.ErrorMessage(err) != "Customer name is required" {
+		t.Errorf("no name under the identity policy: %v, want the identity refusal", err)
+	}
+	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{withName}})
+	wantCode(t, err, ledger.ECONFLICT)
+	if !errors.Is(err, ledger.ErrIdentityPolicy) {
+		t.Errorf("a name without the identity policy: %v, want the identity refusal", err)
+	}
+	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	mustNil(t, err, "Reserve 1A")
+	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	wantCode(t, err, ledger.EREFUSED)
+	if errors.Is(err, ledger.ErrIdentityPolicy) {
+		t.Errorf("a taken seat is marked as an identity refusal: %v", err)
+	}
 }
 
 func checkOwners(t *testing.T, e *env, address string, want ...string) {
