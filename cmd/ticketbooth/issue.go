@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -58,13 +59,13 @@ func optionalSender() cli.Flag {
 type batch struct {
 	s        *session
 	c        *cli.Context
-	header   batchHeader
+	header   batchfile.Header
 	pdf      string // the PDF's path
 	layout   issuer.Layout
 	contract ledger.Contract
 	clock    ledger.Clock
 	seller   issuer.PreparedSeller
-	log      *batchLog
+	log      *batchfile.Log
 	qrOut    *qrWriter
 	prog     *progress
 	issued   int // tickets issued, by earlier runs too
@@ -90,7 +91,7 @@ func issueBatch(c *cli.Context, s *session, address string) error {
 	if err != nil {
 		return err
 	}
-	b := &batch{s: s, c: c, pdf: out, layout: layout, header: batchHeader{Contract: address, Sender: c.String("sender"),
+	b := &batch{s: s, c: c, pdf: out, layout: layout, header: batchfile.Header{Contract: address, Sender: c.String("sender"),
 		CustomerName: c.String("name"), Layout: c.String("layout"), PDF: filepath.Base(out),
 		AllAvailable: c.Bool("all-available"), Seats: seats}}
 	if err := b.load(); err != nil {
@@ -99,7 +100,7 @@ func issueBatch(c *cli.Context, s *session, address string) error {
 	if err := ledger.ValidateSender(b.header.Sender); err != nil {
 		return err
 	}
-	if b.log, err = createBatchLog(batchFileFor(out), b.header); err != nil {
+	if b.log, err = batchfile.Create(batchfile.PathFor(out), b.header); err != nil {
 		return err
 	}
 	return b.finish(b.run(nil, seats))
@@ -133,7 +134,7 @@ func (b *batch) finish(err error) error {
 	if cerr := b.qrOut.close(); err == nil {
 		err = cerr
 	}
-	if cerr := b.log.close(); err == nil {
+	if cerr := b.log.Close(); err == nil {
 		err = cerr
 	}
 	if b.prog != nil {
@@ -143,8 +144,8 @@ func (b *batch) finish(err error) error {
 		b.report(b.c.App.ErrWriter, err)
 		return reported{err}
 	}
-	return b.s.print(map[string]any{"issued": b.issued, "out": b.pdf, "qrFile": b.log.path}, func(w io.Writer) {
-		fmt.Fprintf(w, "issued %d tickets to %s into %s (QR texts in %s)\n", b.issued, b.header.Sender, b.pdf, b.log.path)
+	return b.s.print(map[string]any{"issued": b.issued, "out": b.pdf, "qrFile": b.log.Path}, func(w io.Writer) {
+		fmt.Fprintf(w, "issued %d tickets to %s into %s (QR texts in %s)\n", b.issued, b.header.Sender, b.pdf, b.log.Path)
 	})
 }
 
@@ -247,7 +248,7 @@ func (b *batch) sell(seats []ledger.Seat) chunk {
 	}
 	n := b.next
 	b.next++
-	if err := b.log.pending(n, prep.Purchase); err != nil {
+	if err := b.log.Pending(n, prep.Purchase); err != nil {
 		return chunk{err: err}
 	}
 	p, err := b.seller.Sell(context.WithoutCancel(b.s.ctx), b.header.Contract, prep)
@@ -255,7 +256,7 @@ func (b *batch) sell(seats []ledger.Seat) chunk {
 		return chunk{err: err}
 	}
 	ch := chunk{sold: len(p.Tickets)}
-	if ch.err = b.log.committed(n, p); ch.err == nil {
+	if ch.err = b.log.Committed(n, p); ch.err == nil {
 		if ch.err = b.qrOut.add(p); ch.err == nil {
 			ch.printed, ch.err = issuer.Printed(p, b.contract, b.clock)
 		}
@@ -298,7 +299,7 @@ func (b *batch) report(w io.Writer, err error) {
 	}
 	total := len(b.header.Seats)
 	fmt.Fprintf(w, "%d of %d tickets were issued to %s; their QR texts are in %s (the PDF %s was not written).\n",
-		b.issued, total, b.header.Sender, b.log.path, b.pdf)
+		b.issued, total, b.header.Sender, b.log.Path, b.pdf)
 	fmt.Fprintf(w, "To print them and issue the other %d seats, run:\n    %s\n", total-b.issued, b.resumeCommand())
 }
 
@@ -315,7 +316,7 @@ func (b *batch) resumeCommand() string {
 	} else {
 		args = append(args, "--db", shellQuote(b.c.String("db")))
 	}
-	return strings.Join(append(args, "--resume", shellQuote(b.log.path)), " ")
+	return strings.Join(append(args, "--resume", shellQuote(b.log.Path)), " ")
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -148,15 +149,15 @@ func stopAtPending(t *testing.T, db, file string, pr *proc, sig os.Signal, after
 // fileSeats counts the tickets of the batch file's chunks in the given states.
 func fileSeats(t *testing.T, file string, states ...string) int {
 	t.Helper()
-	bf, err := readBatchFile(file)
+	bf, err := batchfile.Read(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
-	for _, ch := range bf.chunks {
+	for _, ch := range bf.Chunks {
 		for _, s := range states {
 			if ch.State == s {
-				n += len(ch.tickets)
+				n += len(ch.Written)
 			}
 		}
 	}
@@ -168,13 +169,13 @@ func fileSeats(t *testing.T, file string, states ...string) int {
 // only). It returns the seats sold to the sender.
 func checkSoldSeatsHaveQR(t *testing.T, db, address, file, sender string) map[string]bool {
 	t.Helper()
-	bf, err := readBatchFile(file)
+	bf, err := batchfile.Read(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	qr := map[string]string{}
-	for _, ch := range bf.chunks {
-		for _, tk := range ch.tickets {
+	for _, ch := range bf.Chunks {
+		for _, tk := range ch.Written {
 			qr[tk.Seat.Key()] = tk.QR // a later chunk's text replaces a dropped one's
 		}
 	}
@@ -232,14 +233,14 @@ func TestIssueInterruptedAndResumed(t *testing.T) {
 	if code := pr.exitCode(); code != 130 {
 		t.Fatalf("SIGINT: exit %d, want 130\n%s", code, pr.stderr)
 	}
-	issued := fileSeats(t, file, chunkCommitted)
+	issued := fileSeats(t, file, batchfile.Committed)
 	for _, want := range []string{"the batch was interrupted (SIGINT)", fmt.Sprintf("%d of %d tickets were issued to box office", issued, seats),
 		"their QR texts are in " + file, "ticketbooth issue --db " + p.db + " --resume " + file} {
 		if !strings.Contains(pr.stderr.String(), want) {
 			t.Errorf("SIGINT message lacks %q:\n%s", want, pr.stderr)
 		}
 	}
-	if sold := checkSoldSeatsHaveQR(t, p.db, address, file, sender); len(sold) != issued || fileSeats(t, file, chunkPending) != 0 {
+	if sold := checkSoldSeatsHaveQR(t, p.db, address, file, sender); len(sold) != issued || fileSeats(t, file, batchfile.Pending) != 0 {
 		t.Fatalf("after SIGINT %d seats are sold, want %d, and no chunk pending", len(sold), issued)
 	}
 	if _, err := os.Stat(pdf); !os.IsNotExist(err) {
@@ -250,8 +251,8 @@ func TestIssueInterruptedAndResumed(t *testing.T) {
 	n := lineCount(t, file)
 	pr = p.start(t, resume...)
 	stopAtPending(t, p.db, file, pr, os.Kill, n)
-	issued = fileSeats(t, file, chunkCommitted, chunkRecovered)
-	if sold := checkSoldSeatsHaveQR(t, p.db, address, file, sender); len(sold) != issued || fileSeats(t, file, chunkPending) == 0 {
+	issued = fileSeats(t, file, batchfile.Committed, batchfile.Recovered)
+	if sold := checkSoldSeatsHaveQR(t, p.db, address, file, sender); len(sold) != issued || fileSeats(t, file, batchfile.Pending) == 0 {
 		t.Fatalf("after SIGKILL before a sale %d seats are sold, want %d, and a chunk pending", len(sold), issued)
 	}
 
@@ -278,19 +279,19 @@ func TestIssueInterruptedAndResumed(t *testing.T) {
 // tickets, each seat once.
 func checkIssuedOnce(t *testing.T, file string, n int) {
 	t.Helper()
-	bf, err := readBatchFile(file)
+	bf, err := batchfile.Read(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
-	for _, ch := range bf.chunks {
-		if ch.State == chunkPending {
+	for _, ch := range bf.Chunks {
+		if ch.State == batchfile.Pending {
 			t.Errorf("chunk %d is still pending after a finished resume", ch.Chunk)
 		}
-		if ch.State != chunkCommitted && ch.State != chunkRecovered {
+		if ch.State != batchfile.Committed && ch.State != batchfile.Recovered {
 			continue
 		}
-		for _, tk := range ch.tickets {
+		for _, tk := range ch.Written {
 			if seen[tk.Seat.Key()] {
 				t.Errorf("seat %s issued twice", tk.Seat)
 			}

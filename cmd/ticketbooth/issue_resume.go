@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
@@ -18,11 +19,11 @@ import (
 // issues the seats still missing, as the batch file's header says.
 func resumeBatch(c *cli.Context) error {
 	path := c.String("resume")
-	bf, err := readBatchFile(path)
+	bf, err := batchfile.Read(path)
 	if err != nil {
 		return err
 	}
-	if err := resumeFlags(c, bf.header); err != nil {
+	if err := resumeFlags(c, bf.Header); err != nil {
 		return err
 	}
 	s, err := open(c)
@@ -30,15 +31,15 @@ func resumeBatch(c *cli.Context) error {
 		return err
 	}
 	defer s.close()
-	h := bf.header
-	b := &batch{s: s, c: c, header: h, pdf: filepath.Join(filepath.Dir(path), h.PDF), next: len(bf.chunks)}
+	h := bf.Header
+	b := &batch{s: s, c: c, header: h, pdf: filepath.Join(filepath.Dir(path), h.PDF), next: len(bf.Chunks)}
 	if b.layout, err = issuer.ParseLayout(h.Layout); err != nil {
 		return err
 	}
 	if err := b.load(); err != nil {
 		return err
 	}
-	if b.log, err = openBatchLog(path, bf); err != nil {
+	if b.log, err = batchfile.Append(path, bf); err != nil {
 		return err
 	}
 	earlier, missing, err := b.settle(bf)
@@ -50,7 +51,7 @@ func resumeBatch(c *cli.Context) error {
 
 // resumeFlags refuses flags that --resume takes from the batch file. --contract and
 // --sender (which may come from the environment) are accepted when they agree with it.
-func resumeFlags(c *cli.Context, h batchHeader) error {
+func resumeFlags(c *cli.Context, h batchfile.Header) error {
 	for _, f := range []string{"seats", "all-available", "name", "out", "layout", "qr-json"} {
 		if c.IsSet(f) {
 			return usagef("--resume takes the seats, name, PDF and layout from the batch file: drop --%s", f)
@@ -68,7 +69,7 @@ func resumeFlags(c *cli.Context, h batchHeader) error {
 // settle decides each pending chunk by the ticket list: recovered when the ledger holds
 // its tickets' ciphertexts, dropped when not, and records that in the batch file. It
 // returns the purchases issued so far and the seats still to issue.
-func (b *batch) settle(bf *batchFile) ([]issuer.Purchase, []ledger.Seat, error) {
+func (b *batch) settle(bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, error) {
 	tickets, err := b.s.svc.Tickets(b.s.ctx, b.header.Contract)
 	if err != nil {
 		return nil, nil, err
@@ -83,13 +84,13 @@ func (b *batch) settle(bf *batchFile) ([]issuer.Purchase, []ledger.Seat, error) 
 	}
 	var earlier []issuer.Purchase
 	issued := map[string]bool{}
-	for _, ch := range bf.chunks {
-		if ch.State == chunkPending {
+	for _, ch := range bf.Chunks {
+		if ch.State == batchfile.Pending {
 			if err := b.settleChunk(ch, sold, height); err != nil {
 				return nil, nil, err
 			}
 		}
-		if ch.State == chunkDropped {
+		if ch.State == batchfile.Dropped {
 			continue
 		}
 		p, err := b.purchase(ch)
@@ -107,21 +108,21 @@ func (b *batch) settle(bf *batchFile) ([]issuer.Purchase, []ledger.Seat, error) 
 
 // settleChunk records a pending chunk as recovered (its tickets are on the ledger with
 // its secrets) or dropped (they are not: it was never sold).
-func (b *batch) settleChunk(ch *batchChunk, sold map[string]ledger.Ticket, height int64) error {
-	rec := batchRecord{Chunk: ch.Chunk, State: chunkDropped}
-	prices := make([]int64, 0, len(ch.tickets))
-	for _, t := range ch.tickets {
+func (b *batch) settleChunk(ch *batchfile.Chunk, sold map[string]ledger.Ticket, height int64) error {
+	rec := batchfile.Record{Chunk: ch.Chunk, State: batchfile.Dropped}
+	prices := make([]int64, 0, len(ch.Written))
+	for _, t := range ch.Written {
 		lt, ok := sold[t.Seat.Key()]
 		if !ok || !soldWith(lt, t.QR) {
 			break
 		}
 		prices = append(prices, lt.Price)
 	}
-	if len(prices) == len(ch.tickets) {
-		rec = batchRecord{Chunk: ch.Chunk, State: chunkRecovered, Height: height, Prices: prices}
+	if len(prices) == len(ch.Written) {
+		rec = batchfile.Record{Chunk: ch.Chunk, State: batchfile.Recovered, Height: height, Prices: prices}
 	}
-	ch.batchRecord = rec
-	return b.log.write(rec, true)
+	ch.Record = rec
+	return b.log.Settle(rec)
 }
 
 // soldWith reports whether the ledger's ticket is the one sold with this QR text: its
@@ -145,13 +146,13 @@ func soldWith(t ledger.Ticket, qr string) bool {
 }
 
 // purchase rebuilds a committed or recovered chunk's purchase for printing.
-func (b *batch) purchase(ch *batchChunk) (issuer.Purchase, error) {
-	if len(ch.Prices) != len(ch.tickets) {
-		return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file has %d tickets but %d prices", ch.Chunk, len(ch.tickets), len(ch.Prices))
+func (b *batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
+	if len(ch.Prices) != len(ch.Written) {
+		return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file has %d tickets but %d prices", ch.Chunk, len(ch.Written), len(ch.Prices))
 	}
 	p := issuer.Purchase{Contract: b.header.Contract, Sender: b.header.Sender, TransactionHash: ch.TransactionHash,
 		Height: ch.Height, TicketsPerQR: 1}
-	for i, t := range ch.tickets {
+	for i, t := range ch.Written {
 		q, err := scanner.ParseQR(t.QR)
 		if err != nil || len(q) != 1 || q[0].Seat != t.Seat {
 			return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file: the QR text of seat %s is damaged", ch.Chunk, t.Seat)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -37,7 +38,7 @@ func crashedBatch(t *testing.T, db, address, file string) {
 	defer st.Close()
 	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true, Name: "admin"})
 	seats, _ := parseSeatList("1A,1B,2A,2B,3A,3B,4A,4B")
-	log, err := createBatchLog(file, batchHeader{Contract: address, Sender: "sponsor", Layout: "a4", PDF: "sponsor.pdf", Seats: seats})
+	log, err := batchfile.Create(file, batchfile.Header{Contract: address, Sender: "sponsor", Layout: "a4", PDF: "sponsor.pdf", Seats: seats})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func crashedBatch(t *testing.T, db, address, file string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := log.pending(n, prep.Purchase); err != nil {
+		if err := log.Pending(n, prep.Purchase); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
@@ -55,8 +56,15 @@ func crashedBatch(t *testing.T, db, address, file string) {
 			}
 		}
 	}
-	log.f.Write([]byte(`{"chunk":2,"state":"pend`)) // torn by the kill
-	log.close()
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte(`{"chunk":2,"state":"pend`)) // torn by the kill
+	f.Close()
 }
 
 func TestIssueResumeSettlesPendingChunks(t *testing.T) {
@@ -70,12 +78,12 @@ func TestIssueResumeSettlesPendingChunks(t *testing.T) {
 	if !strings.Contains(out, "issued 8 tickets to sponsor into "+filepath.Join(dir, "sponsor.pdf")) {
 		t.Errorf("resume = %q", out)
 	}
-	bf, err := readBatchFile(file)
+	bf, err := batchfile.Read(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var states []string
-	for _, ch := range bf.chunks {
+	for _, ch := range bf.Chunks {
 		states = append(states, ch.State)
 	}
 	if got := strings.Join(states, ","); got != "recovered,dropped,committed" {
@@ -92,19 +100,19 @@ func TestIssueRefusesToOverwriteABatchFile(t *testing.T) {
 	db := sqliteDB(t)
 	address := theatreOnSale(t, []string{"--db", db}, "1h")
 	out := filepath.Join(t.TempDir(), "box.pdf")
-	os.WriteFile(batchFileFor(out), []byte("tickets nobody else has\n"), 0o600)
+	os.WriteFile(batchfile.PathFor(out), []byte("tickets nobody else has\n"), 0o600)
 	r := runCLI(t, "", "issue", "--db", db, "--contract", address, "--seats", "1A", "--sender", "box", "--out", out)
 	if r.code != exitFailed || !strings.Contains(r.stderr, "may hold the only copy of sold tickets") {
 		t.Errorf("issue over a batch file: exit %d %q", r.code, r.stderr)
 	}
-	if b, _ := os.ReadFile(batchFileFor(out)); string(b) != "tickets nobody else has\n" {
+	if b, _ := os.ReadFile(batchfile.PathFor(out)); string(b) != "tickets nobody else has\n" {
 		t.Errorf("the batch file was changed to %q", b)
 	}
-	r = runCLI(t, "", "issue", "--db", db, "--resume", batchFileFor(out))
+	r = runCLI(t, "", "issue", "--db", db, "--resume", batchfile.PathFor(out))
 	if r.code != exitUsage || !strings.Contains(r.stderr, "not a ticketbooth batch file") {
 		t.Errorf("resume of a foreign file: exit %d %q", r.code, r.stderr)
 	}
-	r = runCLI(t, "", "issue", "--db", db, "--resume", batchFileFor(out), "--seats", "1A")
+	r = runCLI(t, "", "issue", "--db", db, "--resume", batchfile.PathFor(out), "--seats", "1A")
 	if r.code != exitUsage {
 		t.Errorf("resume with --seats: exit %d %q", r.code, r.stderr)
 	}
@@ -121,26 +129,8 @@ func TestIssueRemoteSealsBeforeSelling(t *testing.T) {
 	if !strings.Contains(out, "issued 3 tickets to shop") {
 		t.Errorf("remote issue = %q", out)
 	}
-	if sold := checkSoldSeatsHaveQR(t, db, address, batchFileFor(pdf), "shop"); len(sold) != 3 {
+	if sold := checkSoldSeatsHaveQR(t, db, address, batchfile.PathFor(pdf), "shop"); len(sold) != 3 {
 		t.Errorf("%d seats sold, want 3", len(sold))
 	}
-	checkIssuedOnce(t, batchFileFor(pdf), 3)
-}
-
-// FuzzReadBatchFile reads arbitrary files as batch files: an error or a batch, never a
-// panic.
-func FuzzReadBatchFile(f *testing.F) {
-	f.Add([]byte(`{"format":"ticketbooth-batch/1","contract":"C","sender":"s","layout":"a6","pdf":"t.pdf","seats":[]}` + "\n" +
-		`{"chunk":0,"state":"pending","tickets":[{"seat":{"number":1,"letter":"A"},"qr":"[]"}]}` + "\n" + `{"chunk":0,"state":"committed","prices":[1]}` + "\n"))
-	f.Add([]byte("{}\n{\"chunk\":5,\"state\":\"dropped\"}\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "f.qr.jsonl")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		bf, err := readBatchFile(path)
-		if err == nil && bf.size > int64(len(data)) {
-			t.Fatalf("size %d beyond the file's %d bytes", bf.size, len(data))
-		}
-	})
+	checkIssuedOnce(t, batchfile.PathFor(pdf), 3)
 }

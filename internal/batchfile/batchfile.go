@@ -1,4 +1,4 @@
-package main
+package batchfile
 
 import (
 	"bufio"
@@ -15,24 +15,19 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// The batch file (OUT.qr.jsonl beside the PDF) is the batch's own record, one JSON object
-// a line: a header naming the contract, purchaser, layout and every seat asked for, then
-// for each chunk of seats a "pending" line with its tickets' QR texts, written and
-// fsync'ed before the chunk is sold, and a "committed" line with the sale's transaction
-// once it is. A chunk left pending by a crash is settled on --resume against the ticket
-// list: "recovered" when the ledger holds its tickets' ciphertexts, "dropped" when not.
-const batchFormat = "ticketbooth-batch/1"
+// Format is the header's format field, naming this layout of the file.
+const Format = "ticketbooth-batch/1"
 
 // The states of a chunk in the batch file.
 const (
-	chunkPending   = "pending"
-	chunkCommitted = "committed"
-	chunkRecovered = "recovered" // sold, found on --resume; its transaction is unknown
-	chunkDropped   = "dropped"   // never sold
+	Pending   = "pending"   // written before the chunk is sold
+	Committed = "committed" // sold; the line carries the transaction
+	Recovered = "recovered" // sold, found on --resume; its transaction is unknown
+	Dropped   = "dropped"   // never sold
 )
 
-// batchHeader is the first line: what the batch is to issue, so --resume needs nothing else.
-type batchHeader struct {
+// Header is the first line: what the batch is to issue, so --resume needs nothing else.
+type Header struct {
 	Format       string        `json:"format"`
 	Contract     string        `json:"contract"`
 	Sender       string        `json:"sender"`
@@ -43,43 +38,43 @@ type batchHeader struct {
 	Seats        []ledger.Seat `json:"seats"`
 }
 
-// batchRecord is one line after the header: a chunk's tickets (pending) or what became
+// Record is one line after the header: a chunk's tickets (pending) or what became
 // of the chunk.
-type batchRecord struct {
-	Chunk           int           `json:"chunk"`
-	State           string        `json:"state"`
-	Tickets         []batchTicket `json:"tickets,omitempty"`
-	TransactionHash string        `json:"transactionHash,omitempty"`
-	Height          int64         `json:"height,omitempty"`
-	Prices          []int64       `json:"prices,omitempty"`
+type Record struct {
+	Chunk           int      `json:"chunk"`
+	State           string   `json:"state"`
+	Tickets         []Ticket `json:"tickets,omitempty"`
+	TransactionHash string   `json:"transactionHash,omitempty"`
+	Height          int64    `json:"height,omitempty"`
+	Prices          []int64  `json:"prices,omitempty"`
 }
 
-// batchTicket is one ticket of a chunk: its seat and its QR text (one ticket per QR).
-type batchTicket struct {
+// Ticket is one ticket of a chunk: its seat and its QR text (one ticket per QR).
+type Ticket struct {
 	Seat ledger.Seat `json:"seat"`
 	QR   string      `json:"qr"`
 }
 
-// batchChunk is a chunk as read back: its tickets and latest state.
-type batchChunk struct {
-	batchRecord
-	tickets []batchTicket
+// Chunk is a chunk as read back: its tickets and latest state.
+type Chunk struct {
+	Record
+	Written []Ticket // the tickets as its pending line wrote them
 }
 
-// batchLog is an open batch file, appended to line by line.
-type batchLog struct {
+// Log is an open batch file, appended to line by line.
+type Log struct {
 	f    *os.File
-	path string
+	Path string
 }
 
-// batchFileFor returns the batch file's name for a PDF: tickets.pdf -> tickets.qr.jsonl.
-func batchFileFor(pdf string) string {
+// PathFor returns the batch file's name for a PDF: tickets.pdf -> tickets.qr.jsonl.
+func PathFor(pdf string) string {
 	return strings.TrimSuffix(pdf, filepath.Ext(pdf)) + ".qr.jsonl"
 }
 
-// createBatchLog creates the batch file (never over an existing one: it may hold the
+// Create creates the batch file (never over an existing one: it may hold the
 // only copy of sold tickets) and writes its header durably.
-func createBatchLog(path string, h batchHeader) (*batchLog, error) {
+func Create(path string, h Header) (*Log, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return nil, ledger.Errorf(ledger.ECONFLICT, "%s already exists and may hold the only copy of sold tickets: "+
@@ -88,8 +83,8 @@ func createBatchLog(path string, h batchHeader) (*batchLog, error) {
 	if err != nil {
 		return nil, ledger.Errorf(ledger.EINVALID, "cannot write the batch file: %v", err)
 	}
-	l := &batchLog{f: f, path: path}
-	h.Format = batchFormat
+	l := &Log{f: f, Path: path}
+	h.Format = Format
 	if err := l.write(h, true); err != nil {
 		f.Close()
 		return nil, err
@@ -98,42 +93,47 @@ func createBatchLog(path string, h batchHeader) (*batchLog, error) {
 }
 
 // write appends v as one line in one write; durable waits until it is on disk.
-func (l *batchLog) write(v any, durable bool) error {
+func (l *Log) write(v any, durable bool) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
 	if _, err := l.f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("writing the batch file %s: %w", l.path, err)
+		return fmt.Errorf("writing the batch file %s: %w", l.Path, err)
 	}
 	if durable {
 		if err := l.f.Sync(); err != nil {
-			return fmt.Errorf("writing the batch file %s: %w", l.path, err)
+			return fmt.Errorf("writing the batch file %s: %w", l.Path, err)
 		}
 	}
 	return nil
 }
 
-// pending records a chunk's tickets, on disk before the chunk is sold.
-func (l *batchLog) pending(n int, p issuer.Purchase) error {
-	rec := batchRecord{Chunk: n, State: chunkPending, Tickets: make([]batchTicket, len(p.Tickets))}
+// Pending records a chunk's tickets, on disk before the chunk is sold.
+func (l *Log) Pending(n int, p issuer.Purchase) error {
+	rec := Record{Chunk: n, State: Pending, Tickets: make([]Ticket, len(p.Tickets))}
 	for i, t := range p.Tickets {
-		rec.Tickets[i] = batchTicket{Seat: t.Seat, QR: p.QR[i]}
+		rec.Tickets[i] = Ticket{Seat: t.Seat, QR: p.QR[i]}
 	}
 	return l.write(rec, true)
 }
 
-// committed records a chunk's sale. It need not reach the disk before the next chunk:
+// Committed records a chunk's sale. It need not reach the disk before the next chunk:
 // a chunk found pending is checked against the ledger on --resume.
-func (l *batchLog) committed(n int, p issuer.Purchase) error {
-	rec := batchRecord{Chunk: n, State: chunkCommitted, TransactionHash: p.TransactionHash, Height: p.Height}
+func (l *Log) Committed(n int, p issuer.Purchase) error {
+	rec := Record{Chunk: n, State: Committed, TransactionHash: p.TransactionHash, Height: p.Height}
 	for _, t := range p.Tickets {
 		rec.Prices = append(rec.Prices, t.Price)
 	}
 	return l.write(rec, false)
 }
 
-func (l *batchLog) close() error {
+// Settle records what became of a pending chunk (Recovered or Dropped), on disk before it
+// returns.
+func (l *Log) Settle(rec Record) error { return l.write(rec, true) }
+
+// Close syncs and closes the file; a nil Log is already closed.
+func (l *Log) Close() error {
 	if l == nil {
 		return nil
 	}
@@ -144,6 +144,7 @@ func (l *batchLog) close() error {
 	return err
 }
 
+// syncDir makes a new file's name in dir durable.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
@@ -156,25 +157,25 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// batchFile is a batch file read back.
-type batchFile struct {
-	header batchHeader
-	chunks []*batchChunk // by chunk number
-	size   int64         // bytes in whole lines; a torn last line lies beyond
+// File is a batch file read back.
+type File struct {
+	Header Header
+	Chunks []*Chunk // by chunk number
+	size   int64    // bytes in whole lines; a torn last line lies beyond
 }
 
-// readBatchFile reads a batch file. A last line without its newline was cut by a crash
+// Read reads a batch file. A last line without its newline was cut by a crash
 // while being written and is left out (a pending line is written before its chunk is
 // sold, so nothing of it was sold). EINVALID when the file is not a batch file or a
 // line in the middle is damaged.
-func readBatchFile(path string) (*batchFile, error) {
+func Read(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, ledger.Errorf(ledger.EINVALID, "cannot read the batch file: %v", err)
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
-	bf := &batchFile{}
+	bf := &File{}
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF {
@@ -188,39 +189,39 @@ func readBatchFile(path string) (*batchFile, error) {
 		}
 		bf.size += int64(len(line))
 	}
-	if bf.header.Format == "" {
+	if bf.Header.Format == "" {
 		return nil, ledger.Errorf(ledger.EINVALID, "%s has no batch header: nothing was sold from it", path)
 	}
 	return bf, nil
 }
 
 // add reads one whole line: the header first, then chunk records in order.
-func (bf *batchFile) add(line []byte, n int) error {
+func (bf *File) add(line []byte, n int) error {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if n == 1 {
-		if err := dec.Decode(&bf.header); err != nil || bf.header.Format != batchFormat {
-			return fmt.Errorf("not a ticketbooth batch file (%s)", batchFormat)
+		if err := dec.Decode(&bf.Header); err != nil || bf.Header.Format != Format {
+			return fmt.Errorf("not a ticketbooth batch file (%s)", Format)
 		}
 		return nil
 	}
-	var rec batchRecord
+	var rec Record
 	if err := dec.Decode(&rec); err != nil {
 		return fmt.Errorf("damaged: %v", err)
 	}
 	switch {
-	case rec.State == chunkPending && rec.Chunk == len(bf.chunks):
-		bf.chunks = append(bf.chunks, &batchChunk{batchRecord: rec, tickets: rec.Tickets})
-	case rec.State != chunkPending && rec.Chunk >= 0 && rec.Chunk < len(bf.chunks):
-		bf.chunks[rec.Chunk].batchRecord = rec
+	case rec.State == Pending && rec.Chunk == len(bf.Chunks):
+		bf.Chunks = append(bf.Chunks, &Chunk{Record: rec, Written: rec.Tickets})
+	case rec.State != Pending && rec.Chunk >= 0 && rec.Chunk < len(bf.Chunks):
+		bf.Chunks[rec.Chunk].Record = rec
 	default:
 		return fmt.Errorf("chunk %d %s out of order", rec.Chunk, rec.State)
 	}
 	return nil
 }
 
-// openBatchLog opens a batch file read back for appending, cutting off a torn last line.
-func openBatchLog(path string, bf *batchFile) (*batchLog, error) {
+// Append opens a batch file read back for appending, cutting off a torn last line.
+func Append(path string, bf *File) (*Log, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, ledger.Errorf(ledger.EINVALID, "cannot write the batch file: %v", err)
@@ -233,5 +234,5 @@ func openBatchLog(path string, bf *batchFile) (*batchLog, error) {
 		f.Close()
 		return nil, err
 	}
-	return &batchLog{f: f, path: path}, nil
+	return &Log{f: f, Path: path}, nil
 }
