@@ -1,15 +1,16 @@
-// Package issuer sells tickets: it reserves and releases seats against the ledger with
-// fresh secrets, builds the QR payload and renders QR images and PDF tickets.
+// Package issuer sells tickets: it reserves, sells and releases seats against the ledger
+// with fresh secrets, reissues them, and builds the QR payloads the purchaser keeps.
 //
-// Rendering builds each QR symbol once with go-qrcode and draws that one bitmap either as
-// a PNG with a whole number of pixels per module (QRPNG) or as vector rectangles on a PDF
-// page (WritePDF), always with a four-module quiet zone. WritePDF puts every ticket of a
-// purchase, or of a box-office batch, into one PDF, one ticket a page, in the A4
-// print-at-home layout or the A6 ticket-stock layout. How many tickets one code carries
-// depends on the page: PrintableQRTexts groups a purchase so that every module prints at
-// least MinModuleMM (0.5 mm), and WritePDF refuses a code that would print smaller. Symbols are built on every core
-// ahead of the page being drawn, and a small PDF writer of our own streams each page to
-// the output as soon as it is drawn, so memory stays flat for 60,000 tickets. The Go
-// fonts are embedded as subsets, so Latin, Greek and Cyrillic names print, and can be
-// searched, without fetching anything at run time.
+// Reserve seals a fresh 15-character secret for every seat (and the purchaser's name,
+// under the contract's identity policy) and has the ledger sell them in one transaction;
+// Prepare and Sell do the same in two steps for a pipelined shop. QRTexts writes the
+// tickets as QR payloads, up to MaxSeatsPerTicket a code. How many tickets one code may
+// carry depends on the page it will be printed on: PrintableQRTexts groups a purchase so
+// that every module prints at least MinModuleMM (0.5 mm) on the request's Layout, reading
+// each code's QR version from the byte-mode capacity table (VersionM) rather than building
+// the symbol.
+//
+// The package draws nothing: ticketpdf renders the PDF tickets and QR images, so that
+// selling (and the client, which imports this package for its types) links no QR encoder
+// and no fonts.
 package issuer

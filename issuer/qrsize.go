@@ -1,13 +1,12 @@
 package issuer
 
 import (
-	"github.com/skip2/go-qrcode"
-
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // This file decides how big a QR module prints on each layout, and so how many tickets
-// one printed code may carry.
+// one printed code may carry. It knows QR symbols only by their capacity table, so that
+// selling links no QR encoder.
 
 // MinModuleMM is the smallest width, in millimetres, that a QR module may print at: below
 // it a cheap scan (100 dpi) or a phone held at arm's length misses codes. A 4-ticket code
@@ -21,41 +20,30 @@ var byteCapacityM = [40]int{14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 28
 	412, 450, 504, 560, 624, 666, 711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452,
 	1538, 1628, 1722, 1809, 1911, 1989, 2099, 2213, 2331}
 
-// qrVersion returns the version (1 to 40) of the QR symbol text needs at the level:
-// EINVALID for a text that fits in no symbol. At level M it is read from byteCapacityM,
-// without building the symbol (which costs about a millisecond, a purchase's whole budget
-// in a rush): the version of text in byte mode, which go-qrcode's choice never exceeds (it
-// may pack runs of digits denser). Other levels build the symbol.
-func qrVersion(text string, level qrcode.RecoveryLevel) (int, error) {
-	if level == qrcode.Medium {
-		for i, c := range byteCapacityM {
-			if len(text) <= c {
-				return i + 1, nil
-			}
+// VersionM returns the version (1 to 40) of the smallest QR symbol at error correction
+// level M, the level tickets' codes are printed at, that holds text in byte mode: read
+// from byteCapacityM, without building the symbol (which costs about a millisecond, a
+// purchase's whole budget in a rush). An encoder never needs a larger version (it may
+// pack runs of digits denser). ok is false for a text longer than any symbol holds in
+// byte mode, 2,331 bytes.
+func VersionM(text string) (version int, ok bool) {
+	for i, c := range byteCapacityM {
+		if len(text) <= c {
+			return i + 1, true
 		}
 	}
-	q, err := qrcode.New(text, level)
-	if err != nil {
-		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(text), err)
-	}
-	return q.VersionNumber, nil
+	return 0, false
 }
 
-// moduleMM returns the printed width in mm of one module of a symbol of the version on
-// the layout: the layout's QR square, quiet zone included, divided among its modules.
-func (l Layout) moduleMM(version int) float64 {
-	return qrBoxes[l].side / float64(17+4*version+2*QuietZone)
-}
-
-// ModuleMM returns the printed width in mm of one module of text's QR code, at
-// DefaultRecovery, on a ticket of the layout; EINVALID for a text that fits in no QR
-// code.
+// ModuleMM returns the printed width in mm of one module of text's QR code, at level M,
+// on a ticket of the layout; EINVALID for a text longer than a QR code holds in byte
+// mode (as every ticket QR text is: JSON).
 func ModuleMM(layout Layout, text string) (float64, error) {
-	v, err := qrVersion(text, DefaultRecovery)
-	if err != nil {
-		return 0, err
+	v, ok := VersionM(text)
+	if !ok {
+		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (content too long to encode)", len(text))
 	}
-	return layout.moduleMM(v), nil
+	return layout.VersionModuleMM(v), nil
 }
 
 // PrintableQRTexts groups the tickets into QR texts of at most perQR tickets each (0 means

@@ -1,7 +1,9 @@
 package issuer
 
 import (
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -49,10 +51,10 @@ func TestQRVersionBoundsTheSymbol(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, text := range texts {
-				got, err := qrVersion(text, DefaultRecovery)
-				q, qerr := qrcode.New(text, DefaultRecovery)
-				if err != nil || qerr != nil {
-					t.Fatalf("%d bytes: %v / %v", len(text), err, qerr)
+				got, ok := VersionM(text)
+				q, qerr := qrcode.New(text, qrcode.Medium)
+				if !ok || qerr != nil {
+					t.Fatalf("%d bytes: %v / %v", len(text), ok, qerr)
 				}
 				if got < q.VersionNumber {
 					t.Errorf("%s: table version %d, go-qrcode builds %d", fmt.Sprintf("%d tickets, named %v, %d bytes", n, named, len(text)), got, q.VersionNumber)
@@ -63,7 +65,7 @@ func TestQRVersionBoundsTheSymbol(t *testing.T) {
 }
 
 // BenchmarkPrintableQRTexts is the grouping a purchase pays for: it must not build the
-// symbols (see qrVersion).
+// symbols (see VersionM).
 func BenchmarkPrintableQRTexts(b *testing.B) {
 	tickets := worstPurchase(b)[:2]
 	for b.Loop() {
@@ -72,3 +74,90 @@ func BenchmarkPrintableQRTexts(b *testing.B) {
 		}
 	}
 }
+
+// TestPrintableQRTexts checks the grouping: the request's tickets per QR when the codes
+// print with modules of MinModuleMM, fewer otherwise, never more than asked.
+func TestPrintableQRTexts(t *testing.T) {
+	worst := worstPurchase(t)
+	plain := issuedSeats(t, 9)
+	for _, tc := range []struct {
+		name    string
+		tickets []IssuedTicket
+		perQR   int
+		layout  Layout
+		wantPer int
+	}{
+		{"WorstA4", worst, 0, LayoutA4, 4},
+		{"WorstA6", worst, 0, LayoutA6, 2},
+		{"WorstA6AskedFour", worst, 4, LayoutA6, 2},
+		{"WorstA6AskedOne", worst, 1, LayoutA6, 1},
+		{"PlainA4", plain, 0, LayoutA4, 4},
+		{"PlainA6", plain, 0, LayoutA6, 4},
+		{"PlainA6AskedThree", plain, 3, LayoutA6, 3},
+		{"OutOfRange", plain, 9, LayoutA4, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			texts, per, err := PrintableQRTexts(tc.tickets, tc.perQR, tc.layout)
+			if err != nil || per != tc.wantPer {
+				t.Fatalf("%d per QR, %v; want %d", per, err, tc.wantPer)
+			}
+			if want := (len(tc.tickets) + per - 1) / per; len(texts) != want {
+				t.Errorf("%d texts, want %d", len(texts), want)
+			}
+			for i, text := range texts {
+				if mm, err := ModuleMM(tc.layout, text); err != nil || mm < MinModuleMM {
+					t.Errorf("code %d: modules of %.3f mm (%v)", i+1, mm, err)
+				}
+			}
+		})
+	}
+}
+
+// issuedSeats returns n tickets of seats 1A, 2A, ... without names.
+func issuedSeats(tb testing.TB, n int) []IssuedTicket {
+	out := make([]IssuedTicket, n)
+	for i := range out {
+		out[i] = IssuedTicket{Seat: ledger.Seat{Number: i + 1, Letter: "A"},
+			Secret: SecretKeys{Plaintext: randomSecret(tb), Key: randomHex(tb, 32), IV: randomHex(tb, 16)}}
+	}
+	return out
+}
+
+// worstPurchase returns 4 tickets of 40-character sections under the identity policy
+// (name keys): the longest QR text a 4-ticket purchase can have.
+func worstPurchase(tb testing.TB) []IssuedTicket {
+	tb.Helper()
+	out := make([]IssuedTicket, 4)
+	for i := range out {
+		seat := ledger.Seat{Section: fmt.Sprintf("Upper Circle Balcony Left Side Block %03d", i), Letter: "ZZZ", Number: 9990 + i}
+		if len(seat.Section) != ledger.MaxSectionLen {
+			tb.Fatalf("section %q is %d bytes, want %d", seat.Section, len(seat.Section), ledger.MaxSectionLen)
+		}
+		out[i] = IssuedTicket{Seat: seat, Price: 4500,
+			Secret:       SecretKeys{Plaintext: randomSecret(tb), Key: randomHex(tb, 32), IV: randomHex(tb, 16)},
+			CustomerName: &NameKeys{Key: randomHex(tb, 32), IV: randomHex(tb, 16)}}
+	}
+	return out
+}
+
+// randomHex returns n pseudo-random bytes as 2n hex digits, the same on every run.
+func randomHex(tb testing.TB, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(testRand.Uint32())
+	}
+	return hex.EncodeToString(b)
+}
+
+// randomSecret returns a 15-character secret like the issuer's.
+func randomSecret(tb testing.TB) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	b := make([]byte, 15)
+	for i := range b {
+		b[i] = alphabet[testRand.IntN(len(alphabet))]
+	}
+	return string(b)
+}
+
+// testRand is the tests' pseudo-random source, fixed so that a failure reproduces.
+var testRand = rand.New(rand.NewPCG(11, 12))

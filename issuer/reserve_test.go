@@ -17,6 +17,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 const blockInterval = 10 * time.Second
@@ -400,7 +401,7 @@ func TestPrinted(t *testing.T) {
 	e := newSellEnv(t)
 	c := e.openSale(t, 6, ledger.Rules{ReleaseFee: 3, NoReleaseBlocks: 5, RequireIdentityVerification: true}, 20)
 	p := e.reserve(t, c.Address, issuer.Request{Seats: seats(6), Sender: "ann", CustomerName: "Ann Lee"})
-	pages, err := issuer.Printed(p, c, e.store.Clock())
+	pages, err := ticketpdf.Printed(p, c, e.store.Clock())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +428,7 @@ func TestPrinted(t *testing.T) {
 		}
 		for k, ps := range pg.Seats {
 			n := 4*i + k
-			if want := (issuer.PrintedSeat{Seat: seats(6)[n], Price: int64(10 * (n + 1))}); ps != want {
+			if want := (ticketpdf.PrintedSeat{Seat: seats(6)[n], Price: int64(10 * (n + 1))}); ps != want {
 				t.Errorf("printed ticket %d seat %d = %+v, want %+v", i, k, ps, want)
 			}
 		}
@@ -455,7 +456,7 @@ func TestPrintedOneTicketPerQR(t *testing.T) {
 	e := newSellEnv(t)
 	c := e.openSale(t, 6, ledger.Rules{}, 20)
 	p := e.reserve(t, c.Address, issuer.Request{Seats: seats(6)[1:], Sender: "ann", CustomerName: "ignored", TicketsPerQR: 1})
-	pages, err := issuer.Printed(p, c, e.store.Clock())
+	pages, err := ticketpdf.Printed(p, c, e.store.Clock())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,7 +494,7 @@ func TestReserveGroupsForLayout(t *testing.T) {
 				t.Errorf("%s: code %d prints with %.3f mm modules (%v)", tc.layout, k+1, mm, err)
 			}
 		}
-		pages, err := issuer.Printed(p, c, e.store.Clock())
+		pages, err := ticketpdf.Printed(p, c, e.store.Clock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -519,7 +520,7 @@ func TestPrintedNoRelease(t *testing.T) {
 	// The window covers the whole sale: height + 20 >= endOfSale from the start.
 	c := e.openSale(t, 2, ledger.Rules{NoReleaseBlocks: 20}, 20)
 	p := e.reserve(t, c.Address, issuer.Request{Seats: seats(1), Sender: "ann"})
-	pages, err := issuer.Printed(p, c, e.store.Clock())
+	pages, err := ticketpdf.Printed(p, c, e.store.Clock())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -529,7 +530,7 @@ func TestPrintedNoRelease(t *testing.T) {
 	_, err = e.issuer.Release(e.ctx, c.Address, ledger.ReleaseRequest{Seat: seats(1)[0], Sender: "ann"})
 	wantCode(t, err, ledger.ECONFLICT)
 	// Bought after the window opened, a ticket of a sale with a deadline has none either.
-	if d := issuer.ReleaseDeadline(c, e.store.Clock(), c.Sale.Details.EndOfSale-1); !d.IsZero() {
+	if d := ticketpdf.ReleaseDeadline(c, e.store.Clock(), c.Sale.Details.EndOfSale-1); !d.IsZero() {
 		t.Errorf("ReleaseDeadline at the last block = %v, want zero", d)
 	}
 }
@@ -555,7 +556,7 @@ func TestPrintedErrors(t *testing.T) {
 		"NoSale": {p, noSale}, "QRMissing": {short, c}, "NoQR": {none, c}, "GroupingMismatch": {regrouped, c},
 	} {
 		t.Run(name, func(t *testing.T) {
-			pages, err := issuer.Printed(tt.p, tt.c, e.store.Clock())
+			pages, err := ticketpdf.Printed(tt.p, tt.c, e.store.Clock())
 			wantCode(t, err, ledger.EINVALID)
 			if pages != nil {
 				t.Errorf("pages %+v on error", pages)

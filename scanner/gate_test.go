@@ -19,6 +19,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // gateEnv is a gate and an issuer over one real SQLite ledger, with a contract of four
@@ -195,7 +196,7 @@ func TestGateMalformed(t *testing.T) {
 func TestGateImage(t *testing.T) {
 	e := newGateEnv(t)
 	qr := e.sell(t, ledger.Seat{Number: 3, Letter: "A"})[0]
-	pic, err := issuer.QRPNG(qr, issuer.DefaultRecovery, 4)
+	pic, err := ticketpdf.QRPNG(qr, ticketpdf.DefaultRecovery, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestGateUnreadableImage(t *testing.T) {
 func TestGateWithoutPictures(t *testing.T) {
 	e := newGateEnv(t)
 	qr := e.sell(t, ledger.Seat{Number: 2, Letter: "A"})[0]
-	pic, err := issuer.QRPNG(qr, issuer.DefaultRecovery, 4)
+	pic, err := ticketpdf.QRPNG(qr, ticketpdf.DefaultRecovery, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // checkInLog returns the effects of the journal's check-in transactions, oldest first,
@@ -335,7 +336,7 @@ func TestCheckInImage(t *testing.T) {
 	pictures := make([][]byte, 3)
 	for i := range pictures {
 		var err error
-		if pictures[i], err = issuer.QRPNG(e.buy(addr, seatJSON(i+1, "A"), "ann", "").QR, issuer.DefaultRecovery, 6); err != nil {
+		if pictures[i], err = ticketpdf.QRPNG(e.buy(addr, seatJSON(i+1, "A"), "ann", "").QR, ticketpdf.DefaultRecovery, 6); err != nil {
 			t.Fatal(err)
 		}
 	}

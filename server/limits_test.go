@@ -16,9 +16,9 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/internal/imagebomb"
-	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/server"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // shortTimeouts cut slow clients off within a second or two.
@@ -228,7 +228,7 @@ func TestDecodesBeyondTheCapWait(t *testing.T) {
 	srv := serveWith(t, h, server.DefaultTimeouts)
 	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
 	tk := e.buy(addr, seatJSON(1, "A"), "ann", "")
-	pic, err := issuer.QRPNG(tk.QR, issuer.DefaultRecovery, 6)
+	pic, err := ticketpdf.QRPNG(tk.QR, ticketpdf.DefaultRecovery, 6)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // ReserveTicketResponse answers ReserveTicket and ReissueTicket.
@@ -163,7 +164,7 @@ func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.P
 	tickets, err := s.printed(ctx, p)
 	var buf bytes.Buffer
 	if err == nil {
-		err = issuer.WritePDF(&buf, layout, tickets)
+		err = ticketpdf.WritePDF(&buf, layout, tickets)
 	}
 	if err != nil {
 		s.log.Error("rendering sold tickets", "transaction", p.TransactionHash, "err", err)
@@ -178,7 +179,7 @@ func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.P
 }
 
 // printed lays out a purchase with the contract's sale and the ledger's clock.
-func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]issuer.PrintedTicket, error) {
+func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]ticketpdf.PrintedTicket, error) {
 	c, err := s.svc.Ledger.Contract(ctx, p.Contract)
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]issuer.Print
 	if err != nil {
 		return nil, err
 	}
-	return issuer.Printed(p, c, ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)})
+	return ticketpdf.Printed(p, c, ledger.Clock{Genesis: info.Genesis, Interval: time.Duration(info.BlockInterval)})
 }
 
 // pngModulePx is the module width of QR images served: whole pixels, even, big enough
@@ -195,7 +196,7 @@ func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]issuer.Print
 const pngModulePx = 8
 
 func (s *Server) writePNG(w http.ResponseWriter, p issuer.Purchase) {
-	png, err := issuer.QRPNG(p.QR[0], issuer.DefaultRecovery, pngModulePx)
+	png, err := ticketpdf.QRPNG(p.QR[0], ticketpdf.DefaultRecovery, pngModulePx)
 	if err != nil {
 		s.error(w, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/server"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // ticketsPDF prints the fixture's first n purchases into one A4 PDF, as the issuer does.
@@ -24,10 +25,10 @@ func (f *gateFixture) ticketsPDF(t *testing.T, n int) ([]byte, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var printed []issuer.PrintedTicket
+	var printed []ticketpdf.PrintedTicket
 	var texts []string
 	for _, p := range f.tickets[:n] {
-		pages, err := issuer.Printed(p, c, f.st.Clock())
+		pages, err := ticketpdf.Printed(p, c, f.st.Clock())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func (f *gateFixture) ticketsPDF(t *testing.T, n int) ([]byte, []string) {
 		texts = append(texts, p.QR...)
 	}
 	var b bytes.Buffer
-	if err := issuer.WritePDF(&b, issuer.LayoutA4, printed); err != nil {
+	if err := ticketpdf.WritePDF(&b, issuer.LayoutA4, printed); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes(), texts
@@ -136,7 +137,7 @@ func sideBySide(t *testing.T, texts ...string) []byte {
 	var codes []image.Image
 	width, height := 0, 0
 	for _, text := range texts {
-		data, err := issuer.QRPNG(text, issuer.DefaultRecovery, 4)
+		data, err := ticketpdf.QRPNG(text, ticketpdf.DefaultRecovery, 4)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,6 +26,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/server"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // gateFixture is a real server over a SQLite ledger with a contract on sale under the
@@ -155,7 +156,7 @@ func ticketFrame(tb testing.TB, text string, w, h, modulePx int) *image.RGBA {
 	if text == "" {
 		return frame
 	}
-	data, err := issuer.QRPNG(text, issuer.DefaultRecovery, modulePx)
+	data, err := ticketpdf.QRPNG(text, ticketpdf.DefaultRecovery, modulePx)
 	if err != nil {
 		tb.Fatal(err)
 	}

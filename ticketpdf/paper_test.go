@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"bytes"
@@ -12,36 +12,38 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf/pdf"
 )
 
-// What a ticket must be once printed: codes whose modules are at least MinModuleMM, read
+// What a ticket must be once printed: codes whose modules are at least issuer.MinModuleMM, read
 // by zbarimg at 100 dpi and by our decoder at 72 dpi; "code 1 of 2" on each page of a
 // purchase of several codes; dates, never "in about 2 hours"; long titles wrapped whole.
 
 // worstPurchase returns 4 tickets of 40-character sections under the identity policy
 // (name keys): the longest QR text a 4-ticket purchase can have.
-func worstPurchase(tb testing.TB) []IssuedTicket {
+func worstPurchase(tb testing.TB) []issuer.IssuedTicket {
 	tb.Helper()
-	out := make([]IssuedTicket, 4)
+	out := make([]issuer.IssuedTicket, 4)
 	for i := range out {
 		seat := ledger.Seat{Section: fmt.Sprintf("Upper Circle Balcony Left Side Block %03d", i), Letter: "ZZZ", Number: 9990 + i}
 		if len(seat.Section) != ledger.MaxSectionLen {
 			tb.Fatalf("section %q is %d bytes, want %d", seat.Section, len(seat.Section), ledger.MaxSectionLen)
 		}
-		out[i] = IssuedTicket{Seat: seat, Price: 4500,
-			Secret:       SecretKeys{Plaintext: randomSecret(tb), Key: randomHex(tb, 32), IV: randomHex(tb, 16)},
-			CustomerName: &NameKeys{Key: randomHex(tb, 32), IV: randomHex(tb, 16)}}
+		out[i] = issuer.IssuedTicket{Seat: seat, Price: 4500,
+			Secret:       issuer.SecretKeys{Plaintext: randomSecret(tb), Key: randomHex(tb, 32), IV: randomHex(tb, 16)},
+			CustomerName: &issuer.NameKeys{Key: randomHex(tb, 32), IV: randomHex(tb, 16)}}
 	}
 	return out
 }
 
 // printedCodes lays out the tickets grouped for the layout as Printed does: one page per
 // code, numbered when there are several.
-func printedCodes(tb testing.TB, tickets []IssuedTicket, layout Layout) []PrintedTicket {
+func printedCodes(tb testing.TB, tickets []issuer.IssuedTicket, layout issuer.Layout) []PrintedTicket {
 	tb.Helper()
-	texts, per, err := PrintableQRTexts(tickets, MaxSeatsPerTicket, layout)
+	texts, per, err := issuer.PrintableQRTexts(tickets, issuer.MaxSeatsPerTicket, layout)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -62,11 +64,11 @@ func printedCodes(tb testing.TB, tickets []IssuedTicket, layout Layout) []Printe
 
 // TestWorstCaseCodesPrint prints the worst 4-ticket purchase on A4 (one code) and A6 (two
 // codes of two), checks in the PDF's own geometry that every module is at least
-// MinModuleMM, and reads every code back with zbarimg at 100 dpi and with our decoder at
+// issuer.MinModuleMM, and reads every code back with zbarimg at 100 dpi and with our decoder at
 // 72 dpi.
 func TestWorstCaseCodesPrint(t *testing.T) {
 	tickets := worstPurchase(t)
-	for layout, wantCodes := range map[Layout]int{LayoutA4: 1, LayoutA6: 2} {
+	for layout, wantCodes := range map[issuer.Layout]int{issuer.LayoutA4: 1, issuer.LayoutA6: 2} {
 		t.Run(layout.String(), func(t *testing.T) {
 			pages := printedCodes(t, tickets, layout)
 			if len(pages) != wantCodes {
@@ -75,8 +77,8 @@ func TestWorstCaseCodesPrint(t *testing.T) {
 			pdf := mustWritePDF(t, layout, pages)
 			for i, mm := range pdfModuleSizes(t, pdf) {
 				t.Logf("code %d: %d bytes, modules of %.3f mm", i+1, len(pages[i].QRText), mm)
-				if mm < MinModuleMM {
-					t.Errorf("code %d prints with %.3f mm modules, want at least %.1f", i+1, mm, MinModuleMM)
+				if mm < issuer.MinModuleMM {
+					t.Errorf("code %d prints with %.3f mm modules, want at least %.1f", i+1, mm, issuer.MinModuleMM)
 				}
 			}
 			for i, page := range rasterize(t, pdf, 100) {
@@ -122,7 +124,7 @@ func pdfModuleSizes(tb testing.TB, file string) []float64 {
 			if w != h {
 				tb.Errorf("QR modules of %g x %g pt are not square", w, h)
 			}
-			sizes = append(sizes, w/mmToPt)
+			sizes = append(sizes, w/pdf.PointsPerMM)
 		}
 	}
 	if len(sizes) == 0 {
@@ -131,72 +133,24 @@ func pdfModuleSizes(tb testing.TB, file string) []float64 {
 	return sizes
 }
 
-// TestPrintableQRTexts checks the grouping: the request's tickets per QR when the codes
-// print with modules of MinModuleMM, fewer otherwise, never more than asked.
-func TestPrintableQRTexts(t *testing.T) {
-	worst := worstPurchase(t)
-	plain := issuedSeats(t, 9)
-	for _, tc := range []struct {
-		name    string
-		tickets []IssuedTicket
-		perQR   int
-		layout  Layout
-		wantPer int
-	}{
-		{"WorstA4", worst, 0, LayoutA4, 4},
-		{"WorstA6", worst, 0, LayoutA6, 2},
-		{"WorstA6AskedFour", worst, 4, LayoutA6, 2},
-		{"WorstA6AskedOne", worst, 1, LayoutA6, 1},
-		{"PlainA4", plain, 0, LayoutA4, 4},
-		{"PlainA6", plain, 0, LayoutA6, 4},
-		{"PlainA6AskedThree", plain, 3, LayoutA6, 3},
-		{"OutOfRange", plain, 9, LayoutA4, 4},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			texts, per, err := PrintableQRTexts(tc.tickets, tc.perQR, tc.layout)
-			if err != nil || per != tc.wantPer {
-				t.Fatalf("%d per QR, %v; want %d", per, err, tc.wantPer)
-			}
-			if want := (len(tc.tickets) + per - 1) / per; len(texts) != want {
-				t.Errorf("%d texts, want %d", len(texts), want)
-			}
-			for i, text := range texts {
-				if mm, err := ModuleMM(tc.layout, text); err != nil || mm < MinModuleMM {
-					t.Errorf("code %d: modules of %.3f mm (%v)", i+1, mm, err)
-				}
-			}
-		})
-	}
-}
-
-// issuedSeats returns n tickets of seats 1A, 2A, ... without names.
-func issuedSeats(tb testing.TB, n int) []IssuedTicket {
-	out := make([]IssuedTicket, n)
-	for i := range out {
-		out[i] = IssuedTicket{Seat: ledger.Seat{Number: i + 1, Letter: "A"},
-			Secret: SecretKeys{Plaintext: randomSecret(tb), Key: randomHex(tb, 32), IV: randomHex(tb, 16)}}
-	}
-	return out
-}
-
-// TestWritePDFRefusesSmallModules checks that a code that would print under MinModuleMM
+// TestWritePDFRefusesSmallModules checks that a code that would print under issuer.MinModuleMM
 // is refused with a sentence, and nothing written.
 func TestWritePDFRefusesSmallModules(t *testing.T) {
-	texts, err := QRTexts(worstPurchase(t), MaxSeatsPerTicket)
+	texts, err := issuer.QRTexts(worstPurchase(t), issuer.MaxSeatsPerTicket)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tk := newPrintedTicket(t, 4, purchaserNames[0])
 	tk.QRText = texts[0]
 	var buf bytes.Buffer
-	err = WritePDF(&buf, LayoutA6, []PrintedTicket{tk})
+	err = WritePDF(&buf, issuer.LayoutA6, []PrintedTicket{tk})
 	if ledger.ErrorCode(err) != ledger.EINVALID || !strings.Contains(err.Error(), "mm modules on A6") {
 		t.Fatalf("error %v, want EINVALID naming the module size", err)
 	}
 	if buf.Len() != 0 {
 		t.Errorf("wrote %d bytes", buf.Len())
 	}
-	if err := WritePDF(&buf, LayoutA4, []PrintedTicket{tk}); err != nil {
+	if err := WritePDF(&buf, issuer.LayoutA4, []PrintedTicket{tk}); err != nil {
 		t.Errorf("the same code on A4: %v", err)
 	}
 }
@@ -206,12 +160,12 @@ func TestWritePDFRefusesSmallModules(t *testing.T) {
 func TestPrintedCodeNumbers(t *testing.T) {
 	tickets := worstPurchase(t)
 	c, clock := printContract(t)
-	for layout, want := range map[Layout][]string{LayoutA6: {"code 1 of 2", "code 2 of 2"}, LayoutA4: {""}} {
-		texts, per, err := PrintableQRTexts(tickets, 0, layout)
+	for layout, want := range map[issuer.Layout][]string{issuer.LayoutA6: {"code 1 of 2", "code 2 of 2"}, issuer.LayoutA4: {""}} {
+		texts, per, err := issuer.PrintableQRTexts(tickets, 0, layout)
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := Purchase{Contract: c.Address, TransactionHash: randomHex(t, 32), Sender: "ann", CustomerName: "Ann Lee",
+		p := issuer.Purchase{Contract: c.Address, TransactionHash: randomHex(t, 32), Sender: "ann", CustomerName: "Ann Lee",
 			Tickets: tickets, QR: texts, TicketsPerQR: per}
 		printed, err := Printed(p, c, clock)
 		if err != nil {
@@ -251,7 +205,7 @@ var relativeTime = regexp.MustCompile(`(?i)\b(in about|in less than|ago|from now
 func TestPaperShowsDatesOnly(t *testing.T) {
 	tk := newPrintedTicket(t, 1, "")
 	tk.ReleaseDeadline = tk.Now.Add(2 * time.Hour)
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		text := pdfPageTexts(t, mustWritePDF(t, layout, []PrintedTicket{tk}))[0]
 		if m := relativeTime.FindString(text); m != "" {
 			t.Errorf("%s: the page says %q, relative to when it was printed:\n%s", layout, m, text)
@@ -272,7 +226,7 @@ func TestLongTitlesWrap(t *testing.T) {
 	if n := len([]rune(tk.ShowName)); n != 150 {
 		t.Fatalf("the show name has %d characters, want 150", n)
 	}
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		pdf := mustWritePDF(t, layout, []PrintedTicket{tk})
 		words := strings.Fields(pdfPageTexts(t, pdf)[0])
 		for _, title := range []string{tk.ShowName, tk.Organiser, tk.Venue} {
@@ -286,7 +240,7 @@ func TestLongTitlesWrap(t *testing.T) {
 
 // checkWordsInOrder checks that the words of title appear one after another in the
 // page's words, as wrapped lines give them.
-func checkWordsInOrder(t *testing.T, layout Layout, title string, page []string) {
+func checkWordsInOrder(t *testing.T, layout issuer.Layout, title string, page []string) {
 	t.Helper()
 	want := strings.Fields(title)
 	for start := range page {

@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"fmt"
@@ -8,11 +8,10 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf/pdf"
 )
-
-// MaxSeatsPerTicket is how many seats one printed ticket (one QR) may admit.
-const MaxSeatsPerTicket = 4
 
 // PrintedTicket is what one printed ticket shows. One page (one QR) may admit several
 // seats of one purchase.
@@ -20,7 +19,7 @@ type PrintedTicket struct {
 	ShowName, Organiser, Venue string
 	// ShowTime is printed in its own location, with the zone abbreviation and UTC offset.
 	ShowTime time.Time
-	// Seats are the seats this QR admits, 1 to MaxSeatsPerTicket.
+	// Seats are the seats this QR admits, 1 to issuer.MaxSeatsPerTicket.
 	Seats []PrintedSeat
 	// Currency is the display code of the prices, e.g. "EUR".
 	Currency string
@@ -55,47 +54,14 @@ type PrintedSeat struct {
 	Price int64
 }
 
-// Layout is the page format of PDF tickets.
-type Layout int
-
-// The layouts: A4 portrait, one ticket a page, for printing at home; A6 landscape, one
-// ticket a page, for ticket stock in the organiser's printer.
-const (
-	LayoutA4 Layout = iota
-	LayoutA6
-)
-
-// ParseLayout reads a layout name, "a4" or "a6" in any case, and returns an EINVALID
-// error for anything else.
-func ParseLayout(s string) (Layout, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "a4":
-		return LayoutA4, nil
-	case "a6":
-		return LayoutA6, nil
-	}
-	return 0, ledger.Errorf(ledger.EINVALID, "Invalid layout %q: use a4 or a6", s)
-}
-
-// String returns the layout's name as ParseLayout reads it.
-func (l Layout) String() string {
-	switch l {
-	case LayoutA4:
-		return "a4"
-	case LayoutA6:
-		return "a6"
-	}
-	return fmt.Sprintf("Layout(%d)", int(l))
-}
-
 // WritePDF writes all tickets into one PDF, one ticket a page, in the layout, with QR
 // codes at DefaultRecovery. It returns an EINVALID error (and writes nothing) for no
 // tickets, an unknown layout, a ticket without seats or with more than
-// MaxSeatsPerTicket, an invalid seat, a negative price or fee, a zero show time, a QR
-// text that is empty or would print with modules under MinModuleMM on the layout (see
-// PrintableQRTexts), or a code number out of range; and the writer's error if writing
+// issuer.MaxSeatsPerTicket, an invalid seat, a negative price or fee, a zero show time, a QR
+// text that is empty or would print with modules under issuer.MinModuleMM on the layout (see
+// issuer.PrintableQRTexts), or a code number out of range; and the writer's error if writing
 // fails.
-func WritePDF(w io.Writer, layout Layout, tickets []PrintedTicket) error {
+func WritePDF(w io.Writer, layout issuer.Layout, tickets []PrintedTicket) error {
 	return WritePDFLevel(w, layout, DefaultRecovery, tickets)
 }
 
@@ -104,7 +70,7 @@ func WritePDF(w io.Writer, layout Layout, tickets []PrintedTicket) error {
 // there are; QR symbols are built on every core ahead of the page being drawn, so a
 // batch costs little more than building its symbols. On a write error the PDF is cut
 // short and the error returned.
-func WritePDFLevel(w io.Writer, layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
+func WritePDFLevel(w io.Writer, layout issuer.Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
 	s, err := NewPDFStream(w, layout, level)
 	if err != nil {
 		return err
@@ -119,8 +85,8 @@ func WritePDFLevel(w io.Writer, layout Layout, level qrcode.RecoveryLevel, ticke
 // large to hold: memory stays that of one chunk. The document's title and date come from
 // the first ticket written.
 type PDFStream struct {
-	doc     *pdfWriter
-	layout  Layout
+	doc     *pdf.Writer
+	layout  issuer.Layout
 	level   qrcode.RecoveryLevel
 	content []byte // one page's content buffer, reused
 	title   string
@@ -130,12 +96,12 @@ type PDFStream struct {
 
 // NewPDFStream starts a PDF on w in the layout with QR codes at the level: EINVALID for
 // an unknown layout or level.
-func NewPDFStream(w io.Writer, layout Layout, level qrcode.RecoveryLevel) (*PDFStream, error) {
+func NewPDFStream(w io.Writer, layout issuer.Layout, level qrcode.RecoveryLevel) (*PDFStream, error) {
 	if err := validateOptions(layout, level); err != nil {
 		return nil, err
 	}
-	width, height := layout.pageSize()
-	return &PDFStream{doc: newPDFWriter(w, width, height), layout: layout, level: level}, nil
+	width, height := pageSize(layout)
+	return &PDFStream{doc: pdf.NewWriter(w, width, height), layout: layout, level: level}, nil
 }
 
 // Write draws the tickets, one a page, after checking all of them (EINVALID, and no page
@@ -158,12 +124,12 @@ func (s *PDFStream) Write(tickets []PrintedTicket) error {
 		if p.err != nil {
 			return fmt.Errorf("ticket %d: %w", s.pages+1, p.err)
 		}
-		page := s.doc.newPage(s.content)
+		page := s.doc.NewPage(s.content)
 		drawTicket(s.layout, newCard(page, &tickets[i]), p.sym)
-		if err := s.doc.writePage(page); err != nil {
+		if err := s.doc.WritePage(page); err != nil {
 			return fmt.Errorf("write PDF: %w", err)
 		}
-		s.content = page.content
+		s.content = page.Content()
 		s.pages++
 		i++
 	}
@@ -176,7 +142,7 @@ func (s *PDFStream) Close() error {
 	if s.pages == 0 {
 		return ledger.Errorf(ledger.EINVALID, "Invalid tickets: there is no ticket to print")
 	}
-	if err := s.doc.close(s.title, s.created); err != nil {
+	if err := s.doc.Close(s.title, s.created); err != nil {
 		return fmt.Errorf("write PDF: %w", err)
 	}
 	return nil
@@ -184,8 +150,8 @@ func (s *PDFStream) Close() error {
 
 // pageSize returns the layout's page width and height in mm: A4 portrait, or ISO A6
 // (105 x 148 mm) landscape.
-func (l Layout) pageSize() (width, height float64) {
-	if l == LayoutA6 {
+func pageSize(l issuer.Layout) (width, height float64) {
+	if l == issuer.LayoutA6 {
 		return 148, 105
 	}
 	return 210, 297
@@ -201,8 +167,8 @@ func creationTime(t *PrintedTicket) time.Time {
 }
 
 // drawTicket draws one ticket with its QR symbol on its page in the layout.
-func drawTicket(layout Layout, c *card, sym *qrSymbol) {
-	if layout == LayoutA6 {
+func drawTicket(layout issuer.Layout, c *card, sym *qrSymbol) {
+	if layout == issuer.LayoutA6 {
 		drawA6(c, sym)
 		return
 	}
@@ -211,7 +177,7 @@ func drawTicket(layout Layout, c *card, sym *qrSymbol) {
 
 // validateBatch checks the whole input before the first byte is written, the capacity
 // of each QR text included (cheap: it encodes the data without building the symbol).
-func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
+func validateBatch(layout issuer.Layout, level qrcode.RecoveryLevel, tickets []PrintedTicket) error {
 	if err := validateOptions(layout, level); err != nil {
 		return err
 	}
@@ -227,9 +193,9 @@ func validateBatch(layout Layout, level qrcode.RecoveryLevel, tickets []PrintedT
 }
 
 // validateOptions checks the layout and the QR recovery level.
-func validateOptions(layout Layout, level qrcode.RecoveryLevel) error {
-	if layout != LayoutA4 && layout != LayoutA6 {
-		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use LayoutA4 or LayoutA6", int(layout))
+func validateOptions(layout issuer.Layout, level qrcode.RecoveryLevel) error {
+	if layout != issuer.LayoutA4 && layout != issuer.LayoutA6 {
+		return ledger.Errorf(ledger.EINVALID, "Invalid layout %d: use issuer.LayoutA4 or issuer.LayoutA6", int(layout))
 	}
 	if level < qrcode.Low || level > qrcode.Highest {
 		return ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
@@ -237,10 +203,10 @@ func validateOptions(layout Layout, level qrcode.RecoveryLevel) error {
 	return nil
 }
 
-func validateTicket(t *PrintedTicket, layout Layout, level qrcode.RecoveryLevel) error {
+func validateTicket(t *PrintedTicket, layout issuer.Layout, level qrcode.RecoveryLevel) error {
 	switch {
-	case len(t.Seats) == 0 || len(t.Seats) > MaxSeatsPerTicket:
-		return ledger.Errorf(ledger.EINVALID, "a printed ticket admits 1 to %d seats, not %d", MaxSeatsPerTicket, len(t.Seats))
+	case len(t.Seats) == 0 || len(t.Seats) > issuer.MaxSeatsPerTicket:
+		return ledger.Errorf(ledger.EINVALID, "a printed ticket admits 1 to %d seats, not %d", issuer.MaxSeatsPerTicket, len(t.Seats))
 	case t.QRText == "":
 		return ledger.Errorf(ledger.EINVALID, "the QR text is empty")
 	case t.ShowTime.IsZero():
@@ -260,16 +226,16 @@ func validateTicket(t *PrintedTicket, layout Layout, level qrcode.RecoveryLevel)
 }
 
 // validateCode checks that the ticket's QR text fits in a QR code that prints on the
-// layout with modules of at least MinModuleMM, and that it says which of the purchase's
+// layout with modules of at least issuer.MinModuleMM, and that it says which of the purchase's
 // codes it is.
-func validateCode(t *PrintedTicket, layout Layout, level qrcode.RecoveryLevel) error {
+func validateCode(t *PrintedTicket, layout issuer.Layout, level qrcode.RecoveryLevel) error {
 	v, err := qrVersion(t.QRText, level)
 	if err != nil {
 		return err
 	}
-	if mm := layout.moduleMM(v); mm < MinModuleMM {
+	if mm := layout.VersionModuleMM(v); mm < issuer.MinModuleMM {
 		return ledger.Errorf(ledger.EINVALID, "the QR code of %d bytes would print with %.2f mm modules on %s, under the %.1f mm a scanner needs: put fewer tickets in one QR code",
-			len(t.QRText), mm, strings.ToUpper(layout.String()), MinModuleMM)
+			len(t.QRText), mm, strings.ToUpper(layout.String()), issuer.MinModuleMM)
 	}
 	if t.Codes < 0 || t.Code < 0 || t.Code > t.Codes || (t.Codes > 0) != (t.Code > 0) {
 		return ledger.Errorf(ledger.EINVALID, "code %d of %d is not a code of the purchase", t.Code, t.Codes)

@@ -1,31 +1,31 @@
-package issuer
+package ticketpdf
 
 import (
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf/pdf"
 )
 
 // This file holds the drawing vocabulary the layouts share: a card (one ticket's page
 // with its cleaned text) and its pens for text, labels and boxes.
 
-// rgb is a colour of the ticket design.
-type rgb struct{ r, g, b int }
-
+// The colours of the ticket design.
 var (
-	colorAccent = rgb{24, 52, 96}    // the band behind the show name
-	colorPaper  = rgb{255, 255, 255} // paper, and text on the band
-	colorInk    = rgb{22, 26, 36}    // text
-	colorMuted  = rgb{105, 114, 130} // labels and small print
-	colorBox    = rgb{236, 241, 247} // seat boxes
-	colorRule   = rgb{170, 178, 192} // frame and perforation
+	colorAccent = pdf.Color{R: 24, G: 52, B: 96}    // the band behind the show name
+	colorPaper  = pdf.Color{R: 255, G: 255, B: 255} // paper, and text on the band
+	colorInk    = pdf.Color{R: 22, G: 26, B: 36}    // text
+	colorMuted  = pdf.Color{R: 105, G: 114, B: 130} // labels and small print
+	colorBox    = pdf.Color{R: 236, G: 241, B: 247} // seat boxes
+	colorRule   = pdf.Color{R: 170, G: 178, B: 192} // frame and perforation
 )
 
 // card is one ticket being drawn on its page: the ticket, its text cleaned for the
 // fonts, and the time the refund wording is relative to.
 type card struct {
-	pg        *pdfPage
+	pg        *pdf.Page
 	t         *PrintedTicket
 	now       time.Time
 	showName  string
@@ -36,7 +36,7 @@ type card struct {
 	hash      string
 }
 
-func newCard(pg *pdfPage, t *PrintedTicket) *card {
+func newCard(pg *pdf.Page, t *PrintedTicket) *card {
 	now := t.Now
 	if now.IsZero() {
 		now = time.Now()
@@ -61,30 +61,30 @@ func (c *card) seatList() string {
 	return strings.Join(names, ", ")
 }
 
-func (c *card) textColor(k rgb) { c.pg.setTextColor(k) }
-func (c *card) fillColor(k rgb) { c.pg.setFillColor(k) }
-func (c *card) drawColor(k rgb) { c.pg.setDrawColor(k) }
+func (c *card) textColor(k pdf.Color) { c.pg.SetTextColor(k) }
+func (c *card) fillColor(k pdf.Color) { c.pg.SetFillColor(k) }
+func (c *card) drawColor(k pdf.Color) { c.pg.SetDrawColor(k) }
 
 // text draws s with its baseline at y; align 'L' puts its left end at x, 'C' its middle
 // and 'R' its right end.
 func (c *card) text(x, y float64, align byte, s string) {
 	switch align {
 	case 'C':
-		x -= c.pg.stringWidth(s) / 2
+		x -= c.pg.StringWidth(s) / 2
 	case 'R':
-		x -= c.pg.stringWidth(s)
+		x -= c.pg.StringWidth(s)
 	}
-	c.pg.text(x, y, s)
+	c.pg.Text(x, y, s)
 }
 
 // fit draws s in the font at size, shrunk down to minSize if it is wider than w, and cut
 // short with an ellipsis if it is still too wide.
-func (c *card) fit(x, y, w float64, align byte, font fontID, size, minSize float64, s string) {
-	c.pg.setFont(font, size)
-	if width := c.pg.stringWidth(s); width > w {
-		c.pg.setFontSize(max(minSize, size*w/width))
+func (c *card) fit(x, y, w float64, align byte, font pdf.Font, size, minSize float64, s string) {
+	c.pg.SetFont(font, size)
+	if width := c.pg.StringWidth(s); width > w {
+		c.pg.SetFontSize(max(minSize, size*w/width))
 	}
-	if c.pg.stringWidth(s) > w {
+	if c.pg.StringWidth(s) > w {
 		s = c.cut(s, w)
 	}
 	c.text(x, y, align, s)
@@ -95,7 +95,7 @@ func (c *card) cut(s string, w float64) string {
 	runes := []rune(s)
 	for n := len(runes) - 1; n > 0; n-- {
 		short := strings.TrimSpace(string(runes[:n])) + "…"
-		if c.pg.stringWidth(short) <= w {
+		if c.pg.StringWidth(short) <= w {
 			return short
 		}
 	}
@@ -105,8 +105,8 @@ func (c *card) cut(s string, w float64) string {
 // label draws a small upper-case caption in the muted colour.
 func (c *card) label(x, y, size float64, s string) {
 	c.textColor(colorMuted)
-	c.pg.setFont(fontBold, size)
-	c.pg.text(x, y, s)
+	c.pg.SetFont(pdf.Bold, size)
+	c.pg.Text(x, y, s)
 	c.textColor(colorInk)
 }
 
@@ -114,7 +114,7 @@ func (c *card) label(x, y, size float64, s string) {
 // the baseline below the last line.
 func (c *card) wrap(x, y, w, lineH float64, s string) float64 {
 	for _, line := range c.lines(s, w) {
-		c.pg.text(x, y, line)
+		c.pg.Text(x, y, line)
 		y += lineH
 	}
 	return y
@@ -127,7 +127,7 @@ func (c *card) lines(s string, w float64) []string {
 	line := ""
 	for _, word := range strings.Fields(s) {
 		next := strings.TrimSpace(line + " " + word)
-		if c.pg.stringWidth(next) <= w {
+		if c.pg.StringWidth(next) <= w {
 			line = next
 			continue
 		}
@@ -135,7 +135,7 @@ func (c *card) lines(s string, w float64) []string {
 			out = append(out, line)
 		}
 		line = word
-		for c.pg.stringWidth(line) > w {
+		for c.pg.StringWidth(line) > w {
 			head := c.widestPrefix(line, w)
 			out = append(out, head)
 			line = line[len(head):]
@@ -151,7 +151,7 @@ func (c *card) lines(s string, w float64) []string {
 func (c *card) widestPrefix(s string, w float64) string {
 	end := 0
 	for i, r := range s {
-		if i > 0 && c.pg.stringWidth(s[:i+utf8.RuneLen(r)]) > w {
+		if i > 0 && c.pg.StringWidth(s[:i+utf8.RuneLen(r)]) > w {
 			break
 		}
 		end = i + utf8.RuneLen(r)
@@ -170,15 +170,15 @@ const ascent = 0.78
 // 'R': on one line at size if it fits, else wrapped at the largest size, in half points
 // down to minSize, whose lines fit in the box. Text too long even at minSize is cut with
 // an ellipsis on the last line that fits. It returns the bottom of the last line drawn.
-func (c *card) block(x, top, w, h float64, align byte, font fontID, size, minSize float64, s string) float64 {
-	c.pg.setFont(font, size)
+func (c *card) block(x, top, w, h float64, align byte, font pdf.Font, size, minSize float64, s string) float64 {
+	c.pg.SetFont(font, size)
 	lines := c.lines(s, w)
 	for size > minSize && !fitsIn(len(lines), size, h) {
 		size = max(minSize, size-0.5)
-		c.pg.setFontSize(size)
+		c.pg.SetFontSize(size)
 		lines = c.lines(s, w)
 	}
-	em := size / mmToPt
+	em := size / pdf.PointsPerMM
 	if n := maxLines(size, h); len(lines) > n {
 		lines = append(lines[:n-1], c.cut(strings.Join(lines[n-1:], " "), w))
 	}
@@ -195,17 +195,17 @@ func fitsIn(n int, size, h float64) bool { return n <= maxLines(size, h) }
 
 // maxLines is how many lines at size (points) fit in h mm: at least one.
 func maxLines(size, h float64) int {
-	em := size / mmToPt
+	em := size / pdf.PointsPerMM
 	return max(1, 1+int((h-em)/(leading*em)+1e-9))
 }
 
 // perforation draws the dashed tear line between a ticket and its stub.
 func (c *card) perforation(x1, x2, y float64) {
 	c.drawColor(colorRule)
-	c.pg.setLineWidth(0.3)
-	c.pg.setDash(1.2, 1)
-	c.pg.line(x1, y, x2, y)
-	c.pg.setDash(0, 0)
+	c.pg.SetLineWidth(0.3)
+	c.pg.SetDash(1.2, 1)
+	c.pg.Line(x1, y, x2, y)
+	c.pg.SetDash(0, 0)
 }
 
 // seatBoxes draws the parts of one seat (section, row letter, seat number) side by side
@@ -236,9 +236,9 @@ func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
 	for _, p := range parts {
 		bw := unit * p.weight
 		c.fillColor(colorBox)
-		c.pg.roundedRect(x, y, bw, h, 1.5, "1234", true)
+		c.pg.RoundedRect(x, y, bw, h, 1.5, "1234", true)
 		c.label(x+pad, y+pad+labelSize*0.3, labelSize, p.label)
-		c.fit(x+pad, y+h-pad, bw-2*pad, 'L', fontBold, valueSize, valueSize/2, p.value)
+		c.fit(x+pad, y+h-pad, bw-2*pad, 'L', pdf.Bold, valueSize, valueSize/2, p.value)
 		x += bw + gap
 	}
 }
@@ -247,8 +247,8 @@ func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
 // returns the baseline below the last.
 func (c *card) seatLines(x, y, w, lineH, size float64) float64 {
 	for _, s := range c.t.Seats {
-		c.fit(x, y, w*0.6, 'L', fontBold, size, size*0.6, printable(s.Seat.String()))
-		c.pg.setFont(fontRegular, size)
+		c.fit(x, y, w*0.6, 'L', pdf.Bold, size, size*0.6, printable(s.Seat.String()))
+		c.pg.SetFont(pdf.Regular, size)
 		c.text(x+w, y, 'R', printable(formatMoney(c.t.Currency, s.Price)))
 		y += lineH
 	}

@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"runtime"

@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"bytes"
@@ -24,6 +24,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -71,8 +72,8 @@ func newPrintedTicket(tb testing.TB, n int, name string) PrintedTicket {
 
 // namedTickets returns three tickets bought by the three names, of 1, 3 and 4 seats on
 // A4 and of 1, 2 and 2 on A6, where a code of three named tickets would print too small.
-func namedTickets(tb testing.TB, layout Layout) []PrintedTicket {
-	seats := map[Layout][3]int{LayoutA4: {1, 3, 4}, LayoutA6: {1, 2, 2}}[layout]
+func namedTickets(tb testing.TB, layout issuer.Layout) []PrintedTicket {
+	seats := map[issuer.Layout][3]int{issuer.LayoutA4: {1, 3, 4}, issuer.LayoutA6: {1, 2, 2}}[layout]
 	return []PrintedTicket{
 		newPrintedTicket(tb, seats[0], purchaserNames[0]),
 		newPrintedTicket(tb, seats[1], purchaserNames[1]),
@@ -81,7 +82,7 @@ func namedTickets(tb testing.TB, layout Layout) []PrintedTicket {
 }
 
 // mustWritePDF writes the tickets to a PDF file in a temporary directory.
-func mustWritePDF(tb testing.TB, layout Layout, tickets []PrintedTicket) string {
+func mustWritePDF(tb testing.TB, layout issuer.Layout, tickets []PrintedTicket) string {
 	tb.Helper()
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, layout, tickets); err != nil {
@@ -152,7 +153,7 @@ func readPNG(tb testing.TB, file string) image.Image {
 // TestWritePDFReadBack prints the three names in each layout, rasterizes each page at
 // 150 dpi and reads the QR back with zbarimg and gozxing, and checks the page text.
 func TestWritePDFReadBack(t *testing.T) {
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		t.Run(layout.String(), func(t *testing.T) {
 			tickets := namedTickets(t, layout)
 			pdf := mustWritePDF(t, layout, tickets)
@@ -174,7 +175,7 @@ func TestWritePDFReadBack(t *testing.T) {
 
 // checkPageQR reads the page's QR with zbarimg on the whole page and with gozxing on the
 // QR's place, and checks its printed size and quiet zone.
-func checkPageQR(t *testing.T, layout Layout, page string, tk *PrintedTicket) {
+func checkPageQR(t *testing.T, layout issuer.Layout, page string, tk *PrintedTicket) {
 	t.Helper()
 	if got := zbarTexts(t, page); len(got) != 1 || got[0] != tk.QRText {
 		t.Fatalf("%s: zbarimg read %q, want %q", filepath.Base(page), got, tk.QRText)
@@ -191,7 +192,7 @@ func checkPageQR(t *testing.T, layout Layout, page string, tk *PrintedTicket) {
 	n := 17 + 4*q.VersionNumber
 	module := finderSpan(res) / float64(n-7) // pixels per module on the page
 	widthMM := module * float64(n) / 150 * 25.4
-	minMM := map[Layout]float64{LayoutA4: 55, LayoutA6: 40}[layout]
+	minMM := map[issuer.Layout]float64{issuer.LayoutA4: 55, issuer.LayoutA6: 40}[layout]
 	if widthMM < minMM {
 		t.Errorf("%s: QR symbol %.1f mm wide, want at least %.0f mm", filepath.Base(page), widthMM, minMM)
 	}
@@ -201,7 +202,7 @@ func checkPageQR(t *testing.T, layout Layout, page string, tk *PrintedTicket) {
 // cropQR cuts the layout's QR square, with 3 mm around it, out of a page rasterized at
 // dpi: what a phone aimed at the code sees. gozxing, unlike zbarimg, may take text on a
 // whole page for finder patterns.
-func cropQR(page image.Image, layout Layout, dpi float64) image.Image {
+func cropQR(page image.Image, layout issuer.Layout, dpi float64) image.Image {
 	box := qrBoxes[layout]
 	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
 	r := image.Rect(px(box.x-3), px(box.y-3), px(box.x+box.side+3), px(box.y+box.side+3))
@@ -265,7 +266,7 @@ func TestWritePDFPages(t *testing.T) {
 	for range 7 {
 		tickets = append(tickets, newPrintedTicket(t, 1, ""))
 	}
-	for layout, wantSize := range map[Layout]string{LayoutA4: "595.28 x 841.89 pts", LayoutA6: "419.53 x 297.64 pts"} {
+	for layout, wantSize := range map[issuer.Layout]string{issuer.LayoutA4: "595.28 x 841.89 pts", issuer.LayoutA6: "419.53 x 297.64 pts"} {
 		t.Run(layout.String(), func(t *testing.T) {
 			pdf := mustWritePDF(t, layout, tickets)
 			if got := pdfInfo(t, pdf, "Pages"); got != "7" {
@@ -291,7 +292,7 @@ func TestWritePDFPages(t *testing.T) {
 func TestWritePDFWithoutName(t *testing.T) {
 	tk := newPrintedTicket(t, 2, "")
 	tk.ReleaseDeadline = time.Time{}
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		text := pdfPageTexts(t, mustWritePDF(t, layout, []PrintedTicket{tk}))[0]
 		if strings.Contains(strings.ToLower(text), "matching id") || strings.Contains(text, "PURCHASER") {
 			t.Errorf("%s: ticket without a name asks for an ID:\n%s", layout, text)
@@ -308,7 +309,7 @@ func TestWritePDFUnusualText(t *testing.T) {
 	tk := newPrintedTicket(t, 1, "Anna 😀 Berg\n東京\x00\xff")
 	tk.ShowName = strings.Repeat("A very long show name ", 30)
 	tk.Venue = "Tab\there"
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		pdf := mustWritePDF(t, layout, []PrintedTicket{tk})
 		text := pdfPageTexts(t, pdf)[0]
 		for _, want := range []string{"Anna ? Berg ??", "Tab here", "A very long show name A very"} {
@@ -327,12 +328,12 @@ func TestWritePDFUnusualText(t *testing.T) {
 
 // TestWritePDFDeterministic checks that the same tickets give the same bytes.
 func TestWritePDFDeterministic(t *testing.T) {
-	tickets := namedTickets(t, LayoutA6)
+	tickets := namedTickets(t, issuer.LayoutA6)
 	var a, b bytes.Buffer
-	if err := WritePDF(&a, LayoutA6, tickets); err != nil {
+	if err := WritePDF(&a, issuer.LayoutA6, tickets); err != nil {
 		t.Fatal(err)
 	}
-	if err := WritePDF(&b, LayoutA6, tickets); err != nil {
+	if err := WritePDF(&b, issuer.LayoutA6, tickets); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -347,22 +348,22 @@ func TestWritePDFErrors(t *testing.T) {
 		return []PrintedTicket{newPrintedTicket(t, 1, ""), tk}
 	}
 	for name, tc := range map[string]struct {
-		layout  Layout
+		layout  issuer.Layout
 		tickets []PrintedTicket
 	}{
-		"ErrNoTickets":     {LayoutA4, nil},
-		"ErrUnknownLayout": {Layout(7), mutate(func(*PrintedTicket) {})},
-		"ErrNoSeat":        {LayoutA4, mutate(func(tk *PrintedTicket) { tk.Seats = nil })},
-		"ErrFiveSeats": {LayoutA4, mutate(func(tk *PrintedTicket) {
+		"ErrNoTickets":     {issuer.LayoutA4, nil},
+		"ErrUnknownLayout": {issuer.Layout(7), mutate(func(*PrintedTicket) {})},
+		"ErrNoSeat":        {issuer.LayoutA4, mutate(func(tk *PrintedTicket) { tk.Seats = nil })},
+		"ErrFiveSeats": {issuer.LayoutA4, mutate(func(tk *PrintedTicket) {
 			tk.Seats = append(tk.Seats, tk.Seats[0], tk.Seats[0], tk.Seats[0], tk.Seats[0])
 		})},
-		"ErrInvalidSeat":    {LayoutA6, mutate(func(tk *PrintedTicket) { tk.Seats[0].Seat = ledger.Seat{} })},
-		"ErrNegativePrice":  {LayoutA6, mutate(func(tk *PrintedTicket) { tk.Seats[0].Price = -1 })},
-		"ErrNegativeFee":    {LayoutA6, mutate(func(tk *PrintedTicket) { tk.ReleaseFee = -1 })},
-		"ErrNoShowTime":     {LayoutA4, mutate(func(tk *PrintedTicket) { tk.ShowTime = time.Time{} })},
-		"ErrEmptyQRText":    {LayoutA4, mutate(func(tk *PrintedTicket) { tk.QRText = "" })},
-		"ErrQRTextTooLong":  {LayoutA4, mutate(func(tk *PrintedTicket) { tk.QRText = strings.Repeat("x", 2400) })},
-		"ErrQRTextTooLong6": {LayoutA6, mutate(func(tk *PrintedTicket) { tk.QRText = strings.Repeat("é", 1500) })},
+		"ErrInvalidSeat":    {issuer.LayoutA6, mutate(func(tk *PrintedTicket) { tk.Seats[0].Seat = ledger.Seat{} })},
+		"ErrNegativePrice":  {issuer.LayoutA6, mutate(func(tk *PrintedTicket) { tk.Seats[0].Price = -1 })},
+		"ErrNegativeFee":    {issuer.LayoutA6, mutate(func(tk *PrintedTicket) { tk.ReleaseFee = -1 })},
+		"ErrNoShowTime":     {issuer.LayoutA4, mutate(func(tk *PrintedTicket) { tk.ShowTime = time.Time{} })},
+		"ErrEmptyQRText":    {issuer.LayoutA4, mutate(func(tk *PrintedTicket) { tk.QRText = "" })},
+		"ErrQRTextTooLong":  {issuer.LayoutA4, mutate(func(tk *PrintedTicket) { tk.QRText = strings.Repeat("x", 2400) })},
+		"ErrQRTextTooLong6": {issuer.LayoutA6, mutate(func(tk *PrintedTicket) { tk.QRText = strings.Repeat("é", 1500) })},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -385,25 +386,9 @@ var errDiskFull = errors.New("disk full")
 func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }
 
 func TestWritePDFWriterFails(t *testing.T) {
-	err := WritePDF(failingWriter{}, LayoutA4, namedTickets(t, LayoutA4))
+	err := WritePDF(failingWriter{}, issuer.LayoutA4, namedTickets(t, issuer.LayoutA4))
 	if !errors.Is(err, errDiskFull) {
 		t.Fatalf("error %v, want the writer's %v", err, errDiskFull)
-	}
-}
-
-func TestParseLayout(t *testing.T) {
-	for in, want := range map[string]Layout{"a4": LayoutA4, "A4": LayoutA4, " a6 ": LayoutA6, "A6": LayoutA6} {
-		if got, err := ParseLayout(in); err != nil || got != want {
-			t.Errorf("ParseLayout(%q) = %v, %v; want %v", in, got, err, want)
-		}
-		if got, _ := ParseLayout(want.String()); got != want {
-			t.Errorf("ParseLayout(%v.String()) = %v", want, got)
-		}
-	}
-	for _, in := range []string{"", "a5", "letter", "a4 a6"} {
-		if _, err := ParseLayout(in); ledger.ErrorCode(err) != ledger.EINVALID {
-			t.Errorf("ParseLayout(%q) error %v, want EINVALID", in, err)
-		}
 	}
 }
 
@@ -463,18 +448,18 @@ func TestPrintable(t *testing.T) {
 var updateDocs = flag.Bool("docs", false, "rewrite docs/ticket-a4.png and docs/ticket-a6.png from the sample tickets")
 
 // TestDocsImages renders one sample page of each layout for the README when run with
-// -docs: go test ./issuer -run TestDocsImages -docs
+// -docs: go test ./ticketpdf -run TestDocsImages -docs
 func TestDocsImages(t *testing.T) {
 	if !*updateDocs {
 		t.Skip("run with -docs to rewrite the README's ticket images")
 	}
 	secondOfTwo := newPrintedTicket(t, 2, purchaserNames[1]) // a purchase of 4 named seats on A6
 	secondOfTwo.Code, secondOfTwo.Codes = 2, 2
-	for layout, sample := range map[Layout]PrintedTicket{
-		LayoutA4: newPrintedTicket(t, 1, purchaserNames[0]),
-		LayoutA6: secondOfTwo,
+	for layout, sample := range map[issuer.Layout]PrintedTicket{
+		issuer.LayoutA4: newPrintedTicket(t, 1, purchaserNames[0]),
+		issuer.LayoutA6: secondOfTwo,
 	} {
-		dpi := map[Layout]int{LayoutA4: 60, LayoutA6: 90}[layout]
+		dpi := map[issuer.Layout]int{issuer.LayoutA4: 60, issuer.LayoutA6: 90}[layout]
 		page := rasterize(t, mustWritePDF(t, layout, []PrintedTicket{sample}), dpi)[0]
 		b, err := os.ReadFile(page)
 		if err != nil {
@@ -485,6 +470,27 @@ func TestDocsImages(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.Join("..", "docs", "ticket-"+layout.String()+".png"), b, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestWritePDFFonts checks with pdffonts that the three fonts are embedded as subsets
+// with a ToUnicode map.
+func TestWritePDFFonts(t *testing.T) {
+	pdf := mustWritePDF(t, issuer.LayoutA4, namedTickets(t, issuer.LayoutA4))
+	pdffonts := testtool.Need(t, "pdffonts", "poppler-utils")
+	out, err := exec.Command(pdffonts, pdf).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
+	if len(lines) != 3 {
+		t.Fatalf("%d fonts, want 3:\n%s", len(lines), out)
+	}
+	for _, l := range lines {
+		f := strings.Fields(l)
+		if len(f) < 8 || !strings.Contains(l, "CID TrueType") || strings.Join(f[len(f)-5:len(f)-2], " ") != "yes yes yes" {
+			t.Errorf("font not embedded as a subset with ToUnicode: %s", l)
 		}
 	}
 }

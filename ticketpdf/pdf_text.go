@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf/pdf"
 )
 
 // This file turns ticket data into the words printed on a ticket: money, dates, the
@@ -111,5 +112,5 @@ func drawable(r rune) bool {
 	if unicode.IsControl(r) || unicode.IsSpace(r) {
 		return false
 	}
-	return fontRegular.face().glyphOf(r) != 0
+	return pdf.Regular.Has(r)
 }

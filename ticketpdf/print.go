@@ -1,8 +1,9 @@
-package issuer
+package ticketpdf
 
 import (
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -10,13 +11,13 @@ import (
 // "code 1 of 2" when there are several, with the show's details from the contract's sale
 // and the release deadline from the clock.
 // EINVALID when the contract has no sale or the purchase has no QR.
-func Printed(p Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket, error) {
+func Printed(p issuer.Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket, error) {
 	if c.Sale == nil {
 		return nil, ledger.Errorf(ledger.EINVALID, "contract %s has no sale to print tickets for", c.Address)
 	}
 	per := p.TicketsPerQR
 	if per <= 0 {
-		per = MaxSeatsPerTicket
+		per = issuer.MaxSeatsPerTicket
 	}
 	if len(p.QR) == 0 || (len(p.Tickets)+per-1)/per != len(p.QR) {
 		return nil, ledger.Errorf(ledger.EINVALID, "purchase %s has %d tickets but %d QR codes", p.TransactionHash, len(p.Tickets), len(p.QR))
@@ -27,7 +28,7 @@ func Printed(p Purchase, c ledger.Contract, clock ledger.Clock) ([]PrintedTicket
 		ShowTime: time.Unix(d.Time, 0).In(d.Location()), Currency: d.Currency,
 		PurchaserName: p.CustomerName, ReleaseFee: c.Rules.ReleaseFee,
 		ReleaseDeadline: ReleaseDeadline(c, clock, p.Height).In(d.Location()),
-		Reference:       Reference(p.TransactionHash), TransactionHash: p.TransactionHash,
+		Reference:       issuer.Reference(p.TransactionHash), TransactionHash: p.TransactionHash,
 	}
 	out := make([]PrintedTicket, len(p.QR))
 	for i, text := range p.QR {

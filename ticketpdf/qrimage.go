@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"bytes"
@@ -9,16 +9,13 @@ import (
 
 	"github.com/skip2/go-qrcode"
 
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // DefaultRecovery is the QR error correction level of printed and rendered tickets: M,
 // which restores up to 15% of a damaged symbol.
 const DefaultRecovery = qrcode.Medium
-
-// QuietZone is the width, in modules, of the white margin drawn around every QR symbol,
-// as the QR standard asks.
-const QuietZone = 4
 
 // MaxModulePx bounds the pixels per module of QRPNG, so that a bad argument cannot ask
 // for an image of gigabytes.
@@ -29,6 +26,23 @@ const MaxModulePx = 64
 type qrSymbol struct {
 	size int
 	dark []bool
+}
+
+// qrVersion returns the version (1 to 40) of the QR symbol text needs at the level:
+// EINVALID for a text that fits in no symbol. At level M it is read from the issuer's
+// capacity table (issuer.VersionM) without building the symbol; other levels, and texts
+// over the table, ask go-qrcode.
+func qrVersion(text string, level qrcode.RecoveryLevel) (int, error) {
+	if level == qrcode.Medium {
+		if v, ok := issuer.VersionM(text); ok {
+			return v, nil
+		}
+	}
+	q, err := qrcode.New(text, level)
+	if err != nil {
+		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(text), err)
+	}
+	return q.VersionNumber, nil
 }
 
 // newQRSymbol encodes text at the recovery level. It returns an EINVALID error for an
@@ -64,7 +78,7 @@ func symbolFromBitmap(bitmap [][]bool) *qrSymbol {
 }
 
 // width returns the number of modules across the symbol with its quiet zone.
-func (s *qrSymbol) width() int { return s.size + 2*QuietZone }
+func (s *qrSymbol) width() int { return s.size + 2*issuer.QuietZone }
 
 // runs calls fn for every horizontal run of dark modules, with the run's row, first
 // column and length, counted in modules from the symbol's top-left corner (quiet zone
@@ -96,13 +110,13 @@ func (s *qrSymbol) image(modulePx int) *image.Paletted {
 		clear(dark)
 		for x := 0; x < s.size; x++ {
 			if s.dark[y*s.size+x] {
-				from := (x + QuietZone) * modulePx
+				from := (x + issuer.QuietZone) * modulePx
 				for i := from; i < from+modulePx; i++ {
 					dark[i] = 1
 				}
 			}
 		}
-		top := (y + QuietZone) * modulePx
+		top := (y + issuer.QuietZone) * modulePx
 		for py := top; py < top+modulePx; py++ {
 			copy(img.Pix[py*img.Stride:py*img.Stride+side], dark)
 		}
@@ -112,7 +126,7 @@ func (s *qrSymbol) image(modulePx int) *image.Paletted {
 
 // QRPNG renders text as a PNG QR code at the recovery level (DefaultRecovery unless there
 // is a reason), with exactly modulePx pixels per module (1 to MaxModulePx) and a
-// QuietZone-module white margin, so that no module is stretched. It returns an EINVALID
+// issuer.QuietZone-module white margin, so that no module is stretched. It returns an EINVALID
 // error for an empty text, a text that does not fit in a QR code, an unknown level or a
 // modulePx out of range.
 func QRPNG(text string, level qrcode.RecoveryLevel, modulePx int) ([]byte, error) {

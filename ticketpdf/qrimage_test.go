@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"github.com/skip2/go-qrcode"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -204,7 +205,7 @@ func checkModules(t *testing.T, img image.Image, want [][]bool, px int) {
 // quiet zone, then 7 dark modules, then a white separator, each exactly px pixels.
 func checkFinderRow(t *testing.T, img image.Image, px int) {
 	t.Helper()
-	y := QuietZone*px + px/2
+	y := issuer.QuietZone*px + px/2
 	var pattern []bool
 	for x := 0; x < 12*px; x++ {
 		pattern = append(pattern, isDark(img, x, y))

@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
 )
@@ -31,7 +32,7 @@ const (
 	// sizes of readbackModules.
 	readbackPNGs = 1200
 	// readbackPDFTickets is how many are printed, half on A4 and half on A6 (grouped for
-	// each by PrintableQRTexts), and each rasterized at every dpi of readbackDPIs.
+	// each by issuer.PrintableQRTexts), and each rasterized at every dpi of readbackDPIs.
 	readbackPDFTickets = 200
 )
 
@@ -40,7 +41,7 @@ var (
 	// 8 what the web page and the API render.
 	readbackModules = []int{2, 3, 4, 8}
 	// readbackDPIs are the resolutions the PDFs are rasterized at: a screen at 72 dpi (1.4
-	// pixels per module of MinModuleMM), a cheap scan and a print preview.
+	// pixels per module of issuer.MinModuleMM), a cheap scan and a print preview.
 	readbackDPIs = []int{72, 100, 150}
 	// readbackSections are the sections the seats get: none, plain and with non-ASCII
 	// letters, as real venues name them.
@@ -48,27 +49,27 @@ var (
 )
 
 // readbackPurchase returns the first code of one random purchase of 1 to 4 seats grouped
-// for the layout by PrintableQRTexts, the issuer's own code, with name keys for about
+// for the layout by issuer.PrintableQRTexts, the issuer's own code, with name keys for about
 // half of the purchases, as the ticket to print it on.
-func readbackPurchase(tb testing.TB, rng *rand.Rand, layout Layout) PrintedTicket {
+func readbackPurchase(tb testing.TB, rng *rand.Rand, layout issuer.Layout) PrintedTicket {
 	tb.Helper()
-	n := 1 + rng.IntN(MaxSeatsPerTicket)
+	n := 1 + rng.IntN(issuer.MaxSeatsPerTicket)
 	named := rng.IntN(2) == 0
 	section := readbackSections[rng.IntN(len(readbackSections))]
 	letter := string(rune('A' + rng.IntN(26)))
 	first := 1 + rng.IntN(2000)
-	issued := make([]IssuedTicket, n)
+	issued := make([]issuer.IssuedTicket, n)
 	seats := make([]PrintedSeat, n)
 	for i := range issued {
 		seat := ledger.Seat{Number: first + i, Letter: letter, Section: section}
-		issued[i] = IssuedTicket{Seat: seat, Price: 4500, Secret: SecretKeys{
+		issued[i] = issuer.IssuedTicket{Seat: seat, Price: 4500, Secret: issuer.SecretKeys{
 			Plaintext: readbackSecret(rng), Key: readbackHex(rng, 32), IV: readbackHex(rng, 16)}}
 		if named {
-			issued[i].CustomerName = &NameKeys{Key: readbackHex(rng, 32), IV: readbackHex(rng, 16)}
+			issued[i].CustomerName = &issuer.NameKeys{Key: readbackHex(rng, 32), IV: readbackHex(rng, 16)}
 		}
 		seats[i] = PrintedSeat{Seat: seat, Price: 4500}
 	}
-	texts, per, err := PrintableQRTexts(issued, MaxSeatsPerTicket, layout)
+	texts, per, err := issuer.PrintableQRTexts(issued, issuer.MaxSeatsPerTicket, layout)
 	if err != nil || len(texts) != (n+per-1)/per {
 		tb.Fatalf("PrintableQRTexts: %d texts of %d tickets, %v", len(texts), per, err)
 	}
@@ -102,7 +103,7 @@ func readbackSecret(rng *rand.Rand) string {
 }
 
 // readbackPurchases returns n purchases for the layout from the fixed seed.
-func readbackPurchases(tb testing.TB, n int, layout Layout) []PrintedTicket {
+func readbackPurchases(tb testing.TB, n int, layout issuer.Layout) []PrintedTicket {
 	rng := rand.New(rand.NewPCG(readbackSeed, 1))
 	out := make([]PrintedTicket, n)
 	for i := range out {
@@ -136,7 +137,7 @@ func parallel(n int, fn func(i int)) {
 // rasterized at 72, 100 and 150 dpi: the gate's decoder must read every one to its exact
 // text.
 func TestEveryPrintedCodeReads(t *testing.T) {
-	purchases := readbackPurchases(t, readbackPNGs, LayoutA4)
+	purchases := readbackPurchases(t, readbackPNGs, issuer.LayoutA4)
 	t.Run("PNG", func(t *testing.T) { readbackPNG(t, purchases) })
 	t.Run("PDF", func(t *testing.T) { readbackPDF(t, readbackPDFTickets/2) })
 }
@@ -169,7 +170,7 @@ func readbackPNG(t *testing.T, purchases []PrintedTicket) {
 // every page.
 func readbackPDF(t *testing.T, n int) {
 	pdftoppm := testtool.Need(t, "pdftoppm", "poppler-utils")
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		tickets := readbackPurchases(t, n, layout)
 		var buf bytes.Buffer
 		if err := WritePDF(&buf, layout, tickets); err != nil {

@@ -1,4 +1,4 @@
-package issuer
+package ticketpdf
 
 import (
 	"io"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/skip2/go-qrcode"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 )
 
 // benchBatch is the size of one PDF in the batch benchmarks.
@@ -83,7 +85,7 @@ func BenchmarkQRPNG(b *testing.B) {
 // every core.
 func BenchmarkWritePDF(b *testing.B) {
 	tickets := benchTickets(b, benchBatch)
-	for _, layout := range []Layout{LayoutA4, LayoutA6} {
+	for _, layout := range []issuer.Layout{issuer.LayoutA4, issuer.LayoutA6} {
 		b.Run(layout.String(), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				if err := WritePDF(io.Discard, layout, tickets); err != nil {
@@ -101,7 +103,7 @@ func BenchmarkWritePDFOne(b *testing.B) {
 	tickets := benchTickets(b, 1)
 	out := heapProbe{next: 1 << 62} // counts bytes, never probes
 	for i := 0; i < b.N; i++ {
-		if err := WritePDF(&out, LayoutA4, tickets); err != nil {
+		if err := WritePDF(&out, issuer.LayoutA4, tickets); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -116,7 +118,7 @@ func BenchmarkWritePDFParallel(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if err := WritePDF(io.Discard, LayoutA4, tickets); err != nil {
+			if err := WritePDF(io.Discard, issuer.LayoutA4, tickets); err != nil {
 				b.Error(err)
 				return
 			}
@@ -138,7 +140,7 @@ func BenchmarkBatchVsCeiling(b *testing.B) {
 		buildAllSymbols(b, tickets)
 		ceiling += time.Since(start)
 		start = time.Now()
-		if err := WritePDF(io.Discard, LayoutA4, tickets); err != nil {
+		if err := WritePDF(io.Discard, issuer.LayoutA4, tickets); err != nil {
 			b.Fatal(err)
 		}
 		batch += time.Since(start)
@@ -175,7 +177,7 @@ func BenchmarkPDFMemory(b *testing.B) {
 			tickets := benchTickets(b, n)
 			for range b.N {
 				out := &heapProbe{every: 2 << 20, base: liveHeap()}
-				if err := WritePDF(out, LayoutA4, tickets); err != nil {
+				if err := WritePDF(out, issuer.LayoutA4, tickets); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportMetric(float64(out.peak-out.base)/(1<<20), "peak-heap-MiB")

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // issueChunk is how many seats one batch transaction reserves.
@@ -152,7 +153,7 @@ func (b *batch) finish(err error) error {
 // chunk is one reserved chunk laid out for printing, or the error that stopped the batch.
 type chunk struct {
 	sold    int
-	printed []issuer.PrintedTicket
+	printed []ticketpdf.PrintedTicket
 	err     error
 }
 
@@ -170,7 +171,7 @@ func (b *batch) run(earlier []issuer.Purchase, seats []ledger.Seat) error {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	pdf, err := issuer.NewPDFStream(f, b.layout, issuer.DefaultRecovery)
+	pdf, err := ticketpdf.NewPDFStream(f, b.layout, ticketpdf.DefaultRecovery)
 	if err != nil {
 		return err
 	}
@@ -208,7 +209,7 @@ func (b *batch) run(earlier []issuer.Purchase, seats []ledger.Seat) error {
 func (b *batch) produce(earlier []issuer.Purchase, seats []ledger.Seat, chunks chan<- chunk, done <-chan struct{}, stop <-chan os.Signal) {
 	defer close(chunks)
 	for _, p := range earlier {
-		printed, err := issuer.Printed(p, b.contract, b.clock)
+		printed, err := ticketpdf.Printed(p, b.contract, b.clock)
 		if !b.send(chunks, done, chunk{printed: printed, err: err}) {
 			return
 		}
@@ -258,7 +259,7 @@ func (b *batch) sell(seats []ledger.Seat) chunk {
 	ch := chunk{sold: len(p.Tickets)}
 	if ch.err = b.log.Committed(n, p); ch.err == nil {
 		if ch.err = b.qrOut.add(p); ch.err == nil {
-			ch.printed, ch.err = issuer.Printed(p, b.contract, b.clock)
+			ch.printed, ch.err = ticketpdf.Printed(p, b.contract, b.clock)
 		}
 	}
 	return ch

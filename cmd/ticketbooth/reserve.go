@@ -13,6 +13,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 func reserveCommand() *cli.Command {
@@ -108,12 +109,12 @@ func writePurchase(s *session, p issuer.Purchase, out, format string, layout iss
 	if err != nil {
 		return nil, err
 	}
-	printed, err := issuer.Printed(p, c, clock)
+	printed, err := ticketpdf.Printed(p, c, clock)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := issuer.WritePDF(&buf, layout, printed); err != nil {
+	if err := ticketpdf.WritePDF(&buf, layout, printed); err != nil {
 		return nil, err
 	}
 	return []string{out}, writeFileAtomic(out, buf.Bytes(), 0o600)
@@ -126,7 +127,7 @@ func writePNGs(p issuer.Purchase, out string) ([]string, error) {
 	var files []string
 	base := strings.TrimSuffix(out, filepath.Ext(out))
 	for i, text := range p.QR {
-		png, err := issuer.QRPNG(text, issuer.DefaultRecovery, qrModulePx)
+		png, err := ticketpdf.QRPNG(text, ticketpdf.DefaultRecovery, qrModulePx)
 		if err != nil {
 			return files, err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // demoInterval keeps the demo's blocks short so its sales end within seconds.
@@ -158,7 +159,7 @@ func (d *demoRun) purchase(dp demoPurchase) error {
 	if err != nil {
 		return err
 	}
-	printed, err := issuer.Printed(p, c, d.clock)
+	printed, err := ticketpdf.Printed(p, c, d.clock)
 	if err != nil {
 		return err
 	}
@@ -167,14 +168,14 @@ func (d *demoRun) purchase(dp demoPurchase) error {
 	if err != nil {
 		return err
 	}
-	if err := issuer.WritePDF(f, issuer.LayoutA4, printed); err != nil {
+	if err := ticketpdf.WritePDF(f, issuer.LayoutA4, printed); err != nil {
 		f.Close()
 		return err
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	png, err := issuer.QRPNG(p.QR[0], issuer.DefaultRecovery, qrModulePx)
+	png, err := ticketpdf.QRPNG(p.QR[0], ticketpdf.DefaultRecovery, qrModulePx)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/image/math/f64"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // This file builds small PDFs by hand for the tests: objects numbered from 1 in order,
@@ -75,7 +76,7 @@ func onePage(content []byte, resources string, more ...[]byte) []byte {
 // cut off when tight.
 func qrGrey(t testing.TB, text string, modulePx int, tight bool) *image.Gray {
 	t.Helper()
-	data, err := issuer.QRPNG(text, issuer.DefaultRecovery, modulePx)
+	data, err := ticketpdf.QRPNG(text, ticketpdf.DefaultRecovery, modulePx)
 	if err != nil {
 		t.Fatal(err)
 	}

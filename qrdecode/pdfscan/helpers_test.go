@@ -11,6 +11,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
 // The tests of this package print tickets with the issuer's own code (PrintableQRTexts,
@@ -39,10 +40,10 @@ func issue(t testing.TB, layout issuer.Layout, purchases ...purchase) issued {
 		Sale: &ledger.Sale{Number: 1, Active: true, Details: ledger.SaleDetails{Name: "Hamlet", Organiser: "Globe Players",
 			Time: genesis.Add(48 * time.Hour).Unix(), EndOfSale: 1000, Currency: "EUR", TimeZone: "Europe/London"}}}
 	var out issued
-	var printed []issuer.PrintedTicket
+	var printed []ticketpdf.PrintedTicket
 	for _, p := range purchases {
 		bought := made(t, p, layout)
-		pages, err := issuer.Printed(bought, c, ledger.Clock{Genesis: genesis, Interval: 10 * time.Second})
+		pages, err := ticketpdf.Printed(bought, c, ledger.Clock{Genesis: genesis, Interval: 10 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +51,7 @@ func issue(t testing.TB, layout issuer.Layout, purchases ...purchase) issued {
 		out.texts = append(out.texts, bought.QR...)
 	}
 	var buf bytes.Buffer
-	if err := issuer.WritePDF(&buf, layout, printed); err != nil {
+	if err := ticketpdf.WritePDF(&buf, layout, printed); err != nil {
 		t.Fatal(err)
 	}
 	out.pdf = buf.Bytes()

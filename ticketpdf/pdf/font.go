@@ -1,4 +1,4 @@
-package issuer
+package pdf
 
 import (
 	"encoding/binary"
@@ -18,13 +18,15 @@ import (
 // This file knows the three embedded Go fonts: which glyph draws each character, how wide
 // it is, and how to cut a font down to the glyphs a document used for embedding.
 
-// fontID names one of the embedded fonts.
-type fontID int
+// Font names one of the embedded Go fonts. Every document embeds all three, each cut
+// down to the glyphs its pages drew.
+type Font int
 
+// The fonts.
 const (
-	fontRegular fontID = iota // Go Regular: text
-	fontBold                  // Go Bold: headings and values
-	fontMono                  // Go Mono: reference and transaction hash
+	Regular Font = iota // Go Regular
+	Bold                // Go Bold
+	Mono                // Go Mono, fixed pitch
 	numFonts
 )
 
@@ -47,9 +49,9 @@ var faceSources = [numFonts]struct {
 	ttf   []byte
 	fixed bool
 }{
-	fontRegular: {"GoRegular", goregular.TTF, false},
-	fontBold:    {"GoBold", gobold.TTF, false},
-	fontMono:    {"GoMono", gomono.TTF, true},
+	Regular: {"GoRegular", goregular.TTF, false},
+	Bold:    {"GoBold", gobold.TTF, false},
+	Mono:    {"GoMono", gomono.TTF, true},
 }
 
 var faces [numFonts]func() *fontFace
@@ -62,7 +64,11 @@ func init() {
 }
 
 // face returns the metrics of the font, loading them on first use.
-func (id fontID) face() *fontFace { return faces[id]() }
+func (id Font) face() *fontFace { return faces[id]() }
+
+// Has reports whether the font has a glyph for r. The Go fonts cover WGL4: Latin, Greek,
+// Cyrillic and common symbols; a character without a glyph draws as an empty box.
+func (id Font) Has(r rune) bool { return id.face().glyphOf(r) != 0 }
 
 // mustLoadFace reads the metrics of an embedded font; the fonts are part of the binary,
 // so a failure is a build fault and panics at first use in every test.

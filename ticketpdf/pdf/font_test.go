@@ -1,23 +1,19 @@
-package issuer
+package pdf
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
-
-	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
 )
 
 // TestSubsetFont cuts Go Regular down to the glyphs of a name and checks with sfnt that
 // the result is a valid font with the same glyph indexes, the used outlines (and the
 // parts of composite glyphs such as ë) intact, and the others empty.
 func TestSubsetFont(t *testing.T) {
-	face := fontRegular.face()
+	face := Regular.face()
 	used := make([]bool, len(face.advance))
 	for _, r := range "Zoë" {
 		used[face.glyphOf(r)] = true
@@ -54,27 +50,6 @@ func TestSubsetFontMalformed(t *testing.T) {
 	} {
 		if _, err := subsetFont(ttf, nil); err == nil {
 			t.Errorf("%s: no error", name)
-		}
-	}
-}
-
-// TestWritePDFFonts checks with pdffonts that the three fonts are embedded as subsets
-// with a ToUnicode map.
-func TestWritePDFFonts(t *testing.T) {
-	pdf := mustWritePDF(t, LayoutA4, namedTickets(t, LayoutA4))
-	pdffonts := testtool.Need(t, "pdffonts", "poppler-utils")
-	out, err := exec.Command(pdffonts, pdf).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")[2:]
-	if len(lines) != 3 {
-		t.Fatalf("%d fonts, want 3:\n%s", len(lines), out)
-	}
-	for _, l := range lines {
-		f := strings.Fields(l)
-		if len(f) < 8 || !strings.Contains(l, "CID TrueType") || strings.Join(f[len(f)-5:len(f)-2], " ") != "yes yes yes" {
-			t.Errorf("font not embedded as a subset with ToUnicode: %s", l)
 		}
 	}
 }

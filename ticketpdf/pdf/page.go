@@ -1,28 +1,28 @@
-package issuer
+package pdf
 
 import (
 	"strconv"
 )
 
-// This file draws on one PDF page: text, rectangles, lines and the vector QR, written as
+// This file draws on one PDF page: text, rectangles, lines and grids of cells, written as
 // PDF content operators. Positions are millimetres from the top-left corner of the page;
 // the page turns them into points from the bottom-left as PDF wants.
 
-// pdfPage is the content of one page being drawn.
-type pdfPage struct {
-	doc     *pdfWriter
+// Page is the content of one page being drawn.
+type Page struct {
+	doc     *Writer
 	height  float64 // mm
 	content []byte
 
-	font      fontID
+	font      Font
 	size      float64 // points
-	textColor rgb
-	fillColor rgb
-	drawColor rgb
+	textColor Color
+	fillColor Color
+	drawColor Color
 	lineWidth float64 // mm
 	dash      [2]float64
 	emitted   struct { // graphics state as the content stream has it
-		fill, draw       rgb
+		fill, draw       Color
 		fillSet, drawSet bool
 		lineWidth        float64
 		dash             [2]float64
@@ -30,7 +30,7 @@ type pdfPage struct {
 }
 
 // num appends v in points with at most three decimals.
-func (p *pdfPage) num(v float64) {
+func (p *Page) num(v float64) {
 	p.content = strconv.AppendFloat(p.content, float64(int64(v*1000+0.5*sign(v)))/1000, 'f', -1, 64)
 	p.content = append(p.content, ' ')
 }
@@ -43,30 +43,41 @@ func sign(v float64) float64 {
 }
 
 // point appends the position (x, y) mm from the top-left corner, in PDF points.
-func (p *pdfPage) point(x, y float64) {
-	p.num(x * mmToPt)
-	p.num((p.height - y) * mmToPt)
+func (p *Page) point(x, y float64) {
+	p.num(x * PointsPerMM)
+	p.num((p.height - y) * PointsPerMM)
 }
 
-func (p *pdfPage) op(s string) { p.content = append(p.content, s...) }
+func (p *Page) op(s string) { p.content = append(p.content, s...) }
 
-func (p *pdfPage) setFont(id fontID, size float64) { p.font, p.size = id, size }
-func (p *pdfPage) setFontSize(size float64)        { p.size = size }
-func (p *pdfPage) setTextColor(c rgb)              { p.textColor = c }
-func (p *pdfPage) setFillColor(c rgb)              { p.fillColor = c }
-func (p *pdfPage) setDrawColor(c rgb)              { p.drawColor = c }
-func (p *pdfPage) setLineWidth(mm float64)         { p.lineWidth = mm }
+// SetFont sets the font and its size in points of the text drawn next.
+func (p *Page) SetFont(id Font, size float64) { p.font, p.size = id, size }
 
-// setDash sets the dash pattern of lines in mm; zeros draw solid lines.
-func (p *pdfPage) setDash(on, off float64) { p.dash = [2]float64{on, off} }
+// SetFontSize sets the size in points of the text drawn next.
+func (p *Page) SetFontSize(size float64) { p.size = size }
 
-// stringWidth returns the width of s in the current font, in mm.
-func (p *pdfPage) stringWidth(s string) float64 {
-	return p.font.face().stringWidth(s, p.size) / mmToPt
+// SetTextColor sets the colour of text.
+func (p *Page) SetTextColor(c Color) { p.textColor = c }
+
+// SetFillColor sets the colour of filled shapes.
+func (p *Page) SetFillColor(c Color) { p.fillColor = c }
+
+// SetDrawColor sets the colour of lines and outlines.
+func (p *Page) SetDrawColor(c Color) { p.drawColor = c }
+
+// SetLineWidth sets the width of lines and outlines in mm.
+func (p *Page) SetLineWidth(mm float64) { p.lineWidth = mm }
+
+// SetDash sets the dash pattern of lines in mm; zeros draw solid lines.
+func (p *Page) SetDash(on, off float64) { p.dash = [2]float64{on, off} }
+
+// StringWidth returns the width of s in the current font, in mm.
+func (p *Page) StringWidth(s string) float64 {
+	return p.font.face().stringWidth(s, p.size) / PointsPerMM
 }
 
 // emitFill makes c the colour of fills and text in the content stream.
-func (p *pdfPage) emitFill(c rgb) {
+func (p *Page) emitFill(c Color) {
 	if p.emitted.fillSet && p.emitted.fill == c {
 		return
 	}
@@ -75,7 +86,7 @@ func (p *pdfPage) emitFill(c rgb) {
 	p.op("rg\n")
 }
 
-func (p *pdfPage) emitStroke() {
+func (p *Page) emitStroke() {
 	e := &p.emitted
 	if !e.drawSet || e.draw != p.drawColor {
 		e.draw, e.drawSet = p.drawColor, true
@@ -84,29 +95,29 @@ func (p *pdfPage) emitStroke() {
 	}
 	if e.lineWidth != p.lineWidth {
 		e.lineWidth = p.lineWidth
-		p.num(p.lineWidth * mmToPt)
+		p.num(p.lineWidth * PointsPerMM)
 		p.op("w\n")
 	}
 	if e.dash != p.dash {
 		e.dash = p.dash
 		p.op("[")
 		if p.dash[0] > 0 {
-			p.num(p.dash[0] * mmToPt)
-			p.num(p.dash[1] * mmToPt)
+			p.num(p.dash[0] * PointsPerMM)
+			p.num(p.dash[1] * PointsPerMM)
 		}
 		p.op("] 0 d\n")
 	}
 }
 
-func (p *pdfPage) colour(c rgb) {
-	for _, v := range [3]int{c.r, c.g, c.b} {
+func (p *Page) colour(c Color) {
+	for _, v := range [3]int{c.R, c.G, c.B} {
 		p.num(float64(v) / 255)
 	}
 }
 
-// text draws s in the current font and text colour with its baseline starting at (x, y).
-// Characters the font lacks draw as its .notdef glyph; printable avoids them.
-func (p *pdfPage) text(x, y float64, s string) {
+// Text draws s in the current font and text colour with its baseline starting at (x, y).
+// Characters the font lacks draw as its .notdef glyph (see Font.Has).
+func (p *Page) Text(x, y float64, s string) {
 	if s == "" {
 		return
 	}
@@ -135,17 +146,17 @@ func (p *pdfPage) text(x, y float64, s string) {
 
 const hexDigits = "0123456789ABCDEF"
 
-// rect fills a rectangle with the fill colour.
-func (p *pdfPage) rect(x, y, w, h float64) {
+// Rect fills a rectangle with the fill colour.
+func (p *Page) Rect(x, y, w, h float64) {
 	p.emitFill(p.fillColor)
 	p.point(x, y+h)
-	p.num(w * mmToPt)
-	p.num(h * mmToPt)
+	p.num(w * PointsPerMM)
+	p.num(h * PointsPerMM)
 	p.op("re f\n")
 }
 
-// line strokes a line with the draw colour, line width and dash pattern.
-func (p *pdfPage) line(x1, y1, x2, y2 float64) {
+// Line strokes a line with the draw colour, line width and dash pattern.
+func (p *Page) Line(x1, y1, x2, y2 float64) {
 	p.emitStroke()
 	p.point(x1, y1)
 	p.op("m ")
@@ -153,10 +164,10 @@ func (p *pdfPage) line(x1, y1, x2, y2 float64) {
 	p.op("l S\n")
 }
 
-// roundedRect fills (fill true, fill colour) or strokes (draw colour) a rectangle whose
+// RoundedRect fills (fill true, fill colour) or strokes (draw colour) a rectangle whose
 // corners named in corners are rounded with radius r: '1' top left, '2' top right, '3'
 // bottom right, '4' bottom left.
-func (p *pdfPage) roundedRect(x, y, w, h, r float64, corners string, fill bool) {
+func (p *Page) RoundedRect(x, y, w, h, r float64, corners string, fill bool) {
 	var radius [5]float64
 	for _, c := range corners {
 		if c >= '1' && c <= '4' {
@@ -187,33 +198,32 @@ func (p *pdfPage) roundedRect(x, y, w, h, r float64, corners string, fill bool) 
 	}
 }
 
-func (p *pdfPage) lineTo(x, y float64) {
+func (p *Page) lineTo(x, y float64) {
 	p.point(x, y)
 	p.op("l ")
 }
 
-func (p *pdfPage) curveTo(x1, y1, x2, y2, x3, y3 float64) {
+func (p *Page) curveTo(x1, y1, x2, y2, x3, y3 float64) {
 	p.point(x1, y1)
 	p.point(x2, y2)
 	p.point(x3, y3)
 	p.op("c ")
 }
 
-// qr draws the symbol in black as vector rectangles in a white square of side mm at
-// (x, y), the quiet zone included. Each horizontal run of dark modules is one rectangle
-// in module units, under one transformation, and all are filled as one path: the page
-// stays small and every rasterizer draws sharp modules without seams at any resolution.
-func (p *pdfPage) qr(sym *qrSymbol, x, y, side float64) {
-	p.setFillColor(colorPaper)
-	p.rect(x, y, side, side)
-	module := side / float64(sym.width())
+// Grid fills cells of a grid in black: cells are cell mm square, the grid's top-left
+// corner is at (x, y), and runs calls fill for every horizontal run of filled cells with
+// its row, first column and length, counted in cells. Each run is one rectangle in cell
+// units, under one transformation, and all are filled as one path: the page stays small
+// and every rasterizer draws sharp cells without seams at any resolution (the modules of
+// a two-dimensional bar code).
+func (p *Page) Grid(x, y, cell float64, runs func(fill func(row, col, length int))) {
 	p.op("q 0 g ")
-	p.num(module * mmToPt)
+	p.num(cell * PointsPerMM)
 	p.op("0 0 ")
-	p.num(-module * mmToPt)
-	p.point(x+module*QuietZone, y+module*QuietZone)
+	p.num(-cell * PointsPerMM)
+	p.point(x, y)
 	p.op("cm\n")
-	sym.runs(func(row, col, n int) {
+	runs(func(row, col, n int) {
 		p.content = strconv.AppendInt(p.content, int64(col), 10)
 		p.content = append(p.content, ' ')
 		p.content = strconv.AppendInt(p.content, int64(row), 10)
@@ -223,3 +233,7 @@ func (p *pdfPage) qr(sym *qrSymbol, x, y, side float64) {
 	})
 	p.op("f Q\n")
 }
+
+// Content returns the page's content stream. Once the page is written it may be given to
+// the next NewPage, so that a long document reuses one buffer.
+func (p *Page) Content() []byte { return p.content }

@@ -1,4 +1,4 @@
-package issuer
+package pdf
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 
 // This file writes PDF files as a stream: each page goes to the writer as soon as it is
 // drawn, and only the byte offset of each object stays in memory (16 bytes a page), so a
-// batch of 60,000 tickets needs no more memory than one of ten. The fonts, cut down to
+// document of 60,000 pages needs no more memory than one of ten. The fonts, cut down to
 // the glyphs the pages used, are written after the last page.
 
 // Object numbers fixed in every document; pages follow the fonts, two objects each.
@@ -27,11 +27,11 @@ const (
 	objFirstPage = objFirstFont + objsPerFont*int(numFonts)
 )
 
-// mmToPt converts millimetres to PDF points.
-const mmToPt = 72 / 25.4
+// PointsPerMM converts millimetres to PDF points.
+const PointsPerMM = 72 / 25.4
 
-// pdfWriter is one PDF being written.
-type pdfWriter struct {
+// Writer is one PDF being written.
+type Writer struct {
 	out     *bufio.Writer
 	written int64
 	err     error
@@ -51,20 +51,20 @@ type fontUsage struct {
 	chars  []rune
 }
 
-// newPDFWriter starts a PDF of pages width×height mm on w.
-func newPDFWriter(w io.Writer, width, height float64) *pdfWriter {
-	d := &pdfWriter{out: bufio.NewWriterSize(w, 64<<10), width: width, height: height,
+// NewWriter starts a PDF of pages width×height mm on w.
+func NewWriter(w io.Writer, width, height float64) *Writer {
+	d := &Writer{out: bufio.NewWriterSize(w, 64<<10), width: width, height: height,
 		offsets: make([]int64, objFirstPage)}
 	d.z, _ = zlib.NewWriterLevel(&d.zbuf, zlib.BestSpeed) // a valid level cannot fail
 	for id := range d.used {
-		n := len(fontID(id).face().advance)
+		n := len(Font(id).face().advance)
 		d.used[id] = fontUsage{glyphs: make([]bool, n), chars: make([]rune, n)}
 	}
 	d.printf("%%PDF-1.4\n%%\xe2\xe3\xcf\xd3\n")
 	return d
 }
 
-func (d *pdfWriter) write(b []byte) {
+func (d *Writer) write(b []byte) {
 	if d.err != nil {
 		return
 	}
@@ -73,12 +73,12 @@ func (d *pdfWriter) write(b []byte) {
 	d.err = err
 }
 
-func (d *pdfWriter) printf(format string, args ...any) {
+func (d *Writer) printf(format string, args ...any) {
 	d.write(fmt.Appendf(nil, format, args...))
 }
 
 // begin starts object n at the current offset.
-func (d *pdfWriter) begin(n int) {
+func (d *Writer) begin(n int) {
 	for len(d.offsets) <= n {
 		d.offsets = append(d.offsets, 0)
 	}
@@ -87,7 +87,7 @@ func (d *pdfWriter) begin(n int) {
 }
 
 // stream writes object n as a compressed stream with extra dictionary entries.
-func (d *pdfWriter) stream(n int, extra string, data []byte) {
+func (d *Writer) stream(n int, extra string, data []byte) {
 	d.zbuf.Reset()
 	d.z.Reset(&d.zbuf)
 	d.z.Write(data) // writes to a bytes.Buffer cannot fail
@@ -98,21 +98,22 @@ func (d *pdfWriter) stream(n int, extra string, data []byte) {
 	d.printf("\nendstream\nendobj\n")
 }
 
-// newPage returns a blank page to draw on; writePage writes it.
-func (d *pdfWriter) newPage(content []byte) *pdfPage {
-	p := &pdfPage{doc: d, height: d.height, content: content[:0]}
+// NewPage returns a blank page to draw on, its content written into content[:0] (a
+// buffer to reuse, or nil); WritePage writes it.
+func (d *Writer) NewPage(content []byte) *Page {
+	p := &Page{doc: d, height: d.height, content: content[:0]}
 	p.emitted.lineWidth = -1 // unknown: the first stroke sets it
 	return p
 }
 
-// writePage writes a drawn page and returns the writer's error, if any.
-func (d *pdfWriter) writePage(p *pdfPage) error {
+// WritePage writes a drawn page and returns the writer's error, if any.
+func (d *Writer) WritePage(p *Page) error {
 	page := objFirstPage + 2*d.pages
 	d.pages++
 	d.stream(page+1, "", p.content)
 	d.begin(page)
 	d.printf("<</Type /Page /Parent %d 0 R /MediaBox [0 0 %.2f %.2f] /Resources <</Font <<",
-		objPageTree, d.width*mmToPt, d.height*mmToPt)
+		objPageTree, d.width*PointsPerMM, d.height*PointsPerMM)
 	for id := range numFonts {
 		d.printf("/F%d %d 0 R", id, objFirstFont+objsPerFont*int(id))
 	}
@@ -120,9 +121,9 @@ func (d *pdfWriter) writePage(p *pdfPage) error {
 	return d.err
 }
 
-// close writes the fonts, the page tree, the document information, the cross-reference
+// Close writes the fonts, the page tree, the document information, the cross-reference
 // table and the trailer, and flushes. title and created go in the information entry.
-func (d *pdfWriter) close(title string, created time.Time) error {
+func (d *Writer) Close(title string, created time.Time) error {
 	for id := range numFonts {
 		d.writeFont(id)
 	}
@@ -143,7 +144,7 @@ func (d *pdfWriter) close(title string, created time.Time) error {
 	return d.out.Flush()
 }
 
-func (d *pdfWriter) writeXref() {
+func (d *Writer) writeXref() {
 	at := d.written
 	d.printf("xref\n0 %d\n0000000000 65535 f \n", len(d.offsets))
 	line := make([]byte, 0, 20)
@@ -158,7 +159,7 @@ func (d *pdfWriter) writeXref() {
 // writeFont writes font id as a Type0 font over a CIDFontType2 whose CIDs are glyph
 // indexes, with the embedded font cut down to the used glyphs, their widths, and a
 // ToUnicode map so that text can be searched and copied.
-func (d *pdfWriter) writeFont(id fontID) {
+func (d *Writer) writeFont(id Font) {
 	face, use := id.face(), &d.used[id]
 	sub, err := subsetFont(face.ttf, use.glyphs)
 	if err != nil {
