@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/client"
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
@@ -84,7 +85,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		return nil, err
 	}
 	sales := &issuer.Issuer{Ledger: st}
-	s.store, s.svc, s.sell, s.prepared, s.gate = st, st, sales, sales, &scanner.Gate{Ledger: st}
+	s.store, s.svc, s.sell, s.prepared, s.gate = st, st, sales, sales, &scanner.Gate{Ledger: st, Pictures: gateread.Image}
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

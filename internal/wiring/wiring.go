@@ -6,6 +6,7 @@
 package wiring
 
 import (
+	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner"
@@ -21,7 +22,7 @@ func Services(st *sqlstore.Store) server.Services {
 		Tickets: st,
 		Sales:   sales,
 		Sealed:  sales,
-		Gate:    &scanner.Gate{Ledger: st},
+		Gate:    &scanner.Gate{Ledger: st, Pictures: gateread.Image},
 		Counts:  st,
 	}
 }
