@@ -14,8 +14,8 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
 
-// The tests of this package print tickets with the issuer's own code (PrintableQRTexts,
-// Printed, WritePDF) from purchases made up here, without a ledger, so that the fuzz target's
+// The tests of this package print tickets with our own code (issuer.PrintableQRTexts,
+// ticketpdf.Printed and WritePDF) from purchases made up here, without a ledger, so that the fuzz target's
 // binary needs no database; cmd/ticketbooth's tests read back PDFs sold on a real ledger.
 
 // issued is a PDF the issuer printed and the QR texts it returned, in page order.
