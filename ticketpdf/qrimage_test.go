@@ -241,3 +241,17 @@ func TestQRPNGErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultRecoveryIsTheIssuers: the issuer groups a purchase's tickets by the versions
+// of level M symbols (issuer.VersionM), so the codes printed must be level M, and the
+// version WritePDF checks is the issuer's.
+func TestDefaultRecoveryIsTheIssuers(t *testing.T) {
+	if DefaultRecovery != qrcode.Medium {
+		t.Fatalf("DefaultRecovery is %v; issuer.VersionM reads level M", DefaultRecovery)
+	}
+	text := qrPayload(t, stallSeats(3), true)
+	v, err := qrVersion(text, DefaultRecovery)
+	if want, ok := issuer.VersionM(text); err != nil || !ok || v != want {
+		t.Errorf("qrVersion = %d, %v; issuer.VersionM = %d, %v", v, err, want, ok)
+	}
+}
