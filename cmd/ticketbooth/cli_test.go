@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/batch"
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -302,7 +303,7 @@ func TestIssueBatchWritesPDFAndQRJSON(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Fatalf("batch PDF missing or not a PDF: %v", err)
 	}
-	var entries []qrEntry
+	var entries []batch.QREntry
 	raw, _ := os.ReadFile(qr)
 	if err := json.Unmarshal(raw, &entries); err != nil || len(entries) != 8 {
 		t.Fatalf("qr json: %v, %d entries", err, len(entries))

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/batch"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
@@ -47,15 +48,15 @@ func TestDecodeAndScanPDFs(t *testing.T) {
 		t.Fatalf("scan alice.pdf: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
-	batch, qr := filepath.Join(dir, "batch.pdf"), filepath.Join(dir, "qr.json")
+	batchPDF, qr := filepath.Join(dir, "batch.pdf"), filepath.Join(dir, "qr.json")
 	mustCLI(t, append([]string{"issue", "--contract", address, "--all-available", "--sender", "box office", "--name", "Ελένη",
-		"--out", batch, "--qr-json", qr, "--layout", "a6"}, conn...)...)
-	var entries []qrEntry
+		"--out", batchPDF, "--qr-json", qr, "--layout", "a6"}, conn...)...)
+	var entries []batch.QREntry
 	raw, _ := os.ReadFile(qr)
 	if err := json.Unmarshal(raw, &entries); err != nil || len(entries) != 6 {
 		t.Fatalf("qr json: %v, %d entries", err, len(entries))
 	}
-	r = runCLI(t, "", "decode", "--json", batch)
+	r = runCLI(t, "", "decode", "--json", batchPDF)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != 0 || len(lines) != len(entries) {
 		t.Fatalf("decode --json batch.pdf: exit %d %q %q", r.code, r.stdout, r.stderr)
@@ -66,7 +67,7 @@ func TestDecodeAndScanPDFs(t *testing.T) {
 			t.Errorf("line %d: %s (%v), want page %d with %q", i+1, line, err, i+1, entries[i].QR)
 		}
 	}
-	r = runCLI(t, "", append([]string{"scan", "--contract", address}, append(conn, batch)...)...)
+	r = runCLI(t, "", append([]string{"scan", "--contract", address}, append(conn, batchPDF)...)...)
 	if r.code != 0 || strings.Count(r.stdout, "ADMIT") != 6 {
 		t.Fatalf("scan batch.pdf: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}

@@ -1,4 +1,4 @@
-package main
+package batch
 
 import (
 	"bufio"
@@ -9,37 +9,41 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// qrWriter streams the QR texts of a batch into a JSON array file as they are sold, so
+// QRFile streams the QR texts of a batch into a JSON array file as they are sold, so
 // the secrets survive whatever happens after.
-type qrWriter struct {
+type QRFile struct {
 	f     *os.File
 	w     *bufio.Writer
 	count int
 }
 
-type qrEntry struct {
+// QREntry is one ticket in the QR file, as scripts read it back.
+type QREntry struct {
 	Seat            ledger.Seat `json:"seat"`
 	Reference       string      `json:"reference"`
 	TransactionHash string      `json:"transactionHash"`
 	QR              string      `json:"qr"`
 }
 
-func newQRWriter(path string) (*qrWriter, error) {
+// CreateQRFile creates (or empties) the file at path, readable by its owner only, and
+// starts the array; the error is the file system's.
+func CreateQRFile(path string) (*QRFile, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
-		return nil, usagef("cannot write --qr-json: %v", err)
+		return nil, err
 	}
-	q := &qrWriter{f: f, w: bufio.NewWriter(f)}
+	q := &QRFile{f: f, w: bufio.NewWriter(f)}
 	_, err = q.w.WriteString("[\n")
 	return q, err
 }
 
-func (q *qrWriter) add(p issuer.Purchase) error {
+// add writes the purchase's QR texts, one entry a ticket, and flushes them.
+func (q *QRFile) add(p issuer.Purchase) error {
 	if q == nil {
 		return nil
 	}
 	for i, text := range p.QR {
-		b, err := json.Marshal(qrEntry{Seat: p.Tickets[i].Seat, Reference: issuer.Reference(p.TransactionHash),
+		b, err := json.Marshal(QREntry{Seat: p.Tickets[i].Seat, Reference: issuer.Reference(p.TransactionHash),
 			TransactionHash: p.TransactionHash, QR: text})
 		if err != nil {
 			return err
@@ -55,7 +59,8 @@ func (q *qrWriter) add(p issuer.Purchase) error {
 	return q.w.Flush()
 }
 
-func (q *qrWriter) close() error {
+// close ends the array and closes the file; a nil QRFile is already closed.
+func (q *QRFile) close() error {
 	if q == nil {
 		return nil
 	}

@@ -1,11 +1,9 @@
-package main
+package batch
 
 import (
+	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
-
-	"github.com/urfave/cli/v2"
 
 	"github.com/ticketbooth-go/ticketbooth/crypto"
 	"github.com/ticketbooth-go/ticketbooth/internal/batchfile"
@@ -14,63 +12,24 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
-// resumeBatch finishes the batch recorded in --resume FILE: it settles the chunks a crash
-// left pending against the ledger, prints every issued ticket into the PDF again and
-// issues the seats still missing, as the batch file's header says.
-func resumeBatch(c *cli.Context) error {
-	path := c.String("resume")
-	bf, err := batchfile.Read(path)
+// Resume finishes the batch read back from its file (whose Log the caller opened for
+// appending): it settles the chunks a crash left pending against the ledger, prints every
+// issued ticket into the PDF again and issues the seats still missing, as the file's
+// header says. It stops as Issue does.
+func (b *Batch) Resume(ctx context.Context, bf *batchfile.File) error {
+	b.next = len(bf.Chunks)
+	earlier, missing, err := b.settle(ctx, bf)
 	if err != nil {
 		return err
 	}
-	if err := resumeFlags(c, bf.Header); err != nil {
-		return err
-	}
-	s, err := open(c)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	h := bf.Header
-	b := &batch{s: s, c: c, header: h, pdf: filepath.Join(filepath.Dir(path), h.PDF), next: len(bf.Chunks)}
-	if b.layout, err = issuer.ParseLayout(h.Layout); err != nil {
-		return err
-	}
-	if err := b.load(); err != nil {
-		return err
-	}
-	if b.log, err = batchfile.Append(path, bf); err != nil {
-		return err
-	}
-	earlier, missing, err := b.settle(bf)
-	if err != nil {
-		return b.finish(err)
-	}
-	return b.finish(b.run(earlier, missing))
-}
-
-// resumeFlags refuses flags that --resume takes from the batch file. --contract and
-// --sender (which may come from the environment) are accepted when they agree with it.
-func resumeFlags(c *cli.Context, h batchfile.Header) error {
-	for _, f := range []string{"seats", "all-available", "name", "out", "layout", "qr-json"} {
-		if c.IsSet(f) {
-			return usagef("--resume takes the seats, name, PDF and layout from the batch file: drop --%s", f)
-		}
-	}
-	if c.IsSet("contract") && c.String("contract") != h.Contract {
-		return usagef("the batch file is for contract %s, not %s", h.Contract, c.String("contract"))
-	}
-	if c.IsSet("sender") && c.String("sender") != h.Sender {
-		return usagef("the batch file issues to sender %q, not %q", h.Sender, c.String("sender"))
-	}
-	return nil
+	return b.run(ctx, earlier, missing)
 }
 
 // settle decides each pending chunk by the ticket list: recovered when the ledger holds
 // its tickets' ciphertexts, dropped when not, and records that in the batch file. It
 // returns the purchases issued so far and the seats still to issue.
-func (b *batch) settle(bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, error) {
-	tickets, err := b.s.svc.Tickets(b.s.ctx, b.header.Contract)
+func (b *Batch) settle(ctx context.Context, bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, error) {
+	tickets, err := b.Ledger.Tickets(ctx, b.Header.Contract)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -78,7 +37,7 @@ func (b *batch) settle(bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, er
 	for _, t := range tickets {
 		sold[t.Seat.Key()] = t
 	}
-	height, err := b.height()
+	height, err := b.height(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -100,7 +59,7 @@ func (b *batch) settle(bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, er
 		for _, t := range p.Tickets {
 			issued[t.Seat.Key()] = true
 		}
-		b.issued += len(p.Tickets)
+		b.Issued += len(p.Tickets)
 		earlier = append(earlier, p)
 	}
 	return earlier, b.missing(issued, sold), nil
@@ -108,7 +67,7 @@ func (b *batch) settle(bf *batchfile.File) ([]issuer.Purchase, []ledger.Seat, er
 
 // settleChunk records a pending chunk as recovered (its tickets are on the ledger with
 // its secrets) or dropped (they are not: it was never sold).
-func (b *batch) settleChunk(ch *batchfile.Chunk, sold map[string]ledger.Ticket, height int64) error {
+func (b *Batch) settleChunk(ch *batchfile.Chunk, sold map[string]ledger.Ticket, height int64) error {
 	rec := batchfile.Record{Chunk: ch.Chunk, State: batchfile.Dropped}
 	prices := make([]int64, 0, len(ch.Written))
 	for _, t := range ch.Written {
@@ -122,7 +81,7 @@ func (b *batch) settleChunk(ch *batchfile.Chunk, sold map[string]ledger.Ticket, 
 		rec = batchfile.Record{Chunk: ch.Chunk, State: batchfile.Recovered, Height: height, Prices: prices}
 	}
 	ch.Record = rec
-	return b.log.Settle(rec)
+	return b.Log.Settle(rec)
 }
 
 // soldWith reports whether the ledger's ticket is the one sold with this QR text: its
@@ -146,11 +105,11 @@ func soldWith(t ledger.Ticket, qr string) bool {
 }
 
 // purchase rebuilds a committed or recovered chunk's purchase for printing.
-func (b *batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
+func (b *Batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
 	if len(ch.Prices) != len(ch.Written) {
 		return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file has %d tickets but %d prices", ch.Chunk, len(ch.Written), len(ch.Prices))
 	}
-	p := issuer.Purchase{Contract: b.header.Contract, Sender: b.header.Sender, TransactionHash: ch.TransactionHash,
+	p := issuer.Purchase{Contract: b.Header.Contract, Sender: b.Header.Sender, TransactionHash: ch.TransactionHash,
 		Height: ch.Height, TicketsPerQR: 1}
 	for i, t := range ch.Written {
 		q, err := scanner.ParseQR(t.QR)
@@ -158,7 +117,7 @@ func (b *batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
 			return issuer.Purchase{}, ledger.Errorf(ledger.EINVALID, "chunk %d of the batch file: the QR text of seat %s is damaged", ch.Chunk, t.Seat)
 		}
 		if q[0].NameKey != "" {
-			p.CustomerName = b.header.CustomerName
+			p.CustomerName = b.Header.CustomerName
 		}
 		p.Tickets = append(p.Tickets, issuer.IssuedTicket{Seat: t.Seat, Price: ch.Prices[i]})
 		p.QR = append(p.QR, t.QR)
@@ -168,13 +127,13 @@ func (b *batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
 
 // missing returns the header's seats not issued yet; for --all-available only those
 // still available (others may have bought some meanwhile).
-func (b *batch) missing(issued map[string]bool, tickets map[string]ledger.Ticket) []ledger.Seat {
+func (b *Batch) missing(issued map[string]bool, tickets map[string]ledger.Ticket) []ledger.Seat {
 	var out []ledger.Seat
-	for _, seat := range b.header.Seats {
+	for _, seat := range b.Header.Seats {
 		if issued[seat.Key()] {
 			continue
 		}
-		if t, ok := tickets[seat.Key()]; b.header.AllAvailable && ok && t.Address != ledger.ZeroAddress {
+		if t, ok := tickets[seat.Key()]; b.Header.AllAvailable && ok && t.Address != ledger.ZeroAddress {
 			continue
 		}
 		out = append(out, seat)
@@ -183,8 +142,8 @@ func (b *batch) missing(issued map[string]bool, tickets map[string]ledger.Ticket
 }
 
 // height is the ledger's current height: an upper bound of a recovered chunk's height.
-func (b *batch) height() (int64, error) {
-	info, err := b.s.svc.Info(b.s.ctx)
+func (b *Batch) height(ctx context.Context) (int64, error) {
+	info, err := b.Ledger.Info(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("reading the ledger's height: %w", err)
 	}
