@@ -60,7 +60,7 @@ func newEnv(t *testing.T) *env {
 	e.shop, _ = e.client(t, ledger.RoleBoxOffice, "shop")
 	e.gate, _ = e.client(t, ledger.RoleScanner, "gate")
 	e.anon = mustClient(t, srv.URL, "")
-	a, err := store.Authenticate(context.Background(), aliceKey)
+	a, err := store.Keys.Authenticate(context.Background(), aliceKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) client(t *testing.T, role ledger.Role, name string) (*client.Client, string) {
 	t.Helper()
-	key, _, err := e.store.CreateKey(context.Background(), role, name)
+	key, _, err := e.store.Keys.CreateKey(context.Background(), role, name)
 	if err != nil {
 		t.Fatalf("CreateKey: %v", err)
 	}

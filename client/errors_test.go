@@ -95,7 +95,7 @@ func TestErrorsMatchTheStore(t *testing.T) {
 	}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			want := call(e.store, e.aliceActor)
+			want := call(e.store.Ledger(), e.aliceActor)
 			got := call(e.alice, ctx)
 			if want == nil {
 				t.Fatalf("the store accepted the call")

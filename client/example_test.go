@@ -31,8 +31,8 @@ func Example() {
 		return
 	}
 	defer store.Close()
-	key, _, _ := store.CreateKey(ctx, ledger.RoleOrganizer, "Globe office")
-	api, err := server.New(server.Services{Ledger: store, Auth: store}, slog.New(slog.DiscardHandler)) // contracts only
+	key, _, _ := store.Keys.CreateKey(ctx, ledger.RoleOrganizer, "Globe office")
+	api, err := server.New(server.Services{Ledger: store.Ledger(), Auth: store.Keys}, slog.New(slog.DiscardHandler)) // contracts only
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -21,7 +21,7 @@ func TestLifecycle(t *testing.T) {
 	if rc.Kind != ledger.TxContractCreated || rc.Contract != c.Address || rc.Actor != c.Owner || len(rc.TransactionHash) != 64 {
 		t.Errorf("receipt %+v", rc)
 	}
-	direct, err := e.store.Contract(ctx, c.Address)
+	direct, err := e.store.Contracts.Contract(ctx, c.Address)
 	ok(t, err, "store Contract")
 	if direct.Owner != c.Owner || direct.Venue != c.Venue {
 		t.Errorf("store says %+v, client said %+v", direct, c)

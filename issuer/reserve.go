@@ -25,9 +25,11 @@ type Service interface {
 	Reissue(ctx context.Context, address string, r ReissueRequest) (Purchase, error)
 }
 
-// Ledger is what the issuer needs of the ledger.
+// Ledger is what the issuer needs of the ledger: the contract it sells on (for the
+// identity policy its tickets are sealed under) and the ledger's selling side. The SQL
+// store's Selling provides both.
 type Ledger interface {
-	ledger.Service
+	Contract(ctx context.Context, address string) (ledger.Contract, error)
 	ledger.Seller
 }
 

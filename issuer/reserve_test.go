@@ -43,13 +43,13 @@ func newSellEnv(tb testing.TB) *sellEnv {
 		tb.Fatalf("Open: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	e.store, e.issuer = s, &issuer.Issuer{Ledger: s}
+	e.store, e.issuer = s, &issuer.Issuer{Ledger: s.Selling}
 	return e
 }
 
 func (e *sellEnv) height(tb testing.TB) int64 {
 	tb.Helper()
-	info, err := e.store.Info(e.ctx)
+	info, err := e.store.Journal.Info(e.ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,17 +69,19 @@ func seats(n int) []ledger.Seat {
 // sale ending blocks from now; it returns the contract.
 func (e *sellEnv) openSale(tb testing.TB, n int, rules ledger.Rules, blocks int64) ledger.Contract {
 	tb.Helper()
-	c, _, err := e.store.CreateContract(e.ctx, "Globe", seats(n))
+	c, _, err := e.store.Contracts.CreateContract(e.ctx, "Globe", seats(n))
 	if err != nil {
 		tb.Fatalf("CreateContract: %v", err)
 	}
 	steps := []func() (ledger.Receipt, error){
-		func() (ledger.Receipt, error) { return e.store.SetReleaseFee(e.ctx, c.Address, rules.ReleaseFee) },
 		func() (ledger.Receipt, error) {
-			return e.store.SetNoReleaseBlocks(e.ctx, c.Address, rules.NoReleaseBlocks)
+			return e.store.Contracts.SetReleaseFee(e.ctx, c.Address, rules.ReleaseFee)
 		},
 		func() (ledger.Receipt, error) {
-			return e.store.SetIdentityPolicy(e.ctx, c.Address, rules.RequireIdentityVerification)
+			return e.store.Contracts.SetNoReleaseBlocks(e.ctx, c.Address, rules.NoReleaseBlocks)
+		},
+		func() (ledger.Receipt, error) {
+			return e.store.Contracts.SetIdentityPolicy(e.ctx, c.Address, rules.RequireIdentityVerification)
 		},
 	}
 	for _, step := range steps {
@@ -93,10 +95,10 @@ func (e *sellEnv) openSale(tb testing.TB, n int, rules ledger.Rules, blocks int6
 	}
 	d := ledger.SaleDetails{Name: "Hamlet", Organiser: "Globe Ltd", Time: e.clock.Now().Add(48 * time.Hour).Unix(),
 		EndOfSale: e.height(tb) + blocks, Currency: "CHF", TimeZone: "Europe/Zurich"}
-	if _, err := e.store.BeginSale(e.ctx, c.Address, prices, d); err != nil {
+	if _, err := e.store.Contracts.BeginSale(e.ctx, c.Address, prices, d); err != nil {
 		tb.Fatalf("BeginSale: %v", err)
 	}
-	if c, err = e.store.Contract(e.ctx, c.Address); err != nil {
+	if c, err = e.store.Contracts.Contract(e.ctx, c.Address); err != nil {
 		tb.Fatal(err)
 	}
 	return c
@@ -114,7 +116,7 @@ func (e *sellEnv) reserve(tb testing.TB, address string, r issuer.Request) issue
 // journalSize is the number of transactions in the journal.
 func (e *sellEnv) journalSize(tb testing.TB) int64 {
 	tb.Helper()
-	rep, err := e.store.Verify(e.ctx)
+	rep, err := e.store.Journal.Verify(e.ctx)
 	if err != nil || !rep.OK {
 		tb.Fatalf("Verify: %+v %v", rep, err)
 	}
@@ -183,7 +185,7 @@ func ptr(n int64) *int64 { return &n }
 // wantAvailable fails unless the contract's first n tickets are all available.
 func wantAvailable(tb testing.TB, e *sellEnv, address string, n int) {
 	tb.Helper()
-	list, err := e.store.Tickets(e.ctx, address)
+	list, err := e.store.Contracts.Tickets(e.ctx, address)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -213,7 +215,7 @@ func TestReserveSealsTickets(t *testing.T) {
 			if wantName := map[bool]string{true: "Zoë Łukasiewicz"}[named]; p.CustomerName != wantName {
 				t.Errorf("CustomerName %q, want %q", p.CustomerName, wantName)
 			}
-			list, err := e.store.Tickets(e.ctx, c.Address)
+			list, err := e.store.Contracts.Tickets(e.ctx, c.Address)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,7 +285,7 @@ func TestReserveAllOrNothing(t *testing.T) {
 	_, err := e.issuer.Reserve(e.ctx, c.Address, issuer.Request{Seats: seats(4), Sender: "ann"})
 	wantCode(t, err, ledger.EREFUSED)
 	wantAvailable(t, e, c.Address, 2)
-	list, _ := e.store.Tickets(e.ctx, c.Address)
+	list, _ := e.store.Contracts.Tickets(e.ctx, c.Address)
 	if list[2].Sender != "bob" || list[3].Address != ledger.ZeroAddress {
 		t.Errorf("after a failed order: 3A %q, 4A %q", list[2].Sender, list[3].Address)
 	}
@@ -408,7 +410,7 @@ func TestPrinted(t *testing.T) {
 	if len(pages) != 2 {
 		t.Fatalf("%d printed tickets, want 2 (4 + 2 seats)", len(pages))
 	}
-	info, err := e.store.Info(e.ctx)
+	info, err := e.store.Journal.Info(e.ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -508,7 +510,7 @@ func TestReserveGroupsForLayout(t *testing.T) {
 
 func info(tb testing.TB, e *sellEnv) ledger.Info {
 	tb.Helper()
-	i, err := e.store.Info(e.ctx)
+	i, err := e.store.Journal.Info(e.ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -539,7 +541,7 @@ func TestPrintedErrors(t *testing.T) {
 	e := newSellEnv(t)
 	c := e.openSale(t, 5, ledger.Rules{}, 20)
 	p := e.reserve(t, c.Address, issuer.Request{Seats: seats(5), Sender: "ann"})
-	noSale, _, err := e.store.CreateContract(e.ctx, "Empty", seats(1))
+	noSale, _, err := e.store.Contracts.CreateContract(e.ctx, "Empty", seats(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -578,10 +580,10 @@ func TestReservePolicyChangedBetweenSales(t *testing.T) {
 				t.Fatalf("first purchase under policy %v has name %q", from, first.CustomerName)
 			}
 			e.clock.AdvanceBlocks(3)
-			if _, err := e.store.EndSale(e.ctx, c.Address); err != nil {
+			if _, err := e.store.Contracts.EndSale(e.ctx, c.Address); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := e.store.SetIdentityPolicy(e.ctx, c.Address, !from); err != nil {
+			if _, err := e.store.Contracts.SetIdentityPolicy(e.ctx, c.Address, !from); err != nil {
 				t.Fatal(err)
 			}
 			var prices []ledger.SeatPrice
@@ -590,14 +592,14 @@ func TestReservePolicyChangedBetweenSales(t *testing.T) {
 			}
 			d := ledger.SaleDetails{Name: "Hamlet, second run", Organiser: "Globe Ltd", Time: e.clock.Now().Add(48 * time.Hour).Unix(),
 				EndOfSale: e.height(t) + 100}
-			if _, err := e.store.BeginSale(e.ctx, c.Address, prices, d); err != nil {
+			if _, err := e.store.Contracts.BeginSale(e.ctx, c.Address, prices, d); err != nil {
 				t.Fatal(err)
 			}
 			p := e.reserve(t, c.Address, issuer.Request{Seats: seats(2)[1:], Sender: "bob@example.org", CustomerName: "Bob Example"})
 			if want := map[bool]string{true: "Bob Example"}[!from]; p.CustomerName != want {
 				t.Errorf("purchase after the policy became %v has name %q, want %q", !from, p.CustomerName, want)
 			}
-			list, err := e.store.Tickets(e.ctx, c.Address)
+			list, err := e.store.Contracts.Tickets(e.ctx, c.Address)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,9 +5,12 @@
 // It holds the vocabulary (Seat, Contract, Rules, Sale, Ticket, Receipt), the one error
 // type with its codes, the block clock (heights derived from time), the journal's
 // hashing (transaction hashes, Merkle roots, chained block hashes) and the pure rule
-// checks (ValidateContract, SalePrices, Refund, ReleaseOpen). Storage lives in
-// ledger/sqlstore, which implements Service; the HTTP client implements it too, so every
-// caller works the same in-process or against a server.
+// checks (ValidateContract, SalePrices, Refund, ReleaseOpen, ProveHolding, CleanCheckIn),
+// and the journal's effects (effects.go). Service is the union of Contracts and Journal;
+// Seller and Gate are the selling and gate sides. Storage lives in ledger/sqlstore, whose
+// aggregate stores implement one interface each (Store.Ledger joins the two parts of
+// Service); the HTTP client implements Service too, so every caller works the same
+// in-process or against a server.
 //
 // Data flows one way: callers -> Service -> store, each write one database transaction
 // that changes state and appends its journal entry together.

@@ -2,13 +2,19 @@ package ledger
 
 import "context"
 
-// Service is the ledger as its users see it: the operations of the Ticketbooth contract.
-// The SQL store implements it in-process and the HTTP client over the API, so every command
-// runs one code path either way. Writes act for the Actor carried by the context
-// (WithActor) and fail with EUNAUTHORIZED without one, EFORBIDDEN when it may not.
+// Service is the ledger as its users see it: the operations of the Ticketbooth contract,
+// its contracts and sales and its journal. The HTTP client implements it whole; the SQL
+// store implements its two parts apart and joins them (Joined). So every command runs one
+// code path in-process or against a server. Writes act for the Actor carried by the
+// context (WithActor) and fail with EUNAUTHORIZED without one, EFORBIDDEN when it may not.
 type Service interface {
-	// Info returns the current block height and the clock's parameters.
-	Info(ctx context.Context) (Info, error)
+	Contracts
+	Journal
+}
+
+// Contracts is the ledger's contracts and sales: contracts of seats, their rules, owners
+// and sales, and the ticket list.
+type Contracts interface {
 	// CreateContract creates a contract of seats under a venue, owned by the actor.
 	CreateContract(ctx context.Context, venue string, seats []Seat) (Contract, Receipt, error)
 	// Contract returns the contract at address: ENOTFOUND when there is none.
@@ -33,13 +39,29 @@ type Service interface {
 	BeginSale(ctx context.Context, address string, prices []SeatPrice, details SaleDetails) (Receipt, error)
 	// EndSale closes the active sale once its end height is reached.
 	EndSale(ctx context.Context, address string) (Receipt, error)
+}
+
+// Journal is the ledger's record: the clock, the receipts of transactions, and the
+// verification of the whole journal and its blocks.
+type Journal interface {
+	// Info returns the current block height and the clock's parameters.
+	Info(ctx context.Context) (Info, error)
 	// Receipt returns what the transaction with the hash did: ENOTFOUND when unknown.
 	Receipt(ctx context.Context, hash string) (Receipt, error)
-	// Verify seals what can be sealed and checks every transaction hash, every block, and
-	// that the state tables match a replay of the journal; and that each anchor (a block
-	// recorded outside the database earlier) is still in the chain unchanged.
+	// Verify closes and chains what blocks it can and checks every transaction hash, every
+	// block, and that the state tables match a replay of the journal; and that each anchor
+	// (a block recorded outside the database earlier) is still in the chain unchanged.
 	Verify(ctx context.Context, anchors ...BlockRef) (VerifyReport, error)
 }
+
+// Joined is a Service made of its two parts, for a backend that implements them apart
+// (the SQL store's Ledger).
+type Joined struct {
+	Contracts
+	Journal
+}
+
+var _ Service = Joined{}
 
 // TicketPage is part of a contract's ticket list: the tickets from some seat index on,
 // and the number of the sale they belong to (0 when no sale is active and every seat is
@@ -52,7 +74,7 @@ type TicketPage struct {
 // TicketPager reads a contract's ticket list a page at a time, so that a stadium's list
 // can be sent without holding all of it in memory.
 type TicketPager interface {
-	// TicketsPage returns at most limit tickets of the list (see Service.Tickets) from
+	// TicketsPage returns at most limit tickets of the list (see Contracts.Tickets) from
 	// seat index offset on: fewer, or none, past the end. EINVALID for a negative offset
 	// or limit; ENOTFOUND for an unknown contract.
 	TicketsPage(ctx context.Context, address string, offset, limit int) (TicketPage, error)

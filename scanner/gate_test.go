@@ -45,10 +45,10 @@ func newGateEnv(tb testing.TB) *gateEnv {
 		tb.Fatalf("Open: %v", err)
 	}
 	tb.Cleanup(func() { s.Close() })
-	e.store, e.gate, e.issuer = s, &scanner.Gate{Ledger: s, Pictures: gateread.Image}, &issuer.Issuer{Ledger: s}
+	e.store, e.gate, e.issuer = s, &scanner.Gate{Ledger: s.Gate, Pictures: gateread.Image}, &issuer.Issuer{Ledger: s.Selling}
 	e.scanner = e.actor(tb, ledger.RoleScanner)
 	seats := []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 2, Letter: "A"}, {Number: 3, Letter: "A"}, {Number: 4, Letter: "A"}}
-	c, _, err := s.CreateContract(e.admin, "Hall", seats)
+	c, _, err := s.Contracts.CreateContract(e.admin, "Hall", seats)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -57,9 +57,9 @@ func newGateEnv(tb testing.TB) *gateEnv {
 	for _, seat := range seats {
 		prices = append(prices, ledger.SeatPrice{Seat: seat, Price: 5})
 	}
-	info, _ := s.Info(e.admin)
+	info, _ := s.Journal.Info(e.admin)
 	d := ledger.SaleDetails{Name: "Gig", Organiser: "Band", Time: now.Add(time.Hour).Unix(), EndOfSale: info.Height + 100}
-	if _, err := s.BeginSale(e.admin, c.Address, prices, d); err != nil {
+	if _, err := s.Contracts.BeginSale(e.admin, c.Address, prices, d); err != nil {
 		tb.Fatal(err)
 	}
 	return e
@@ -68,11 +68,11 @@ func newGateEnv(tb testing.TB) *gateEnv {
 // actor returns a context carrying the actor of a fresh key of the role.
 func (e *gateEnv) actor(tb testing.TB, role ledger.Role) context.Context {
 	tb.Helper()
-	key, _, err := e.store.CreateKey(context.Background(), role, string(role))
+	key, _, err := e.store.Keys.CreateKey(context.Background(), role, string(role))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := e.store.Authenticate(context.Background(), key)
+	a, err := e.store.Keys.Authenticate(context.Background(), key)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func (e *gateEnv) checkIns(tb testing.TB) []ledger.CheckInEffect {
 	rows.Close()
 	var out []ledger.CheckInEffect
 	for _, h := range hashes {
-		rc, err := e.store.Receipt(e.admin, h)
+		rc, err := e.store.Journal.Receipt(e.admin, h)
 		if err != nil || rc.Kind != ledger.TxCheckIn || rc.Contract != e.address {
 			tb.Fatalf("receipt %s: %+v %v", h, rc, err)
 		}
@@ -253,7 +253,7 @@ func TestGateWithoutPictures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gate := &scanner.Gate{Ledger: e.store}
+	gate := &scanner.Gate{Ledger: e.store.Gate}
 	if res, err := gate.CheckIn(e.scanner, e.address, scanner.Scan{Image: pic}); ledger.ErrorCode(err) != ledger.EINTERNAL || res != nil {
 		t.Fatalf("image without a reader: %+v %v, want an internal error", res, err)
 	}

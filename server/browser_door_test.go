@@ -57,7 +57,7 @@ func (l *lateServer) holdNext() (release func(), done <-chan struct{}) {
 // sellOne sells one ticket per seat in one QR to name and returns the QR text.
 func (f *gateFixture) sellOne(t *testing.T, name string, seats ...ledger.Seat) string {
 	t.Helper()
-	is := &issuer.Issuer{Ledger: f.st}
+	is := &issuer.Issuer{Ledger: f.st.Selling}
 	p, err := is.Reserve(f.admin, f.addr, issuer.Request{Seats: seats, CustomerName: name, Sender: "box office", TicketsPerQR: len(seats)})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func (f *gateFixture) sellOne(t *testing.T, name string, seats ...ledger.Seat) s
 // checkedIn reports whether the seat is checked in, as the ledger says.
 func (f *gateFixture) checkedIn(t *testing.T, seat ledger.Seat) bool {
 	t.Helper()
-	rep, err := f.st.CheckIns(f.admin, f.addr)
+	rep, err := f.st.Gate.CheckIns(f.admin, f.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func (b *browser) checkMixedVerdict(t *testing.T, f *gateFixture, n int) {
 	t.Helper()
 	seats := []ledger.Seat{{Number: 5, Letter: "G"}, {Number: 5, Letter: "H"}}
 	qr := f.sellOne(t, "Edsger Dijkstra", seats...)
-	if _, err := f.st.Release(f.admin, f.addr, ledger.ReleaseRequest{Seat: seats[1], Sender: "box office"}); err != nil {
+	if _, err := f.st.Selling.Release(f.admin, f.addr, ledger.ReleaseRequest{Seat: seats[1], Sender: "box office"}); err != nil {
 		t.Fatal(err)
 	}
 	b.pasteWedge(qr)

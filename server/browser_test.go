@@ -257,13 +257,13 @@ func TestBrowserGate(t *testing.T) {
 // checkKeyRefused revokes the scanner's key: the page must say so while it scans on.
 func (b *browser) checkKeyRefused(t *testing.T, f *gateFixture) {
 	t.Helper()
-	keys, err := f.st.Keys(f.admin)
+	keys, err := f.st.Keys.List(f.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range keys {
 		if k.Role == ledger.RoleScanner {
-			if err := f.st.RevokeKey(f.admin, k.ID); err != nil {
+			if err := f.st.Keys.RevokeKey(f.admin, k.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -349,7 +349,7 @@ func (b *browser) checkScannerList(t *testing.T) {
 // checkLedger checks that the browser's scans are in the ledger and returns the report.
 func (f *gateFixture) checkLedger(t *testing.T, admitted int64) ledger.CheckInReport {
 	t.Helper()
-	rep, err := f.st.CheckIns(f.admin, f.addr)
+	rep, err := f.st.Gate.CheckIns(f.admin, f.addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func (b *browser) checkDashboard(t *testing.T, f *gateFixture, rep ledger.CheckI
 // ledger's clock forward to now, and returns how many it admitted.
 func (f *gateFixture) entryHistory(t *testing.T) int64 {
 	t.Helper()
-	is := &issuer.Issuer{Ledger: f.st}
+	is := &issuer.Issuer{Ledger: f.st.Selling}
 	gates := []string{"North door", "South door", "South door", "Balcony"}
 	var admitted int64
 	for i := range 22 {

@@ -15,7 +15,7 @@ import (
 func TestBrowserDashboardNotTheOwner(t *testing.T) {
 	chromium := chromiumPath(t)
 	f := newGateFixtureAt(t, time.Hour)
-	other, _, err := f.st.CreateKey(f.admin, ledger.RoleOrganizer, "another office")
+	other, _, err := f.st.Keys.CreateKey(f.admin, ledger.RoleOrganizer, "another office")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,28 +63,28 @@ func fuzzServer(f *testing.F) (string, string, []string) {
 	f.Cleanup(func() { st.Close() })
 	var keys []string
 	for _, role := range []ledger.Role{ledger.RoleOrganizer, ledger.RoleBoxOffice, ledger.RoleScanner} {
-		k, _, err := st.CreateKey(ctx, role, string(role))
+		k, _, err := st.Keys.CreateKey(ctx, role, string(role))
 		if err != nil {
 			f.Fatal(err)
 		}
 		keys = append(keys, k)
 	}
-	owner, err := st.Authenticate(ctx, keys[0])
+	owner, err := st.Keys.Authenticate(ctx, keys[0])
 	if err != nil {
 		f.Fatal(err)
 	}
 	admin := ledger.WithActor(ctx, owner) // the organizer key owns the contract
 	seats := []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 2, Letter: "A"}}
-	c, _, err := st.CreateContract(admin, "Fuzz Hall", seats)
+	c, _, err := st.Contracts.CreateContract(admin, "Fuzz Hall", seats)
 	if err != nil {
 		f.Fatal(err)
 	}
 	prices := []ledger.SeatPrice{{Seat: seats[0], Price: 10}, {Seat: seats[1], Price: 20}}
 	d := ledger.SaleDetails{Name: "Show", Organiser: "Org", Time: time.Now().Add(time.Hour).Unix(), EndOfSale: 1 << 26}
-	if _, err := st.BeginSale(admin, c.Address, prices, d); err != nil {
+	if _, err := st.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
 		f.Fatal(err)
 	}
-	if _, err := (&issuer.Issuer{Ledger: st}).Reserve(admin, c.Address, issuer.Request{Seats: seats[:1], Sender: "x"}); err != nil {
+	if _, err := (&issuer.Issuer{Ledger: st.Selling}).Reserve(admin, c.Address, issuer.Request{Seats: seats[:1], Sender: "x"}); err != nil {
 		f.Fatal(err)
 	}
 	srv := httptest.NewServer(newServer(f, st, nil))

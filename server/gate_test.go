@@ -508,7 +508,7 @@ func benchSoldTickets(b *testing.B, n int) (*httptest.Server, string, string, []
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	key, _, err := st.CreateKey(ctx, ledger.RoleScanner, "bench gate")
+	key, _, err := st.Keys.CreateKey(ctx, ledger.RoleScanner, "bench gate")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -518,16 +518,16 @@ func benchSoldTickets(b *testing.B, n int) (*httptest.Server, string, string, []
 		seats[i] = ledger.Seat{Section: fmt.Sprint("S", i/1000), Number: i%1000 + 1}
 		prices[i] = ledger.SeatPrice{Seat: seats[i], Price: 100}
 	}
-	c, _, err := st.CreateContract(ctx, "Bench Arena", seats)
+	c, _, err := st.Contracts.CreateContract(ctx, "Bench Arena", seats)
 	if err != nil {
 		b.Fatal(err)
 	}
-	info, _ := st.Info(ctx)
+	info, _ := st.Journal.Info(ctx)
 	d := ledger.SaleDetails{Name: "Bench", Organiser: "Bench", Time: time.Now().Add(time.Hour).Unix(), EndOfSale: info.Height + 1000}
-	if _, err := st.BeginSale(ctx, c.Address, prices, d); err != nil {
+	if _, err := st.Contracts.BeginSale(ctx, c.Address, prices, d); err != nil {
 		b.Fatal(err)
 	}
-	is := &issuer.Issuer{Ledger: st}
+	is := &issuer.Issuer{Ledger: st.Selling}
 	var qrs []string
 	for start := 0; start < n; start += ledger.MaxTicketsInOrder {
 		p, err := is.Reserve(ctx, c.Address, issuer.Request{Seats: seats[start:min(start+ledger.MaxTicketsInOrder, n)], Sender: "box office", TicketsPerQR: 1})

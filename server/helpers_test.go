@@ -109,7 +109,7 @@ func serveWith(t *testing.T, h http.Handler, to server.Timeouts) *httptest.Serve
 
 func (e *env) key(role ledger.Role, name string) string {
 	e.t.Helper()
-	key, _, err := e.store.CreateKey(context.Background(), role, name)
+	key, _, err := e.store.Keys.CreateKey(context.Background(), role, name)
 	if err != nil {
 		e.t.Fatalf("CreateKey: %v", err)
 	}

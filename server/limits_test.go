@@ -254,12 +254,12 @@ func (e *env) stadiumOnSale(n int) (string, []ledger.Seat) {
 		seats[i] = ledger.Seat{Section: "Block " + strconv.Itoa(i/1000), Number: i%1000/20 + 1, Letter: string(rune('A' + i%20))}
 		prices[i] = ledger.SeatPrice{Seat: seats[i], Price: 4500}
 	}
-	c, _, err := e.store.CreateContract(admin, "Stadium", seats)
+	c, _, err := e.store.Contracts.CreateContract(admin, "Stadium", seats)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	d := ledger.SaleDetails{Name: "Final", Organiser: "League", Time: e.clock.Now().Add(24 * time.Hour).Unix(), EndOfSale: e.height() + 100}
-	if _, err := e.store.BeginSale(admin, c.Address, prices, d); err != nil {
+	if _, err := e.store.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
 		e.t.Fatal(err)
 	}
 	return c.Address, seats

@@ -15,8 +15,8 @@ import (
 func TestNewRequiresLedgerAndAuth(t *testing.T) {
 	e := newEnv(t)
 	for name, svc := range map[string]server.Services{
-		"NoLedger": {Auth: e.store},
-		"NoAuth":   {Ledger: e.store},
+		"NoLedger": {Auth: e.store.Keys},
+		"NoAuth":   {Ledger: e.store.Ledger()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			h, err := server.New(svc, nil)
@@ -35,7 +35,7 @@ func TestOptionalServicesNotWired(t *testing.T) {
 	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
 	e.buy(addr, seatJSON(1, "A"), "ann", "")
 	want := e.ticketList(addr)
-	h, err := server.New(server.Services{Ledger: e.store, Auth: e.store}, nil)
+	h, err := server.New(server.Services{Ledger: e.store.Ledger(), Auth: e.store.Keys}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 // ticketsPDF prints the fixture's first n purchases into one A4 PDF, as the issuer does.
 func (f *gateFixture) ticketsPDF(t *testing.T, n int) ([]byte, []string) {
 	t.Helper()
-	c, err := f.st.Contract(f.admin, f.addr)
+	c, err := f.st.Contracts.Contract(f.admin, f.addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,13 +66,13 @@ func newGateFixtureAt(tb testing.TB, back time.Duration) *gateFixture {
 	tb.Cleanup(func() { st.Close() })
 	f := &gateFixture{clock: clock, st: st, keys: map[ledger.Role]string{}, admin: ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})}
 	for _, role := range []ledger.Role{ledger.RoleOrganizer, ledger.RoleScanner, ledger.RoleBoxOffice} {
-		key, _, err := st.CreateKey(ctx, role, string(role)+" test")
+		key, _, err := st.Keys.CreateKey(ctx, role, string(role)+" test")
 		if err != nil {
 			tb.Fatal(err)
 		}
 		f.keys[role] = key
 	}
-	org, err := st.Authenticate(ctx, f.keys[ledger.RoleOrganizer])
+	org, err := st.Keys.Authenticate(ctx, f.keys[ledger.RoleOrganizer])
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -95,24 +95,24 @@ func (f *gateFixture) sell(tb testing.TB, ctx context.Context) {
 			prices = append(prices, ledger.SeatPrice{Seat: s, Price: 2500})
 		}
 	}
-	c, _, err := f.st.CreateContract(ctx, "Gopher Hall", seats)
+	c, _, err := f.st.Contracts.CreateContract(ctx, "Gopher Hall", seats)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	f.addr = c.Address
-	if _, err := f.st.SetIdentityPolicy(ctx, f.addr, true); err != nil {
+	if _, err := f.st.Contracts.SetIdentityPolicy(ctx, f.addr, true); err != nil {
 		tb.Fatal(err)
 	}
-	info, err := f.st.Info(ctx)
+	info, err := f.st.Journal.Info(ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	details := ledger.SaleDetails{Name: "Opening Night", Organiser: "Gopher Players", Time: time.Now().Add(2 * time.Hour).Unix(),
 		EndOfSale: f.st.Clock().HeightAfter(info.Height, 3*time.Hour), Currency: "EUR"}
-	if _, err := f.st.BeginSale(ctx, f.addr, prices, details); err != nil {
+	if _, err := f.st.Contracts.BeginSale(ctx, f.addr, prices, details); err != nil {
 		tb.Fatal(err)
 	}
-	is := &issuer.Issuer{Ledger: f.st}
+	is := &issuer.Issuer{Ledger: f.st.Selling}
 	for i, name := range []string{"Ada Lovelace", "Grace Hopper", "Alan Turing"} {
 		p, err := is.Reserve(ctx, f.addr, issuer.Request{Seats: seats[i : i+1], CustomerName: name, Sender: "box office", TicketsPerQR: 1})
 		if err != nil {
@@ -376,7 +376,7 @@ func TestDecodeFrame(t *testing.T) {
 // transactions counts the journal's transactions.
 func (f *gateFixture) transactions(t *testing.T) int64 {
 	t.Helper()
-	rep, err := f.st.Verify(f.admin)
+	rep, err := f.st.Journal.Verify(f.admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +390,7 @@ func TestGateCounts(t *testing.T) {
 	if status, b := f.do(t, http.MethodPost, api.ContractPath(f.addr, "CheckIn"), ledger.RoleScanner, "application/json", body); status != http.StatusOK {
 		t.Fatalf("check-in: %d %s", status, b)
 	}
-	rep, err := f.st.CheckIns(f.admin, f.addr)
+	rep, err := f.st.Gate.CheckIns(f.admin, f.addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func TestKeysCreatePrintsKeyAloneOnLastLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	a, err := st.Authenticate(context.Background(), key)
+	a, err := st.Keys.Authenticate(context.Background(), key)
 	if err != nil || a.Role != ledger.RoleOrganizer {
 		t.Fatalf("key on the last line %q does not authenticate as an organizer: %v %+v", key, err, a)
 	}
@@ -186,11 +186,11 @@ func remote(t *testing.T) (url, organizer, scannerKey, db string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	organizer, _, err = st.CreateKey(context.Background(), ledger.RoleOrganizer, "office")
+	organizer, _, err = st.Keys.CreateKey(context.Background(), ledger.RoleOrganizer, "office")
 	if err != nil {
 		t.Fatal(err)
 	}
-	scannerKey, _, err = st.CreateKey(context.Background(), ledger.RoleScanner, "north gate")
+	scannerKey, _, err = st.Keys.CreateKey(context.Background(), ledger.RoleScanner, "north gate")
 	if err != nil {
 		t.Fatal(err)
 	}

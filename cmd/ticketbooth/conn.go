@@ -84,8 +84,8 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, err
 	}
-	sales := &issuer.Issuer{Ledger: st}
-	s.store, s.svc, s.sell, s.prepared, s.gate = st, st, sales, sales, &scanner.Gate{Ledger: st, Pictures: gateread.Image}
+	sales := &issuer.Issuer{Ledger: st.Selling}
+	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

@@ -50,7 +50,7 @@ func TestGoldenSession(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		key, _, err := st.CreateKey(context.Background(), ledger.RoleOrganizer, "Globe office")
+		key, _, err := st.Keys.CreateKey(context.Background(), ledger.RoleOrganizer, "Globe office")
 		if err != nil {
 			t.Fatal(err)
 		}

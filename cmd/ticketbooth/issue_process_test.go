@@ -185,11 +185,11 @@ func checkSoldSeatsHaveQR(t *testing.T, db, address, file, sender string) map[st
 	}
 	defer st.Close()
 	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true, Name: "admin"})
-	tickets, err := st.Tickets(ctx, address)
+	tickets, err := st.Contracts.Tickets(ctx, address)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gate := &scanner.Gate{Ledger: st}
+	gate := &scanner.Gate{Ledger: st.Gate}
 	sold := map[string]bool{}
 	for _, tk := range tickets {
 		if tk.Address == ledger.ZeroAddress {

@@ -51,7 +51,7 @@ func crashedBatch(t *testing.T, db, address, file string) {
 			t.Fatal(err)
 		}
 		if n == 0 {
-			if _, err := (&issuer.Issuer{Ledger: st}).Sell(ctx, address, prep); err != nil {
+			if _, err := (&issuer.Issuer{Ledger: st.Selling}).Sell(ctx, address, prep); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -58,7 +58,7 @@ func keysCreate(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	key, rec, err := st.CreateKey(c.Context, role, c.String("name"))
+	key, rec, err := st.Keys.CreateKey(c.Context, role, c.String("name"))
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func keysList(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	keys, err := st.Keys(c.Context)
+	keys, err := st.Keys.List(c.Context)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func keysRevoke(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.RevokeKey(c.Context, c.Int64("id")); err != nil {
+	if err := st.Keys.RevokeKey(c.Context, c.Int64("id")); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.App.Writer, "revoked key %d\n", c.Int64("id"))

@@ -27,7 +27,7 @@ func (s *session) ownerID(given string) (string, error) {
 	if s.store == nil {
 		return "", usagef("--owner %q: through a server, give the key's id (keys list on the server's database shows it)", given)
 	}
-	keys, err := s.store.Keys(s.ctx)
+	keys, err := s.store.Keys.List(s.ctx)
 	if err != nil {
 		return "", err
 	}

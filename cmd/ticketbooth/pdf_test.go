@@ -22,7 +22,7 @@ func journalLength(t *testing.T, db string) int64 {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rep, err := st.Verify(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}))
+	rep, err := st.Journal.Verify(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,12 +89,12 @@ func checkCaptured(t *testing.T, db, address string, keys map[string]ledger.Role
 		t.Fatal(err)
 	}
 	defer st.Close()
-	c, err := st.Contract(context.Background(), address)
+	c, err := st.Contracts.Contract(context.Background(), address)
 	if err != nil {
 		t.Fatalf("the captured address %q: %v", address, err)
 	}
 	for key, role := range keys {
-		a, err := st.Authenticate(context.Background(), key)
+		a, err := st.Keys.Authenticate(context.Background(), key)
 		if err != nil || a.Role != role {
 			t.Errorf("captured %s key: %+v, %v", role, a, err)
 		}

@@ -85,7 +85,7 @@ func benchStore(b *testing.B, db string) {
 		for pb.Next() {
 			t := ledger.SealedTicket{Seat: seats[next.Add(1)], SecretCiphertext: make([]byte, 16), SecretDigest: make([]byte, 28)}
 			start := time.Now()
-			if _, err := s.Reserve(admin, address, ledger.Order{Sender: "bench", Tickets: []ledger.SealedTicket{t}}); err != nil {
+			if _, err := s.Selling.Reserve(admin, address, ledger.Order{Sender: "bench", Tickets: []ledger.SealedTicket{t}}); err != nil {
 				b.Error(err)
 				return
 			}
@@ -180,7 +180,7 @@ func vacuum(b *testing.B, db string) {
 // administrator, and returns its address.
 func openSale(b *testing.B, s *sqlstore.Store, seats []ledger.Seat) string {
 	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-	c, _, err := s.CreateContract(admin, "Bench Arena", seats)
+	c, _, err := s.Contracts.CreateContract(admin, "Bench Arena", seats)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,9 +188,9 @@ func openSale(b *testing.B, s *sqlstore.Store, seats []ledger.Seat) string {
 	for i, seat := range seats {
 		prices[i] = ledger.SeatPrice{Seat: seat, Price: 25}
 	}
-	info, _ := s.Info(admin)
+	info, _ := s.Journal.Info(admin)
 	d := ledger.SaleDetails{Name: "Bench", Organiser: "Org", Time: time.Now().Add(48 * time.Hour).Unix(), EndOfSale: info.Height + 1000}
-	if _, err := s.BeginSale(admin, c.Address, prices, d); err != nil {
+	if _, err := s.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
 		b.Fatal(err)
 	}
 	return c.Address

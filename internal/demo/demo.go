@@ -48,7 +48,7 @@ func Run(ctx context.Context, w io.Writer, dir string) error {
 	defer st.Close()
 	step := 0
 	d := &demoRun{ctx: ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"}), st: st,
-		sell: &issuer.Issuer{Ledger: st}, gate: &scanner.Gate{Ledger: st, Pictures: gateread.Image}, clock: st.Clock(), dir: dir,
+		sell: &issuer.Issuer{Ledger: st.Selling}, gate: &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}, clock: st.Clock(), dir: dir,
 		files: map[string]string{}, bought: map[string]issuer.Purchase{},
 		say: func(format string, args ...any) {
 			step++
@@ -72,23 +72,23 @@ func (d *demoRun) contracts() error {
 	if err != nil {
 		return err
 	}
-	main, _, err := d.st.CreateContract(d.ctx, v.Name, v.Seats)
+	main, _, err := d.st.Contracts.CreateContract(d.ctx, v.Name, v.Seats)
 	if err != nil {
 		return err
 	}
-	studio, _, err := d.st.CreateContract(d.ctx, v.Name+" Studio", v.Seats)
+	studio, _, err := d.st.Contracts.CreateContract(d.ctx, v.Name+" Studio", v.Seats)
 	if err != nil {
 		return err
 	}
 	d.theatre, d.studio = main.Address, studio.Address
 	d.say("contracts %s (%q) and %s (the studio), %d seats each from fixtures/venues/theatre.json", d.theatre, v.Name, d.studio, len(v.Seats))
-	if _, err := d.st.SetReleaseFee(d.ctx, d.theatre, 500); err != nil {
+	if _, err := d.st.Contracts.SetReleaseFee(d.ctx, d.theatre, 500); err != nil {
 		return err
 	}
-	if _, err := d.st.SetNoReleaseBlocks(d.ctx, d.theatre, 2); err != nil {
+	if _, err := d.st.Contracts.SetNoReleaseBlocks(d.ctx, d.theatre, 2); err != nil {
 		return err
 	}
-	if _, err := d.st.SetIdentityPolicy(d.ctx, d.studio, true); err != nil {
+	if _, err := d.st.Contracts.SetIdentityPolicy(d.ctx, d.studio, true); err != nil {
 		return err
 	}
 	d.say("rules: theatre release fee EUR 5.00, no releases in the last 2 blocks; studio requires ID at the door")
@@ -100,13 +100,13 @@ func (d *demoRun) sales() error {
 	if err != nil {
 		return err
 	}
-	info, err := d.st.Info(d.ctx)
+	info, err := d.st.Journal.Info(d.ctx)
 	if err != nil {
 		return err
 	}
 	end := d.clock.HeightAfter(info.Height, 2*time.Second)
 	for _, addr := range []string{d.theatre, d.studio} {
-		tickets, err := d.st.Tickets(d.ctx, addr)
+		tickets, err := d.st.Contracts.Tickets(d.ctx, addr)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (d *demoRun) sales() error {
 		}
 		details := ledger.SaleDetails{Name: "The Go Gopher Revue", Organiser: "Ticketbooth Players",
 			Time: time.Now().Add(72 * time.Hour).Unix(), EndOfSale: end, Currency: prices.Currency}
-		if _, err := d.st.BeginSale(d.ctx, addr, sp, details); err != nil {
+		if _, err := d.st.Contracts.BeginSale(d.ctx, addr, sp, details); err != nil {
 			return err
 		}
 	}
@@ -155,7 +155,7 @@ func (d *demoRun) purchase(dp demoPurchase) error {
 	if err != nil {
 		return err
 	}
-	c, err := d.st.Contract(d.ctx, dp.contract)
+	c, err := d.st.Contracts.Contract(d.ctx, dp.contract)
 	if err != nil {
 		return err
 	}
@@ -205,16 +205,16 @@ func (d *demoRun) release() error {
 }
 
 func (d *demoRun) endSales() error {
-	c, err := d.st.Contract(d.ctx, d.theatre)
+	c, err := d.st.Contracts.Contract(d.ctx, d.theatre)
 	if err != nil {
 		return err
 	}
-	if _, err := d.st.EndSale(d.ctx, d.theatre); ledger.ErrorCode(err) != ledger.ECONFLICT {
+	if _, err := d.st.Contracts.EndSale(d.ctx, d.theatre); ledger.ErrorCode(err) != ledger.ECONFLICT {
 		return fmt.Errorf("ending the sale early should be refused, got %v", err)
 	}
 	time.Sleep(time.Until(d.clock.TimeOf(c.Sale.Details.EndOfSale)) + 20*time.Millisecond)
 	for _, addr := range []string{d.theatre, d.studio} {
-		if _, err := d.st.EndSale(d.ctx, addr); err != nil {
+		if _, err := d.st.Contracts.EndSale(d.ctx, addr); err != nil {
 			return err
 		}
 	}
@@ -259,7 +259,7 @@ func (d *demoRun) scans() error {
 // trick of choosing a key and IV that decrypt seat 1B's published ciphertext to a secret
 // of the forger's choosing.
 func (d *demoRun) forge() error {
-	tickets, err := d.st.Tickets(d.ctx, d.theatre)
+	tickets, err := d.st.Contracts.Tickets(d.ctx, d.theatre)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (d *demoRun) scanForged() error {
 
 func (d *demoRun) verify() error {
 	time.Sleep(demoInterval)
-	rep, err := d.st.Verify(d.ctx)
+	rep, err := d.st.Journal.Verify(d.ctx)
 	if err != nil {
 		return err
 	}

@@ -15,14 +15,14 @@ import (
 
 // Services returns every service of the HTTP API served by the store st.
 func Services(st *sqlstore.Store) server.Services {
-	sales := &issuer.Issuer{Ledger: st}
+	sales := &issuer.Issuer{Ledger: st.Selling}
 	return server.Services{
-		Ledger:  st,
-		Auth:    st,
-		Tickets: st,
+		Ledger:  st.Ledger(),
+		Auth:    st.Keys,
+		Tickets: st.Contracts,
 		Sales:   sales,
 		Sealed:  sales,
-		Gate:    &scanner.Gate{Ledger: st, Pictures: gateread.Image},
-		Counts:  st,
+		Gate:    &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image},
+		Counts:  st.Gate,
 	}
 }

@@ -20,7 +20,7 @@ import (
 // only then does any caller hear back. Callers see exactly what separate transactions
 // would give them; the writes of one batch share the clock reading and so their height.
 type batcher struct {
-	s    *Store
+	s    *db
 	ops  *queue[*queuedOp]
 	done chan struct{}
 	// batches and writes count group commits and the writes in them; reruns, the batches
@@ -45,7 +45,7 @@ const (
 
 var errClosed = errors.New("the store is closed")
 
-func startBatcher(s *Store) *batcher {
+func startBatcher(s *db) *batcher {
 	b := &batcher{s: s, ops: newQueue[*queuedOp](4 * maxBatch), done: make(chan struct{})}
 	go b.loop()
 	return b

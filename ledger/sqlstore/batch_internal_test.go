@@ -20,14 +20,14 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 	}
 	defer s.Close()
 	seats := []ledger.Seat{{Number: 1, Letter: "A"}, {Number: 2, Letter: "A"}, {Number: 3, Letter: "A"}}
-	c, _, err := s.CreateContract(ctx, "Hall", seats)
+	c, _, err := s.Contracts.CreateContract(ctx, "Hall", seats)
 	if err != nil {
 		t.Fatal(err)
 	}
 	prices := []ledger.SeatPrice{{Seat: seats[0], Price: 1}, {Seat: seats[1], Price: 2}, {Seat: seats[2], Price: 3}}
-	info, _ := s.Info(ctx)
+	info, _ := s.Journal.Info(ctx)
 	d := ledger.SaleDetails{Name: "Show", Organiser: "Org", Time: time.Now().Add(time.Hour).Unix(), EndOfSale: info.Height + 100}
-	if _, err := s.BeginSale(ctx, c.Address, prices, d); err != nil {
+	if _, err := s.Contracts.BeginSale(ctx, c.Address, prices, d); err != nil {
 		t.Fatal(err)
 	}
 	runs := map[string]int{}
@@ -42,7 +42,7 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			eff, err := reserveAll(w, c, o, s.holderAddress(c.Address, w.actor.ID(), sender))
+			eff, err := reserveAll(w, c, o, s.Selling.holderAddress(c.Address, w.actor.ID(), sender))
 			if err != nil {
 				return err
 			}
@@ -52,17 +52,17 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 		return &queuedOp{writeOp: &writeOp{ctx: ctx, actor: ledger.Actor{Admin: true}, contract: c.Address, lock: lockShared, fn: fn}}
 	}
 	batch := []*queuedOp{reserve("ann", seats[2]), reserve("bob", seats[1], seats[2]), reserve("cid", seats[0])}
-	if err := s.batch.commit(batch); err != nil {
+	if err := s.db.batch.commit(batch); err != nil {
 		t.Fatalf("commit: %v", err)
 	}
 	if batch[0].err != nil || ledger.ErrorCode(batch[1].err) != ledger.EREFUSED || batch[2].err != nil {
 		t.Errorf("outcomes %v, %v, %v: want ann and cid sold, bob refused", batch[0].err, batch[1].err, batch[2].err)
 	}
 	// The first run stops at bob's failure; the second runs all three.
-	if n := s.batch.reruns.Load(); n != 1 || runs["ann"] != 2 || runs["bob"] != 2 || runs["cid"] != 1 {
+	if n := s.db.batch.reruns.Load(); n != 1 || runs["ann"] != 2 || runs["bob"] != 2 || runs["cid"] != 1 {
 		t.Errorf("%d reruns, writes run %v: want ann and bob twice, cid once", n, runs)
 	}
-	list, err := s.Tickets(ctx, c.Address)
+	list, err := s.Contracts.Tickets(ctx, c.Address)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestBatchRunsAgainWithSavepoints(t *testing.T) {
 			t.Errorf("seat %s held by %q, want %q", list[i].Seat, list[i].Sender, want)
 		}
 	}
-	rep, err := s.Verify(ctx)
+	rep, err := s.Journal.Verify(ctx)
 	if err != nil || !rep.OK || rep.Transactions != 4 {
 		t.Errorf("Verify = %+v, %v: want OK with 4 transactions", rep, err)
 	}

@@ -43,7 +43,7 @@ func BenchmarkCreateContractStadium(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if _, _, err := e.store.CreateContract(e.admin, venue.Name, venue.Seats); err != nil {
+		if _, _, err := e.store.Contracts.CreateContract(e.admin, venue.Name, venue.Seats); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -55,19 +55,19 @@ func BenchmarkCreateContractStadium(b *testing.B) {
 func BenchmarkBeginSaleStadium(b *testing.B) {
 	venue, prices := loadStadium(b)
 	e := openEnv(b)
-	c, _, err := e.store.CreateContract(e.admin, venue.Name, venue.Seats)
+	c, _, err := e.store.Contracts.CreateContract(e.admin, venue.Name, venue.Seats)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if _, err := e.store.BeginSale(e.admin, c.Address, prices, e.details(b, 1)); err != nil {
+		if _, err := e.store.Contracts.BeginSale(e.admin, c.Address, prices, e.details(b, 1)); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
 		e.clock.AdvanceBlocks(1)
-		if _, err := e.store.EndSale(e.admin, c.Address); err != nil {
+		if _, err := e.store.Contracts.EndSale(e.admin, c.Address); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -115,11 +115,11 @@ func benchReserve(b *testing.B, db string, stores int) {
 	for i := range seats {
 		seats[i] = ledger.Seat{Section: "Block " + strconv.Itoa(i/1000), Number: i%1000 + 1}
 	}
-	c, _, err := e.store.CreateContract(e.admin, "Bench Arena", seats)
+	c, _, err := e.store.Contracts.CreateContract(e.admin, "Bench Arena", seats)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.store.BeginSale(e.admin, c.Address, flatPrices(seats, 25), e.details(b, 1000)); err != nil {
+	if _, err := e.store.Contracts.BeginSale(e.admin, c.Address, flatPrices(seats, 25), e.details(b, 1000)); err != nil {
 		b.Fatal(err)
 	}
 	secret := ledger.SealedTicket{SecretCiphertext: make([]byte, 16), SecretDigest: make([]byte, 28)}
@@ -132,7 +132,7 @@ func benchReserve(b *testing.B, db string, stores int) {
 			i := next.Add(1)
 			t := secret
 			t.Seat = seats[i]
-			if _, err := all[int(i)%stores].Reserve(e.admin, c.Address, ledger.Order{Sender: "bench", Tickets: []ledger.SealedTicket{t}}); err != nil {
+			if _, err := all[int(i)%stores].Selling.Reserve(e.admin, c.Address, ledger.Order{Sender: "bench", Tickets: []ledger.SealedTicket{t}}); err != nil {
 				b.Error(err)
 				return
 			}

@@ -18,14 +18,14 @@ func TestClockSteppedBack(t *testing.T) {
 		org := e.actor(t, ledger.RoleOrganizer, "promoter")
 		c := e.create(t, org, "1A")
 		e.clock.AdvanceBlocks(5)
-		_, err := e.store.SetReleaseFee(org, c.Address, 1)
+		_, err := e.store.Contracts.SetReleaseFee(org, c.Address, 1)
 		mustNil(t, err, "SetReleaseFee")
 		e.clock.AdvanceBlocks(2)
 		if rep := mustVerify(t, e); !rep.OK {
 			t.Fatalf("Verify before the step = %+v", rep)
 		}
 		e.clock.AdvanceBlocks(-back)
-		rc, err := e.store.SetReleaseFee(org, c.Address, 2)
+		rc, err := e.store.Contracts.SetReleaseFee(org, c.Address, 2)
 		mustNil(t, err, "SetReleaseFee after the clock stepped back")
 		e.clock.AdvanceBlocks(back + 1)
 		if rep := mustVerify(t, e); !rep.OK {
@@ -48,13 +48,13 @@ func TestSkewedServers(t *testing.T) {
 	c := e.create(t, org, "1A")
 	e.clock.AdvanceBlocks(7)
 	behind.AdvanceBlocks(4)
-	_, err := e.store.SetReleaseFee(org, c.Address, 1)
+	_, err := e.store.Contracts.SetReleaseFee(org, c.Address, 1)
 	mustNil(t, err, "SetReleaseFee on the store ahead")
 	if rep := mustVerify(t, e); !rep.OK || rep.Height != 7 {
 		t.Fatalf("Verify on the store ahead = %+v, want OK sealed to 7", rep)
 	}
 	for i := range 3 {
-		rc, err := late.SetReleaseFee(org, c.Address, int64(2+i))
+		rc, err := late.Contracts.SetReleaseFee(org, c.Address, int64(2+i))
 		mustNil(t, err, "SetReleaseFee on the store behind")
 		if rc.Height < 7 {
 			t.Errorf("write %d of the store behind at height %d, below the seal mark 7", i, rc.Height)
@@ -94,7 +94,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 		t.Errorf("marks after the upgrade: closed %d, sealed %d; want 6 and 6 (just above the last sealed block, 5)", closed, sealed)
 	}
 	e.actor(t, ledger.RoleOrganizer, "after the upgrade") // key 2: ids go on after key 1
-	_, err := e.store.SetReleaseFee(e.admin, c.Address, 7)
+	_, err := e.store.Contracts.SetReleaseFee(e.admin, c.Address, 7)
 	mustNil(t, err, "SetReleaseFee after the upgrade")
 	e.clock.AdvanceBlocks(1)
 	if rep := mustVerify(t, e); !rep.OK || rep.Transactions != 6 || rep.Blocks != 5 {

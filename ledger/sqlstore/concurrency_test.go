@@ -71,28 +71,28 @@ func raceOnce(t *testing.T, e *env, s *sqlstore.Store, ctx context.Context, addr
 	switch rng.IntN(8) {
 	case 0:
 		kind = "SetReleaseFee"
-		_, err = s.SetReleaseFee(ctx, address, rng.Int64N(1000))
+		_, err = s.Contracts.SetReleaseFee(ctx, address, rng.Int64N(1000))
 	case 1:
 		kind = "SetNoReleaseBlocks"
-		_, err = s.SetNoReleaseBlocks(ctx, address, rng.Int64N(50))
+		_, err = s.Contracts.SetNoReleaseBlocks(ctx, address, rng.Int64N(50))
 	case 2:
 		kind = "SetIdentityPolicy"
-		_, err = s.SetIdentityPolicy(ctx, address, rng.IntN(2) == 1)
+		_, err = s.Contracts.SetIdentityPolicy(ctx, address, rng.IntN(2) == 1)
 	case 3:
 		kind = "BeginSale"
-		info, _ := s.Info(ctx)
+		info, _ := s.Journal.Info(ctx)
 		d := ledger.SaleDetails{Name: "Show", Organiser: "Org", Time: e.clock.Now().Add(48 * time.Hour).Unix(), EndOfSale: info.Height + 1 + rng.Int64N(3)}
-		_, err = s.BeginSale(ctx, address, flatPrices(seats, rng.Int64N(100)), d)
+		_, err = s.Contracts.BeginSale(ctx, address, flatPrices(seats, rng.Int64N(100)), d)
 	case 4:
 		kind = "EndSale"
-		_, err = s.EndSale(ctx, address)
+		_, err = s.Contracts.EndSale(ctx, address)
 	case 5, 6:
 		kind = "Reserve"
 		o := ledger.Order{Sender: "racer"}
 		for _, i := range rng.Perm(len(seats))[:1+rng.IntN(2)] {
 			o.Tickets = append(o.Tickets, ledger.SealedTicket{Seat: seats[i], SecretCiphertext: []byte{1}, SecretDigest: []byte{byte(i)}})
 		}
-		_, err = s.Reserve(ctx, address, o) // no names: refused while the identity policy holds
+		_, err = s.Selling.Reserve(ctx, address, o) // no names: refused while the identity policy holds
 	default:
 		e.clock.Advance(time.Duration(rng.Int64N(int64(testInterval))))
 		return
@@ -122,11 +122,11 @@ func readWhileRacing(t *testing.T, s *sqlstore.Store, address string, seats int,
 			return
 		default:
 		}
-		if _, err := s.Contract(context.Background(), address); err != nil {
+		if _, err := s.Contracts.Contract(context.Background(), address); err != nil {
 			t.Errorf("Contract during the race: %v", err)
 			return
 		}
-		tickets, err := s.Tickets(context.Background(), address)
+		tickets, err := s.Contracts.Tickets(context.Background(), address)
 		if err != nil || len(tickets) != seats {
 			t.Errorf("Tickets during the race: %d tickets, %v", len(tickets), err)
 			return

@@ -18,7 +18,7 @@ func TestContract(t *testing.T) {
 func storeBackend(t *testing.T) ledgertest.Backend {
 	e := openEnv(t)
 	party := func(ctx context.Context) ledgertest.Party {
-		return ledgertest.Party{Ctx: ctx, Service: e.store, Pager: e.store, Seller: e.store, Gate: e.store}
+		return ledgertest.Party{Ctx: ctx, Service: e.store.Ledger(), Pager: e.store.Contracts, Seller: e.store.Selling, Gate: e.store.Gate}
 	}
 	return ledgertest.Backend{
 		Organizer:     party(e.actor(t, ledger.RoleOrganizer, "organizer")),

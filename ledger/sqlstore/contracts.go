@@ -9,9 +9,19 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
+// Contracts is the ledger's contracts and sales (ledger.Contracts): contracts of seats,
+// their rules, owners and sales, and their ticket lists (ledger.TicketPager). Its writes
+// are the contract owner's, one at a time on a contract.
+type Contracts struct{ *db }
+
+var (
+	_ ledger.Contracts   = (*Contracts)(nil)
+	_ ledger.TicketPager = (*Contracts)(nil)
+)
+
 // CreateContract creates a contract of seats under a venue, owned by the context's actor
 // (an organizer key or the administrator).
-func (s *Store) CreateContract(ctx context.Context, venue string, seats []ledger.Seat) (ledger.Contract, ledger.Receipt, error) {
+func (s *Contracts) CreateContract(ctx context.Context, venue string, seats []ledger.Seat) (ledger.Contract, ledger.Receipt, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
 	if err != nil {
 		return ledger.Contract{}, ledger.Receipt{}, err
@@ -48,7 +58,12 @@ func insertSeats(w *wtx, address string, seats []ledger.Seat) error {
 }
 
 // Contract returns the contract at address with its rules and latest sale.
-func (s *Store) Contract(ctx context.Context, address string) (ledger.Contract, error) {
+func (s *Contracts) Contract(ctx context.Context, address string) (ledger.Contract, error) {
+	return readContract(ctx, s.db, address)
+}
+
+// readContract reads the contract at address from the read pool.
+func readContract(ctx context.Context, s *db, address string) (ledger.Contract, error) {
 	c, err := loadContract(s.reader(ctx), address)
 	if err != nil {
 		return ledger.Contract{}, s.internal("reading the contract", err)
@@ -136,16 +151,14 @@ func loadSeatRange(r runner, address string, offset, limit int) ([]ledger.Seat, 
 // Tickets returns the ticket list: the active sale's tickets, or every seat available at
 // price 0 when no sale is active. Sold tickets show their holder's pseudonymous address;
 // the contract's owner and the administrator also see each ticket's sender.
-func (s *Store) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
+func (s *Contracts) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
 	p, err := s.TicketsPage(ctx, address, 0, ledger.MaxContractSeats)
 	return p.Tickets, err
 }
 
-var _ ledger.TicketPager = (*Store)(nil)
-
 // TicketsPage returns at most limit tickets of the ticket list (see Tickets), from seat
 // index offset on, with the number of the sale they belong to.
-func (s *Store) TicketsPage(ctx context.Context, address string, offset, limit int) (ledger.TicketPage, error) {
+func (s *Contracts) TicketsPage(ctx context.Context, address string, offset, limit int) (ledger.TicketPage, error) {
 	if offset < 0 || limit < 0 {
 		return ledger.TicketPage{}, ledger.Errorf(ledger.EINVALID, "Offset and limit must not be negative")
 	}

@@ -44,7 +44,7 @@ func TestBeginSaleErrors(t *testing.T) {
 	before := countRows(t, e, "journal")
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, err := e.store.BeginSale(org, tt.address, tt.prices, tt.details)
+			_, err := e.store.Contracts.BeginSale(org, tt.address, tt.prices, tt.details)
 			wantCode(t, err, tt.code)
 		})
 	}
@@ -58,7 +58,7 @@ func TestBeginSaleErrors(t *testing.T) {
 		t.Errorf("refused calls left %d tickets", n)
 	}
 	// A good sale still begins afterwards: the refusals left nothing half done.
-	_, err := e.store.BeginSale(org, c.Address, flatPrices(seats, 5), good())
+	_, err := e.store.Contracts.BeginSale(org, c.Address, flatPrices(seats, 5), good())
 	mustNil(t, err, "BeginSale after refusals")
 }
 
@@ -71,16 +71,20 @@ func TestRuleErrors(t *testing.T) {
 		call func() (ledger.Receipt, error)
 		code string
 	}{
-		"NegativeFee":      {func() (ledger.Receipt, error) { return e.store.SetReleaseFee(org, c.Address, -1) }, ledger.EINVALID},
-		"HugeFee":          {func() (ledger.Receipt, error) { return e.store.SetReleaseFee(org, c.Address, ledger.MaxPrice+1) }, ledger.EINVALID},
-		"NegativeCount":    {func() (ledger.Receipt, error) { return e.store.SetNoReleaseBlocks(org, c.Address, -1) }, ledger.EINVALID},
-		"MinCount":         {func() (ledger.Receipt, error) { return e.store.SetNoReleaseBlocks(org, c.Address, math.MinInt64) }, ledger.EINVALID},
-		"FeeUnknown":       {func() (ledger.Receipt, error) { return e.store.SetReleaseFee(org, unknown, 1) }, ledger.ENOTFOUND},
-		"CountUnknown":     {func() (ledger.Receipt, error) { return e.store.SetNoReleaseBlocks(org, unknown, 1) }, ledger.ENOTFOUND},
-		"PolicyUnknown":    {func() (ledger.Receipt, error) { return e.store.SetIdentityPolicy(org, unknown, true) }, ledger.ENOTFOUND},
-		"EndSaleUnknown":   {func() (ledger.Receipt, error) { return e.store.EndSale(org, unknown) }, ledger.ENOTFOUND},
-		"FeeMalformed":     {func() (ledger.Receipt, error) { return e.store.SetReleaseFee(org, "C"+c.Address[1:10], 1) }, ledger.EINVALID},
-		"EndSaleMalformed": {func() (ledger.Receipt, error) { return e.store.EndSale(org, c.Address+"x") }, ledger.EINVALID},
+		"NegativeFee": {func() (ledger.Receipt, error) { return e.store.Contracts.SetReleaseFee(org, c.Address, -1) }, ledger.EINVALID},
+		"HugeFee": {func() (ledger.Receipt, error) {
+			return e.store.Contracts.SetReleaseFee(org, c.Address, ledger.MaxPrice+1)
+		}, ledger.EINVALID},
+		"NegativeCount": {func() (ledger.Receipt, error) { return e.store.Contracts.SetNoReleaseBlocks(org, c.Address, -1) }, ledger.EINVALID},
+		"MinCount": {func() (ledger.Receipt, error) {
+			return e.store.Contracts.SetNoReleaseBlocks(org, c.Address, math.MinInt64)
+		}, ledger.EINVALID},
+		"FeeUnknown":       {func() (ledger.Receipt, error) { return e.store.Contracts.SetReleaseFee(org, unknown, 1) }, ledger.ENOTFOUND},
+		"CountUnknown":     {func() (ledger.Receipt, error) { return e.store.Contracts.SetNoReleaseBlocks(org, unknown, 1) }, ledger.ENOTFOUND},
+		"PolicyUnknown":    {func() (ledger.Receipt, error) { return e.store.Contracts.SetIdentityPolicy(org, unknown, true) }, ledger.ENOTFOUND},
+		"EndSaleUnknown":   {func() (ledger.Receipt, error) { return e.store.Contracts.EndSale(org, unknown) }, ledger.ENOTFOUND},
+		"FeeMalformed":     {func() (ledger.Receipt, error) { return e.store.Contracts.SetReleaseFee(org, "C"+c.Address[1:10], 1) }, ledger.EINVALID},
+		"EndSaleMalformed": {func() (ledger.Receipt, error) { return e.store.Contracts.EndSale(org, c.Address+"x") }, ledger.EINVALID},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -91,7 +95,7 @@ func TestRuleErrors(t *testing.T) {
 	if r := mustContract(t, e, c.Address).Rules; r != (ledger.Rules{}) {
 		t.Errorf("refused rule changes changed the rules: %+v", r)
 	}
-	rc, err := e.store.SetNoReleaseBlocks(org, c.Address, math.MaxInt64)
+	rc, err := e.store.Contracts.SetNoReleaseBlocks(org, c.Address, math.MaxInt64)
 	mustNil(t, err, "SetNoReleaseBlocks(MaxInt64)")
 	if got := mustContract(t, e, c.Address).Rules.NoReleaseBlocks; got != math.MaxInt64 || rc.Kind != ledger.TxRulesSet {
 		t.Errorf("no-release blocks = %d, want MaxInt64", got)
@@ -102,20 +106,20 @@ func TestReadErrors(t *testing.T) {
 	e := openEnv(t)
 	ctx := context.Background()
 	unknown, _ := ledger.NewAddress()
-	_, err := e.store.Contract(ctx, unknown)
+	_, err := e.store.Contracts.Contract(ctx, unknown)
 	wantCode(t, err, ledger.ENOTFOUND)
-	_, err = e.store.Tickets(ctx, unknown)
+	_, err = e.store.Contracts.Tickets(ctx, unknown)
 	wantCode(t, err, ledger.ENOTFOUND)
-	_, err = e.store.Contract(ctx, "0x1234")
+	_, err = e.store.Contracts.Contract(ctx, "0x1234")
 	wantCode(t, err, ledger.EINVALID)
-	_, err = e.store.Tickets(ctx, "")
+	_, err = e.store.Contracts.Tickets(ctx, "")
 	if ledger.ErrorCode(err) != ledger.EINVALID {
 		t.Errorf("Tickets(\"\") = %v, want EINVALID", err)
 	}
-	_, err = e.store.Receipt(ctx, "abc")
+	_, err = e.store.Journal.Receipt(ctx, "abc")
 	wantCode(t, err, ledger.EINVALID)
-	_, err = e.store.Receipt(ctx, "zz"+unknown+unknown)
+	_, err = e.store.Journal.Receipt(ctx, "zz"+unknown+unknown)
 	wantCode(t, err, ledger.EINVALID)
-	_, err = e.store.Receipt(ctx, "00000000000000000000000000000000000000000000000000000000000000ff")
+	_, err = e.store.Journal.Receipt(ctx, "00000000000000000000000000000000000000000000000000000000000000ff")
 	wantCode(t, err, ledger.ENOTFOUND)
 }

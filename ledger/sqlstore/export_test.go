@@ -13,14 +13,14 @@ var NumberPlaceholders = numberPlaceholders
 // WritesPerCommit returns the mean number of writes in SQLite's group commits (0 on
 // PostgreSQL, which commits each write alone).
 func WritesPerCommit(s *Store) float64 {
-	if s.batch == nil || s.batch.batches.Load() == 0 {
+	if s.db.batch == nil || s.db.batch.batches.Load() == 0 {
 		return 0
 	}
-	return float64(s.batch.writes.Load()) / float64(s.batch.batches.Load())
+	return float64(s.db.batch.writes.Load()) / float64(s.db.batch.batches.Load())
 }
 
 // Pipelined returns how many reservations PostgreSQL's two-round-trip path committed.
-func Pipelined(s *Store) int64 { return s.pipelined.Load() }
+func Pipelined(s *Store) int64 { return s.Selling.pipelined.Load() }
 
 // ReserveGroup runs the orders, with their contexts, on the contracts at addresses and
 // for the actors, as one pipelined group commit (PostgreSQL). For each it reports whether
@@ -31,7 +31,7 @@ func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addre
 	for i := range orders {
 		group[i] = &reservation{ctx: ctxs[i], actor: actors[i], address: addresses[i], order: orders[i]}
 	}
-	s.commitReservations(group)
+	s.Selling.commitReservations(group)
 	done, errs := make([]bool, len(group)), make([]error, len(group))
 	for i, r := range group {
 		done[i], errs[i] = r.done, r.err
@@ -42,10 +42,10 @@ func ReserveGroup(s *Store, ctxs []context.Context, actors []ledger.Actor, addre
 // BatchReruns returns how many of SQLite's group commits ran again with savepoints
 // because a write failed (0 on PostgreSQL).
 func BatchReruns(s *Store) int64 {
-	if s.batch == nil {
+	if s.db.batch == nil {
 		return 0
 	}
-	return s.batch.reruns.Load()
+	return s.db.batch.reruns.Load()
 }
 
 // ExplainTicketList returns the query plan of one page of a sale's ticket list.
@@ -61,7 +61,7 @@ func ExplainTicketList(s *Store, address string, sale int64, offset, limit int) 
 
 // Explain returns the query plan of q.
 func Explain(s *Store, q string, args ...any) (string, error) {
-	rows, err := s.reader(context.Background()).rows(`EXPLAIN `+q, args...)
+	rows, err := s.db.reader(context.Background()).rows(`EXPLAIN `+q, args...)
 	if err != nil {
 		return "", err
 	}

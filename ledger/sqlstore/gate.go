@@ -10,13 +10,17 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-var _ ledger.Gate = (*Store)(nil)
+// Gate is the ledger's gate side (ledger.Gate): check-ins, the scans that could not be
+// read, and what the owner and the gates' devices may know of the entry.
+type Gate struct{ *db }
+
+var _ ledger.Gate = (*Gate)(nil)
 
 // CheckIn verifies each ticket of a QR against the contract's latest sale and, unless
 // only verifying, admits each valid one once, all in one transaction that also journals
 // the attempt with its gate. A scanner key, an organizer key on its own contract, or the
 // administrator may check in.
-func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInRequest) ([]ledger.CheckResult, error) {
+func (s *Gate) CheckIn(ctx context.Context, address string, r ledger.CheckInRequest) ([]ledger.CheckResult, error) {
 	r, err := ledger.CleanCheckIn(r)
 	if err != nil {
 		return nil, err
@@ -47,7 +51,7 @@ func (s *Store) CheckIn(ctx context.Context, address string, r ledger.CheckInReq
 
 // RecordMalformed journals a check-in attempt whose QR could not be read, so every
 // attempt at the gate is on record, and returns its result.
-func (s *Store) RecordMalformed(ctx context.Context, address, gate, reason string) (ledger.CheckResult, error) {
+func (s *Gate) RecordMalformed(ctx context.Context, address, gate, reason string) (ledger.CheckResult, error) {
 	gate, err := ledger.CleanGate(gate)
 	if err != nil {
 		return ledger.CheckResult{}, err
@@ -177,7 +181,7 @@ func loadStored(w *wtx, c ledger.Contract, idx int) (storedTicket, error) {
 
 // CheckIns reports the latest sale's sold and admitted tickets, per gate, for the
 // contract's owner (or the administrator).
-func (s *Store) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
+func (s *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
 	if err != nil {
 		return ledger.CheckInReport{}, err
@@ -231,7 +235,7 @@ func loadCheckIns(r runner, address string, sale int64, rep *ledger.CheckInRepor
 // GateCounts reports the latest sale's totals, admissions per gate and the contract's
 // gates seen so far, for a scanner key or the owner's organizer key (or the
 // administrator): EFORBIDDEN for another organizer's key.
-func (s *Store) GateCounts(ctx context.Context, address string) (ledger.GateReport, error) {
+func (s *Gate) GateCounts(ctx context.Context, address string) (ledger.GateReport, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleScanner, ledger.RoleOrganizer)
 	if err != nil {
 		return ledger.GateReport{}, err

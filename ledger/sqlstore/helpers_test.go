@@ -57,7 +57,7 @@ func mustOpen(tb testing.TB, path string, opts sqlstore.Options) *sqlstore.Store
 // height returns the store's current block height.
 func (e *env) height(tb testing.TB) int64 {
 	tb.Helper()
-	info, err := e.store.Info(context.Background())
+	info, err := e.store.Journal.Info(context.Background())
 	if err != nil {
 		tb.Fatalf("Info: %v", err)
 	}
@@ -68,11 +68,11 @@ func (e *env) height(tb testing.TB) int64 {
 // server would after authenticating the key.
 func (e *env) actor(tb testing.TB, role ledger.Role, name string) context.Context {
 	tb.Helper()
-	key, rec, err := e.store.CreateKey(context.Background(), role, name)
+	key, rec, err := e.store.Keys.CreateKey(context.Background(), role, name)
 	if err != nil {
 		tb.Fatalf("CreateKey(%s): %v", role, err)
 	}
-	a, err := e.store.Authenticate(context.Background(), key)
+	a, err := e.store.Keys.Authenticate(context.Background(), key)
 	if err != nil {
 		tb.Fatalf("Authenticate: %v", err)
 	}
@@ -85,7 +85,7 @@ func (e *env) actor(tb testing.TB, role ledger.Role, name string) context.Contex
 // create makes a contract of the seats (text form) and returns it.
 func (e *env) create(tb testing.TB, ctx context.Context, seats ...string) ledger.Contract {
 	tb.Helper()
-	c, _, err := e.store.CreateContract(ctx, "Test Hall", parseSeats(tb, seats...))
+	c, _, err := e.store.Contracts.CreateContract(ctx, "Test Hall", parseSeats(tb, seats...))
 	if err != nil {
 		tb.Fatalf("CreateContract: %v", err)
 	}

@@ -19,24 +19,31 @@ import (
 // holderKeyName is the key's row in the meta table.
 const holderKeyName = "holder_key"
 
-// initHolders reads (or makes) the holder key, then gives every ticket sold before
-// holders existed its holder address.
-func (s *Store) initHolders(ctx context.Context) error {
-	key, err := s.readHolderKey(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		key, err = s.createHolderKey(ctx)
-	}
-	if err != nil {
-		return s.internal("reading the holder key", err)
-	}
-	s.holderKey = key
-	if err := s.fillHolders(ctx); err != nil {
-		return s.internal("filling ticket holders", err)
-	}
-	return nil
+// holderKey derives the pseudonymous holder addresses; never logged.
+type holderKey []byte
+
+// address is the pseudonymous address of sender's tickets sold by seller on the contract.
+func (k holderKey) address(contract, seller, sender string) string {
+	return ledger.HolderAddress(k, contract, seller, sender)
 }
 
-func (s *Store) readHolderKey(ctx context.Context) ([]byte, error) {
+// initHolders reads (or makes) the holder key, then gives every ticket sold before
+// holders existed its holder address.
+func initHolders(ctx context.Context, s *db) (holderKey, error) {
+	key, err := readHolderKey(ctx, s)
+	if errors.Is(err, sql.ErrNoRows) {
+		key, err = createHolderKey(ctx, s)
+	}
+	if err != nil {
+		return nil, s.internal("reading the holder key", err)
+	}
+	if err := fillHolders(ctx, s.writer(ctx, nil), key); err != nil {
+		return nil, s.internal("filling ticket holders", err)
+	}
+	return key, nil
+}
+
+func readHolderKey(ctx context.Context, s *db) (holderKey, error) {
 	var text string
 	if err := s.writer(ctx, nil).row(`SELECT value FROM meta WHERE name = ?`, holderKeyName).Scan(&text); err != nil {
 		return nil, err
@@ -48,7 +55,7 @@ func (s *Store) readHolderKey(ctx context.Context) ([]byte, error) {
 	return key, nil
 }
 
-func (s *Store) createHolderKey(ctx context.Context) ([]byte, error) {
+func createHolderKey(ctx context.Context, s *db) (holderKey, error) {
 	key := make([]byte, ledger.HolderKeySize)
 	if _, err := rand.Read(key); err != nil {
 		return nil, err
@@ -58,7 +65,7 @@ func (s *Store) createHolderKey(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.readHolderKey(ctx)
+	return readHolderKey(ctx, s)
 }
 
 // holdersFilledName marks in the meta table that fillHolders has run, so later opens
@@ -68,21 +75,20 @@ const holdersFilledName = "holders_filled"
 // fillHolders gives the sold tickets without a holder address (sold before migration
 // 0005) theirs, with no selling key, as the journal's replay expects of them. It runs
 // until one open has finished it.
-func (s *Store) fillHolders(ctx context.Context) error {
-	r := s.writer(ctx, nil)
+func fillHolders(ctx context.Context, r runner, key holderKey) error {
 	var done string
 	err := r.row(`SELECT value FROM meta WHERE name = ?`, holdersFilledName).Scan(&done)
 	if err == nil || !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if err := s.fillOldHolders(r); err != nil {
+	if err := fillOldHolders(r, key); err != nil {
 		return err
 	}
 	_, err = r.exec(`INSERT INTO meta (name, value) VALUES (?, '1') ON CONFLICT (name) DO NOTHING`, holdersFilledName)
 	return err
 }
 
-func (s *Store) fillOldHolders(r runner) error {
+func fillOldHolders(r runner, key holderKey) error {
 	rows, err := r.rows(`SELECT contract, sale, idx, owner FROM tickets WHERE owner IS NOT NULL AND holder = ''`)
 	if err != nil {
 		return err
@@ -106,15 +112,9 @@ func (s *Store) fillOldHolders(r runner) error {
 	}
 	for _, t := range todo {
 		if _, err := r.exec(`UPDATE tickets SET holder = ? WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND holder = ''`,
-			s.holderAddress(t.contract, "", t.owner), t.contract, t.sale, t.idx, t.owner); err != nil {
+			key.address(t.contract, "", t.owner), t.contract, t.sale, t.idx, t.owner); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// holderAddress is the pseudonymous address of sender's tickets sold by seller on the
-// contract.
-func (s *Store) holderAddress(contract, seller, sender string) string {
-	return ledger.HolderAddress(s.holderKey, contract, seller, sender)
 }

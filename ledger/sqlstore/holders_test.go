@@ -26,7 +26,7 @@ func openHolders(t *testing.T, seats ...string) holdersEnv {
 	h := holdersEnv{env: e, org: e.actor(t, ledger.RoleOrganizer, "promoter"),
 		shop: e.actor(t, ledger.RoleBoxOffice, "web shop"), other: e.actor(t, ledger.RoleBoxOffice, "other shop")}
 	h.c = e.create(t, h.org, seats...)
-	_, err := e.store.BeginSale(h.org, h.c.Address, flatPrices(parseSeats(t, seats...), 100), e.details(t, 50))
+	_, err := e.store.Contracts.BeginSale(h.org, h.c.Address, flatPrices(parseSeats(t, seats...), 100), e.details(t, 50))
 	mustNil(t, err, "BeginSale")
 	return h
 }
@@ -35,7 +35,7 @@ func openHolders(t *testing.T, seats ...string) holdersEnv {
 // carries the sender.
 func (h holdersEnv) wantNoSender(t *testing.T, ctx context.Context, sender string, hashes ...string) {
 	t.Helper()
-	list, err := h.store.Tickets(ctx, h.c.Address)
+	list, err := h.store.Contracts.Tickets(ctx, h.c.Address)
 	mustNil(t, err, "Tickets")
 	for _, tk := range list {
 		if strings.Contains(tk.Address+tk.Sender, sender) {
@@ -43,7 +43,7 @@ func (h holdersEnv) wantNoSender(t *testing.T, ctx context.Context, sender strin
 		}
 	}
 	for _, hash := range hashes {
-		rc, err := h.store.Receipt(context.Background(), hash)
+		rc, err := h.store.Journal.Receipt(context.Background(), hash)
 		mustNil(t, err, "Receipt")
 		if strings.Contains(string(rc.Effect), sender) || strings.Contains(rc.Actor, sender) {
 			t.Errorf("receipt of %s %s shows the sender: %s", rc.Kind, hash, rc.Effect)
@@ -57,15 +57,15 @@ func (h holdersEnv) wantNoSender(t *testing.T, ctx context.Context, sender strin
 func TestHoldersArePseudonymous(t *testing.T) {
 	h := openHolders(t, "1A", "1B", "2A")
 	const alice = "alice@example.com"
-	rc, err := h.store.Reserve(h.shop, h.c.Address, ledger.Order{Sender: alice, Tickets: []ledger.SealedTicket{
+	rc, err := h.store.Selling.Reserve(h.shop, h.c.Address, ledger.Order{Sender: alice, Tickets: []ledger.SealedTicket{
 		secretTicket(t, "1A", "secret-1A"), secretTicket(t, "1B", "secret-1B")}})
 	mustNil(t, err, "Reserve")
 	if err := ledger.ValidateAddress(rc.Holder); err != nil || rc.Holder == ledger.ZeroAddress {
 		t.Fatalf("holder %q is not a ledger address (%v)", rc.Holder, err)
 	}
-	rel, err := h.store.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: parseSeats(t, "1B")[0], Sender: alice})
+	rel, err := h.store.Selling.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: parseSeats(t, "1B")[0], Sender: alice})
 	mustNil(t, err, "Release")
-	re, err := h.store.Reissue(h.shop, h.c.Address, ledger.ReissueRequest{Ticket: secretTicket(t, "1A", "secret-1A-2")})
+	re, err := h.store.Selling.Reissue(h.shop, h.c.Address, ledger.ReissueRequest{Ticket: secretTicket(t, "1A", "secret-1A-2")})
 	mustNil(t, err, "Reissue")
 	if re.Holder != rc.Holder {
 		t.Errorf("reissue holder %q, want the purchase's %q", re.Holder, rc.Holder)
@@ -74,7 +74,7 @@ func TestHoldersArePseudonymous(t *testing.T) {
 		h.wantNoSender(t, ctx, alice, rc.TransactionHash, rel.TransactionHash, re.TransactionHash)
 	}
 	for name, ctx := range map[string]context.Context{"owner": h.org, "admin": h.admin} {
-		list, err := h.store.Tickets(ctx, h.c.Address)
+		list, err := h.store.Contracts.Tickets(ctx, h.c.Address)
 		mustNil(t, err, "Tickets")
 		if list[0].Sender != alice || list[0].Address != rc.Holder || list[1].Sender != "" || list[1].Address != ledger.ZeroAddress {
 			t.Errorf("%s sees %+v and %+v, want 1A %s (%s) and 1B available", name, list[0], list[1], alice, rc.Holder)
@@ -90,9 +90,9 @@ func TestHoldersArePseudonymous(t *testing.T) {
 // gets unrelated addresses, so a shop cannot test another's customers by buying as them.
 func TestHolderAddressPerSeller(t *testing.T) {
 	h := openHolders(t, "1A", "1B")
-	a, err := h.store.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	a, err := h.store.Selling.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
 	mustNil(t, err, "Reserve via shop")
-	b, err := h.store.Reserve(h.other, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
+	b, err := h.store.Selling.Reserve(h.other, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
 	mustNil(t, err, "Reserve via other")
 	if a.Holder == b.Holder {
 		t.Errorf("both shops' sales show holder %s", a.Holder)
@@ -108,22 +108,22 @@ func TestReleaseNeedsProof(t *testing.T) {
 	for _, s := range []string{"1A", "1B", "1C", "2A"} {
 		order.Tickets = append(order.Tickets, secretTicket(t, s, "secret-"+s))
 	}
-	_, err := h.store.Reserve(h.shop, h.c.Address, order)
+	_, err := h.store.Selling.Reserve(h.shop, h.c.Address, order)
 	mustNil(t, err, "Reserve")
 	seat := func(s string) ledger.Seat { return parseSeats(t, s)[0] }
 	for _, sender := range []string{"customer-4711", "customer-9"} {
-		_, err = h.store.Release(h.other, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Sender: sender})
+		_, err = h.store.Selling.Release(h.other, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Sender: sender})
 		wantCode(t, err, ledger.EREFUSED)
 		if msg := ledger.ErrorMessage(err); !strings.HasPrefix(msg, "Ticket for seat 1A not owned by") || strings.Contains(msg, "customer-") {
 			t.Errorf("refusal to another shop: %q", msg)
 		}
 	}
-	_, err = h.store.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Sender: "customer-9"})
+	_, err = h.store.Selling.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Sender: "customer-9"})
 	wantCode(t, err, ledger.EREFUSED)
 	if msg := ledger.ErrorMessage(err); msg != "Ticket for seat 1A not owned by customer-9" {
 		t.Errorf("wrong sender to the selling key: %q", msg)
 	}
-	_, err = h.store.Release(h.other, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Secret: "secret-1B"})
+	_, err = h.store.Selling.Release(h.other, h.c.Address, ledger.ReleaseRequest{Seat: seat("1A"), Secret: "secret-1B"})
 	wantCode(t, err, ledger.EREFUSED)
 	for who, r := range map[string]struct {
 		ctx context.Context
@@ -134,7 +134,7 @@ func TestReleaseNeedsProof(t *testing.T) {
 		"other shop with secret":  {h.other, ledger.ReleaseRequest{Seat: seat("1C"), Secret: "secret-1C"}},
 		"administrator by sender": {h.admin, ledger.ReleaseRequest{Seat: seat("2A"), Sender: "customer-4711"}},
 	} {
-		if _, err := h.store.Release(r.ctx, h.c.Address, r.req); err != nil {
+		if _, err := h.store.Selling.Release(r.ctx, h.c.Address, r.req); err != nil {
 			t.Errorf("%s: %v", who, err)
 		}
 	}
@@ -149,11 +149,11 @@ func TestReleaseNeedsProof(t *testing.T) {
 // admitted; another shop without the secret, a free seat and a ticket checked in are refused.
 func TestReissue(t *testing.T) {
 	h := openHolders(t, "1A", "1B", "2A")
-	rc, err := h.store.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{
+	rc, err := h.store.Selling.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer-4711", Tickets: []ledger.SealedTicket{
 		secretTicket(t, "1A", "old-1A"), secretTicket(t, "1B", "old-1B")}})
 	mustNil(t, err, "Reserve")
 	reissue := func(ctx context.Context, seat, secret, fresh string) (ledger.ReissueReceipt, error) {
-		return h.store.Reissue(ctx, h.c.Address, ledger.ReissueRequest{Secret: secret, Ticket: secretTicket(t, seat, fresh)})
+		return h.store.Selling.Reissue(ctx, h.c.Address, ledger.ReissueRequest{Secret: secret, Ticket: secretTicket(t, seat, fresh)})
 	}
 	_, err = reissue(h.other, "1A", "", "stolen-1A")
 	wantCode(t, err, ledger.EREFUSED)
@@ -172,7 +172,7 @@ func TestReissue(t *testing.T) {
 	mustNil(t, err, "Reissue by the seller")
 
 	scan := func(seat, secret string) string {
-		res, err := h.store.CheckIn(h.org, h.c.Address, ledger.CheckInRequest{Gate: "north",
+		res, err := h.store.Gate.CheckIn(h.org, h.c.Address, ledger.CheckInRequest{Gate: "north",
 			Tickets: []ledger.QRTicket{{Seat: parseSeats(t, seat)[0], Secret: secret}}})
 		mustNil(t, err, "CheckIn")
 		return res[0].Status
@@ -219,7 +219,7 @@ func TestOldSenderJournal(t *testing.T) {
 	h.store = mustOpen(t, h.db, sqlstore.Options{Now: h.clock.Now})
 
 	h.wantNoSender(t, context.Background(), "bob")
-	list, err := h.store.Tickets(h.admin, h.c.Address)
+	list, err := h.store.Contracts.Tickets(h.admin, h.c.Address)
 	mustNil(t, err, "Tickets")
 	if list[0].Sender != "bob" || ledger.ValidateAddress(list[0].Address) != nil {
 		t.Errorf("administrator sees %+v, want bob under an address", list[0])
@@ -228,9 +228,9 @@ func TestOldSenderJournal(t *testing.T) {
 	if rep := mustVerify(t, h.env); !rep.OK {
 		t.Fatalf("Verify of the old journal = %+v", rep)
 	}
-	_, err = h.store.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: list[0].Seat, Sender: "bob"})
+	_, err = h.store.Selling.Release(h.shop, h.c.Address, ledger.ReleaseRequest{Seat: list[0].Seat, Sender: "bob"})
 	wantCode(t, err, ledger.EREFUSED) // the key that sold it is not recorded: only the owner may
-	rel, err := h.store.Release(h.org, h.c.Address, ledger.ReleaseRequest{Seat: list[0].Seat, Sender: "bob"})
+	rel, err := h.store.Selling.Release(h.org, h.c.Address, ledger.ReleaseRequest{Seat: list[0].Seat, Sender: "bob"})
 	mustNil(t, err, "Release by the owner")
 	h.wantNoSender(t, context.Background(), "bob", rel.TransactionHash)
 	h.clock.AdvanceBlocks(1)

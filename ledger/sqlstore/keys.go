@@ -12,6 +12,13 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
+// Keys is the store of API keys: it makes, lists and revokes them, and authenticates
+// the bearer of one. Only the keys' hashes are stored.
+type Keys struct {
+	*db
+	cache keyCache
+}
+
 // Key describes an API key; the key itself is never stored, only its hash.
 type Key struct {
 	ID      int64       `json:"id"`
@@ -22,7 +29,7 @@ type Key struct {
 
 // CreateKey makes a new API key for the role and returns it with its record. The key is
 // shown this once: only its hash is kept.
-func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (string, Key, error) {
+func (s *Keys) CreateKey(ctx context.Context, role ledger.Role, name string) (string, Key, error) {
 	if _, err := ledger.ParseRole(string(role)); err != nil {
 		return "", Key{}, err
 	}
@@ -54,12 +61,12 @@ func (s *Store) CreateKey(ctx context.Context, role ledger.Role, name string) (s
 // for KeyCacheTTL without asking the database again (every request of a rush carries
 // one): revoked through this store it stops at once, through another server or process
 // within KeyCacheTTL.
-func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, error) {
+func (s *Keys) Authenticate(ctx context.Context, key string) (ledger.Actor, error) {
 	hash := crypto.HashAPIKey(key)
-	if a, ok := s.keys.get(hash); ok {
+	if a, ok := s.cache.get(hash); ok {
 		return a, nil
 	}
-	return s.keys.lookup(ctx, hash, func(ctx context.Context) (ledger.Actor, error) {
+	return s.cache.lookup(ctx, hash, func(ctx context.Context) (ledger.Actor, error) {
 		var a ledger.Actor
 		var role string
 		var revoked int
@@ -72,7 +79,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (ledger.Actor, err
 			return ledger.Actor{}, s.internal("checking the key", err)
 		}
 		a.Role = ledger.Role(role)
-		s.keys.put(hash, a)
+		s.cache.put(hash, a)
 		return a, nil
 	})
 }
@@ -169,8 +176,8 @@ func (c *keyCache) forget() {
 	c.mu.Unlock()
 }
 
-// Keys lists the API keys (never the keys themselves).
-func (s *Store) Keys(ctx context.Context) ([]Key, error) {
+// List lists the API keys (never the keys themselves).
+func (s *Keys) List(ctx context.Context) ([]Key, error) {
 	rows, err := s.reader(ctx).rows(`SELECT id, name, role, revoked FROM api_keys ORDER BY id`)
 	if err != nil {
 		return nil, s.internal("listing keys", err)
@@ -191,7 +198,7 @@ func (s *Store) Keys(ctx context.Context) ([]Key, error) {
 }
 
 // RevokeKey revokes the key with the id: ENOTFOUND when there is none.
-func (s *Store) RevokeKey(ctx context.Context, id int64) error {
+func (s *Keys) RevokeKey(ctx context.Context, id int64) error {
 	err := s.update(ctx, "revoking the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
 		res, err := w.exec(`UPDATE api_keys SET revoked = 1 WHERE id = ?`, id)
 		if err != nil {
@@ -202,6 +209,6 @@ func (s *Store) RevokeKey(ctx context.Context, id int64) error {
 		}
 		return nil
 	})
-	s.keys.forget()
+	s.cache.forget()
 	return err
 }

@@ -21,21 +21,24 @@ type namedCall struct {
 func managementCalls(e *env, address string) []namedCall {
 	seats := []ledger.Seat{{Number: 1, Letter: "A"}}
 	return []namedCall{
-		{"SetReleaseFee", func(ctx context.Context) error { _, err := e.store.SetReleaseFee(ctx, address, 1); return err }},
+		{"SetReleaseFee", func(ctx context.Context) error {
+			_, err := e.store.Contracts.SetReleaseFee(ctx, address, 1)
+			return err
+		}},
 		{"SetNoReleaseBlocks", func(ctx context.Context) error {
-			_, err := e.store.SetNoReleaseBlocks(ctx, address, 1)
+			_, err := e.store.Contracts.SetNoReleaseBlocks(ctx, address, 1)
 			return err
 		}},
 		{"SetIdentityPolicy", func(ctx context.Context) error {
-			_, err := e.store.SetIdentityPolicy(ctx, address, true)
+			_, err := e.store.Contracts.SetIdentityPolicy(ctx, address, true)
 			return err
 		}},
 		{"BeginSale", func(ctx context.Context) error {
-			_, err := e.store.BeginSale(ctx, address, flatPrices(seats, 1), ledger.SaleDetails{Name: "n", Organiser: "o",
+			_, err := e.store.Contracts.BeginSale(ctx, address, flatPrices(seats, 1), ledger.SaleDetails{Name: "n", Organiser: "o",
 				Time: e.clock.Now().Unix() + 3600, EndOfSale: 1 << 26})
 			return err
 		}},
-		{"EndSale", func(ctx context.Context) error { _, err := e.store.EndSale(ctx, address); return err }},
+		{"EndSale", func(ctx context.Context) error { _, err := e.store.Contracts.EndSale(ctx, address); return err }},
 	}
 }
 
@@ -64,11 +67,11 @@ func TestAuthorization(t *testing.T) {
 		}
 		if who != "AnotherOrganizer" {
 			t.Run(who+"/CreateContract", func(t *testing.T) {
-				_, _, err := e.store.CreateContract(r.ctx, "Hall", parseSeats(t, "1A"))
+				_, _, err := e.store.Contracts.CreateContract(r.ctx, "Hall", parseSeats(t, "1A"))
 				wantCode(t, err, r.code)
 			})
 			t.Run(who+"/Verify", func(t *testing.T) {
-				_, err := e.store.Verify(r.ctx)
+				_, err := e.store.Journal.Verify(r.ctx)
 				wantCode(t, err, r.code)
 			})
 		}
@@ -78,13 +81,13 @@ func TestAuthorization(t *testing.T) {
 	}
 
 	// The administrator manages anyone's contract; an organizer not the administrator's.
-	_, err := e.store.SetReleaseFee(e.admin, c.Address, 9)
+	_, err := e.store.Contracts.SetReleaseFee(e.admin, c.Address, 9)
 	mustNil(t, err, "administrator SetReleaseFee on alice's contract")
 	mine := e.create(t, e.admin, "1A")
 	if mine.Owner != "admin" {
 		t.Errorf("administrator's contract owner = %q", mine.Owner)
 	}
-	_, err = e.store.SetReleaseFee(alice, mine.Address, 1)
+	_, err = e.store.Contracts.SetReleaseFee(alice, mine.Address, 1)
 	wantCode(t, err, ledger.EFORBIDDEN)
 	// Bob's own contract is his to manage.
 	bobs := e.create(t, bob, "1A")
@@ -98,10 +101,10 @@ func TestAuthorization(t *testing.T) {
 		}
 	}
 	// Reads are public.
-	if _, err := e.store.Contract(anonymous, c.Address); err != nil {
+	if _, err := e.store.Contracts.Contract(anonymous, c.Address); err != nil {
 		t.Errorf("anonymous Contract: %v", err)
 	}
-	if _, err := e.store.Tickets(scanner, c.Address); err != nil {
+	if _, err := e.store.Contracts.Tickets(scanner, c.Address); err != nil {
 		t.Errorf("scanner Tickets: %v", err)
 	}
 }
@@ -109,42 +112,42 @@ func TestAuthorization(t *testing.T) {
 func TestKeys(t *testing.T) {
 	e := openEnv(t)
 	ctx := context.Background()
-	key, rec, err := e.store.CreateKey(ctx, ledger.RoleBoxOffice, "  web shop  ")
+	key, rec, err := e.store.Keys.CreateKey(ctx, ledger.RoleBoxOffice, "  web shop  ")
 	mustNil(t, err, "CreateKey")
 	if rec.Name != "web shop" || rec.Role != ledger.RoleBoxOffice || rec.ID == 0 || len(key) < 20 {
 		t.Errorf("CreateKey = %q, %+v", key, rec)
 	}
-	key2, rec2, err := e.store.CreateKey(ctx, ledger.RoleScanner, "gate")
+	key2, rec2, err := e.store.Keys.CreateKey(ctx, ledger.RoleScanner, "gate")
 	mustNil(t, err, "second CreateKey")
 	if key2 == key || rec2.ID == rec.ID {
 		t.Errorf("two keys share a key or an id: %+v %+v", rec, rec2)
 	}
-	a, err := e.store.Authenticate(ctx, key)
+	a, err := e.store.Keys.Authenticate(ctx, key)
 	mustNil(t, err, "Authenticate")
 	if a.KeyID != rec.ID || a.Role != ledger.RoleBoxOffice || a.Name != "web shop" || a.Admin {
 		t.Errorf("Authenticate = %+v", a)
 	}
 	for _, bad := range []string{"", "x", key + "x", key[:len(key)-1], " " + key} {
-		_, err := e.store.Authenticate(ctx, bad)
+		_, err := e.store.Keys.Authenticate(ctx, bad)
 		wantCode(t, err, ledger.EUNAUTHORIZED)
 	}
-	keys, err := e.store.Keys(ctx)
+	keys, err := e.store.Keys.List(ctx)
 	mustNil(t, err, "Keys")
 	if len(keys) != 2 || keys[0].ID != rec.ID || keys[1].Role != ledger.RoleScanner || keys[0].Revoked {
 		t.Errorf("Keys = %+v", keys)
 	}
 
-	mustNil(t, e.store.RevokeKey(ctx, rec.ID), "RevokeKey")
-	_, err = e.store.Authenticate(ctx, key)
+	mustNil(t, e.store.Keys.RevokeKey(ctx, rec.ID), "RevokeKey")
+	_, err = e.store.Keys.Authenticate(ctx, key)
 	wantCode(t, err, ledger.EUNAUTHORIZED)
-	if _, err := e.store.Authenticate(ctx, key2); err != nil {
+	if _, err := e.store.Keys.Authenticate(ctx, key2); err != nil {
 		t.Errorf("revoking one key revoked another: %v", err)
 	}
-	wantCode(t, e.store.RevokeKey(ctx, 999), ledger.ENOTFOUND)
+	wantCode(t, e.store.Keys.RevokeKey(ctx, 999), ledger.ENOTFOUND)
 
-	_, _, err = e.store.CreateKey(ctx, "admin", "root")
+	_, _, err = e.store.Keys.CreateKey(ctx, "admin", "root")
 	wantCode(t, err, ledger.EINVALID)
-	_, _, err = e.store.CreateKey(ctx, ledger.RoleOrganizer, "   ")
+	_, _, err = e.store.Keys.CreateKey(ctx, ledger.RoleOrganizer, "   ")
 	wantCode(t, err, ledger.EINVALID)
 
 	// Only a hash of a key is stored: the key is nowhere in the database.

@@ -13,7 +13,7 @@ func TestCreateContract(t *testing.T) {
 	e.clock.AdvanceBlocks(3)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	seats := parseSeats(t, "1A", "1B", "2", "C", "Stalls/12C")
-	c, rc, err := e.store.CreateContract(org, "Ticketbooth Theatre", seats)
+	c, rc, err := e.store.Contracts.CreateContract(org, "Ticketbooth Theatre", seats)
 	mustNil(t, err, "CreateContract")
 	actor, _ := ledger.ActorFrom(org)
 	if err := ledger.ValidateAddress(c.Address); err != nil || c.Address == ledger.ZeroAddress {
@@ -24,7 +24,7 @@ func TestCreateContract(t *testing.T) {
 		c.Rules != (ledger.Rules{}) || c.Sale != nil {
 		t.Errorf("CreateContract = %+v, want %+v", c, want)
 	}
-	got, err := e.store.Contract(context.Background(), c.Address)
+	got, err := e.store.Contracts.Contract(context.Background(), c.Address)
 	mustNil(t, err, "Contract")
 	if got.Address != c.Address || got.Venue != c.Venue || got.Owner != c.Owner || got.SeatCount != 5 || got.Sale != nil {
 		t.Errorf("Contract = %+v, want %+v", got, c)
@@ -37,7 +37,7 @@ func TestCreateContract(t *testing.T) {
 	if eff.Venue != "Ticketbooth Theatre" || len(eff.Seats) != 5 || eff.Seats[4] != seats[4] {
 		t.Errorf("effect = %+v", eff)
 	}
-	tickets, err := e.store.Tickets(context.Background(), c.Address)
+	tickets, err := e.store.Contracts.Tickets(context.Background(), c.Address)
 	mustNil(t, err, "Tickets")
 	if len(tickets) != len(seats) {
 		t.Fatalf("%d tickets, want %d", len(tickets), len(seats))
@@ -63,7 +63,7 @@ func TestCreateContractErrors(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			_, _, err := e.store.CreateContract(org, tt.venue, tt.seats)
+			_, _, err := e.store.Contracts.CreateContract(org, tt.venue, tt.seats)
 			wantCode(t, err, ledger.EINVALID)
 		})
 	}
@@ -83,7 +83,7 @@ func TestSaleLifecycle(t *testing.T) {
 	// Prices in another order than the seats: they must be matched by seat.
 	start := e.height(t)
 	d := e.details(t, 5)
-	rc, err := e.store.BeginSale(org, c.Address, []ledger.SeatPrice{
+	rc, err := e.store.Contracts.BeginSale(org, c.Address, []ledger.SeatPrice{
 		{Seat: seats[2], Price: 30}, {Seat: seats[1], Price: 20}, {Seat: seats[0], Price: 10}}, d)
 	mustNil(t, err, "BeginSale")
 	if rc.Kind != ledger.TxSaleBegun || rc.Contract != c.Address || rc.Height != start {
@@ -97,13 +97,13 @@ func TestSaleLifecycle(t *testing.T) {
 	checkPrices(t, e, c.Address, 10, 20, 30)
 
 	t.Run("ErrSaleOpen", func(t *testing.T) {
-		_, err := e.store.SetReleaseFee(org, c.Address, 1)
+		_, err := e.store.Contracts.SetReleaseFee(org, c.Address, 1)
 		wantCode(t, err, ledger.ECONFLICT)
-		_, err = e.store.SetNoReleaseBlocks(org, c.Address, 1)
+		_, err = e.store.Contracts.SetNoReleaseBlocks(org, c.Address, 1)
 		wantCode(t, err, ledger.ECONFLICT)
-		_, err = e.store.SetIdentityPolicy(org, c.Address, false)
+		_, err = e.store.Contracts.SetIdentityPolicy(org, c.Address, false)
 		wantCode(t, err, ledger.ECONFLICT)
-		_, err = e.store.BeginSale(org, c.Address, flatPrices(seats, 1), e.details(t, 5))
+		_, err = e.store.Contracts.BeginSale(org, c.Address, flatPrices(seats, 1), e.details(t, 5))
 		wantCode(t, err, ledger.ECONFLICT)
 		if r := mustContract(t, e, c.Address).Rules; r != (ledger.Rules{ReleaseFee: 25, NoReleaseBlocks: 3, RequireIdentityVerification: true}) {
 			t.Errorf("rules changed while the sale was open: %+v", r)
@@ -113,15 +113,15 @@ func TestSaleLifecycle(t *testing.T) {
 
 	t.Run("ErrEndTooEarly", func(t *testing.T) {
 		e.clock.AdvanceBlocks(4)
-		_, err := e.store.EndSale(org, c.Address)
+		_, err := e.store.Contracts.EndSale(org, c.Address)
 		wantCode(t, err, ledger.ECONFLICT)
 		// Rules stay closed after the end height until EndSale.
 		e.clock.AdvanceBlocks(1)
-		_, err = e.store.SetReleaseFee(org, c.Address, 1)
+		_, err = e.store.Contracts.SetReleaseFee(org, c.Address, 1)
 		wantCode(t, err, ledger.ECONFLICT)
 	})
 
-	rc, err = e.store.EndSale(org, c.Address)
+	rc, err = e.store.Contracts.EndSale(org, c.Address)
 	mustNil(t, err, "EndSale at the end height")
 	if rc.Kind != ledger.TxSaleEnded || rc.Height != d.EndOfSale {
 		t.Errorf("EndSale receipt = %+v, want sale_ended at %d", rc, d.EndOfSale)
@@ -135,13 +135,13 @@ func TestSaleLifecycle(t *testing.T) {
 	}
 	checkPrices(t, e, c.Address, 0, 0, 0)
 
-	_, err = e.store.EndSale(org, c.Address)
+	_, err = e.store.Contracts.EndSale(org, c.Address)
 	wantCode(t, err, ledger.ECONFLICT)
 
 	setRules(t, e, org, c.Address, ledger.Rules{ReleaseFee: 0, NoReleaseBlocks: 0, RequireIdentityVerification: false})
 	d2 := e.details(t, 1)
 	d2.Currency = "CHF"
-	_, err = e.store.BeginSale(org, c.Address, flatPrices(seats, 7), d2)
+	_, err = e.store.Contracts.BeginSale(org, c.Address, flatPrices(seats, 7), d2)
 	mustNil(t, err, "second BeginSale")
 	got = mustContract(t, e, c.Address)
 	if got.Sale.Number != 2 || !got.Sale.Active || got.Sale.Details.Currency != "CHF" {
@@ -154,7 +154,7 @@ func TestEndSaleWithoutSale(t *testing.T) {
 	e := openEnv(t)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A")
-	_, err := e.store.EndSale(org, c.Address)
+	_, err := e.store.Contracts.EndSale(org, c.Address)
 	wantCode(t, err, ledger.ECONFLICT)
 }
 
@@ -162,14 +162,14 @@ func TestEndSaleWithoutSale(t *testing.T) {
 func setRules(t *testing.T, e *env, ctx context.Context, address string, r ledger.Rules) {
 	t.Helper()
 	var last ledger.Receipt
-	rc, err := e.store.SetReleaseFee(ctx, address, r.ReleaseFee)
+	rc, err := e.store.Contracts.SetReleaseFee(ctx, address, r.ReleaseFee)
 	mustNil(t, err, "SetReleaseFee")
 	if rc.Kind != ledger.TxRulesSet || rc.Contract != address {
 		t.Errorf("SetReleaseFee receipt = %+v", rc)
 	}
-	_, err = e.store.SetNoReleaseBlocks(ctx, address, r.NoReleaseBlocks)
+	_, err = e.store.Contracts.SetNoReleaseBlocks(ctx, address, r.NoReleaseBlocks)
 	mustNil(t, err, "SetNoReleaseBlocks")
-	last, err = e.store.SetIdentityPolicy(ctx, address, r.RequireIdentityVerification)
+	last, err = e.store.Contracts.SetIdentityPolicy(ctx, address, r.RequireIdentityVerification)
 	mustNil(t, err, "SetIdentityPolicy")
 	if got := mustContract(t, e, address).Rules; got != r {
 		t.Errorf("rules = %+v, want %+v", got, r)
@@ -179,7 +179,7 @@ func setRules(t *testing.T, e *env, ctx context.Context, address string, r ledge
 	if eff != r {
 		t.Errorf("rules_set effect = %+v, want %+v", eff, r)
 	}
-	stored, err := e.store.Receipt(context.Background(), last.TransactionHash)
+	stored, err := e.store.Journal.Receipt(context.Background(), last.TransactionHash)
 	mustNil(t, err, "Receipt")
 	if stored.TransactionHash != last.TransactionHash || string(stored.Effect) != string(last.Effect) || stored.Kind != last.Kind {
 		t.Errorf("stored receipt %+v differs from %+v", stored, last)
@@ -188,7 +188,7 @@ func setRules(t *testing.T, e *env, ctx context.Context, address string, r ledge
 
 func mustContract(tb testing.TB, e *env, address string) ledger.Contract {
 	tb.Helper()
-	c, err := e.store.Contract(context.Background(), address)
+	c, err := e.store.Contracts.Contract(context.Background(), address)
 	if err != nil {
 		tb.Fatalf("Contract(%s): %v", address, err)
 	}
@@ -198,7 +198,7 @@ func mustContract(tb testing.TB, e *env, address string) ledger.Contract {
 // checkPrices checks the ticket list: every seat available at the prices, in seat order.
 func checkPrices(tb testing.TB, e *env, address string, want ...int64) {
 	tb.Helper()
-	tickets, err := e.store.Tickets(context.Background(), address)
+	tickets, err := e.store.Contracts.Tickets(context.Background(), address)
 	if err != nil {
 		tb.Fatalf("Tickets: %v", err)
 	}

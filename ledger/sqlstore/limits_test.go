@@ -19,7 +19,7 @@ import (
 func TestKeyNameRefusesInvisibleText(t *testing.T) {
 	e := openEnv(t)
 	for _, name := range []string{"north\x00gate", "\u202enorth", "gate\u200b"} {
-		if _, _, err := e.store.CreateKey(context.Background(), ledger.RoleScanner, name); ledger.ErrorCode(err) != ledger.EINVALID {
+		if _, _, err := e.store.Keys.CreateKey(context.Background(), ledger.RoleScanner, name); ledger.ErrorCode(err) != ledger.EINVALID {
 			t.Errorf("CreateKey(%q): %v, want EINVALID", name, err)
 		}
 	}
@@ -36,7 +36,7 @@ func TestNewLedgerFilesArePrivate(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "ledger.db")
 	st := mustOpen(t, path, sqlstore.Options{})
-	if _, _, err := st.CreateKey(context.Background(), ledger.RoleScanner, "north"); err != nil {
+	if _, _, err := st.Keys.CreateKey(context.Background(), ledger.RoleScanner, "north"); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{path, path + "-wal", path + "-shm"} {
@@ -75,11 +75,11 @@ func TestTicketListPlanRightAfterBeginSale(t *testing.T) {
 	}
 	e := openEnv(t)
 	seats := stadium(60000)
-	c, _, err := e.store.CreateContract(e.admin, "Stadium", seats)
+	c, _, err := e.store.Contracts.CreateContract(e.admin, "Stadium", seats)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.BeginSale(e.admin, c.Address, flatPrices(seats, 100), e.details(t, 100)); err != nil {
+	if _, err := e.store.Contracts.BeginSale(e.admin, c.Address, flatPrices(seats, 100), e.details(t, 100)); err != nil {
 		t.Fatal(err)
 	}
 	for _, offset := range []int{0, 30000} {
@@ -92,11 +92,11 @@ func TestTicketListPlanRightAfterBeginSale(t *testing.T) {
 			t.Errorf("the ticket list joins or scans whole tables:\n%s", plan)
 		}
 	}
-	list, err := e.store.Tickets(e.admin, c.Address)
+	list, err := e.store.Contracts.Tickets(e.admin, c.Address)
 	if err != nil || len(list) != len(seats) || list[12345].Seat != seats[12345] || list[12345].Price != 100 {
 		t.Fatalf("Tickets: %d tickets, %v; want all %d", len(list), err, len(seats))
 	}
-	page, err := e.store.TicketsPage(e.admin, c.Address, 59990, 1000)
+	page, err := e.store.Contracts.TicketsPage(e.admin, c.Address, 59990, 1000)
 	if err != nil || len(page.Tickets) != 10 || page.Tickets[9].Seat != seats[59999] || page.Sale != 1 {
 		t.Fatalf("last page: %d tickets, sale %d, %v; want the last 10 of sale 1", len(page.Tickets), page.Sale, err)
 	}

@@ -16,7 +16,7 @@ var migrations embed.FS
 // database has not seen yet. NNNN_name.sql applies to every engine and
 // NNNN_name.ENGINE.sql (sqlite, postgres) to that engine only. Servers starting together
 // on one PostgreSQL database take turns under an advisory lock.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *db) migrate(ctx context.Context) error {
 	names, err := s.migrationNames()
 	if err != nil {
 		return s.internal("listing migrations", err)
@@ -53,7 +53,7 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // migrationNames lists the migrations for the store's engine in the order they apply.
-func (s *Store) migrationNames() ([]string, error) {
+func (s *db) migrationNames() ([]string, error) {
 	all, err := fs.Glob(migrations, "migrations/*.sql")
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func (s *Store) migrationNames() ([]string, error) {
 	return names, nil
 }
 
-func (s *Store) applyMigration(r runner, name string) error {
+func (s *db) applyMigration(r runner, name string) error {
 	body, err := migrations.ReadFile("migrations/" + name)
 	if err != nil {
 		return s.internal("migrating", err)

@@ -11,7 +11,7 @@ import (
 // TransferContract makes the organizer key owner ("key:N") the contract's owner, for the
 // owner or the administrator: ENOTFOUND for an unknown key, EREFUSED for a revoked key or
 // one of another role.
-func (s *Store) TransferContract(ctx context.Context, address, owner string) (ledger.Receipt, error) {
+func (s *Contracts) TransferContract(ctx context.Context, address, owner string) (ledger.Receipt, error) {
 	id, err := ledger.ParseOwner(owner)
 	if err != nil {
 		return ledger.Receipt{}, err

@@ -25,7 +25,7 @@ import (
 // does (batch.go), two workers each take the reservations waiting in the queue and
 // commit them together, in two round trips (pgx batches on one connection of the pool):
 //
-//  1. BEGIN; the sealing lock and the lock of every contract involved, shared (the
+//  1. BEGIN; the closing lock and the lock of every contract involved, shared (the
 //     ordinary write takes the same for a reservation); each contract (contractQuery);
 //     the closed mark; takeSQL for every seat of every order, sorted by contract and
 //     seat so that two groups racing for the same seats wait for each other instead of
@@ -104,12 +104,12 @@ type reservation struct {
 // pipeliner runs the groups: workers each take the first reservation waiting and those
 // queued behind it.
 type pipeliner struct {
-	s     *Store
+	s     *Selling
 	queue *queue[*reservation]
 	wg    sync.WaitGroup
 }
 
-func startPipeliner(s *Store, workers int) *pipeliner {
+func startPipeliner(s *Selling, workers int) *pipeliner {
 	p := &pipeliner{s: s, queue: newQueue[*reservation](4 * maxPipelined)}
 	for range workers {
 		p.wg.Add(1)
@@ -160,7 +160,7 @@ func (p *pipeliner) commit(group []*reservation) {
 // commitReservations commits what it can of the group; the rest run as ordinary writes.
 // A group loses the orders that took only some of their seats, and runs again, a few
 // times at most.
-func (s *Store) commitReservations(group []*reservation) {
+func (s *Selling) commitReservations(group []*reservation) {
 	// A buyer who gave up while waiting is not sold anything: the ordinary write then
 	// answers its cancelled context.
 	var live []*reservation // a new slice: the worker still answers every one of group
@@ -185,7 +185,7 @@ func (s *Store) commitReservations(group []*reservation) {
 
 // commitGroup runs one group on a connection of the pool. It returns the orders to run
 // again as a group after a rollback (nil once the group has committed or given up).
-func (s *Store) commitGroup(group []*reservation) (again []*reservation, err error) {
+func (s *Selling) commitGroup(group []*reservation) (again []*reservation, err error) {
 	ctx := context.Background()
 	if err := s.sealIfDue(ctx); err != nil {
 		return nil, err
@@ -211,7 +211,7 @@ func (s *Store) commitGroup(group []*reservation) (again []*reservation, err err
 }
 
 // seller is who the reservation's tickets go to and by.
-func (s *Store) seller(r *reservation) seller {
+func (s *Selling) seller(r *reservation) seller {
 	by := r.actor.ID()
 	return seller{sender: r.order.Sender, holder: s.holderAddress(r.address, by, r.order.Sender), by: by}
 }
@@ -233,7 +233,7 @@ func lockOrder(a, b groupTake) int {
 // pgGroup is one group of reservations on its way through the two pipelines: what the
 // first one sends, and what it read back.
 type pgGroup struct {
-	s         *Store
+	s         *Selling
 	w         *wtx // the group's height, time and journal encoding; it runs no statement
 	orders    []*reservation
 	addresses []string    // the contracts of the orders, each once
@@ -265,7 +265,7 @@ type success struct {
 // on what came back, and either rolls back to run the group again without the orders
 // that hold seats they must not keep, or writes the journal and commits. bad reports a
 // connection left in an unknown state.
-func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reservation) (again []*reservation, bad bool, err error) {
+func (s *Selling) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reservation) (again []*reservation, bad bool, err error) {
 	g := s.newGroup(group)
 	if err := g.takeSeats(ctx, pc); err != nil {
 		return nil, !rollback(ctx, pc), err
@@ -280,7 +280,7 @@ func (s *Store) pipelineGroup(ctx context.Context, pc *pgx.Conn, group []*reserv
 
 // newGroup starts a group at the store's current height: its contracts, and its seats in
 // lock order.
-func (s *Store) newGroup(group []*reservation) *pgGroup {
+func (s *Selling) newGroup(group []*reservation) *pgGroup {
 	g := &pgGroup{s: s, w: s.newWtx(runner{}, ledger.Actor{}, s.now()), orders: group,
 		contracts: map[string]ledger.Contract{}, taken: map[*reservation][]takenSeat{}, count: map[*reservation]int{}}
 	for _, r := range group {
@@ -473,7 +473,7 @@ func commitFailed(ctx context.Context, pc *pgx.Conn, ok []success, err error) (b
 // finishGroup sends the second pipeline (inserts journal rows, then for each refused
 // order looks up its seats, then ends the transaction) and returns each refused order's
 // refusal.
-func (s *Store) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, inserts int, refused []*reservation) ([]error, error) {
+func (s *Selling) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, inserts int, refused []*reservation) ([]error, error) {
 	br := pc.SendBatch(ctx, b)
 	var err error
 	for range inserts {

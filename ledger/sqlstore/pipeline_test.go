@@ -22,7 +22,7 @@ func TestReservePipelined(t *testing.T) {
 	late := mustOpen(t, e.db, sqlstore.Options{Now: behind.Now})
 	box := e.actor(t, ledger.RoleBoxOffice, "shop")
 	c := e.create(t, e.admin, "1A", "2A", "3A", "4A", "5A", "6A")
-	_, err := e.store.BeginSale(e.admin, c.Address, flatPrices(parseSeats(t, "1A", "2A", "3A", "4A", "5A", "6A"), 10), e.details(t, 100))
+	_, err := e.store.Contracts.BeginSale(e.admin, c.Address, flatPrices(parseSeats(t, "1A", "2A", "3A", "4A", "5A", "6A"), 10), e.details(t, 100))
 	mustNil(t, err, "BeginSale")
 	order := func(seats ...string) ledger.Order {
 		o := ledger.Order{Sender: "ann@example.org"}
@@ -41,23 +41,23 @@ func TestReservePipelined(t *testing.T) {
 		}
 	}
 
-	rc, err := e.store.Reserve(box, c.Address, order("1A"))
+	rc, err := e.store.Selling.Reserve(box, c.Address, order("1A"))
 	mustNil(t, err, "Reserve 1A")
 	if rc.Total != 10 || len(rc.Prices) != 1 || rc.Height != e.height(t) {
 		t.Errorf("receipt %+v, want total 10 at height %d", rc, e.height(t))
 	}
-	rc, err = e.store.Reserve(box, c.Address, order("4A", "2A", "3A"))
+	rc, err = e.store.Selling.Reserve(box, c.Address, order("4A", "2A", "3A"))
 	mustNil(t, err, "Reserve 4A 2A 3A")
 	if rc.Total != 30 || len(rc.Prices) != 3 {
 		t.Errorf("receipt %+v, want total 30 for three seats", rc)
 	}
 	want(e.store, 2)
 
-	_, err = e.store.Reserve(box, c.Address, order("5A", "1A"))
+	_, err = e.store.Selling.Reserve(box, c.Address, order("5A", "1A"))
 	wantCode(t, err, ledger.EREFUSED)
-	_, err = e.store.Reserve(box, c.Address, order("9Z"))
+	_, err = e.store.Selling.Reserve(box, c.Address, order("9Z"))
 	wantCode(t, err, ledger.EREFUSED)
-	if _, err := e.store.Reserve(e.actor(t, ledger.RoleScanner, "door"), c.Address, order("5A")); err == nil {
+	if _, err := e.store.Selling.Reserve(e.actor(t, ledger.RoleScanner, "door"), c.Address, order("5A")); err == nil {
 		t.Error("a scanner key reserved a seat")
 	}
 	want(e.store, 2)
@@ -69,21 +69,21 @@ func TestReservePipelined(t *testing.T) {
 	if rep := mustVerify(t, e); !rep.OK || rep.Height != 3 {
 		t.Fatalf("Verify = %+v, want OK sealed to 3", rep)
 	}
-	_, err = late.Reserve(box, c.Address, order("5A"))
+	_, err = late.Selling.Reserve(box, c.Address, order("5A"))
 	mustNil(t, err, "Reserve on the server behind")
 	want(late, 1)
 	e.clock.AdvanceBlocks(4)
 	if rep := mustVerify(t, e); !rep.OK || rep.Height != 7 {
 		t.Fatalf("Verify = %+v, want OK sealed to 7", rep)
 	}
-	rc, err = late.Reserve(box, c.Address, order("6A"))
+	rc, err = late.Selling.Reserve(box, c.Address, order("6A"))
 	mustNil(t, err, "Reserve on the server behind the mark")
 	if rc.Height < 7 {
 		t.Errorf("reservation by the server behind at height %d, below the closed mark 7", rc.Height)
 	}
 	want(late, 1) // its height was below the mark: it ran again, above it
 
-	list, err := e.store.Tickets(e.admin, c.Address)
+	list, err := e.store.Contracts.Tickets(e.admin, c.Address)
 	mustNil(t, err, "Tickets")
 	for _, tk := range list {
 		if tk.Sender != "ann@example.org" || tk.Address == ledger.ZeroAddress {
@@ -108,7 +108,7 @@ func TestReserveGroup(t *testing.T) {
 	e := openEnv(t)
 	seats := parseSeats(t, "1A", "2A", "3A", "4A", "5A", "6A")
 	c := e.create(t, e.admin, "1A", "2A", "3A", "4A", "5A", "6A")
-	_, err := e.store.BeginSale(e.admin, c.Address, flatPrices(seats, 10), e.details(t, 100))
+	_, err := e.store.Contracts.BeginSale(e.admin, c.Address, flatPrices(seats, 10), e.details(t, 100))
 	mustNil(t, err, "BeginSale")
 	actorOf := func(ctx context.Context) ledger.Actor {
 		a, _ := ledger.ActorFrom(ctx)
@@ -138,7 +138,7 @@ func TestReserveGroup(t *testing.T) {
 	if n := sqlstore.Pipelined(e.store); n != 2 {
 		t.Errorf("%d reservations pipelined, want 2", n)
 	}
-	list, err := e.store.Tickets(e.admin, c.Address)
+	list, err := e.store.Contracts.Tickets(e.admin, c.Address)
 	mustNil(t, err, "Tickets")
 	want := map[string]string{"1A": "ann", "3A": "cid"}
 	for _, tk := range list {
@@ -163,7 +163,7 @@ func TestReserveGroup(t *testing.T) {
 	}
 	// The same orders as ordinary writes give the same answers.
 	for i, o := range []ledger.Order{order("ivy", "3A"), order("jon", "3A", "9Z"), order("lee", "4A"), order("max", "3A", "1A")} {
-		_, err := e.store.Reserve(e.actor(t, ledger.RoleBoxOffice, "shop"), c.Address, o)
+		_, err := e.store.Selling.Reserve(e.actor(t, ledger.RoleBoxOffice, "shop"), c.Address, o)
 		if w := []string{want1[0], want1[1], want1[3], want1[4]}[i]; ledger.ErrorMessage(err) != w {
 			t.Errorf("ordinary write of order %d: %v, want %q", i, err, w)
 		}

@@ -28,7 +28,7 @@ func IsPostgres(db string) bool {
 // openPostgres connects through pgx's database/sql driver, so every statement of the
 // ledger runs through the same database/sql code as on SQLite. The URL is pgx's (libpq's
 // keywords as query parameters), plus pool_max_conns for the pool's size.
-func (s *Store) openPostgres(ctx context.Context, dsn string, serving bool) error {
+func (s *db) openPostgres(ctx context.Context, dsn string, serving bool) error {
 	pool, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return ledger.Errorf(ledger.EINVALID, "cannot use database URL: %v", err)
@@ -102,7 +102,7 @@ func warmConn(ctx context.Context, c *sql.Conn) {
 // that hands it back. Writers wait for one in the order they came: database/sql gives a
 // freed connection to a waiter chosen at random, which in a rush leaves some buyers
 // waiting many times longer than others.
-func (s *Store) writeConn(ctx context.Context) (*sql.Conn, func(), error) {
+func (s *db) writeConn(ctx context.Context) (*sql.Conn, func(), error) {
 	select {
 	case s.writeSlots <- struct{}{}:
 	case <-ctx.Done():

@@ -74,26 +74,26 @@ func raceLedger(t *testing.T) (string, []ledger.Seat, string) {
 	s := mustOpen(t, db, sqlstore.Options{BlockInterval: raceInterval})
 	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
 	seats := parseSeats(t, "1A", "1B", "1C", "1D", "2A", "2B", "2C", "2D", "3A", "3B", "3C", "3D")
-	c, _, err := s.CreateContract(admin, "Race Hall", seats)
+	c, _, err := s.Contracts.CreateContract(admin, "Race Hall", seats)
 	mustNil(t, err, "CreateContract")
-	_, err = s.SetReleaseFee(admin, c.Address, 3)
+	_, err = s.Contracts.SetReleaseFee(admin, c.Address, 3)
 	mustNil(t, err, "SetReleaseFee")
-	info, _ := s.Info(admin)
+	info, _ := s.Journal.Info(admin)
 	prices := make([]ledger.SeatPrice, len(seats))
 	for i, seat := range seats {
 		prices[i] = ledger.SeatPrice{Seat: seat, Price: int64(10 + i)}
 	}
 	d := ledger.SaleDetails{Name: "Race", Organiser: "Org", Time: time.Now().Add(time.Hour).Unix(),
 		EndOfSale: info.Height + int64(time.Minute/raceInterval)}
-	_, err = s.BeginSale(admin, c.Address, prices, d)
+	_, err = s.Contracts.BeginSale(admin, c.Address, prices, d)
 	mustNil(t, err, "BeginSale")
 	return db, seats, c.Address
 }
 
 func boxOffice(t *testing.T, s *sqlstore.Store) context.Context {
-	key, _, err := s.CreateKey(context.Background(), ledger.RoleBoxOffice, "race shop")
+	key, _, err := s.Keys.CreateKey(context.Background(), ledger.RoleBoxOffice, "race shop")
 	mustNil(t, err, "CreateKey")
-	a, err := s.Authenticate(context.Background(), key)
+	a, err := s.Keys.Authenticate(context.Background(), key)
 	mustNil(t, err, "Authenticate")
 	return ledger.WithActor(context.Background(), a)
 }
@@ -106,7 +106,7 @@ func raceBuyer(t *testing.T, s *sqlstore.Store, ctx context.Context, address str
 	for range 40 {
 		if len(held) > 0 && rng.IntN(3) == 0 {
 			k := rng.IntN(len(held))
-			rc, err := s.Release(ctx, address, ledger.ReleaseRequest{Seat: held[k], Sender: sender})
+			rc, err := s.Selling.Release(ctx, address, ledger.ReleaseRequest{Seat: held[k], Sender: sender})
 			if err != nil {
 				t.Errorf("%s releasing %s it holds: %v", sender, held[k], err)
 				return out
@@ -119,7 +119,7 @@ func raceBuyer(t *testing.T, s *sqlstore.Store, ctx context.Context, address str
 		for _, i := range rng.Perm(len(seats))[:1+rng.IntN(2)] {
 			order.Tickets = append(order.Tickets, ledger.SealedTicket{Seat: seats[i], SecretCiphertext: []byte{1, 2}, SecretDigest: []byte{byte(i), 4}})
 		}
-		rc, err := s.Reserve(ctx, address, order)
+		rc, err := s.Selling.Reserve(ctx, address, order)
 		if ledger.ErrorCode(err) == ledger.EREFUSED {
 			continue // taken by someone else
 		}
@@ -162,7 +162,7 @@ func checkRace(t *testing.T, s *sqlstore.Store, db, address string, seats []ledg
 	if len(byHash) != len(journal.hashes) {
 		t.Errorf("journal holds %d reservations and releases, buyers were told of %d", len(journal.hashes), len(byHash))
 	}
-	tickets, err := s.Tickets(context.Background(), address)
+	tickets, err := s.Contracts.Tickets(context.Background(), address)
 	mustNil(t, err, "Tickets")
 	var held int64
 	for _, tk := range tickets {
@@ -180,7 +180,7 @@ func checkRace(t *testing.T, s *sqlstore.Store, db, address string, seats []ledg
 	if balance := held + 3*releases; paid != balance {
 		t.Errorf("buyers paid %d net of refunds; the ledger holds %d in tickets and %d in fees", paid, held, 3*releases)
 	}
-	rep, err := s.Verify(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}))
+	rep, err := s.Journal.Verify(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}))
 	mustNil(t, err, "Verify")
 	if !rep.OK || rep.Blocks < 3 {
 		t.Errorf("Verify after the race = %+v, want OK over several sealed blocks", rep)

@@ -12,7 +12,7 @@ import (
 // no longer matches, so the old QR is refused at the gate. Refused (EREFUSED) for a free
 // seat, without proof of holding (see ledger.ProveHolding), and for a ticket already checked in
 // (ECONFLICT): the person admitted holds the old code.
-func (s *Store) Reissue(ctx context.Context, address string, r ledger.ReissueRequest) (ledger.ReissueReceipt, error) {
+func (s *Selling) Reissue(ctx context.Context, address string, r ledger.ReissueRequest) (ledger.ReissueReceipt, error) {
 	if err := r.Ticket.Seat.Validate(); err != nil {
 		return ledger.ReissueReceipt{}, err
 	}

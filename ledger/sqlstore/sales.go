@@ -8,7 +8,7 @@ import (
 
 // SetRules changes the rules the change names, in one transaction and one journal entry
 // (the rules as they then are), while no sale is active.
-func (s *Store) SetRules(ctx context.Context, address string, change ledger.RulesChange) (ledger.Receipt, error) {
+func (s *Contracts) SetRules(ctx context.Context, address string, change ledger.RulesChange) (ledger.Receipt, error) {
 	if change.Empty() {
 		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Give at least one rule to set: fee, noReleaseBlocks or requireIdentityVerification")
 	}
@@ -37,22 +37,22 @@ func (s *Store) SetRules(ctx context.Context, address string, change ledger.Rule
 }
 
 // SetReleaseFee sets the fee kept from refunds, in minor units.
-func (s *Store) SetReleaseFee(ctx context.Context, address string, fee int64) (ledger.Receipt, error) {
+func (s *Contracts) SetReleaseFee(ctx context.Context, address string, fee int64) (ledger.Receipt, error) {
 	return s.SetRules(ctx, address, ledger.RulesChange{ReleaseFee: &fee})
 }
 
 // SetNoReleaseBlocks sets how many blocks before the end of sale releases stop.
-func (s *Store) SetNoReleaseBlocks(ctx context.Context, address string, count int64) (ledger.Receipt, error) {
+func (s *Contracts) SetNoReleaseBlocks(ctx context.Context, address string, count int64) (ledger.Receipt, error) {
 	return s.SetRules(ctx, address, ledger.RulesChange{NoReleaseBlocks: &count})
 }
 
 // SetIdentityPolicy sets whether purchasers must give a name to be checked at the gate.
-func (s *Store) SetIdentityPolicy(ctx context.Context, address string, require bool) (ledger.Receipt, error) {
+func (s *Contracts) SetIdentityPolicy(ctx context.Context, address string, require bool) (ledger.Receipt, error) {
 	return s.SetRules(ctx, address, ledger.RulesChange{RequireIdentityVerification: &require})
 }
 
 // BeginSale opens the contract's next sale with a price for every seat.
-func (s *Store) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
+func (s *Contracts) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
 	if d.Currency == "" {
 		d.Currency = ledger.DefaultCurrency
 	}
@@ -96,7 +96,7 @@ func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, pric
 
 // EndSale closes the active sale once its end height is reached, freeing every seat for
 // the next sale; the ended sale's tickets stay verifiable until the next sale begins.
-func (s *Store) EndSale(ctx context.Context, address string) (ledger.Receipt, error) {
+func (s *Contracts) EndSale(ctx context.Context, address string) (ledger.Receipt, error) {
 	var rc ledger.Receipt
 	err := s.writeContract(ctx, "ending the sale", address, asOwner, func(w *wtx, c ledger.Contract) error {
 		if !ledger.SaleEndable(c, w.height) {

@@ -35,7 +35,7 @@ import (
 
 // sealIfDue closes and seals finished blocks when the clock has passed the closed mark
 // this process last saw. One write of the process does it; the others go on writing.
-func (s *Store) sealIfDue(ctx context.Context) error {
+func (s *db) sealIfDue(ctx context.Context) error {
 	if s.clock.Height(s.now()) <= s.closed.Load() || !s.sealing.CompareAndSwap(false, true) {
 		return nil
 	}
@@ -61,7 +61,7 @@ func (s *Store) sealIfDue(ctx context.Context) error {
 
 // seal closes the blocks below the current height and seals them, and returns the
 // sealed mark.
-func (s *Store) seal(ctx context.Context) (int64, error) {
+func (s *db) seal(ctx context.Context) (int64, error) {
 	if err := s.closeBlocks(ctx); err != nil {
 		return 0, err
 	}
@@ -70,7 +70,7 @@ func (s *Store) seal(ctx context.Context) (int64, error) {
 
 // closeBlocks moves the closed mark up to the current height, unless another server
 // already did: first a look without a lock, then under the sealing lock.
-func (s *Store) closeBlocks(ctx context.Context) error {
+func (s *db) closeBlocks(ctx context.Context) error {
 	if err := s.loadClosed(ctx); err != nil || s.clock.Height(s.now()) <= s.closed.Load() {
 		return err
 	}
@@ -104,7 +104,7 @@ func (s *Store) closeBlocks(ctx context.Context) error {
 
 // sealClosed seals, under the sealers' lock, every block below the closed mark that holds
 // transactions and is not sealed yet, and returns the sealed mark.
-func (s *Store) sealClosed(ctx context.Context) (int64, error) {
+func (s *db) sealClosed(ctx context.Context) (int64, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -179,7 +179,7 @@ const closedQuery = `SELECT closed FROM seal_mark WHERE id = 1`
 
 // loadClosed reads the closed mark, which another server may have moved past this one's
 // clock.
-func (s *Store) loadClosed(ctx context.Context) error {
+func (s *db) loadClosed(ctx context.Context) error {
 	var closed int64
 	if err := s.reader(ctx).row(closedQuery).Scan(&closed); err != nil {
 		return err
@@ -189,7 +189,7 @@ func (s *Store) loadClosed(ctx context.Context) error {
 }
 
 // raiseClosed remembers a closed mark; the mark only ever goes up.
-func (s *Store) raiseClosed(mark int64) {
+func (s *db) raiseClosed(mark int64) {
 	for {
 		old := s.closed.Load()
 		if mark <= old || s.closed.CompareAndSwap(old, mark) {

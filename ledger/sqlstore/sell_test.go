@@ -22,9 +22,9 @@ func TestReserveRefusalOrder(t *testing.T) {
 	e := openEnv(t)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A", "1B", "2A")
-	_, err := e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B", "2A"), 10), e.details(t, 2))
+	_, err := e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B", "2A"), 10), e.details(t, 2))
 	mustNil(t, err, "BeginSale")
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
 	mustNil(t, err, "Reserve 1A")
 	tests := map[string]struct {
 		seats []string
@@ -40,7 +40,7 @@ func TestReserveRefusalOrder(t *testing.T) {
 			for _, s := range tt.seats {
 				o.Tickets = append(o.Tickets, sealed(t, s))
 			}
-			_, err := e.store.Reserve(org, c.Address, o)
+			_, err := e.store.Selling.Reserve(org, c.Address, o)
 			wantCode(t, err, ledger.EREFUSED)
 			if msg := ledger.ErrorMessage(err); msg != tt.want {
 				t.Errorf("message %q, want %q", msg, tt.want)
@@ -49,11 +49,11 @@ func TestReserveRefusalOrder(t *testing.T) {
 	}
 	checkOwners(t, e, c.Address, "ann", ledger.ZeroAddress, ledger.ZeroAddress)
 	e.clock.AdvanceBlocks(3)
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B"), sealed(t, "8Q")}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B"), sealed(t, "8Q")}})
 	if want := "Invalid seat 8Q: it is well-formed, but this hall has no such seat"; ledger.ErrorMessage(err) != want {
 		t.Errorf("after the sale's end, an unknown seat: %v, want %s", err, want)
 	}
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1B")}})
 	wantCode(t, err, ledger.ECONFLICT)
 }
 
@@ -65,27 +65,27 @@ func TestIdentityRefusalsMarked(t *testing.T) {
 	e := openEnv(t)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	named, plain := e.create(t, org, "1A", "1B"), e.create(t, org, "1A", "1B")
-	_, err := e.store.SetIdentityPolicy(org, named.Address, true)
+	_, err := e.store.Contracts.SetIdentityPolicy(org, named.Address, true)
 	mustNil(t, err, "SetIdentityPolicy")
 	for _, c := range []ledger.Contract{named, plain} {
-		_, err := e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 10), e.details(t, 5))
+		_, err := e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 10), e.details(t, 5))
 		mustNil(t, err, "BeginSale")
 	}
 	withName := sealed(t, "1A")
 	withName.NameCiphertext, withName.NameDigest = []byte{3}, []byte{4}
-	_, err = e.store.Reserve(org, named.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	_, err = e.store.Selling.Reserve(org, named.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
 	wantCode(t, err, ledger.EREFUSED)
 	if !errors.Is(err, ledger.ErrIdentityPolicy) || ledger.ErrorMessage(err) != "Customer name is required" {
 		t.Errorf("no name under the identity policy: %v, want the identity refusal", err)
 	}
-	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{withName}})
+	_, err = e.store.Selling.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{withName}})
 	wantCode(t, err, ledger.ECONFLICT)
 	if !errors.Is(err, ledger.ErrIdentityPolicy) {
 		t.Errorf("a name without the identity policy: %v, want the identity refusal", err)
 	}
-	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	_, err = e.store.Selling.Reserve(org, plain.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
 	mustNil(t, err, "Reserve 1A")
-	_, err = e.store.Reserve(org, plain.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
+	_, err = e.store.Selling.Reserve(org, plain.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{sealed(t, "1A")}})
 	wantCode(t, err, ledger.EREFUSED)
 	if errors.Is(err, ledger.ErrIdentityPolicy) {
 		t.Errorf("a taken seat is marked as an identity refusal: %v", err)
@@ -94,7 +94,7 @@ func TestIdentityRefusalsMarked(t *testing.T) {
 
 func checkOwners(t *testing.T, e *env, address string, want ...string) {
 	t.Helper()
-	tickets, err := e.store.Tickets(e.admin, address)
+	tickets, err := e.store.Contracts.Tickets(e.admin, address)
 	mustNil(t, err, "Tickets")
 	for i, tk := range tickets {
 		if free := want[i] == ledger.ZeroAddress; free != (tk.Address == ledger.ZeroAddress) || !free && tk.Sender != want[i] {
@@ -109,13 +109,13 @@ func TestKeyRevokedElsewhere(t *testing.T) {
 	e := openEnv(t)
 	other := mustOpen(t, e.db, sqlstore.Options{Now: e.clock.Now})
 	ctx := context.Background()
-	key, rec, err := e.store.CreateKey(ctx, ledger.RoleBoxOffice, "shop")
+	key, rec, err := e.store.Keys.CreateKey(ctx, ledger.RoleBoxOffice, "shop")
 	mustNil(t, err, "CreateKey")
-	if _, err := e.store.Authenticate(ctx, key); err != nil {
+	if _, err := e.store.Keys.Authenticate(ctx, key); err != nil {
 		t.Fatalf("Authenticate: %v", err)
 	}
-	mustNil(t, other.RevokeKey(ctx, rec.ID), "RevokeKey on the other store")
-	if _, err := other.Authenticate(ctx, key); ledger.ErrorCode(err) != ledger.EUNAUTHORIZED {
+	mustNil(t, other.Keys.RevokeKey(ctx, rec.ID), "RevokeKey on the other store")
+	if _, err := other.Keys.Authenticate(ctx, key); ledger.ErrorCode(err) != ledger.EUNAUTHORIZED {
 		t.Errorf("the revoking store still accepts the key: %v", err)
 	}
 	waitRefused(t, e.store, key, 10*sqlstore.KeyCacheTTL)
@@ -126,7 +126,7 @@ func waitRefused(t *testing.T, s *sqlstore.Store, key string, limit time.Duratio
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		_, err := s.Authenticate(context.Background(), key)
+		_, err := s.Keys.Authenticate(context.Background(), key)
 		if ledger.ErrorCode(err) == ledger.EUNAUTHORIZED {
 			return
 		}

@@ -29,7 +29,7 @@ const (
 // openSQLite opens the file with one write connection, whose transactions begin
 // IMMEDIATE (taking the write lock at once), and a pool of readers. WAL lets readers
 // run beside the writer; synchronous=NORMAL syncs at checkpoints, not at every commit.
-func (s *Store) openSQLite(path string) error {
+func (s *db) openSQLite(path string) error {
 	if path == "" {
 		return ledger.Errorf(ledger.EINVALID, "no database given: pass --db FILE or set TICKETBOOTH_DB")
 	}
@@ -57,7 +57,7 @@ func (s *Store) openSQLite(path string) error {
 // purchasers' accounts and names. SQLite gives the -wal and -shm files the mode of the
 // database file. An existing file keeps the mode its administrator gave it; when other
 // users may read or write it, a warning says so.
-func (s *Store) privateFile(path string) error {
+func (s *db) privateFile(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err == nil {
 		return f.Close()
@@ -106,7 +106,7 @@ const checkpointEvery = 1000 * time.Millisecond
 // so the writer never waits for a checkpoint (which syncs the disk). The writer's
 // connection has automatic checkpoints off; SQLite still checkpoints when the last
 // connection closes. It runs until stop is closed, then closes done.
-func (s *Store) checkpointer(stop <-chan struct{}, done chan<- struct{}) {
+func (s *db) checkpointer(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()

@@ -16,7 +16,7 @@ import (
 func TestInfo(t *testing.T) {
 	e := openEnv(t)
 	genesis := e.clock.Now()
-	info, err := e.store.Info(context.Background())
+	info, err := e.store.Journal.Info(context.Background())
 	mustNil(t, err, "Info")
 	if info.Height != 0 || time.Duration(info.BlockInterval) != testInterval || !info.Genesis.Equal(genesis) || info.ZeroAddress != ledger.ZeroAddress {
 		t.Errorf("Info = %+v", info)
@@ -34,9 +34,9 @@ func TestReopen(t *testing.T) {
 	e := openEnv(t)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A", "1B")
-	_, err := e.store.SetReleaseFee(org, c.Address, 15)
+	_, err := e.store.Contracts.SetReleaseFee(org, c.Address, 15)
 	mustNil(t, err, "SetReleaseFee")
-	_, err = e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 40), e.details(t, 3))
+	_, err = e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 40), e.details(t, 3))
 	mustNil(t, err, "BeginSale")
 	e.clock.AdvanceBlocks(2)
 	before := mustContract(t, e, c.Address)
@@ -54,9 +54,9 @@ func TestReopen(t *testing.T) {
 			t.Errorf("reopened clock: height %d interval %v", again.height(t), s.Clock().Interval)
 		}
 		// The key made before still works and still owns the contract.
-		_, err = s.SetReleaseFee(org, c.Address, 1)
+		_, err = s.Contracts.SetReleaseFee(org, c.Address, 1)
 		wantCode(t, err, ledger.ECONFLICT)
-		rep, err := s.Verify(e.admin)
+		rep, err := s.Journal.Verify(e.admin)
 		mustNil(t, err, "Verify")
 		if !rep.OK || rep.Transactions != 3 || rep.Blocks != 1 {
 			t.Errorf("Verify after reopening = %+v", rep)
@@ -115,7 +115,7 @@ func TestStadium(t *testing.T) {
 	list, err := fixtures.LoadPrices("stadium")
 	mustNil(t, err, "LoadPrices")
 	e := openEnv(t)
-	c, _, err := e.store.CreateContract(e.admin, venue.Name, venue.Seats)
+	c, _, err := e.store.Contracts.CreateContract(e.admin, venue.Name, venue.Seats)
 	mustNil(t, err, "CreateContract")
 	prices := make([]ledger.SeatPrice, len(venue.Seats))
 	for i, s := range venue.Seats {
@@ -124,9 +124,9 @@ func TestStadium(t *testing.T) {
 		// Reverse order: matching must be by seat.
 		prices[len(prices)-1-i] = ledger.SeatPrice{Seat: s, Price: p}
 	}
-	_, err = e.store.BeginSale(e.admin, c.Address, prices, e.details(t, 10))
+	_, err = e.store.Contracts.BeginSale(e.admin, c.Address, prices, e.details(t, 10))
 	mustNil(t, err, "BeginSale")
-	tickets, err := e.store.Tickets(context.Background(), c.Address)
+	tickets, err := e.store.Contracts.Tickets(context.Background(), c.Address)
 	mustNil(t, err, "Tickets")
 	if len(tickets) != len(venue.Seats) || c.SeatCount != len(venue.Seats) {
 		t.Fatalf("%d tickets, %d seats counted, want %d", len(tickets), c.SeatCount, len(venue.Seats))
@@ -148,7 +148,7 @@ func TestPostgresURL(t *testing.T) {
 	}
 	db := pgtest.LedgerDB(t)
 	s := mustOpen(t, db+"&pool_max_conns=3", sqlstore.Options{})
-	if _, _, err := s.CreateContract(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}), "Hall", parseSeats(t, "1A")); err != nil {
+	if _, _, err := s.Contracts.CreateContract(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}), "Hall", parseSeats(t, "1A")); err != nil {
 		t.Errorf("CreateContract on a pool of 3: %v", err)
 	}
 	_, err := sqlstore.Open(context.Background(), db+"&pool_max_conns=many", sqlstore.Options{})

@@ -6,11 +6,50 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
+	"sync/atomic"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-var _ ledger.Seller = (*Store)(nil)
+// Selling is the ledger's selling side (ledger.Seller): reservations, releases and
+// reissues, under the pseudonymous holder addresses (holders.go). On PostgreSQL,
+// reservations are group-committed in pipelined round trips (pipeline.go).
+type Selling struct {
+	*db
+	holders holderKey
+	pipe    *pipeliner // PostgreSQL's group commit of reservations; nil on SQLite
+	// pipelined counts the reservations committed by pipelined groups (pipeline.go).
+	pipelined atomic.Int64
+}
+
+var _ ledger.Seller = (*Selling)(nil)
+
+func newSelling(d *db, holders holderKey) *Selling {
+	s := &Selling{db: d, holders: holders}
+	if d.d.sharedLocksSQL != nil {
+		s.pipe = startPipeliner(s, pipelineWorkers)
+	}
+	return s
+}
+
+// stop lets the queued reservations finish (PostgreSQL).
+func (s *Selling) stop() {
+	if s.pipe != nil {
+		s.pipe.stop()
+	}
+}
+
+// Contract returns the contract at address, as Contracts.Contract does: a seller reads
+// the identity policy of the sale it seals tickets for.
+func (s *Selling) Contract(ctx context.Context, address string) (ledger.Contract, error) {
+	return readContract(ctx, s.db, address)
+}
+
+// holderAddress is the pseudonymous address of sender's tickets sold by seller on the
+// contract.
+func (s *Selling) holderAddress(contract, seller, sender string) string {
+	return s.holders.address(contract, seller, sender)
+}
 
 // seatIndex returns the index of the seat in the contract: EREFUSED "Invalid seat" when
 // the contract has no such seat.
@@ -38,7 +77,7 @@ type ticketsReserved = ledger.TicketsReservedEffect
 // Reserve sells the order's seats to its sender, all or nothing, each by one conditional
 // update of an available ticket, with Ticketbooth's checks in its order. On PostgreSQL it
 // first tries the same in a pipelined group commit (pipeline.go).
-func (s *Store) Reserve(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
+func (s *Selling) Reserve(ctx context.Context, address string, o ledger.Order) (ledger.OrderReceipt, error) {
 	if err := validateOrder(o); err != nil {
 		return ledger.OrderReceipt{}, err
 	}
@@ -226,7 +265,7 @@ func take(w *wtx, c ledger.Contract, t ledger.SealedTicket, to seller) (takenSea
 
 // Release returns a sold ticket to sale and refunds its price less the fee, with
 // Ticketbooth's checks in its order: seat, sale open, release window, ownership.
-func (s *Store) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
+func (s *Selling) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
 	if (r.Sender == "") == (r.Secret == "") {
 		return ledger.ReleaseReceipt{}, ledger.Errorf(ledger.EINVALID, "Give exactly one of sender or secret to release a ticket")
 	}

@@ -60,7 +60,7 @@ var errStaleHeight = errors.New("transaction height is below the closed mark")
 // update runs fn as one write: in SQLite's group commit, or in a transaction of its own
 // on PostgreSQL, after sealing finished blocks if that is due. Public store methods own
 // their write; helpers take the *wtx.
-func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, contract string, lock lockMode, fn func(*wtx) error) error {
+func (s *db) update(ctx context.Context, what string, actor ledger.Actor, contract string, lock lockMode, fn func(*wtx) error) error {
 	op := &writeOp{ctx: ctx, actor: actor, contract: contract, lock: lock, fn: fn}
 	for attempt := 1; ; attempt++ {
 		var err error
@@ -87,7 +87,7 @@ func (s *Store) update(ctx context.Context, what string, actor ledger.Actor, con
 // locks in one round trip (the dialect's lock statement carries no parameters), then the
 // clock, the operation and COMMIT. A connection handed back inside a transaction (the
 // ROLLBACK itself failed) is discarded by the driver.
-func (s *Store) runAlone(op *writeOp) error {
+func (s *db) runAlone(op *writeOp) error {
 	if err := s.sealIfDue(op.ctx); err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (s *Store) runAlone(op *writeOp) error {
 
 // newWtx starts an operation at now. Its height never falls below the closed mark: a
 // clock a little behind another server's still writes where blocks remain open.
-func (s *Store) newWtx(r runner, actor ledger.Actor, now time.Time) *wtx {
+func (s *db) newWtx(r runner, actor ledger.Actor, now time.Time) *wtx {
 	h := max(s.clock.Height(now), s.closed.Load())
 	return &wtx{runner: r, now: now, height: h, actor: actor}
 }
@@ -220,7 +220,7 @@ var (
 // writeContract runs fn as one write on the contract at address, after the checks every
 // contract write shares: the actor's role, a well-formed address, an existing contract,
 // the actor's right to it.
-func (s *Store) writeContract(ctx context.Context, what, address string, a access, fn func(*wtx, ledger.Contract) error) error {
+func (s *db) writeContract(ctx context.Context, what, address string, a access, fn func(*wtx, ledger.Contract) error) error {
 	actor, err := ledger.Authorize(ctx, a.roles...)
 	if err != nil {
 		return err

@@ -10,8 +10,27 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
+// Journal is the ledger's journal (ledger.Journal): the clock's height, the receipts of
+// transactions, and verification of the whole journal and its chain of blocks.
+type Journal struct {
+	*db
+	holders holderKey // to check the tables' senders against the journal's holders
+}
+
+var _ ledger.Journal = (*Journal)(nil)
+
+// Info returns the current height and the clock.
+func (s *Journal) Info(ctx context.Context) (ledger.Info, error) {
+	return ledger.Info{
+		Height:        max(s.clock.Height(s.now()), s.closed.Load()),
+		BlockInterval: ledger.Duration(s.clock.Interval),
+		Genesis:       s.clock.Genesis,
+		ZeroAddress:   ledger.ZeroAddress,
+	}, nil
+}
+
 // Receipt returns what the transaction with the hash did and, once sealed, its block.
-func (s *Store) Receipt(ctx context.Context, hash string) (ledger.Receipt, error) {
+func (s *Journal) Receipt(ctx context.Context, hash string) (ledger.Receipt, error) {
 	if len(hash) != 64 || !isHex(hash) {
 		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Invalid transaction hash %s: 64 hex characters expected", clip(hash))
 	}
@@ -65,7 +84,7 @@ const maxProblems = 100
 // sealed mark is outside a block, and that the state tables hold what replaying the
 // journal in seq order gives. Administrators and organizers may run it. Writers go on
 // meanwhile: only the sealing takes the sealing lock.
-func (s *Store) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.VerifyReport, error) {
+func (s *Journal) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.VerifyReport, error) {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return ledger.VerifyReport{}, err
 	}
@@ -75,7 +94,7 @@ func (s *Store) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.
 	}
 	rep := ledger.VerifyReport{Height: mark}
 	err = s.snapshot(ctx, func(r runner) error {
-		p := newProjection(s.holderKey)
+		p := newProjection(s.holders)
 		if err := verifyJournal(r, &rep, p); err != nil {
 			return err
 		}
@@ -92,7 +111,7 @@ func (s *Store) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.
 }
 
 // snapshot runs fn in a read-only transaction that sees one state of the database.
-func (s *Store) snapshot(ctx context.Context, fn func(runner) error) error {
+func (s *Journal) snapshot(ctx context.Context, fn func(runner) error) error {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ func namedTicket(t *testing.T, seat, secret, name string) (ledger.SealedTicket, 
 
 func mustAdmit(t *testing.T, e *env, ctx context.Context, address string, r ledger.CheckInRequest) {
 	t.Helper()
-	res, err := e.store.CheckIn(ctx, address, r)
+	res, err := e.store.Gate.CheckIn(ctx, address, r)
 	mustNil(t, err, "CheckIn")
 	for _, rs := range res {
 		if rs.Status != ledger.StatusAdmitted {
@@ -49,14 +49,14 @@ func stateHistory(t *testing.T, e *env) ledger.Contract {
 	seats := []string{"1A", "1B", "1C", "2A"}
 	c := e.create(t, org, seats...)
 	setRules(t, e, org, c.Address, ledger.Rules{ReleaseFee: 25, NoReleaseBlocks: 1})
-	_, err := e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, seats...), 100), e.details(t, 5))
+	_, err := e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, seats...), 100), e.details(t, 5))
 	mustNil(t, err, "BeginSale")
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "ann", Tickets: []ledger.SealedTicket{
 		secretTicket(t, "1A", "secret-1A"), secretTicket(t, "1B", "secret-1B")}})
 	mustNil(t, err, "Reserve ann")
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{secretTicket(t, "1C", "secret-1C")}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "bob", Tickets: []ledger.SealedTicket{secretTicket(t, "1C", "secret-1C")}})
 	mustNil(t, err, "Reserve bob")
-	_, err = e.store.Release(org, c.Address, ledger.ReleaseRequest{Seat: parseSeats(t, "1C")[0], Sender: "bob"})
+	_, err = e.store.Selling.Release(org, c.Address, ledger.ReleaseRequest{Seat: parseSeats(t, "1C")[0], Sender: "bob"})
 	mustNil(t, err, "Release")
 	first := ledger.CheckInRequest{Tickets: []ledger.QRTicket{{Seat: parseSeats(t, "1A")[0], Secret: "secret-1A"}}, Gate: "east", Nonce: "n1"}
 	mustAdmit(t, e, org, c.Address, first)
@@ -64,14 +64,14 @@ func stateHistory(t *testing.T, e *env) ledger.Contract {
 	mustAdmit(t, e, org, c.Address, first) // a retry: admitted again, its first admission kept
 	mustAdmit(t, e, org, c.Address, ledger.CheckInRequest{Tickets: []ledger.QRTicket{{Seat: parseSeats(t, "1B")[0], Secret: "secret-1B"}}, Gate: "west"})
 	e.clock.AdvanceBlocks(5)
-	_, err = e.store.EndSale(org, c.Address)
+	_, err = e.store.Contracts.EndSale(org, c.Address)
 	mustNil(t, err, "EndSale")
-	_, err = e.store.SetIdentityPolicy(org, c.Address, true)
+	_, err = e.store.Contracts.SetIdentityPolicy(org, c.Address, true)
 	mustNil(t, err, "SetIdentityPolicy")
-	_, err = e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, seats...), 200), e.details(t, 3))
+	_, err = e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, seats...), 200), e.details(t, 3))
 	mustNil(t, err, "BeginSale 2")
 	st, qr := namedTicket(t, "2A", "secret-2A", "Carol Example")
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "carol", Tickets: []ledger.SealedTicket{st}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "carol", Tickets: []ledger.SealedTicket{st}})
 	mustNil(t, err, "Reserve carol")
 	mustAdmit(t, e, org, c.Address, ledger.CheckInRequest{Tickets: []ledger.QRTicket{qr}, Gate: "east"})
 	e.clock.AdvanceBlocks(1)
@@ -138,12 +138,12 @@ func TestVerifyStateUntouched(t *testing.T) {
 	c := stateHistory(t, e)
 	org := e.actor(t, ledger.RoleBoxOffice, "box office")
 	dave, _ := namedTicket(t, "1C", "secret-dave", "Dave Example")
-	_, err := e.store.Reserve(org, c.Address, ledger.Order{Sender: "dave", Tickets: []ledger.SealedTicket{dave}})
+	_, err := e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "dave", Tickets: []ledger.SealedTicket{dave}})
 	mustNil(t, err, "Reserve dave")
-	_, err = e.store.Release(org, c.Address, ledger.ReleaseRequest{Seat: dave.Seat, Secret: "secret-dave"})
+	_, err = e.store.Selling.Release(org, c.Address, ledger.ReleaseRequest{Seat: dave.Seat, Secret: "secret-dave"})
 	mustNil(t, err, "Release dave")
 	erin, _ := namedTicket(t, "1C", "secret-erin", "Erin Example")
-	_, err = e.store.Reserve(org, c.Address, ledger.Order{Sender: "erin", Tickets: []ledger.SealedTicket{erin}})
+	_, err = e.store.Selling.Reserve(org, c.Address, ledger.Order{Sender: "erin", Tickets: []ledger.SealedTicket{erin}})
 	mustNil(t, err, "Reserve erin")
 	rep := mustVerify(t, e)
 	if !rep.OK || len(rep.Problems) != 0 {
@@ -161,11 +161,11 @@ func TestVerifyStateUntouched(t *testing.T) {
 func BenchmarkVerifyStadium(b *testing.B) {
 	venue, prices := loadStadium(b)
 	e := openEnv(b)
-	c, _, err := e.store.CreateContract(e.admin, venue.Name, venue.Seats)
+	c, _, err := e.store.Contracts.CreateContract(e.admin, venue.Name, venue.Seats)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.store.BeginSale(e.admin, c.Address, prices, e.details(b, 10)); err != nil {
+	if _, err := e.store.Contracts.BeginSale(e.admin, c.Address, prices, e.details(b, 10)); err != nil {
 		b.Fatal(err)
 	}
 	for i := range 100 {
@@ -174,14 +174,14 @@ func BenchmarkVerifyStadium(b *testing.B) {
 			secret := "secret-" + s.String()
 			o.Tickets = append(o.Tickets, ledger.SealedTicket{Seat: s, SecretCiphertext: []byte(secret), SecretDigest: crypto.SecretDigest(secret)})
 		}
-		if _, err := e.store.Reserve(e.admin, c.Address, o); err != nil {
+		if _, err := e.store.Selling.Reserve(e.admin, c.Address, o); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		rep, err := e.store.Verify(e.admin)
+		rep, err := e.store.Journal.Verify(e.admin)
 		if err != nil || !rep.OK {
 			b.Fatalf("Verify = %+v, %v", rep, err)
 		}

@@ -19,16 +19,16 @@ func history(t *testing.T, e *env) (ledger.Contract, ledger.Receipt) {
 	t.Helper()
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A", "1B")
-	fee, err := e.store.SetReleaseFee(org, c.Address, 25)
+	fee, err := e.store.Contracts.SetReleaseFee(org, c.Address, 25)
 	mustNil(t, err, "SetReleaseFee")
 	e.clock.AdvanceBlocks(1)
-	_, err = e.store.SetNoReleaseBlocks(org, c.Address, 2)
+	_, err = e.store.Contracts.SetNoReleaseBlocks(org, c.Address, 2)
 	mustNil(t, err, "SetNoReleaseBlocks")
 	e.clock.AdvanceBlocks(2)
-	_, err = e.store.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 10), e.details(t, 2))
+	_, err = e.store.Contracts.BeginSale(org, c.Address, flatPrices(parseSeats(t, "1A", "1B"), 10), e.details(t, 2))
 	mustNil(t, err, "BeginSale")
 	e.clock.AdvanceBlocks(2)
-	_, err = e.store.EndSale(org, c.Address)
+	_, err = e.store.Contracts.EndSale(org, c.Address)
 	mustNil(t, err, "EndSale")
 	e.clock.AdvanceBlocks(1)
 	return c, fee
@@ -36,7 +36,7 @@ func history(t *testing.T, e *env) (ledger.Contract, ledger.Receipt) {
 
 func mustVerify(t *testing.T, e *env) ledger.VerifyReport {
 	t.Helper()
-	rep, err := e.store.Verify(e.admin)
+	rep, err := e.store.Journal.Verify(e.admin)
 	mustNil(t, err, "Verify")
 	return rep
 }
@@ -56,7 +56,7 @@ func TestVerifyOK(t *testing.T) {
 		t.Errorf("Verify = %+v, want OK with 5 transactions in 4 blocks at height 6", rep)
 	}
 	// Sealed receipts name their block, whose hash is the one stored.
-	rc, err := e.store.Receipt(context.Background(), fee.TransactionHash)
+	rc, err := e.store.Journal.Receipt(context.Background(), fee.TransactionHash)
 	mustNil(t, err, "Receipt")
 	var hash string
 	mustNil(t, e.rawDB(t).QueryRow(`SELECT hash FROM blocks WHERE height = 0`).Scan(&hash), "reading block 0")
@@ -68,7 +68,7 @@ func TestVerifyOK(t *testing.T) {
 		t.Errorf("second Verify = %+v", again)
 	}
 	// An organizer may verify too.
-	if _, err := e.store.Verify(e.actor(t, ledger.RoleOrganizer, "auditor")); err != nil {
+	if _, err := e.store.Journal.Verify(e.actor(t, ledger.RoleOrganizer, "auditor")); err != nil {
 		t.Errorf("organizer Verify: %v", err)
 	}
 }
@@ -142,7 +142,7 @@ func TestVerifyUnsealedBody(t *testing.T) {
 	e := openEnv(t)
 	org := e.actor(t, ledger.RoleOrganizer, "promoter")
 	c := e.create(t, org, "1A")
-	rc, err := e.store.SetReleaseFee(org, c.Address, 25)
+	rc, err := e.store.Contracts.SetReleaseFee(org, c.Address, 25)
 	mustNil(t, err, "SetReleaseFee")
 	wantRows(t, mustExec(t, e.rawDB(t), `UPDATE journal SET body = replace(body, '"fee":25', '"fee":26') WHERE hash = ?`, rc.TransactionHash))
 	if rep := mustVerify(t, e); rep.OK || len(rep.Problems) == 0 {
@@ -169,7 +169,7 @@ func TestVerifyAnchors(t *testing.T) {
 	if !first.OK || first.Head == nil || first.Head.Height != 0 || len(first.Head.Hash) != 64 {
 		t.Fatalf("Verify after one block = %+v, want OK with block 0 as head", first)
 	}
-	_, err := e.store.SetReleaseFee(org, c.Address, 5)
+	_, err := e.store.Contracts.SetReleaseFee(org, c.Address, 5)
 	mustNil(t, err, "SetReleaseFee")
 	e.clock.AdvanceBlocks(2)
 	rep := mustVerify(t, e)
@@ -180,7 +180,7 @@ func TestVerifyAnchors(t *testing.T) {
 
 	verify := func(anchors ...ledger.BlockRef) ledger.VerifyReport {
 		t.Helper()
-		rep, err := e.store.Verify(e.admin, anchors...)
+		rep, err := e.store.Journal.Verify(e.admin, anchors...)
 		mustNil(t, err, "Verify")
 		return rep
 	}
