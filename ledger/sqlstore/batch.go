@@ -178,7 +178,7 @@ func (b *batcher) commit(batch []*queuedOp) error {
 func (b *batcher) run(batch []*queuedOp, savepoints bool) error {
 	s := b.s
 	ctx := context.Background()
-	if err := s.sealIfDue(ctx); err != nil {
+	if err := s.chainIfDue(ctx); err != nil {
 		return err
 	}
 	tx, err := s.write.BeginTx(ctx, nil)

@@ -7,22 +7,25 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Sealing, and why it is sound with many writers.
+// Closing and chaining blocks, and why it is sound with many writers. (A ticket's
+// secret is sealed, encrypted, by the issuer; blocks are closed and then chained.)
 //
-// A block h may be sealed (its Merkle root fixed) only when no transaction of height h
-// can still commit. Two marks in seal_mark say how far that holds: no transaction may be
-// written below closed (the journal's insert checks, and a write below it runs again
-// above it, errStaleHeight), and every block below sealed is sealed.
+// A block h may be chained (its Merkle root fixed and linked to the block before) only
+// when no transaction of height h can still commit. Two marks in the seal_mark table say
+// how far that holds (the table and its column sealed keep the names of the first
+// migration): no transaction may be written below closed (the journal's insert checks,
+// and a write below it runs again above it, errStaleHeight), and every block below the
+// chained mark (column sealed) is chained.
 //
-// Closing takes the sealing lock exclusively, reads the clock (height h), moves closed up
-// to h and commits. Every write transaction holds the sealing lock shared from its first
+// Closing takes the closing lock exclusively, reads the clock (height h), moves closed up
+// to h and commits. Every write transaction holds the closing lock shared from its first
 // statement to its commit, and reads the clock only once it holds it. So when a closer
 // holds the lock no write is in flight: everything below h has committed, and nothing
 // below h can commit any more, since a write that starts later reads the clock after the
 // closer did, and one whose clock is behind (another server's) is sent above the mark.
 // The transactions below closed, and their order by seq which the Merkle roots follow,
-// are final. Sealing then computes the blocks from sealed up to closed at leisure, under
-// a lock only sealers take, while writers go on.
+// are final. Chaining then computes the blocks from the chained mark up to closed at
+// leisure, under a lock only chainers take, while writers go on.
 //
 // On SQLite both locks are the database's write lock, which BEGIN IMMEDIATE takes, and
 // the same reasoning holds trivially.
@@ -30,46 +33,46 @@ import (
 // Writers wait for a closer only as long as the writes in flight take: each process
 // remembers the closed mark it last saw and, when its clock has passed it (about once per
 // block interval), lets one of its writes check the mark without a lock and close only
-// if no other server has; the others go on meanwhile. On PostgreSQL the sealing itself
+// if no other server has; the others go on meanwhile. On PostgreSQL the chaining itself
 // then runs in the background.
 
-// sealIfDue closes and seals finished blocks when the clock has passed the closed mark
+// chainIfDue closes and chains finished blocks when the clock has passed the closed mark
 // this process last saw. One write of the process does it; the others go on writing.
-func (s *db) sealIfDue(ctx context.Context) error {
-	if s.clock.Height(s.now()) <= s.closed.Load() || !s.sealing.CompareAndSwap(false, true) {
+func (s *db) chainIfDue(ctx context.Context) error {
+	if s.clock.Height(s.now()) <= s.closed.Load() || !s.chaining.CompareAndSwap(false, true) {
 		return nil
 	}
 	if err := s.closeBlocks(ctx); err != nil {
-		s.sealing.Store(false)
+		s.chaining.Store(false)
 		return err
 	}
 	if s.batch != nil {
-		defer s.sealing.Store(false)
-		_, err := s.sealClosed(ctx)
+		defer s.chaining.Store(false)
+		_, err := s.chainClosed(ctx)
 		return err
 	}
-	s.sealers.Add(1)
+	s.chainers.Add(1)
 	go func() {
-		defer s.sealers.Done()
-		defer s.sealing.Store(false)
-		if _, err := s.sealClosed(context.WithoutCancel(ctx)); err != nil {
-			s.log.Error("ledger store", "op", "sealing blocks", "err", err)
+		defer s.chainers.Done()
+		defer s.chaining.Store(false)
+		if _, err := s.chainClosed(context.WithoutCancel(ctx)); err != nil {
+			s.log.Error("ledger store", "op", "chaining blocks", "err", err)
 		}
 	}()
 	return nil
 }
 
-// seal closes the blocks below the current height and seals them, and returns the
-// sealed mark.
-func (s *db) seal(ctx context.Context) (int64, error) {
+// closeAndChain closes the blocks below the current height and chains them, and returns
+// the chained mark.
+func (s *db) closeAndChain(ctx context.Context) (int64, error) {
 	if err := s.closeBlocks(ctx); err != nil {
 		return 0, err
 	}
-	return s.sealClosed(ctx)
+	return s.chainClosed(ctx)
 }
 
 // closeBlocks moves the closed mark up to the current height, unless another server
-// already did: first a look without a lock, then under the sealing lock.
+// already did: first a look without a lock, then under the closing lock.
 func (s *db) closeBlocks(ctx context.Context) error {
 	if err := s.loadClosed(ctx); err != nil || s.clock.Height(s.now()) <= s.closed.Load() {
 		return err
@@ -79,8 +82,8 @@ func (s *db) closeBlocks(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if s.d.sealLockSQL != "" {
-		if _, err := tx.ExecContext(ctx, s.d.sealLockSQL); err != nil {
+	if s.d.closeLockSQL != "" {
+		if _, err := tx.ExecContext(ctx, s.d.closeLockSQL); err != nil {
 			return err
 		}
 	}
@@ -102,33 +105,33 @@ func (s *db) closeBlocks(ctx context.Context) error {
 	return nil
 }
 
-// sealClosed seals, under the sealers' lock, every block below the closed mark that holds
-// transactions and is not sealed yet, and returns the sealed mark.
-func (s *db) sealClosed(ctx context.Context) (int64, error) {
+// chainClosed chains, under the chainers' lock, every block below the closed mark that
+// holds transactions and is not chained yet, and returns the chained mark.
+func (s *db) chainClosed(ctx context.Context) (int64, error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	if s.d.sealWorkLockSQL != "" {
-		if _, err := tx.ExecContext(ctx, s.d.sealWorkLockSQL); err != nil {
+	if s.d.chainLockSQL != "" {
+		if _, err := tx.ExecContext(ctx, s.d.chainLockSQL); err != nil {
 			return 0, err
 		}
 	}
 	r := s.writer(ctx, tx)
-	var closed, sealed int64
-	if err := r.row(`SELECT closed, sealed FROM seal_mark WHERE id = 1`).Scan(&closed, &sealed); err != nil {
+	var closed, chained int64
+	if err := r.row(`SELECT closed, sealed FROM seal_mark WHERE id = 1`).Scan(&closed, &chained); err != nil {
 		return 0, err
 	}
 	var head *ledger.BlockRef
-	if sealed < closed {
-		if head, err = sealBlocks(r, sealed, closed); err != nil {
+	if chained < closed {
+		if head, err = chainBlocks(r, chained, closed); err != nil {
 			return 0, err
 		}
 		if _, err := r.exec(`UPDATE seal_mark SET sealed = ? WHERE id = 1`, closed); err != nil {
 			return 0, err
 		}
-		sealed = closed
+		chained = closed
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err
@@ -138,13 +141,13 @@ func (s *db) sealClosed(ctx context.Context) (int64, error) {
 		// ledger verify --anchor.
 		s.log.Info("sealed blocks; the head is an anchor for ledger verify --anchor", "head", head.String())
 	}
-	return sealed, nil
+	return chained, nil
 }
 
-// sealBlocks seals the blocks in [from, to) that hold transactions: each a Merkle root over
-// its transactions' hashes in seq order, chained to the block before. It returns the new
-// head, or nil when there was nothing to seal.
-func sealBlocks(r runner, from, to int64) (*ledger.BlockRef, error) {
+// chainBlocks chains the blocks in [from, to) that hold transactions: each a Merkle root
+// over its transactions' hashes in seq order, linked to the block before. It returns the
+// new head, or nil when there was nothing to chain.
+func chainBlocks(r runner, from, to int64) (*ledger.BlockRef, error) {
 	var prev string
 	err := r.row(`SELECT hash FROM blocks ORDER BY height DESC LIMIT 1`).Scan(&prev)
 	if err != nil && err != sql.ErrNoRows {

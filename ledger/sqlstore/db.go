@@ -41,9 +41,9 @@ type db struct {
 	name                         string // the database as messages may show it (no password)
 	// closed is the closed mark this process last saw: no transaction may be written
 	// below it (see chain.go).
-	closed  atomic.Int64
-	sealing atomic.Bool    // a write of this process is sealing
-	sealers sync.WaitGroup // background sealing (PostgreSQL)
+	closed   atomic.Int64
+	chaining atomic.Bool    // a write of this process is chaining blocks
+	chainers sync.WaitGroup // background chaining (PostgreSQL)
 }
 
 // openDB opens the database at path (a SQLite file or a postgres:// URL), migrates it and
@@ -94,7 +94,7 @@ func (s *db) prepare(ctx context.Context, interval time.Duration) error {
 // close stops the writer and the checkpointer and closes the pools. The store stops
 // PostgreSQL's pipeline first.
 func (s *db) close() error {
-	s.sealers.Wait()
+	s.chainers.Wait()
 	if s.batch != nil {
 		s.batch.stop()
 		close(s.stopCheckpoints)

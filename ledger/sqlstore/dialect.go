@@ -17,14 +17,14 @@ import (
 // serialised:
 //
 //   - SQLite has one writer at a time: BEGIN IMMEDIATE takes the database's write lock,
-//     which already orders every write, sealing included. One process batches its writes
-//     into group commits (see batch.go).
+//     which already orders every write, closing blocks included. One process batches
+//     its writes into group commits (see batch.go).
 //   - PostgreSQL runs writers concurrently, from many connections and many servers. Each
-//     write transaction first takes, in one statement, the sealing lock shared and its
-//     contract's lock (shared to sell or check in, exclusive to manage); sealing takes
-//     the sealing lock exclusively (see seal.go). Both are transaction-scoped advisory
-//     locks: they live in memory, not on a row, so thousands of concurrent reservations
-//     on one contract do not write a lock onto its row.
+//     write transaction first takes, in one statement, the closing lock shared and its
+//     contract's lock (shared to sell or check in, exclusive to manage); closing blocks
+//     takes the closing lock exclusively (see chain.go). Both are transaction-scoped
+//     advisory locks: they live in memory, not on a row, so thousands of concurrent
+//     reservations on one contract do not write a lock onto its row.
 type dialect struct {
 	name string
 	// numbered placeholders: $1, $2, ... instead of ?.
@@ -36,15 +36,15 @@ type dialect struct {
 	// nextJournalSeq and nextKeyID are SQL expressions for the next journal seq and API
 	// key id: MAX+1 under SQLite's single writer, sequences under concurrent writers.
 	nextJournalSeq, nextKeyID string
-	// sealLockSQL takes the sealing lock exclusively for the transaction; sealWorkLockSQL,
-	// the lock sealers alone take; migrateLockSQL serialises servers migrating one
+	// closeLockSQL takes the closing lock exclusively for the transaction; chainLockSQL,
+	// the lock chainers alone take; migrateLockSQL serialises servers migrating one
 	// database. "" when the engine's write lock does.
-	sealLockSQL, sealWorkLockSQL, migrateLockSQL string
+	closeLockSQL, chainLockSQL, migrateLockSQL string
 	// writeLockSQL takes a write transaction's locks, in a statement without parameters
 	// that is sent together with BEGIN (PostgreSQL only: on SQLite, BEGIN IMMEDIATE takes
 	// the write lock and writes are batched).
 	writeLockSQL func(contract string, mode lockMode) string
-	// sharedLocksSQL takes the sealing lock and the locks of several contracts shared,
+	// sharedLocksSQL takes the closing lock and the locks of several contracts shared,
 	// for a pipelined group of reservations (pipeline.go); nil on SQLite.
 	sharedLocksSQL func(contracts []string) string
 	// retryable reports errors after which a whole transaction may simply run again.
@@ -63,13 +63,13 @@ const (
 	lockExclusive                 // management: rules and sales, one at a time
 )
 
-// Advisory lock keys (PostgreSQL). The sealing and migration locks use the one-bigint
-// key space; contracts use the two-int4 space under contractLockClass, so they never
-// collide with those two.
+// Advisory lock keys (PostgreSQL). The closing, chaining and migration locks use the
+// one-bigint key space; contracts use the two-int4 space under contractLockClass, so they
+// never collide with those.
 const (
-	sealLockKey       int64 = 0x7469636b65740001 // "ticket" 0001
+	closeLockKey      int64 = 0x7469636b65740001 // "ticket" 0001
 	migrateLockKey    int64 = 0x7469636b65740002
-	sealWorkLockKey   int64 = 0x7469636b65740003
+	chainLockKey      int64 = 0x7469636b65740003
 	contractLockClass int32 = 0x7462 // "tb"
 )
 
@@ -83,34 +83,34 @@ var sqliteDialect = &dialect{
 }
 
 var postgresDialect = &dialect{
-	name:            "postgres",
-	numbered:        true,
-	nextJournalSeq:  "nextval('journal_seq')",
-	nextKeyID:       "nextval('api_keys_seq')",
-	sealLockSQL:     "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealLockKey, 10) + ")",
-	sealWorkLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(sealWorkLockKey, 10) + ")",
-	migrateLockSQL:  "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
-	writeLockSQL:    postgresWriteLocks,
-	sharedLocksSQL:  postgresSharedLocks,
-	retryable:       postgresRetryable,
+	name:           "postgres",
+	numbered:       true,
+	nextJournalSeq: "nextval('journal_seq')",
+	nextKeyID:      "nextval('api_keys_seq')",
+	closeLockSQL:   "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(closeLockKey, 10) + ")",
+	chainLockSQL:   "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(chainLockKey, 10) + ")",
+	migrateLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
+	writeLockSQL:   postgresWriteLocks,
+	sharedLocksSQL: postgresSharedLocks,
+	retryable:      postgresRetryable,
 }
 
-// postgresWriteLocks takes the sealing lock shared and then, in the same statement (target
-// lists evaluate left to right), the contract's lock. The sealing lock comes first
+// postgresWriteLocks takes the closing lock shared and then, in the same statement (target
+// lists evaluate left to right), the contract's lock. The closing lock comes first
 // everywhere, so waits cannot form a cycle.
 func postgresWriteLocks(contract string, mode lockMode) string {
-	seal := "SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(sealLockKey, 10) + ")"
+	closing := "SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(closeLockKey, 10) + ")"
 	key := strconv.Itoa(int(contractLockClass)) + ", " + strconv.Itoa(int(contractLockID(contract)))
 	switch mode {
 	case lockShared:
-		return seal + ", pg_advisory_xact_lock_shared(" + key + ")"
+		return closing + ", pg_advisory_xact_lock_shared(" + key + ")"
 	case lockExclusive:
-		return seal + ", pg_advisory_xact_lock(" + key + ")"
+		return closing + ", pg_advisory_xact_lock(" + key + ")"
 	}
-	return seal
+	return closing
 }
 
-// postgresSharedLocks takes the sealing lock shared and then the contracts' locks shared,
+// postgresSharedLocks takes the closing lock shared and then the contracts' locks shared,
 // in the order of their keys.
 func postgresSharedLocks(contracts []string) string {
 	ids := make([]int, len(contracts))
@@ -119,7 +119,7 @@ func postgresSharedLocks(contracts []string) string {
 	}
 	slices.Sort(ids)
 	var b strings.Builder
-	b.WriteString("SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(sealLockKey, 10) + ")")
+	b.WriteString("SELECT pg_advisory_xact_lock_shared(" + strconv.FormatInt(closeLockKey, 10) + ")")
 	for _, id := range slices.Compact(ids) {
 		b.WriteString(", pg_advisory_xact_lock_shared(" + strconv.Itoa(int(contractLockClass)) + ", " + strconv.Itoa(id) + ")")
 	}

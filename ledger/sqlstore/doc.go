@@ -1,13 +1,27 @@
-// Package sqlstore is the ledger's SQL storage: one implementation of ledger.Service,
-// ledger.Seller and ledger.Gate over SQLite (an embedded file, the default) or PostgreSQL
-// (several servers sharing one database), chosen by what Open is given: a file path, or
-// a postgres:// URL.
+// Package sqlstore is the ledger's SQL storage over SQLite (an embedded file, the
+// default) or PostgreSQL (several servers sharing one database), chosen by what Open is
+// given: a file path, or a postgres:// URL.
+//
+// The store is split by aggregate. Open returns a Store that owns the database handle
+// (db.go: the pools, the dialect, the clock, the write path) and the aggregate stores that
+// share it, one per side of the ledger:
+//
+//   - Contracts (contracts.go, ticketlist.go, sales.go, owner.go): contracts, rules,
+//     owners, sales and ticket lists; ledger.Contracts and ledger.TicketPager.
+//   - Selling (selling.go, reissue.go, holders.go, pipeline.go): reservations, releases
+//     and reissues under pseudonymous holders; ledger.Seller.
+//   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
+//   - Keys (keys.go): API keys and their authentication.
+//   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
+//     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
+//     into a ledger.Service.
 //
 // How data flows. A public method checks the actor and its input, then hands a function
-// to update, which runs it as one write: the function reads what it needs, makes its
-// conditional updates and appends the journal entry that records them (journal), all in
-// the same transaction, at a height read from the clock once the write locks are held.
-// Reads go straight to a pool.
+// to update (tx.go), which runs it as one write: the function reads what it needs, makes
+// its conditional updates and appends the journal entry that records them (journal), all
+// in the same transaction, at a height read from the clock once the write locks are held.
+// Writes on a contract share one preamble (writeContract: the actor's role, the address,
+// the contract, the actor's right to it). Reads go straight to a pool.
 //
 // The engines differ only where dialect.go says: placeholders, where journal seqs and key
 // ids come from, the lock statements, which errors mean "run it again", and a few
@@ -18,14 +32,14 @@
 //     once one has failed), and a second goroutine checkpoints the WAL. Statements are
 //     prepared once (query.go).
 //   - PostgreSQL (postgres.go, tx.go): each write is a transaction of its own on a pooled
-//     connection, holding the sealing lock shared and its contract's advisory lock;
+//     connection, holding the closing lock shared and its contract's advisory lock;
 //     writers queue for connections in order. Reservations are group-committed by two
 //     workers in two pipelined round trips (pipeline.go).
 //
-// Blocks are closed and sealed lazily, safely under concurrent writers from many
-// servers; seal.go explains why. Verify seals what it can and checks the whole journal on
-// one snapshot (verify.go), then replays it and compares the state tables with the
-// replay (verify_state.go, verify_compare.go).
+// Blocks are closed and chained lazily, safely under concurrent writers from many
+// servers; chain.go explains why. Verify closes and chains what it can and checks the
+// whole journal on one snapshot (verify.go), then replays it and compares the state
+// tables with the replay (verify_state.go, verify_compare.go).
 //
 // Tests run the same suite on either engine: SQLite files by default, PostgreSQL with
 // TICKETBOOTH_TEST_DB=postgres (a throwaway cluster from internal/pgtest).

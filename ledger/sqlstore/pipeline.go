@@ -60,7 +60,7 @@ import (
 //
 // The height is chosen before the locks are held, unlike in update. That is sound:
 // takeSQL refuses a height below the closed mark, and the mark cannot move while the
-// sealing lock is held shared (seal.go), so a group whose seats were taken also writes its
+// closing lock is held shared (chain.go), so a group whose seats were taken also writes its
 // journal rows at or above the mark. That is why those rows are plain inserts
 // (pipelineJournalSQL), which fail loudly rather than inserting nothing. An order whose
 // sale began above the group's height (the group waited for BeginSale's lock) leaves the
@@ -187,7 +187,7 @@ func (s *Selling) commitReservations(group []*reservation) {
 // again as a group after a rollback (nil once the group has committed or given up).
 func (s *Selling) commitGroup(group []*reservation) (again []*reservation, err error) {
 	ctx := context.Background()
-	if err := s.sealIfDue(ctx); err != nil {
+	if err := s.chainIfDue(ctx); err != nil {
 		return nil, err
 	}
 	conn, release, err := s.writeConn(ctx)

@@ -58,7 +58,7 @@ const maxAttempts = 8
 var errStaleHeight = errors.New("transaction height is below the closed mark")
 
 // update runs fn as one write: in SQLite's group commit, or in a transaction of its own
-// on PostgreSQL, after sealing finished blocks if that is due. Public store methods own
+// on PostgreSQL, after closing and chaining finished blocks if that is due. Public store methods own
 // their write; helpers take the *wtx.
 func (s *db) update(ctx context.Context, what string, actor ledger.Actor, contract string, lock lockMode, fn func(*wtx) error) error {
 	op := &writeOp{ctx: ctx, actor: actor, contract: contract, lock: lock, fn: fn}
@@ -88,7 +88,7 @@ func (s *db) update(ctx context.Context, what string, actor ledger.Actor, contra
 // clock, the operation and COMMIT. A connection handed back inside a transaction (the
 // ROLLBACK itself failed) is discarded by the driver.
 func (s *db) runAlone(op *writeOp) error {
-	if err := s.sealIfDue(op.ctx); err != nil {
+	if err := s.chainIfDue(op.ctx); err != nil {
 		return err
 	}
 	conn, release, err := s.writeConn(op.ctx)

@@ -29,7 +29,7 @@ func (s *Journal) Info(ctx context.Context) (ledger.Info, error) {
 	}, nil
 }
 
-// Receipt returns what the transaction with the hash did and, once sealed, its block.
+// Receipt returns what the transaction with the hash did and, once chained, its block.
 func (s *Journal) Receipt(ctx context.Context, hash string) (ledger.Receipt, error) {
 	if len(hash) != 64 || !isHex(hash) {
 		return ledger.Receipt{}, ledger.Errorf(ledger.EINVALID, "Invalid transaction hash %s: 64 hex characters expected", clip(hash))
@@ -78,17 +78,17 @@ func clip(s string) string {
 // maxProblems bounds the problems a report lists; the count of checks is still complete.
 const maxProblems = 100
 
-// Verify seals every finished block, then checks, on one consistent snapshot, that each
+// Verify closes and chains every finished block, then checks, on one consistent snapshot, that each
 // transaction's hash covers its stored body, that the body agrees with its row, that
-// every sealed block's Merkle root and chain recompute, that no transaction below the
-// sealed mark is outside a block, and that the state tables hold what replaying the
+// every chained block's Merkle root and link recompute, that no transaction below the
+// chained mark is outside a block, and that the state tables hold what replaying the
 // journal in seq order gives. Administrators and organizers may run it. Writers go on
-// meanwhile: only the sealing takes the sealing lock.
+// meanwhile: only the closing takes the closing lock.
 func (s *Journal) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledger.VerifyReport, error) {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return ledger.VerifyReport{}, err
 	}
-	mark, err := s.seal(ctx)
+	mark, err := s.closeAndChain(ctx)
 	if err != nil {
 		return ledger.VerifyReport{}, s.internal("verifying the ledger", err)
 	}
@@ -227,12 +227,12 @@ func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64, anchors []ledg
 	for _, a := range anchors {
 		checkAnchor(rep, a, byHeight)
 	}
-	var unsealed int64
-	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unsealed); err != nil {
+	var unchained int64
+	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unchained); err != nil {
 		return err
 	}
-	if unsealed > 0 {
-		problem(rep, "%d transactions below height %d are in no sealed block", unsealed, mark)
+	if unchained > 0 {
+		problem(rep, "%d transactions below height %d are in no sealed block", unchained, mark)
 	}
 	return nil
 }
