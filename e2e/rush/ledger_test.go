@@ -104,35 +104,37 @@ func replay(t *testing.T, db *sql.DB, contract string) (map[string]journalTx, ma
 		if err := rows.Scan(&hash, &kind, &body); err != nil {
 			t.Fatal(err)
 		}
-		var b struct {
-			Effect struct {
-				Sender, Holder string
-				Seat           ledger.Seat
-				Tickets        []struct{ Seat ledger.Seat }
-			}
-		}
+		var b ledger.TxBody
 		if err := json.Unmarshal([]byte(body), &b); err != nil {
 			t.Fatal(err)
 		}
 		if kind == ledger.TxTicketReleased {
-			seat := b.Effect.Seat.String()
-			if owners[seat] != b.Effect.Holder {
-				t.Errorf("%s releases %s from %s, who did not hold it (%q did)", hash, seat, b.Effect.Holder, owners[seat])
+			var e ledger.TicketReleasedEffect
+			if err := json.Unmarshal(b.Effect, &e); err != nil {
+				t.Fatal(err)
+			}
+			seat := e.Seat.String()
+			if owners[seat] != e.Holder {
+				t.Errorf("%s releases %s from %s, who did not hold it (%q did)", hash, seat, e.Holder, owners[seat])
 			}
 			delete(owners, seat)
-			journal[hash] = journalTx{kind: "release", holder: b.Effect.Holder, seats: []string{seat}}
+			journal[hash] = journalTx{kind: "release", holder: e.Holder, seats: []string{seat}}
 			continue
 		}
-		if b.Effect.Sender != "" {
-			t.Errorf("%s journals the sender %q", hash, b.Effect.Sender)
+		var e ledger.TicketsReservedEffect
+		if err := json.Unmarshal(b.Effect, &e); err != nil {
+			t.Fatal(err)
 		}
-		tx := journalTx{kind: "reserve", holder: b.Effect.Holder}
-		for _, tk := range b.Effect.Tickets {
+		if e.Sender != "" {
+			t.Errorf("%s journals the sender %q", hash, e.Sender)
+		}
+		tx := journalTx{kind: "reserve", holder: e.Holder}
+		for _, tk := range e.Tickets {
 			seat := tk.Seat.String()
 			if prev, sold := owners[seat]; sold {
-				t.Errorf("%s sells %s to %s while %s holds it", hash, seat, b.Effect.Holder, prev)
+				t.Errorf("%s sells %s to %s while %s holds it", hash, seat, e.Holder, prev)
 			}
-			owners[seat] = b.Effect.Holder
+			owners[seat] = e.Holder
 			tx.seats = append(tx.seats, seat)
 		}
 		journal[hash] = tx

@@ -8,7 +8,7 @@
 //
 //   - Contracts (contracts.go, ticketlist.go, sales.go, owner.go): contracts, rules,
 //     owners, sales and ticket lists; ledger.Contracts and ledger.TicketPager.
-//   - Selling (selling.go, reissue.go, holders.go, pipeline.go): reservations, releases
+//   - Selling (selling.go, reissue.go, holders.go, pipeline*.go): reservations, releases
 //     and reissues under pseudonymous holders; ledger.Seller.
 //   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
 //   - Keys (keys.go): API keys and their authentication.

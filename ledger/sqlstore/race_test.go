@@ -209,30 +209,27 @@ func replaySeats(t *testing.T, db, address string) seatJournal {
 		var hash, kind, body string
 		mustNil(t, rows.Scan(&hash, &kind, &body), "scanning the journal")
 		j.hashes[hash] = true
-		var b struct {
-			Effect struct {
-				Sender  string                       `json:"sender"`
-				Holder  string                       `json:"holder"`
-				Seat    ledger.Seat                  `json:"seat"`
-				Tickets []struct{ Seat ledger.Seat } `json:"tickets"`
-			} `json:"effect"`
-		}
+		var b ledger.TxBody
 		mustNil(t, json.Unmarshal([]byte(body), &b), "decoding a body")
 		if kind == ledger.TxTicketReleased {
-			if j.owner[b.Effect.Seat.Key()] != b.Effect.Holder {
-				t.Errorf("transaction %s releases %s from %s, who did not hold it", hash, b.Effect.Seat, b.Effect.Holder)
+			var e ledger.TicketReleasedEffect
+			mustNil(t, json.Unmarshal(b.Effect, &e), "decoding a release")
+			if j.owner[e.Seat.Key()] != e.Holder {
+				t.Errorf("transaction %s releases %s from %s, who did not hold it", hash, e.Seat, e.Holder)
 			}
-			delete(j.owner, b.Effect.Seat.Key())
+			delete(j.owner, e.Seat.Key())
 			continue
 		}
-		for _, tk := range b.Effect.Tickets {
+		var e ledger.TicketsReservedEffect
+		mustNil(t, json.Unmarshal(b.Effect, &e), "decoding a reservation")
+		for _, tk := range e.Tickets {
 			if prev, sold := j.owner[tk.Seat.Key()]; sold {
-				t.Errorf("transaction %s sells %s to %s while %s holds it", hash, tk.Seat, b.Effect.Holder, prev)
+				t.Errorf("transaction %s sells %s to %s while %s holds it", hash, tk.Seat, e.Holder, prev)
 			}
-			if b.Effect.Sender != "" || b.Effect.Holder == "" {
-				t.Errorf("transaction %s journals sender %q and holder %q: want the holder's address alone", hash, b.Effect.Sender, b.Effect.Holder)
+			if e.Sender != "" || e.Holder == "" {
+				t.Errorf("transaction %s journals sender %q and holder %q: want the holder's address alone", hash, e.Sender, e.Holder)
 			}
-			j.owner[tk.Seat.Key()] = b.Effect.Holder
+			j.owner[tk.Seat.Key()] = e.Holder
 		}
 	}
 	mustNil(t, rows.Err(), "reading the journal")

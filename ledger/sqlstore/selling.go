@@ -71,9 +71,6 @@ func errNotAvailable(s ledger.Seat) error {
 	return ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s not available to purchase", s)
 }
 
-// ticketsReserved is the journal's record of an order.
-type ticketsReserved = ledger.TicketsReservedEffect
-
 // Reserve sells the order's seats to its sender, all or nothing, each by one conditional
 // update of an available ticket, with Ticketbooth's checks in its order. On PostgreSQL it
 // first tries the same in a pipelined group commit (pipeline.go).
@@ -103,7 +100,7 @@ func (s *Selling) Reserve(ctx context.Context, address string, o ledger.Order) (
 }
 
 // orderReceipt is the receipt of a reservation with its effect.
-func orderReceipt(rc ledger.Receipt, eff ticketsReserved) ledger.OrderReceipt {
+func orderReceipt(rc ledger.Receipt, eff ledger.TicketsReservedEffect) ledger.OrderReceipt {
 	out := ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded, Holder: eff.Holder}
 	for _, t := range eff.Tickets {
 		out.Prices = append(out.Prices, t.Price)
@@ -141,8 +138,8 @@ func validateOrder(o ledger.Order) error {
 // are taken in seat order, so two orders racing for the same seats on PostgreSQL wait
 // for each other instead of deadlocking. holder is the sender's address for this contract
 // and selling key.
-func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ticketsReserved, error) {
-	eff := ticketsReserved{Holder: holder}
+func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ledger.TicketsReservedEffect, error) {
+	eff := ledger.TicketsReservedEffect{Holder: holder}
 	if !ledger.SaleOpen(c, w.height) {
 		if err := checkSeats(w, c.Address, o.Tickets); err != nil {
 			return eff, err
@@ -172,7 +169,7 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ticke
 
 // orderEffect completes the effect of an order whose seats are taken: its tickets in the
 // order's order, the total, and the refund of what was paid beyond it.
-func orderEffect(eff ticketsReserved, o ledger.Order, taken []takenSeat) (ticketsReserved, error) {
+func orderEffect(eff ledger.TicketsReservedEffect, o ledger.Order, taken []takenSeat) (ledger.TicketsReservedEffect, error) {
 	for i, t := range o.Tickets {
 		eff.Total += taken[i].price
 		eff.Tickets = append(eff.Tickets, ledger.NewReservedTicket(taken[i].idx, taken[i].price, t))

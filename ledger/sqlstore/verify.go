@@ -175,28 +175,60 @@ func verifyJournal(r runner, rep *ledger.VerifyReport, p *projection) error {
 	return rows.Err()
 }
 
+// verifyBlocks checks the chain of blocks, then the anchors against it, then that no
+// transaction below the chained mark is outside a block.
 func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64, anchors []ledger.BlockRef) error {
-	type block struct {
-		height, count    int64
-		root, prev, hash string
-	}
-	rows, err := r.rows(`SELECT height, tx_count, root, prev, hash FROM blocks ORDER BY height`)
+	blocks, err := readBlocks(r)
 	if err != nil {
 		return err
 	}
-	var blocks []block
+	if err := checkChain(r, rep, blocks); err != nil {
+		return err
+	}
+	byHeight := make(map[int64]string, len(blocks))
+	for _, b := range blocks {
+		byHeight[b.height] = b.hash
+	}
+	for _, a := range anchors {
+		checkAnchor(rep, a, byHeight)
+	}
+	var unchained int64
+	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unchained); err != nil {
+		return err
+	}
+	if unchained > 0 {
+		problem(rep, "%d transactions below height %d are in no sealed block", unchained, mark)
+	}
+	return nil
+}
+
+// storedBlock is a row of the blocks table.
+type storedBlock struct {
+	height, count    int64
+	root, prev, hash string
+}
+
+// readBlocks reads the chain of blocks in height order.
+func readBlocks(r runner) ([]storedBlock, error) {
+	rows, err := r.rows(`SELECT height, tx_count, root, prev, hash FROM blocks ORDER BY height`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var blocks []storedBlock
 	for rows.Next() {
-		var b block
+		var b storedBlock
 		if err := rows.Scan(&b.height, &b.count, &b.root, &b.prev, &b.hash); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		blocks = append(blocks, b)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return blocks, rows.Err()
+}
+
+// checkChain recomputes each block's Merkle root, link and hash, and reports the head.
+// The blocks are read whole first: pgx runs one query at a time on a connection.
+func checkChain(r runner, rep *ledger.VerifyReport, blocks []storedBlock) error {
 	prev := ""
 	for _, b := range blocks {
 		rep.Blocks++
@@ -219,20 +251,6 @@ func verifyBlocks(r runner, rep *ledger.VerifyReport, mark int64, anchors []ledg
 	}
 	if n := len(blocks); n > 0 {
 		rep.Head = &ledger.BlockRef{Height: blocks[n-1].height, Hash: blocks[n-1].hash}
-	}
-	byHeight := make(map[int64]string, len(blocks))
-	for _, b := range blocks {
-		byHeight[b.height] = b.hash
-	}
-	for _, a := range anchors {
-		checkAnchor(rep, a, byHeight)
-	}
-	var unchained int64
-	if err := r.row(`SELECT COUNT(*) FROM journal WHERE height < ? AND height NOT IN (SELECT height FROM blocks)`, mark).Scan(&unchained); err != nil {
-		return err
-	}
-	if unchained > 0 {
-		problem(rep, "%d transactions below height %d are in no sealed block", unchained, mark)
 	}
 	return nil
 }
