@@ -1,8 +1,8 @@
 // Package wiring says which part of an open SQL store serves which route of the HTTP API:
-// the issuer sells through the store's selling side, the gate checks in through its gate
-// side, and the store itself keeps the contracts, the ticket list and the keys. It is the
-// one place that wires them, used by `ticketbooth serve` and by the tests that run the real
-// server.
+// the issuer sells through the store's Selling, the gate checks in and counts through its
+// Gate, its Ledger (Contracts and Journal) serves the contracts and receipts, Contracts
+// the paged ticket list, and Keys the keys. It is the one place that wires them, used by
+// `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
 import (

@@ -20,7 +20,7 @@ import (
 // several servers stay well under PostgreSQL's default of 100 connections.
 const defaultPostgresConns = 8
 
-// isPostgres reports whether db names a PostgreSQL database rather than a SQLite file.
+// IsPostgres reports whether db names a PostgreSQL database rather than a SQLite file.
 func IsPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }

@@ -45,7 +45,7 @@ type Store struct {
 	closeErr  error
 }
 
-// Open opens (creating if needed) the ledger at db: a SQLite file, or a PostgreSQL
+// Open opens (creating if needed) the ledger at path: a SQLite file, or a PostgreSQL
 // database given as a postgres:// or postgresql:// URL. It applies the migrations and
 // reads the clock. Errors say what is wrong with the database or the options.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
