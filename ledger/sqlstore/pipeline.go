@@ -29,8 +29,8 @@ import (
 //  2. A journal row for each order that succeeded; the seats of each order refused, to
 //     word its refusal; COMMIT, or ROLLBACK when no order succeeded (commit).
 //
-// Between the two, the checks reserveAll and sell make run on what came back (judge):
-// the key may sell on the contract, the sale is open at the height, every seat of the
+// Between the two, the checks reserveAll and writeContract make run on what came back
+// (judge): the key may sell on the contract, the sale is open at the height, every seat of the
 // order was taken, the identity policy and the amount hold. Each order then goes one of
 // four ways:
 //

@@ -164,8 +164,8 @@ func (g *pgGroup) readTakes(br pgx.BatchResults) error {
 	return nil
 }
 
-// judge sorts the orders on what the first pipeline read, by the checks of sell and
-// reserveAll. An order refused for want of funds has taken its seats: it makes the group
+// judge sorts the orders on what the first pipeline read, by the checks of writeContract
+// (asSeller) and reserveAll. An order refused for want of funds has taken its seats: it makes the group
 // roll back, and the ordinary write words the refusal. An order whose height was below
 // the closed mark took no seat and leaves the group: the ordinary write runs above it.
 func (g *pgGroup) judge() groupVerdict {
@@ -319,8 +319,8 @@ func readRefusals(br pgx.BatchResults, refused []*reservation) ([]error, error) 
 	return refusals, nil
 }
 
-// reservable runs, on what the first pipeline read, the checks of sell and reserveAll
-// that do not need the database. (Reserve checked the key's role before queueing the
+// reservable runs, on what the first pipeline read, the checks of writeContract
+// (asSeller) and reserveAll that do not need the database. (Reserve checked the key's role before queueing the
 // order; it is checked again so that no way into a group skips it.)
 func reservable(actor ledger.Actor, c ledger.Contract, o ledger.Order, height int64) bool {
 	if _, err := ledger.Authorize(ledger.WithActor(context.Background(), actor), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
