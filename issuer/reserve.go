@@ -160,15 +160,13 @@ func (i *Issuer) reserve(ctx context.Context, address string, r Request, identit
 	return i.Sell(ctx, address, p)
 }
 
+// validateRequest checks a request by the ledger's rule for orders (ledger.ValidateOrder),
+// and its seats, codes per QR and layout.
 func validateRequest(r Request) error {
-	if err := ledger.ValidateSender(r.Sender); err != nil {
+	if err := ledger.ValidateOrder(r.Sender, r.Seats, r.Amount); err != nil {
 		return err
 	}
 	switch {
-	case len(r.Seats) == 0:
-		return ledger.Errorf(ledger.EINVALID, "Seat must be given")
-	case len(r.Seats) > ledger.MaxTicketsInOrder:
-		return ledger.Errorf(ledger.EINVALID, "At most %d seats in one purchase", ledger.MaxTicketsInOrder)
 	case r.TicketsPerQR < 0 || r.TicketsPerQR > MaxSeatsPerTicket:
 		return ledger.Errorf(ledger.EINVALID, "Tickets per QR must be between 1 and %d", MaxSeatsPerTicket)
 	case r.Layout != LayoutA4 && r.Layout != LayoutA6:

@@ -92,6 +92,40 @@ type Seller interface {
 	Reissue(ctx context.Context, address string, r ReissueRequest) (ReissueReceipt, error)
 }
 
+// ValidateOrder checks an order as its purchaser gives it, whoever seals or sells it: a
+// sender (ValidateSender), one to MaxTicketsInOrder seats, none of them twice, and an
+// amount paid that is not negative. EINVALID otherwise.
+func ValidateOrder(sender string, seats []Seat, amount *int64) error {
+	if err := ValidateSender(sender); err != nil {
+		return err
+	}
+	switch {
+	case len(seats) == 0:
+		return Errorf(EINVALID, "An order needs at least one seat")
+	case len(seats) > MaxTicketsInOrder:
+		return Errorf(EINVALID, "An order may hold at most %d seats", MaxTicketsInOrder)
+	case amount != nil && *amount < 0:
+		return Errorf(EINVALID, "Amount must not be negative")
+	}
+	seen := make(map[string]bool, len(seats))
+	for _, s := range seats {
+		if seen[s.Key()] {
+			return Errorf(EINVALID, "Seat %s is in the order twice", s)
+		}
+		seen[s.Key()] = true
+	}
+	return nil
+}
+
+// Seats returns the seats of the order's tickets, in order.
+func (o Order) Seats() []Seat {
+	seats := make([]Seat, len(o.Tickets))
+	for i, t := range o.Tickets {
+		seats[i] = t.Seat
+	}
+	return seats
+}
+
 // ValidateSender checks a purchaser account: non-empty text of at most MaxSenderLen.
 func ValidateSender(sender string) error {
 	if strings.TrimSpace(sender) == "" {

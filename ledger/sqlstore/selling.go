@@ -108,24 +108,13 @@ func orderReceipt(rc ledger.Receipt, eff ledger.TicketsReservedEffect) ledger.Or
 	return out
 }
 
+// validateOrder checks the order by the ledger's rule (ledger.ValidateOrder) and that
+// every ticket comes sealed.
 func validateOrder(o ledger.Order) error {
-	if err := ledger.ValidateSender(o.Sender); err != nil {
+	if err := ledger.ValidateOrder(o.Sender, o.Seats(), o.Amount); err != nil {
 		return err
 	}
-	switch {
-	case len(o.Tickets) == 0:
-		return ledger.Errorf(ledger.EINVALID, "An order needs at least one seat")
-	case len(o.Tickets) > ledger.MaxTicketsInOrder:
-		return ledger.Errorf(ledger.EINVALID, "An order may hold at most %d seats", ledger.MaxTicketsInOrder)
-	case o.Amount != nil && *o.Amount < 0:
-		return ledger.Errorf(ledger.EINVALID, "Amount must not be negative")
-	}
-	seen := map[string]bool{}
 	for _, t := range o.Tickets {
-		if seen[t.Seat.Key()] {
-			return ledger.Errorf(ledger.EINVALID, "Seat %s is in the order twice", t.Seat)
-		}
-		seen[t.Seat.Key()] = true
 		if len(t.SecretDigest) == 0 || len(t.SecretCiphertext) == 0 {
 			return ledger.Errorf(ledger.EINVALID, "Ticket for seat %s has no sealed secret", t.Seat)
 		}
