@@ -29,8 +29,13 @@ type ReserveSealedTicketsRequest struct {
 // 4 bytes each, padded.
 const maxSealedCiphertext = 4*ledger.MaxNameLen + crypto.IVSize
 
-// SealedTicketsOf returns an order's tickets in their API form.
-func SealedTicketsOf(o ledger.Order) []SealedTicket {
+// SealedOrderBody returns the body of ReserveSealedTickets selling the order o.
+func SealedOrderBody(o ledger.Order) ReserveSealedTicketsRequest {
+	return ReserveSealedTicketsRequest{Sender: o.Sender, Amount: o.Amount, Tickets: sealedTicketsOf(o)}
+}
+
+// sealedTicketsOf returns an order's tickets in their API form.
+func sealedTicketsOf(o ledger.Order) []SealedTicket {
 	out := make([]SealedTicket, len(o.Tickets))
 	for i, t := range o.Tickets {
 		seat := t.Seat

@@ -10,7 +10,10 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-var _ issuer.Service = (*Client)(nil)
+var (
+	_ issuer.Service        = (*Client)(nil)
+	_ issuer.PreparedSeller = (*Client)(nil)
+)
 
 // Reserve buys seats through the server's ReserveTickets route, with the request's
 // layout as ?layout=.
@@ -19,13 +22,11 @@ func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) 
 		return issuer.Purchase{}, err
 	}
 	var p issuer.Purchase
-	body := api.ReserveTicketsRequest{Seats: r.Seats, CustomerName: r.CustomerName, Sender: r.Sender,
-		Amount: r.Amount, TicketsPerQR: r.TicketsPerQR}
 	path := api.ContractPath(url.PathEscape(address), "ReserveTickets")
 	if r.Layout != issuer.LayoutA4 {
 		path += "?layout=" + r.Layout.String() // the server groups the codes to print on it
 	}
-	err := c.do(ctx, http.MethodPost, path, body, &p)
+	err := c.do(ctx, http.MethodPost, path, api.ReserveTicketsBody(r), &p)
 	return p, err
 }
 
@@ -35,9 +36,7 @@ func (c *Client) Release(ctx context.Context, address string, r ledger.ReleaseRe
 		return ledger.ReleaseReceipt{}, err
 	}
 	var out api.ReleaseTicketResponse
-	seat := r.Seat
-	body := api.ReleaseTicketRequest{Seat: &seat, Sender: r.Sender, Secret: r.Secret}
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReleaseTicket"), body, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReleaseTicket"), api.ReleaseBody(r), &out); err != nil {
 		return ledger.ReleaseReceipt{}, err
 	}
 	rc, err := c.Receipt(ctx, out.TransactionHash)
@@ -51,20 +50,29 @@ func (c *Client) Reissue(ctx context.Context, address string, r issuer.ReissueRe
 		return issuer.Purchase{}, err
 	}
 	var out api.TicketResponse
-	seat := r.Seat
-	body := api.ReissueTicketRequest{Seat: &seat, Secret: r.Secret, CustomerName: r.CustomerName}
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReissueTicket"), body, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReissueTicket"), api.ReissueBody(r), &out); err != nil {
 		return issuer.Purchase{}, err
 	}
 	rc, err := c.Receipt(ctx, out.TransactionHash)
 	if err != nil {
 		return issuer.Purchase{}, err
 	}
-	p := issuer.Purchase{Contract: address, TransactionHash: out.TransactionHash, Height: rc.Height, Holder: out.Holder,
-		CustomerName: r.CustomerName, QR: []string{out.QR}, TicketsPerQR: 1,
-		Tickets: []issuer.IssuedTicket{{Seat: out.Seat, Price: out.Price, Secret: out.Secret, CustomerName: out.CustomerName}}}
-	if out.CustomerName == nil {
-		p.CustomerName = ""
+	p := out.Purchase(address, rc.Height)
+	if out.CustomerName != nil {
+		p.CustomerName = r.CustomerName // the ticket was named, under the identity policy
 	}
 	return p, nil
+}
+
+// Sell sells a purchase prepared (and written down) here through the server's
+// ReserveSealedTickets route: the secrets and keys never leave this process.
+func (c *Client) Sell(ctx context.Context, address string, p issuer.Prepared) (issuer.Purchase, error) {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return issuer.Purchase{}, err
+	}
+	var rc ledger.OrderReceipt
+	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReserveSealedTickets"), api.SealedOrderBody(p.Order), &rc); err != nil {
+		return issuer.Purchase{}, err
+	}
+	return issuer.Completed(p.Purchase, rc), nil
 }

@@ -66,7 +66,7 @@ func (s *Server) reserveTicket(w http.ResponseWriter, r *http.Request) {
 	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
 		return
 	}
-	s.reserve(w, r, issuer.Request{Seats: []ledger.Seat{*req.Seat}, CustomerName: req.CustomerName, Sender: req.Sender, Amount: req.Amount})
+	s.reserve(w, r, req.Request())
 }
 
 func (s *Server) reserveTickets(w http.ResponseWriter, r *http.Request) {
@@ -74,8 +74,7 @@ func (s *Server) reserveTickets(w http.ResponseWriter, r *http.Request) {
 	if !s.sellRequest(w, r, &req) {
 		return
 	}
-	s.reserve(w, r, issuer.Request{Seats: req.Seats, CustomerName: req.CustomerName, Sender: req.Sender,
-		Amount: req.Amount, TicketsPerQR: req.TicketsPerQR})
+	s.reserve(w, r, req.Request())
 }
 
 // reserve sells and answers in the format the client accepts: JSON (default), a PDF of
@@ -106,9 +105,7 @@ func (s *Server) writePurchase(w http.ResponseWriter, r *http.Request, p issuer.
 	case format == "image/png":
 		s.writePNG(w, p)
 	case single:
-		t := p.Tickets[0]
-		writeJSON(w, http.StatusCreated, api.TicketResponse{TransactionHash: p.TransactionHash, Seat: t.Seat, Price: t.Price,
-			Refunded: p.Refunded, Holder: p.Holder, Secret: t.Secret, CustomerName: t.CustomerName, QR: p.QR[0]})
+		writeJSON(w, http.StatusCreated, api.TicketResponseOf(p))
 	default:
 		writeJSON(w, http.StatusCreated, p)
 	}
@@ -126,8 +123,7 @@ func (s *Server) reissueTicket(w http.ResponseWriter, r *http.Request) {
 		s.error(w, err)
 		return
 	}
-	p, err := s.svc.Sales.Reissue(r.Context(), r.PathValue("address"),
-		issuer.ReissueRequest{Seat: *req.Seat, Secret: req.Secret, CustomerName: req.CustomerName})
+	p, err := s.svc.Sales.Reissue(r.Context(), r.PathValue("address"), req.Reissue())
 	if err != nil {
 		s.error(w, err)
 		return
@@ -214,7 +210,7 @@ func (s *Server) releaseTicket(w http.ResponseWriter, r *http.Request) {
 	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
 		return
 	}
-	rc, err := s.svc.Sales.Release(r.Context(), r.PathValue("address"), ledger.ReleaseRequest{Seat: *req.Seat, Sender: req.Sender, Secret: req.Secret})
+	rc, err := s.svc.Sales.Release(r.Context(), r.PathValue("address"), req.Release())
 	if err != nil {
 		s.error(w, err)
 		return
