@@ -133,21 +133,15 @@ func (c *Client) CreateContract(ctx context.Context, venue string, seats []ledge
 
 // Contract returns the contract at address.
 func (c *Client) Contract(ctx context.Context, address string) (ledger.Contract, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return ledger.Contract{}, err
-	}
 	var con ledger.Contract
-	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), ""), nil, &con)
+	err := c.contractRoute(ctx, http.MethodGet, address, "", nil, &con)
 	return con, err
 }
 
 // Tickets returns the contract's ticket list.
 func (c *Client) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return nil, err
-	}
 	var t []ledger.Ticket
-	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "Tickets"), nil, &t)
+	err := c.contractRoute(ctx, http.MethodGet, address, "Tickets", nil, &t)
 	return t, err
 }
 
@@ -167,13 +161,19 @@ func (c *Client) Rules(ctx context.Context, address string) (ledger.Rules, error
 	return r, nil
 }
 
+// contractRoute sends a request to a contract's route (with an optional JSON body) and
+// decodes the JSON answer into out: EINVALID for a malformed address, before sending.
+func (c *Client) contractRoute(ctx context.Context, method, address, route string, body, out any) error {
+	if err := ledger.ValidateAddress(address); err != nil {
+		return err
+	}
+	return c.do(ctx, method, api.ContractPath(url.PathEscape(address), route), body, out)
+}
+
 // write posts body to a contract route and returns the receipt of the transaction.
 func (c *Client) write(ctx context.Context, address, route string, body any) (ledger.Receipt, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return ledger.Receipt{}, err
-	}
 	var out api.TransactionResponse
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), route), body, &out); err != nil {
+	if err := c.contractRoute(ctx, http.MethodPost, address, route, body, &out); err != nil {
 		return ledger.Receipt{}, err
 	}
 	return c.Receipt(ctx, out.TransactionHash)

@@ -38,10 +38,7 @@ func (c *Client) CheckIn(ctx context.Context, address string, s scanner.Scan) ([
 
 // CheckIns returns the server's check-in report of the contract's latest sale.
 func (c *Client) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return ledger.CheckInReport{}, err
-	}
 	var rep ledger.CheckInReport
-	err := c.do(ctx, http.MethodGet, api.ContractPath(url.PathEscape(address), "CheckIns"), nil, &rep)
+	err := c.contractRoute(ctx, http.MethodGet, address, "CheckIns", nil, &rep)
 	return rep, err
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
@@ -18,25 +17,19 @@ var (
 // Reserve buys seats through the server's ReserveTickets route, with the request's
 // layout as ?layout=.
 func (c *Client) Reserve(ctx context.Context, address string, r issuer.Request) (issuer.Purchase, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return issuer.Purchase{}, err
+	route := "ReserveTickets"
+	if r.Layout != issuer.LayoutA4 {
+		route += "?layout=" + r.Layout.String() // the server groups the codes to print on it
 	}
 	var p issuer.Purchase
-	path := api.ContractPath(url.PathEscape(address), "ReserveTickets")
-	if r.Layout != issuer.LayoutA4 {
-		path += "?layout=" + r.Layout.String() // the server groups the codes to print on it
-	}
-	err := c.do(ctx, http.MethodPost, path, api.ReserveTicketsBody(r), &p)
+	err := c.contractRoute(ctx, http.MethodPost, address, route, api.ReserveTicketsBody(r), &p)
 	return p, err
 }
 
 // Release releases a ticket through the server's ReleaseTicket route.
 func (c *Client) Release(ctx context.Context, address string, r ledger.ReleaseRequest) (ledger.ReleaseReceipt, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return ledger.ReleaseReceipt{}, err
-	}
 	var out api.ReleaseTicketResponse
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReleaseTicket"), api.ReleaseBody(r), &out); err != nil {
+	if err := c.contractRoute(ctx, http.MethodPost, address, "ReleaseTicket", api.ReleaseBody(r), &out); err != nil {
 		return ledger.ReleaseReceipt{}, err
 	}
 	rc, err := c.Receipt(ctx, out.TransactionHash)
@@ -46,11 +39,8 @@ func (c *Client) Release(ctx context.Context, address string, r ledger.ReleaseRe
 // Reissue gives a sold ticket a new secret and keys through the server's ReissueTicket
 // route, and returns it as a purchase of one ticket.
 func (c *Client) Reissue(ctx context.Context, address string, r issuer.ReissueRequest) (issuer.Purchase, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return issuer.Purchase{}, err
-	}
 	var out api.TicketResponse
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReissueTicket"), api.ReissueBody(r), &out); err != nil {
+	if err := c.contractRoute(ctx, http.MethodPost, address, "ReissueTicket", api.ReissueBody(r), &out); err != nil {
 		return issuer.Purchase{}, err
 	}
 	rc, err := c.Receipt(ctx, out.TransactionHash)
@@ -67,11 +57,8 @@ func (c *Client) Reissue(ctx context.Context, address string, r issuer.ReissueRe
 // Sell sells a purchase prepared (and written down) here through the server's
 // ReserveSealedTickets route: the secrets and keys never leave this process.
 func (c *Client) Sell(ctx context.Context, address string, p issuer.Prepared) (issuer.Purchase, error) {
-	if err := ledger.ValidateAddress(address); err != nil {
-		return issuer.Purchase{}, err
-	}
 	var rc ledger.OrderReceipt
-	if err := c.do(ctx, http.MethodPost, api.ContractPath(url.PathEscape(address), "ReserveSealedTickets"), api.SealedOrderBody(p.Order), &rc); err != nil {
+	if err := c.contractRoute(ctx, http.MethodPost, address, "ReserveSealedTickets", api.SealedOrderBody(p.Order), &rc); err != nil {
 		return issuer.Purchase{}, err
 	}
 	return issuer.Completed(p.Purchase, rc), nil

@@ -14,6 +14,24 @@ import (
 // MaxImageBytes bounds a scanned image upload.
 const MaxImageBytes = 16 << 20
 
+// readImageBytes reads an uploaded picture or file to its end: tooLarge when it holds more
+// than MaxImageBytes, the reason in words when it cannot be read.
+func readImageBytes(body io.Reader, tooLarge error) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, MaxImageBytes+1))
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	if len(data) > MaxImageBytes {
+		return nil, tooLarge
+	}
+	return data, nil
+}
+
+// errImageTooLarge is the refusal of a scan's image beyond MaxImageBytes.
+func errImageTooLarge() error {
+	return ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
+}
+
 // gateRoutes adds the check-in routes when a gate serves them.
 func (s *Server) gateRoutes(c string) {
 	if s.svc.Gate == nil {
@@ -75,17 +93,12 @@ func readScan(r *http.Request) (scanner.Scan, error) {
 		scan.QR = body.QR
 		scan.Gate, scan.Nonce = firstNonEmpty(body.Gate, scan.Gate), firstNonEmpty(body.Nonce, scan.Nonce)
 	case strings.HasPrefix(mt, "image/"), mt == "application/pdf":
-		scan.Image, err = io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
-		if err != nil {
-			return scan, bodyError(err)
-		}
+		scan.Image, err = readImageBytes(r.Body, errImageTooLarge())
+		return scan, err
 	case mt == "multipart/form-data":
 		return readMultipartScan(r, scan)
 	default:
 		return scan, ledger.Errorf(ledger.EINVALID, "Content-Type %s is not a scan: send application/json {qr, gate}, image/png, image/jpeg or multipart/form-data with an image field", mt)
-	}
-	if len(scan.Image) > MaxImageBytes {
-		return scan, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
 	}
 	return scan, nil
 }
@@ -99,15 +112,10 @@ func readMultipartScan(r *http.Request, scan scanner.Scan) (scanner.Scan, error)
 		return scan, ledger.Errorf(ledger.EINVALID, "The form must carry the picture in a field named image")
 	}
 	defer f.Close()
-	if scan.Image, err = io.ReadAll(io.LimitReader(f, MaxImageBytes+1)); err != nil {
-		return scan, bodyError(err)
-	}
 	scan.Gate = firstNonEmpty(r.FormValue("gate"), scan.Gate)
 	scan.Nonce = firstNonEmpty(r.FormValue("nonce"), scan.Nonce)
-	if len(scan.Image) > MaxImageBytes {
-		return scan, ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
-	}
-	return scan, nil
+	scan.Image, err = readImageBytes(f, errImageTooLarge())
+	return scan, err
 }
 
 func firstNonEmpty(a, b string) string {
@@ -119,9 +127,5 @@ func firstNonEmpty(a, b string) string {
 
 func (s *Server) checkIns(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.svc.Gate.CheckIns(r.Context(), r.PathValue("address"))
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
+	s.reply(w, http.StatusOK, rep, err)
 }

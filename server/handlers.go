@@ -30,11 +30,7 @@ func (s *Server) createContract(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getContract(w http.ResponseWriter, r *http.Request) {
 	c, err := s.svc.Ledger.Contract(r.Context(), r.PathValue("address"))
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	s.reply(w, http.StatusOK, c, err)
 }
 
 // rules answers a GET of one rule with its bare value (1000, 2, true), as Ticketbooth does.
@@ -156,20 +152,12 @@ func (s *Server) endSale(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) ledgerInfo(w http.ResponseWriter, r *http.Request) {
 	info, err := s.svc.Ledger.Info(r.Context())
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, info)
+	s.reply(w, http.StatusOK, info, err)
 }
 
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
 	rc, err := s.svc.Ledger.Receipt(r.Context(), r.PathValue("hash"))
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rc)
+	s.reply(w, http.StatusOK, rc, err)
 }
 
 func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
@@ -179,11 +167,7 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := s.svc.Ledger.Verify(r.Context(), anchors...)
-	if err != nil {
-		s.error(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rep)
+	s.reply(w, http.StatusOK, rep, err)
 }
 
 // verifyAnchors reads the anchors of a verification: none when the body is empty.

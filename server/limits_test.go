@@ -65,21 +65,24 @@ func waitClosed(t *testing.T, conn net.Conn, wait time.Duration) {
 func TestWriteWithoutKeyAnsweredBeforeBody(t *testing.T) {
 	e := newEnv(t)
 	srv := serveWith(t, newServer(t, e.store, nil), server.Timeouts{ReadHeader: time.Minute, Read: time.Hour, Write: time.Hour, Idle: time.Hour})
+	reserve := api.ContractPath(e.openSale(threeSeats, threePrices, 100, saleRules{}), "ReserveTickets")
 	for name, auth := range map[string]string{"NoKey": "", "WrongKey": "Authorization: Bearer not-a-key\r\n"} {
-		t.Run(name, func(t *testing.T) {
-			conn := dialRaw(t, srv.URL)
-			head := "POST " + api.Base + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth + "Content-Length: 1000\r\n\r\n{\"ve"
-			if _, err := io.WriteString(conn, head); err != nil {
-				t.Fatal(err)
-			}
-			resp := readAnswer(t, conn, 20*time.Second)
-			if resp.StatusCode != http.StatusUnauthorized {
-				t.Errorf("status %d, want 401", resp.StatusCode)
-			}
-			if !resp.Close {
-				t.Errorf("the answer keeps the connection open; it must close it rather than wait for the body")
-			}
-		})
+		for route, path := range map[string]string{"CreateContract": api.Base, "ReserveTickets": reserve} {
+			t.Run(name+"/"+route, func(t *testing.T) {
+				conn := dialRaw(t, srv.URL)
+				head := "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth + "Content-Length: 1000\r\n\r\n{\"se"
+				if _, err := io.WriteString(conn, head); err != nil {
+					t.Fatal(err)
+				}
+				resp := readAnswer(t, conn, 20*time.Second)
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("status %d, want 401", resp.StatusCode)
+				}
+				if !resp.Close {
+					t.Errorf("the answer keeps the connection open; it must close it rather than wait for the body")
+				}
+			})
+		}
 	}
 }
 

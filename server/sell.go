@@ -34,7 +34,9 @@ func (s *Server) sellRoutes(c string) {
 
 // sellRequest runs the checks every selling route shares — the key may sell, the address
 // is well formed — then decodes the body into req. On failure it has answered and returns
-// false.
+// false. The store checks the key's role again and is the authority on it; this check
+// answers 401 or 403 before the body is read (and before a bad body's 400), which the
+// store cannot.
 func (s *Server) sellRequest(w http.ResponseWriter, r *http.Request, req any) bool {
 	err := func() error {
 		if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {

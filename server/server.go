@@ -175,6 +175,15 @@ func (s *Server) answer(w http.ResponseWriter, a api.Answer, err error, results 
 	writeJSON(w, status, api.CheckInErrorResponse{ErrorResponse: api.ErrorResponse{Error: ledger.ErrorMessage(err), Code: code}, Results: results})
 }
 
+// reply answers v as JSON with status, or err when there is one.
+func (s *Server) reply(w http.ResponseWriter, status int, v any, err error) {
+	if err != nil {
+		s.error(w, err)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

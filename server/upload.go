@@ -84,7 +84,7 @@ func readUpload(r *http.Request) ([]byte, error) {
 		f, _, err := r.FormFile("image")
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return nil, ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
+			return nil, errFileTooLarge()
 		}
 		if err != nil {
 			return nil, ledger.Errorf(ledger.EINVALID, "The form must carry the picture or PDF in a field named image")
@@ -92,14 +92,12 @@ func readUpload(r *http.Request) ([]byte, error) {
 		defer f.Close()
 		body = f
 	}
-	data, err := io.ReadAll(io.LimitReader(body, MaxImageBytes+1))
-	if err != nil {
-		return nil, bodyError(err)
-	}
-	if len(data) > MaxImageBytes {
-		return nil, ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
-	}
-	return data, nil
+	return readImageBytes(body, errFileTooLarge())
+}
+
+// errFileTooLarge is the refusal of an upload beyond MaxImageBytes.
+func errFileTooLarge() error {
+	return ledger.Errorf(ledger.EINVALID, "The file is larger than %d MiB; upload a photo or screenshot of the code", MaxImageBytes>>20)
 }
 
 // checkInUpload checks in every code of an uploaded picture or PDF, one CheckIn each

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -79,14 +78,8 @@ func readImage(r *http.Request) ([]byte, error) {
 	if !strings.HasPrefix(mt, "image/") {
 		return nil, ledger.Errorf(ledger.EINVALID, "This file is not a picture the scanner can read (PNG, JPEG or GIF); upload a photo or screenshot of the code")
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, MaxImageBytes+1))
-	if err != nil {
-		return nil, bodyError(err)
-	}
-	if len(data) > MaxImageBytes {
-		return nil, ledger.Errorf(ledger.EINVALID, "The picture is larger than %d MiB; upload a smaller photo or a screenshot of the code", MaxImageBytes>>20)
-	}
-	return data, nil
+	return readImageBytes(r.Body, ledger.Errorf(ledger.EINVALID,
+		"The picture is larger than %d MiB; upload a smaller photo or a screenshot of the code", MaxImageBytes>>20))
 }
 
 // gateCounts answers a gate's device with the entry totals, its gate's admissions and
