@@ -1,5 +1,7 @@
-// Package api holds the JSON bodies and paths of the HTTP API, shared by the server and
-// the client so the two ends cannot drift apart. Bodies follow Ticketbooth: camelCase
+// Package api holds the JSON bodies and paths of the HTTP API, the one table of its error
+// answers and statuses (Status, Code) and the conversions of the selling bodies to and
+// from the issuer's requests and purchases, shared by the server and the client so the two
+// ends cannot drift apart. Bodies follow Ticketbooth: camelCase
 // members, hex byte arrays; members a Ticketbooth client sends for its wallet
 // (walletName, accountName, password, gasPrice, sender, outpoints) are not declared here,
 // so decoding ignores them and nothing ever logs them.
