@@ -12,6 +12,7 @@
 // Service); the HTTP client implements Service too, so every caller works the same
 // in-process or against a server.
 //
-// Data flows one way: callers -> Service -> store, each write one database transaction
-// that changes state and appends its journal entry together.
+// Calls run callers -> Service -> store, each write one database transaction that
+// changes state and appends its journal entry together; imports run the other way at the
+// bottom: the store imports ledger, never the reverse.
 package ledger
