@@ -101,6 +101,17 @@ func lockLedger(t *testing.T, path string) *ledgerLock {
 	return &ledgerLock{conn: conn}
 }
 
+// sold counts the seats sold in the ledger as the lock holder sees it: nothing changes
+// while the lock is held.
+func (l *ledgerLock) sold(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := l.conn.QueryRowContext(context.Background(), "SELECT COUNT(*) FROM tickets WHERE secret_digest <> ''").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func (l *ledgerLock) release(t *testing.T) {
 	t.Helper()
 	if _, err := l.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
@@ -137,7 +148,10 @@ func stopAtPending(t *testing.T, db, file string, pr *proc, sig os.Signal, after
 	waitFile(t, file, pr, func(lines []string) bool { return len(lines) > after })
 	lock := lockLedger(t, db)
 	waitFile(t, file, pr, func(lines []string) bool {
-		return len(lines) >= 2 && strings.Contains(lines[len(lines)-1], `"state":"pending"`)
+		// The chunk may have been sold before the lock was taken, its committed line not
+		// written yet: then the batch is not waiting on this chunk, but on the next.
+		return len(lines) >= 2 && strings.Contains(lines[len(lines)-1], `"state":"pending"`) &&
+			lock.sold(t) == fileSeats(t, file, batchfile.Committed, batchfile.Recovered)
 	})
 	pr.cmd.Process.Signal(sig)
 	if sig == os.Kill {
