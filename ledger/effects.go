@@ -114,3 +114,9 @@ func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
 	}
 	return e
 }
+
+// CustomerEffect is the effect of TxCustomerCreated, TxCustomerChanged and
+// TxCustomerErased: the customer's ID, and nothing of their personal data.
+type CustomerEffect struct {
+	Customer int64 `json:"customer"`
+}

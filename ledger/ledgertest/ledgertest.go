@@ -15,6 +15,8 @@ type Party struct {
 	Pager   ledger.TicketPager // nil when the backend pages no ticket lists
 	Seller  ledger.Seller
 	Gate    ledger.Gate
+	// Customers keeps the shop's customers; nil when the backend keeps none.
+	Customers ledger.Customers
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -63,6 +65,11 @@ var cases = []testCase{
 	{"Receipts", testReceipts},
 	{"Verify", testVerify},
 	{"TicketPages", testTicketPages},
+	{"CustomerCreateAndRead", testCustomerCreateAndRead},
+	{"CustomerRefused", testCustomerRefused},
+	{"CustomerUpdate", testCustomerUpdate},
+	{"CustomerFind", testCustomerFind},
+	{"CustomerExportAndErase", testCustomerExportAndErase},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh

@@ -40,6 +40,8 @@ type Store struct {
 	Keys *Keys
 	// Journal answers the clock, receipts and verification (ledger.Journal).
 	Journal *Journal
+	// Customers keeps the shop's customers (ledger.Customers).
+	Customers *Customers
 
 	closeOnce sync.Once
 	closeErr  error
@@ -59,7 +61,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
-		Keys: &Keys{db: d}, Journal: &Journal{db: d, holders: holders}}, nil
+		Keys: &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

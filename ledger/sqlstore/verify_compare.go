@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -13,7 +15,7 @@ import (
 // difference.
 func compareState(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for _, compare := range []func(runner, *ledger.VerifyReport, *projection) error{
-		compareContracts, compareSeats, compareSales, compareTickets,
+		compareContracts, compareSeats, compareSales, compareTickets, compareCustomers,
 	} {
 		if err := compare(r, rep, p); err != nil {
 			return err
@@ -263,4 +265,44 @@ func sortedKeys(m map[string]*projContract) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// compareCustomers checks the customers table against the journal: every customer
+// created by it, by the key it names, erased when it says so, with nothing personal left
+// in an erased row; and reports the customers the journal created that the table lacks.
+func compareCustomers(r runner, rep *ledger.VerifyReport, p *projection) error {
+	rows, err := r.rows(`SELECT id, created_by, erased, salutation || first_name || last_name || company || email || phone ||
+		locale || country || address1 || address2 || zip || city || email_key || name_key FROM customers ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, erased int64
+		var createdBy, personal string
+		if err := rows.Scan(&id, &createdBy, &erased, &personal); err != nil {
+			return err
+		}
+		c := p.customers[id]
+		where := fmt.Sprintf("customer %d", id)
+		if c == nil {
+			problem(rep, "%s: in the customers table, never created by the journal", where)
+			continue
+		}
+		c.seen = true
+		differ(rep, where, "created_by", createdBy, c.createdBy)
+		differ(rep, where, "erased", erased != 0, c.erased)
+		if c.erased && personal != "" {
+			problem(rep, "%s: erased by the journal, yet personal data remains in the customers table", where)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.customers)) {
+		if c := p.customers[id]; !c.seen {
+			problem(rep, "customer %d: created by the journal, missing from the customers table", id)
+		}
+	}
+	return nil
 }

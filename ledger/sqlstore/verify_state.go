@@ -14,7 +14,16 @@ import (
 // senders against the journal's pseudonymous holders (ledger.HolderAddress).
 type projection struct {
 	contracts map[string]*projContract
+	customers map[int64]*projCustomer
 	holderKey []byte
+}
+
+// projCustomer is what the journal says of a customer: the key that created it, and
+// whether it was erased (the table's personal columns must then be blank).
+type projCustomer struct {
+	createdBy string
+	erased    bool
+	seen      bool
 }
 
 type projContract struct {
@@ -54,13 +63,17 @@ type projTicket struct {
 }
 
 func newProjection(holderKey []byte) *projection {
-	return &projection{contracts: map[string]*projContract{}, holderKey: holderKey}
+	return &projection{contracts: map[string]*projContract{}, customers: map[int64]*projCustomer{}, holderKey: holderKey}
 }
 
 // apply replays one transaction whose hash and body already checked out.
 func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) {
 	if b.Kind == ledger.TxContractCreated {
 		p.create(rep, seq, hash, b)
+		return
+	}
+	if ledger.IsCustomerKind(b.Kind) {
+		p.customer(rep, seq, hash, b)
 		return
 	}
 	c := p.contracts[b.Contract]
@@ -106,6 +119,28 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 	}
 	p.contracts[b.Contract] = &projContract{holderKey: p.holderKey, venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
 		seats: e.Seats, sales: map[int64]*projSale{}}
+}
+
+// customer replays a customer's creation, change or erasure, which name it by id alone.
+func (p *projection) customer(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) {
+	var e ledger.CustomerEffect
+	if err := json.Unmarshal(b.Effect, &e); err != nil {
+		problem(rep, "transaction %d (%s): its %s effect is unreadable: %v", seq, hash, b.Kind, err)
+		return
+	}
+	c := p.customers[e.Customer]
+	switch {
+	case b.Kind == ledger.TxCustomerCreated && c != nil:
+		problem(rep, "transaction %d (%s): creates customer %d a second time", seq, hash, e.Customer)
+	case b.Kind == ledger.TxCustomerCreated:
+		p.customers[e.Customer] = &projCustomer{createdBy: b.Actor}
+	case c == nil:
+		problem(rep, "transaction %d (%s): %s on customer %d, which the journal never created", seq, hash, b.Kind, e.Customer)
+	case c.erased:
+		problem(rep, "transaction %d (%s): %s on customer %d, which the journal erased before", seq, hash, b.Kind, e.Customer)
+	case b.Kind == ledger.TxCustomerErased:
+		c.erased = true
+	}
 }
 
 // transfer replays a change of owner.

@@ -1,0 +1,119 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// FindCustomers returns the customers the query matches, by id, that the actor may see:
+// an e-mail address exactly (ignoring case), or a part of the names (ignoring case).
+// Erased customers match nothing. EINVALID for a query without exactly one of the two or
+// a limit out of bounds.
+func (s *Customers) FindCustomers(ctx context.Context, q ledger.CustomerQuery) ([]ledger.Customer, error) {
+	actor, err := ledger.Authorize(ctx, ledger.CustomerRoles...)
+	if err != nil {
+		return nil, err
+	}
+	where, arg, limit, err := customerSearch(q)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + customerColumns + ` FROM customers WHERE erased = 0 AND ` + where
+	args := []any{arg}
+	if !actor.Admin && actor.Role != ledger.RoleBoxOffice {
+		query += ` AND created_by = ?`
+		args = append(args, actor.ID())
+	}
+	out, err := readCustomers(s.reader(ctx), query+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, s.internal("finding customers", err)
+	}
+	return out, nil
+}
+
+// customerSearch returns the condition, its argument and the limit of a query.
+func customerSearch(q ledger.CustomerQuery) (string, string, int, error) {
+	email, name := strings.TrimSpace(q.Email), strings.TrimSpace(q.Name)
+	limit := q.Limit
+	switch {
+	case (email == "") == (name == ""):
+		return "", "", 0, ledger.Errorf(ledger.EINVALID, "Find customers by e-mail address or by name: give exactly one of the two")
+	case limit < 0 || limit > ledger.MaxCustomerLimit:
+		return "", "", 0, ledger.Errorf(ledger.EINVALID, "A search answers 1 to %d customers, not %d", ledger.MaxCustomerLimit, limit)
+	case limit == 0:
+		limit = ledger.DefaultCustomerLimit
+	}
+	if err := ledger.CheckText("The search", email+name); err != nil {
+		return "", "", 0, err
+	}
+	if email != "" {
+		return `email_key = ?`, strings.ToLower(email), limit, nil
+	}
+	pattern := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(name))
+	return `name_key LIKE ? ESCAPE '\'`, "%" + pattern + "%", limit, nil
+}
+
+// readCustomers reads the customers a query of customerColumns answers.
+func readCustomers(r runner, query string, args ...any) ([]ledger.Customer, error) {
+	rows, err := r.rows(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ledger.Customer{}
+	for rows.Next() {
+		c, err := scanCustomer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ExportCustomer returns the customer's record and the journal's transactions that name
+// the customer, by id: ENOTFOUND for a customer the actor may not see.
+func (s *Customers) ExportCustomer(ctx context.Context, id int64) (ledger.CustomerExport, error) {
+	actor, err := ledger.Authorize(ctx, ledger.CustomerRoles...)
+	if err != nil {
+		return ledger.CustomerExport{}, err
+	}
+	r := s.reader(ctx)
+	c, err := loadCustomer(r, actor, id)
+	if err != nil {
+		return ledger.CustomerExport{}, s.internal("exporting the customer", err)
+	}
+	txs, err := customerTransactions(r, id)
+	if err != nil {
+		return ledger.CustomerExport{}, s.internal("exporting the customer", err)
+	}
+	return ledger.CustomerExport{Customer: c, Transactions: txs, Exported: s.now().UTC()}, nil
+}
+
+// customerTransactions returns the receipts of the journal's customer transactions that
+// name the customer id, in journal order.
+func customerTransactions(r runner, id int64) ([]ledger.Receipt, error) {
+	rows, err := r.rows(`SELECT hash, body FROM journal WHERE contract = '' AND kind IN (?, ?, ?) ORDER BY seq`,
+		ledger.TxCustomerCreated, ledger.TxCustomerChanged, ledger.TxCustomerErased)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ledger.Receipt{}
+	for rows.Next() {
+		var hash, body string
+		if err := rows.Scan(&hash, &body); err != nil {
+			return nil, err
+		}
+		var b ledger.TxBody
+		var e ledger.CustomerEffect
+		if json.Unmarshal([]byte(body), &b) != nil || json.Unmarshal(b.Effect, &e) != nil || e.Customer != id {
+			continue
+		}
+		out = append(out, receiptOf(b, hash))
+	}
+	return out, rows.Err()
+}
