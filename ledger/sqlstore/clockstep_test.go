@@ -79,6 +79,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	raw := e.rawDB(t)
 	mustExec(t, raw, `DROP TABLE seal_mark`)
 	mustExec(t, raw, `DROP TABLE gates`)
+	mustExec(t, raw, `DROP TABLE customers`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
