@@ -32,41 +32,50 @@ func errImageTooLarge() error {
 	return ledger.Errorf(ledger.EINVALID, "Image is larger than %d bytes", MaxImageBytes)
 }
 
-// gateRoutes adds the check-in routes when a gate serves them.
-func (s *Server) gateRoutes(c string) {
-	if s.svc.Gate == nil {
-		return
-	}
-	s.mux.HandleFunc("POST "+c+"/CheckIn", func(w http.ResponseWriter, r *http.Request) { s.checkIn(w, r, false) })
-	s.mux.HandleFunc("POST "+c+"/VerifyTicket", func(w http.ResponseWriter, r *http.Request) { s.checkIn(w, r, true) })
-	s.mux.HandleFunc("GET "+c+"/CheckIns", s.checkIns)
+// gate serves the check-in routes: scans as QR text or as uploaded pictures and PDFs,
+// whose decoding takes the server's shared decoder slots.
+type gate struct {
+	responder
+	gate     scanner.Service // CheckIn, VerifyTicket, CheckIns; nil: not served
+	decoders *decodeSlots
 }
 
-func (s *Server) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool) {
+// routes adds the check-in routes when a gate serves them.
+func (h gate) routes(mux *http.ServeMux) {
+	if h.gate == nil {
+		return
+	}
+	c := contractPath
+	mux.HandleFunc("POST "+c+"/CheckIn", func(w http.ResponseWriter, r *http.Request) { h.checkIn(w, r, false) })
+	mux.HandleFunc("POST "+c+"/VerifyTicket", func(w http.ResponseWriter, r *http.Request) { h.checkIn(w, r, true) })
+	mux.HandleFunc("GET "+c+"/CheckIns", h.checkIns)
+}
+
+func (h gate) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool) {
 	if _, err := ledger.Authorize(r.Context(), ledger.RoleScanner, ledger.RoleOrganizer); err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	if err := ledger.ValidateAddress(r.PathValue("address")); err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	scan, err := readScan(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	scan.VerifyOnly = verifyOnly
 	if len(scan.Image) > 0 {
-		s.checkInUpload(w, r, scan)
+		h.checkInUpload(w, r, scan)
 		return
 	}
-	results, err := s.svc.Gate.CheckIn(r.Context(), r.PathValue("address"), scan)
+	results, err := h.gate.CheckIn(r.Context(), r.PathValue("address"), scan)
 	if err != nil {
 		if ledger.ErrorCode(err) != ledger.EINVALID {
 			results = nil // only a scan that could not be read is answered with its result
 		}
-		s.answer(w, api.Answer(ledger.ErrorCode(err)), err, results)
+		h.answer(w, api.Answer(ledger.ErrorCode(err)), err, results)
 		return
 	}
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: results})
@@ -125,7 +134,7 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-func (s *Server) checkIns(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.svc.Gate.CheckIns(r.Context(), r.PathValue("address"))
-	s.reply(w, http.StatusOK, rep, err)
+func (h gate) checkIns(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.gate.CheckIns(r.Context(), r.PathValue("address"))
+	h.reply(w, http.StatusOK, rep, err)
 }

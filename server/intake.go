@@ -19,12 +19,12 @@ type decodeSlots struct {
 	wait  time.Duration
 }
 
-func newDecodeSlots(n int, wait time.Duration) decodeSlots {
-	return decodeSlots{slots: make(chan struct{}, max(n, 1)), wait: wait}
+func newDecodeSlots(n int, wait time.Duration) *decodeSlots {
+	return &decodeSlots{slots: make(chan struct{}, max(n, 1)), wait: wait}
 }
 
 // acquire takes a slot, waiting at most d.wait: EUNAVAILABLE when none came free.
-func (d decodeSlots) acquire(ctx context.Context) (release func(), err error) {
+func (d *decodeSlots) acquire(ctx context.Context) (release func(), err error) {
 	t := time.NewTimer(d.wait)
 	defer t.Stop()
 	select {
@@ -41,8 +41,8 @@ func (d decodeSlots) acquire(ctx context.Context) (release func(), err error) {
 // image within qrdecode.GateLimits, with at most one decode per CPU at a time. Whole
 // uploads (PDFs, and every picture sent to CheckIn or VerifyTicket) take the same slots
 // in uploadCodes.
-func (s *Server) imageText(ctx context.Context, image []byte) (string, error) {
-	release, err := s.decode.acquire(ctx)
+func (d *decodeSlots) imageText(ctx context.Context, image []byte) (string, error) {
+	release, err := d.acquire(ctx)
 	if err != nil {
 		return "", err
 	}

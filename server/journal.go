@@ -9,24 +9,37 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-func (s *Server) ledgerInfo(w http.ResponseWriter, r *http.Request) {
-	info, err := s.svc.Ledger.Info(r.Context())
-	s.reply(w, http.StatusOK, info, err)
+// journal serves the ledger's own routes: its head, receipts of transactions and
+// verification of the journal.
+type journal struct {
+	responder
+	ledger ledger.Service
 }
 
-func (s *Server) receipt(w http.ResponseWriter, r *http.Request) {
-	rc, err := s.svc.Ledger.Receipt(r.Context(), r.PathValue("hash"))
-	s.reply(w, http.StatusOK, rc, err)
+func (h journal) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+api.LedgerPath, h.ledgerInfo)
+	mux.HandleFunc("POST "+api.VerifyPath, h.verify)
+	mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", h.receipt)
 }
 
-func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
+func (h journal) ledgerInfo(w http.ResponseWriter, r *http.Request) {
+	info, err := h.ledger.Info(r.Context())
+	h.reply(w, http.StatusOK, info, err)
+}
+
+func (h journal) receipt(w http.ResponseWriter, r *http.Request) {
+	rc, err := h.ledger.Receipt(r.Context(), r.PathValue("hash"))
+	h.reply(w, http.StatusOK, rc, err)
+}
+
+func (h journal) verify(w http.ResponseWriter, r *http.Request) {
 	anchors, err := verifyAnchors(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	rep, err := s.svc.Ledger.Verify(r.Context(), anchors...)
-	s.reply(w, http.StatusOK, rep, err)
+	rep, err := h.ledger.Verify(r.Context(), anchors...)
+	h.reply(w, http.StatusOK, rep, err)
 }
 
 // verifyAnchors reads the anchors of a verification: none when the body is empty.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -11,19 +12,26 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
+// responder writes the API's answers, shared by every area's handler: JSON bodies, and
+// errors with the status and code of the API's one table (api.Status). Internal errors
+// go to its log.
+type responder struct {
+	log *slog.Logger
+}
+
 // error writes err as a JSON error body with the status of its code.
-func (s *Server) error(w http.ResponseWriter, err error) {
-	s.answer(w, api.Answer(ledger.ErrorCode(err)), err, nil)
+func (o responder) error(w http.ResponseWriter, err error) {
+	o.answer(w, api.Answer(ledger.ErrorCode(err)), err, nil)
 }
 
 // answer writes err as the error answer a, whose status and code come from the API's one
 // table (api.Status), with the results of a scan when there are some. Internal errors are
 // logged and shown only as "internal error".
-func (s *Server) answer(w http.ResponseWriter, a api.Answer, err error, results []ledger.CheckResult) {
+func (o responder) answer(w http.ResponseWriter, a api.Answer, err error, results []ledger.CheckResult) {
 	status, code := api.Status(a)
 	switch code {
 	case ledger.EINTERNAL:
-		s.log.Error("internal error", "err", err)
+		o.log.Error("internal error", "err", err)
 	case ledger.EUNAUTHORIZED:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
 	case ledger.EUNAVAILABLE:
@@ -33,9 +41,9 @@ func (s *Server) answer(w http.ResponseWriter, a api.Answer, err error, results 
 }
 
 // reply answers v as JSON with status, or err when there is one.
-func (s *Server) reply(w http.ResponseWriter, status int, v any, err error) {
+func (o responder) reply(w http.ResponseWriter, status int, v any, err error) {
 	if err != nil {
-		s.error(w, err)
+		o.error(w, err)
 		return
 	}
 	writeJSON(w, status, v)

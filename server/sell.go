@@ -19,16 +19,26 @@ import (
 // ReserveTicketResponse answers ReserveTicket and ReissueTicket.
 type ReserveTicketResponse = api.TicketResponse
 
-// sellRoutes adds the selling routes of the services that serve them.
-func (s *Server) sellRoutes(c string) {
-	if s.svc.Sales != nil {
-		s.mux.HandleFunc("POST "+c+"/ReserveTicket", s.reserveTicket)
-		s.mux.HandleFunc("POST "+c+"/ReserveTickets", s.reserveTickets)
-		s.mux.HandleFunc("POST "+c+"/ReleaseTicket", s.releaseTicket)
-		s.mux.HandleFunc("POST "+c+"/ReissueTicket", s.reissueTicket)
+// selling serves the selling routes: tickets sold, released and reissued by the issuer,
+// answered as JSON, a PDF or a QR image, and sealed tickets sold by the caller.
+type selling struct {
+	responder
+	ledger ledger.Service      // the contract and the clock, to print sold tickets
+	sales  issuer.Service      // ReserveTicket(s), ReleaseTicket, ReissueTicket; nil: not served
+	sealed issuer.SealedSeller // ReserveSealedTickets; nil: not served
+}
+
+// routes adds the selling routes of the services that serve them.
+func (h selling) routes(mux *http.ServeMux) {
+	c := contractPath
+	if h.sales != nil {
+		mux.HandleFunc("POST "+c+"/ReserveTicket", h.reserveTicket)
+		mux.HandleFunc("POST "+c+"/ReserveTickets", h.reserveTickets)
+		mux.HandleFunc("POST "+c+"/ReleaseTicket", h.releaseTicket)
+		mux.HandleFunc("POST "+c+"/ReissueTicket", h.reissueTicket)
 	}
-	if s.svc.Sealed != nil {
-		s.mux.HandleFunc("POST "+c+"/ReserveSealedTickets", s.reserveSealedTickets)
+	if h.sealed != nil {
+		mux.HandleFunc("POST "+c+"/ReserveSealedTickets", h.reserveSealedTickets)
 	}
 }
 
@@ -37,7 +47,7 @@ func (s *Server) sellRoutes(c string) {
 // false. The store checks the key's role again and is the authority on it; this check
 // answers 401 or 403 before the body is read (and before a bad body's 400), which the
 // store cannot.
-func (s *Server) sellRequest(w http.ResponseWriter, r *http.Request, req any) bool {
+func (h selling) sellRequest(w http.ResponseWriter, r *http.Request, req any) bool {
 	err := func() error {
 		if _, err := ledger.Authorize(r.Context(), ledger.RoleBoxOffice, ledger.RoleOrganizer); err != nil {
 			return err
@@ -48,64 +58,64 @@ func (s *Server) sellRequest(w http.ResponseWriter, r *http.Request, req any) bo
 		return decode(r, req)
 	}()
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return false
 	}
 	return true
 }
 
 // seatGiven answers 400 and returns false when a body lacks its seat.
-func (s *Server) seatGiven(w http.ResponseWriter, seat *ledger.Seat) bool {
+func (h selling) seatGiven(w http.ResponseWriter, seat *ledger.Seat) bool {
 	if seat == nil {
-		s.error(w, required(false, "seat {number, letter}"))
+		h.error(w, required(false, "seat {number, letter}"))
 		return false
 	}
 	return true
 }
 
-func (s *Server) reserveTicket(w http.ResponseWriter, r *http.Request) {
+func (h selling) reserveTicket(w http.ResponseWriter, r *http.Request) {
 	var req api.ReserveTicketRequest
-	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
+	if !h.sellRequest(w, r, &req) || !h.seatGiven(w, req.Seat) {
 		return
 	}
-	s.reserve(w, r, req.Request())
+	h.reserve(w, r, req.Request())
 }
 
-func (s *Server) reserveTickets(w http.ResponseWriter, r *http.Request) {
+func (h selling) reserveTickets(w http.ResponseWriter, r *http.Request) {
 	var req api.ReserveTicketsRequest
-	if !s.sellRequest(w, r, &req) {
+	if !h.sellRequest(w, r, &req) {
 		return
 	}
-	s.reserve(w, r, req.Request())
+	h.reserve(w, r, req.Request())
 }
 
 // reserve sells and answers in the format the client accepts: JSON (default), a PDF of
 // the tickets, or the PNG of a single QR code.
-func (s *Server) reserve(w http.ResponseWriter, r *http.Request, req issuer.Request) {
+func (h selling) reserve(w http.ResponseWriter, r *http.Request, req issuer.Request) {
 	format, layout, err := answerFormat(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	address := r.PathValue("address")
 	req.Layout = layout // the codes are grouped to print well on it, whatever the answer's format
-	p, err := s.svc.Sales.Reserve(r.Context(), address, req)
+	p, err := h.sales.Reserve(r.Context(), address, req)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	s.writePurchase(w, r, p, format, layout, len(req.Seats) == 1 && strings.HasSuffix(r.URL.Path, "/ReserveTicket"))
+	h.writePurchase(w, r, p, format, layout, len(req.Seats) == 1 && strings.HasSuffix(r.URL.Path, "/ReserveTicket"))
 }
 
 // writePurchase answers 201 with the purchase in the format: a PDF of its tickets, the
 // PNG of its first QR code, or JSON (one ticket's TicketResponse when single).
-func (s *Server) writePurchase(w http.ResponseWriter, r *http.Request, p issuer.Purchase, format string, layout issuer.Layout, single bool) {
+func (h selling) writePurchase(w http.ResponseWriter, r *http.Request, p issuer.Purchase, format string, layout issuer.Layout, single bool) {
 	w.Header().Set("X-Transaction-Hash", p.TransactionHash)
 	switch {
 	case format == "application/pdf":
-		s.writePDF(w, r.Context(), p, layout)
+		h.writePDF(w, r.Context(), p, layout)
 	case format == "image/png":
-		s.writePNG(w, p)
+		h.writePNG(w, p)
 	case single:
 		writeJSON(w, http.StatusCreated, api.TicketResponseOf(p))
 	default:
@@ -115,22 +125,22 @@ func (s *Server) writePurchase(w http.ResponseWriter, r *http.Request, p issuer.
 
 // reissueTicket gives a sold ticket a new secret and keys and answers as ReserveTicket:
 // JSON, or the ticket as a PDF or PNG.
-func (s *Server) reissueTicket(w http.ResponseWriter, r *http.Request) {
+func (h selling) reissueTicket(w http.ResponseWriter, r *http.Request) {
 	var req api.ReissueTicketRequest
-	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
+	if !h.sellRequest(w, r, &req) || !h.seatGiven(w, req.Seat) {
 		return
 	}
 	format, layout, err := answerFormat(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	p, err := s.svc.Sales.Reissue(r.Context(), r.PathValue("address"), req.Reissue())
+	p, err := h.sales.Reissue(r.Context(), r.PathValue("address"), req.Reissue())
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	s.writePurchase(w, r, p, format, layout, true)
+	h.writePurchase(w, r, p, format, layout, true)
 }
 
 // answerFormat reads Accept and ?layout= (the page the codes are meant for, A4 unless
@@ -158,15 +168,15 @@ func answerFormat(r *http.Request) (string, issuer.Layout, error) {
 	return "application/json", layout, nil
 }
 
-func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.Purchase, layout issuer.Layout) {
-	tickets, err := s.printed(ctx, p)
+func (h selling) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.Purchase, layout issuer.Layout) {
+	tickets, err := h.printed(ctx, p)
 	var buf bytes.Buffer
 	if err == nil {
 		err = ticketpdf.WritePDF(&buf, layout, tickets)
 	}
 	if err != nil {
-		s.log.Error("rendering sold tickets", "transaction", p.TransactionHash, "err", err)
-		s.error(w, ledger.Errorf(ledger.EINTERNAL, "tickets were sold in transaction %s but rendering the PDF failed", p.TransactionHash))
+		h.log.Error("rendering sold tickets", "transaction", p.TransactionHash, "err", err)
+		h.error(w, ledger.Errorf(ledger.EINTERNAL, "tickets were sold in transaction %s but rendering the PDF failed", p.TransactionHash))
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")
@@ -177,12 +187,12 @@ func (s *Server) writePDF(w http.ResponseWriter, ctx context.Context, p issuer.P
 }
 
 // printed lays out a purchase with the contract's sale and the ledger's clock.
-func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]ticketpdf.PrintedTicket, error) {
-	c, err := s.svc.Ledger.Contract(ctx, p.Contract)
+func (h selling) printed(ctx context.Context, p issuer.Purchase) ([]ticketpdf.PrintedTicket, error) {
+	c, err := h.ledger.Contract(ctx, p.Contract)
 	if err != nil {
 		return nil, err
 	}
-	info, err := s.svc.Ledger.Info(ctx)
+	info, err := h.ledger.Info(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -193,10 +203,10 @@ func (s *Server) printed(ctx context.Context, p issuer.Purchase) ([]ticketpdf.Pr
 // for a phone screen.
 const pngModulePx = 8
 
-func (s *Server) writePNG(w http.ResponseWriter, p issuer.Purchase) {
+func (h selling) writePNG(w http.ResponseWriter, p issuer.Purchase) {
 	png, err := ticketpdf.QRPNG(p.QR[0], ticketpdf.DefaultRecovery, pngModulePx)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "image/png")
@@ -207,14 +217,14 @@ func (s *Server) writePNG(w http.ResponseWriter, p issuer.Purchase) {
 	w.Write(png)
 }
 
-func (s *Server) releaseTicket(w http.ResponseWriter, r *http.Request) {
+func (h selling) releaseTicket(w http.ResponseWriter, r *http.Request) {
 	var req api.ReleaseTicketRequest
-	if !s.sellRequest(w, r, &req) || !s.seatGiven(w, req.Seat) {
+	if !h.sellRequest(w, r, &req) || !h.seatGiven(w, req.Seat) {
 		return
 	}
-	rc, err := s.svc.Sales.Release(r.Context(), r.PathValue("address"), req.Release())
+	rc, err := h.sales.Release(r.Context(), r.PathValue("address"), req.Release())
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, api.ReleaseTicketResponse{TransactionHash: rc.TransactionHash, Refund: rc.Refund})

@@ -9,19 +9,19 @@ import (
 
 // reserveSealedTickets sells seats whose tickets the caller sealed (and wrote down) first,
 // as a batch does, and answers the order's receipt; the server never sees the secrets.
-func (s *Server) reserveSealedTickets(w http.ResponseWriter, r *http.Request) {
+func (h selling) reserveSealedTickets(w http.ResponseWriter, r *http.Request) {
 	var req api.ReserveSealedTicketsRequest
-	if !s.sellRequest(w, r, &req) {
+	if !h.sellRequest(w, r, &req) {
 		return
 	}
 	o, err := req.Order()
 	if err == nil {
 		var rc ledger.OrderReceipt
-		if rc, err = s.svc.Sealed.SellSealed(r.Context(), r.PathValue("address"), o); err == nil {
+		if rc, err = h.sealed.SellSealed(r.Context(), r.PathValue("address"), o); err == nil {
 			w.Header().Set("X-Transaction-Hash", rc.TransactionHash)
 			writeJSON(w, http.StatusCreated, rc)
 			return
 		}
 	}
-	s.error(w, err)
+	h.error(w, err)
 }

@@ -13,12 +13,14 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Server is the HTTP API over a ledger.
+// Server is the HTTP API over a ledger. It does what every request shares (authenticate,
+// log, recover, bound the body, answer unknown routes); each area of the API is its own
+// handler type registered from New (see doc.go).
 type Server struct {
+	responder
 	svc    Services
-	log    *slog.Logger
 	mux    *http.ServeMux
-	decode decodeSlots // bounds the images decoded at once
+	decode *decodeSlots // bounds the images decoded at once, shared by the gate and the pages
 }
 
 // MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
@@ -34,34 +36,16 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{svc: svc, log: log, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
-	s.routes()
-	return s, nil
-}
-
-func (s *Server) routes() {
-	s.mux.HandleFunc("POST /api/ticketbooth", s.createContract)
-	s.mux.HandleFunc("POST "+api.Base, s.createContract)
-	c := api.Base + "/{address}"
-	s.mux.HandleFunc("GET "+c, s.getContract)
-	s.mux.HandleFunc("GET "+c+"/Tickets", s.tickets)
-	s.mux.HandleFunc("GET "+c+"/TicketReleaseFee", s.getFee)
-	s.mux.HandleFunc("POST "+c+"/TicketReleaseFee", s.setFee)
-	s.mux.HandleFunc("GET "+c+"/NoReleaseBlocks", s.getNoReleaseBlocks)
-	s.mux.HandleFunc("POST "+c+"/NoReleaseBlocks", s.setNoReleaseBlocks)
-	s.mux.HandleFunc("GET "+c+"/IdentityVerificationPolicy", s.getIdentityPolicy)
-	s.mux.HandleFunc("POST "+c+"/IdentityVerificationPolicy", s.setIdentityPolicy)
-	s.mux.HandleFunc("POST "+c+"/Rules", s.setRules)
-	s.mux.HandleFunc("POST "+c+"/TransferContract", s.transferContract)
-	s.mux.HandleFunc("POST "+c+"/BeginSale", s.beginSale)
-	s.mux.HandleFunc("POST "+c+"/EndSale", s.endSale)
-	s.sellRoutes(c)
-	s.gateRoutes(c)
-	s.webRoutes()
-	s.mux.HandleFunc("GET "+api.LedgerPath, s.ledgerInfo)
-	s.mux.HandleFunc("POST "+api.VerifyPath, s.verify)
-	s.mux.HandleFunc("GET "+api.ReceiptsPath+"{hash}", s.receipt)
+	s := &Server{responder: responder{log: log}, svc: svc, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
+	out := s.responder
+	contracts{responder: out, ledger: svc.Ledger}.routes(s.mux)
+	ticketList{responder: out, ledger: svc.Ledger, pager: svc.Tickets}.routes(s.mux)
+	selling{responder: out, ledger: svc.Ledger, sales: svc.Sales, sealed: svc.Sealed}.routes(s.mux)
+	gate{responder: out, gate: svc.Gate, decoders: s.decode}.routes(s.mux)
+	pages{responder: out, counts: svc.Counts, decoders: s.decode}.routes(s.mux)
+	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	return s, nil
 }
 
 // ServeHTTP authenticates the request when it carries a key, recovers from panics and

@@ -14,36 +14,48 @@ import (
 // memory while the write timeout runs.
 const ticketChunk = 1000
 
+// ticketList serves a contract's ticket list, streamed a chunk at a time from pager, or
+// read whole from the ledger without one.
+type ticketList struct {
+	responder
+	ledger ledger.Service
+	pager  ledger.TicketPager // nil: the list is read whole
+}
+
+func (h ticketList) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET "+contractPath+"/Tickets", h.tickets)
+}
+
 // tickets answers the ticket list as a JSON array, as Ticketbooth does, encoded as it is
 // read a chunk at a time. ?offset=N&limit=M answer part of it: the tickets of seat
 // indexes N to N+M-1 (fewer at the end).
-func (s *Server) tickets(w http.ResponseWriter, r *http.Request) {
+func (h ticketList) tickets(w http.ResponseWriter, r *http.Request) {
 	offset, limit, err := listRange(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	pager := s.svc.Tickets
+	pager := h.pager
 	if pager == nil {
-		t, err := s.svc.Ledger.Tickets(r.Context(), r.PathValue("address"))
+		t, err := h.ledger.Tickets(r.Context(), r.PathValue("address"))
 		if err != nil {
-			s.error(w, err)
+			h.error(w, err)
 			return
 		}
 		writeJSON(w, http.StatusOK, t[min(offset, len(t)):min(offset+limit, len(t))])
 		return
 	}
-	s.streamTickets(w, r, pager, offset, limit)
+	h.streamTickets(w, r, pager, offset, limit)
 }
 
 // streamTickets sends the list read from pager a chunk at a time. An error before the
 // first chunk is answered as usual; one after it (or a sale that changed between chunks)
 // cuts the connection, so the client sees a broken list rather than a wrong one.
-func (s *Server) streamTickets(w http.ResponseWriter, r *http.Request, pager ledger.TicketPager, offset, limit int) {
+func (h ticketList) streamTickets(w http.ResponseWriter, r *http.Request, pager ledger.TicketPager, offset, limit int) {
 	address := r.PathValue("address")
 	first, err := pager.TicketsPage(r.Context(), address, offset, min(limit, ticketChunk))
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -69,7 +81,7 @@ func (s *Server) streamTickets(w http.ResponseWriter, r *http.Request, pager led
 		next, err := pager.TicketsPage(r.Context(), address, offset+sent, min(limit-sent, ticketChunk))
 		if err != nil || next.Sale != first.Sale {
 			if err != nil && ledger.ErrorCode(err) == ledger.EINTERNAL {
-				s.log.Error("internal error", "err", err)
+				h.log.Error("internal error", "err", err)
 			}
 			panic(http.ErrAbortHandler)
 		}

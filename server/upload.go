@@ -35,20 +35,20 @@ func isWholeUpload(r *http.Request) bool {
 // decodeUpload answers a whole upload with every code in it: 200 {qr, codes}, qr the
 // first; 422 when it holds none or takes too long to read; 400 for what is neither a
 // picture nor a PDF.
-func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
+func (h pages) decodeUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImageBytes+64<<10)
 	data, err := readUpload(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	codes, err := s.uploadCodes(r.Context(), data)
+	codes, err := h.decoders.uploadCodes(r.Context(), data)
 	if errors.Is(err, qrdecode.ErrNoCode) || errors.Is(err, context.DeadlineExceeded) {
-		s.answer(w, api.NoCodeRead, err, nil)
+		h.answer(w, api.NoCodeRead, err, nil)
 		return
 	}
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	texts := make([]string, len(codes))
@@ -60,8 +60,8 @@ func (s *Server) decodeUpload(w http.ResponseWriter, r *http.Request) {
 
 // uploadCodes reads every code of a picture or a PDF within uploadTimeout, with the
 // reasons in words, holding one of the server's decoder slots (see imageText).
-func (s *Server) uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
-	release, err := s.decode.acquire(ctx)
+func (d *decodeSlots) uploadCodes(ctx context.Context, data []byte) ([]pdfscan.Code, error) {
+	release, err := d.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -105,10 +105,10 @@ func errFileTooLarge() error {
 // keeps its own retry), and answers all their results together. An upload without a code
 // is answered 400 and journals nothing; one whose only code is not a ticket answers 400
 // with its malformed result, as QR text does.
-func (s *Server) checkInUpload(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
-	codes, err := s.uploadCodes(r.Context(), scan.Image)
+func (h gate) checkInUpload(w http.ResponseWriter, r *http.Request, scan scanner.Scan) {
+	codes, err := h.decoders.uploadCodes(r.Context(), scan.Image)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	var all []ledger.CheckResult
@@ -118,16 +118,16 @@ func (s *Server) checkInUpload(w http.ResponseWriter, r *http.Request, scan scan
 		if one.Nonce != "" && len(codes) > 1 {
 			one.Nonce += "/" + strconv.Itoa(i+1)
 		}
-		results, err := s.svc.Gate.CheckIn(r.Context(), r.PathValue("address"), one)
+		results, err := h.gate.CheckIn(r.Context(), r.PathValue("address"), one)
 		if err != nil && (ledger.ErrorCode(err) != ledger.EINVALID || len(results) == 0) {
-			s.error(w, err)
+			h.error(w, err)
 			return
 		}
 		invalid = cmp.Or(invalid, err)
 		all = append(all, results...)
 	}
 	if invalid != nil && len(codes) == 1 {
-		s.answer(w, ledger.EINVALID, invalid, all)
+		h.answer(w, ledger.EINVALID, invalid, all)
 		return
 	}
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: all})

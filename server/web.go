@@ -77,22 +77,31 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// webRoutes adds the scanner page, the dashboard, their assets and the endpoints only the
+// pages serves the scanner page, the dashboard, their assets and the endpoints only the
+// pages need: decode a camera frame or an upload (in the server's shared decoder slots),
+// a gate's counts.
+type pages struct {
+	responder
+	counts   GateCounter // GateCounts; nil: not served
+	decoders *decodeSlots
+}
+
+// routes adds the scanner page, the dashboard, their assets and the endpoints only the
 // pages need (decode a camera frame, a gate's counts).
-func (s *Server) webRoutes() {
+func (h pages) routes(mux *http.ServeMux) {
 	assets := webAssets()
 	page := func(name string) http.HandlerFunc {
 		a := assets[name]
 		return func(w http.ResponseWriter, r *http.Request) { servePage(w, r, a) }
 	}
-	s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, ScanPath, http.StatusFound)
 	})
-	s.mux.HandleFunc("GET "+ScanPath, page("scan.html"))
-	s.mux.HandleFunc("GET "+ScanPath+"/{address}", page("scan.html"))
-	s.mux.HandleFunc("GET "+DashboardPath, page("dashboard.html"))
-	s.mux.HandleFunc("GET "+DashboardPath+"/{address}", page("dashboard.html"))
-	s.mux.HandleFunc("GET "+AssetsPath+"{name}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET "+ScanPath, page("scan.html"))
+	mux.HandleFunc("GET "+ScanPath+"/{address}", page("scan.html"))
+	mux.HandleFunc("GET "+DashboardPath, page("dashboard.html"))
+	mux.HandleFunc("GET "+DashboardPath+"/{address}", page("dashboard.html"))
+	mux.HandleFunc("GET "+AssetsPath+"{name}", func(w http.ResponseWriter, r *http.Request) {
 		a, ok := assets[r.PathValue("name")]
 		if !ok || strings.HasSuffix(a.name, ".html") {
 			http.NotFound(w, r)
@@ -100,7 +109,7 @@ func (s *Server) webRoutes() {
 		}
 		serveAsset(w, r, a)
 	})
-	s.webAPIRoutes()
+	h.webAPIRoutes(mux)
 }
 
 // servePage serves an HTML page with the security headers of the pages.

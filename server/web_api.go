@@ -35,10 +35,10 @@ type GateCounts struct {
 	Gates        []string `json:"gates"`
 }
 
-func (s *Server) webAPIRoutes() {
-	s.mux.HandleFunc("POST "+DecodePath, s.decodeFrame)
-	if s.svc.Counts != nil {
-		s.mux.HandleFunc("GET "+api.Base+"/{address}/GateCounts", s.gateCounts)
+func (h pages) webAPIRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+DecodePath, h.decodeFrame)
+	if h.counts != nil {
+		mux.HandleFunc("GET "+api.Base+"/{address}/GateCounts", h.gateCounts)
 	}
 }
 
@@ -46,27 +46,27 @@ func (s *Server) webAPIRoutes() {
 // without checking anything in, so the many frames that show no code leave no trace in
 // the journal: 200 {qr}, 422 when the image holds no readable code, 400 for a body that
 // is not a PNG, JPEG or GIF image. It needs a scanner or organizer key.
-func (s *Server) decodeFrame(w http.ResponseWriter, r *http.Request) {
+func (h pages) decodeFrame(w http.ResponseWriter, r *http.Request) {
 	if _, err := ledger.Authorize(r.Context(), ledger.RoleScanner, ledger.RoleOrganizer); err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	if isWholeUpload(r) {
-		s.decodeUpload(w, r)
+		h.decodeUpload(w, r)
 		return
 	}
 	img, err := readImage(r)
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
-	text, err := s.imageText(r.Context(), img)
+	text, err := h.decoders.imageText(r.Context(), img)
 	if errors.Is(err, qrdecode.ErrNoCode) {
-		s.answer(w, api.NoCodeRead, err, nil)
+		h.answer(w, api.NoCodeRead, err, nil)
 		return
 	}
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, DecodeResponse{QR: text, Codes: []string{text}})
@@ -84,15 +84,15 @@ func readImage(r *http.Request) ([]byte, error) {
 
 // gateCounts answers a gate's device with the entry totals, its gate's admissions and
 // the known gates: for a scanner key, or the organizer key of the contract's owner.
-func (s *Server) gateCounts(w http.ResponseWriter, r *http.Request) {
-	rep, err := s.svc.Counts.GateCounts(r.Context(), r.PathValue("address"))
+func (h pages) gateCounts(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.counts.GateCounts(r.Context(), r.PathValue("address"))
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	gate, err := ledger.CleanGate(r.URL.Query().Get("gate"))
 	if err != nil {
-		s.error(w, err)
+		h.error(w, err)
 		return
 	}
 	counts := GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Gate: gate, Gates: rep.Gates}
