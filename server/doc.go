@@ -9,4 +9,27 @@
 // The server serves what its caller hands it in a Services (cmd/ticketbooth wires the
 // store, the issuer and the gate into it): it looks for no capability by itself, and the
 // routes of a service it was not given are not registered.
+//
+// # One handler type per area
+//
+// Each area of the API is its own small handler type, in its own file, holding only the
+// services of Services it uses: contracts (contracts and their rules), ticketList,
+// selling, gate (check-in), pages (the web pages, their assets, decode and gate counts)
+// and journal (ledger info, receipts, verify). Each embeds the one responder (error,
+// answer, reply: the status and code of every error come from api.Status) and has a
+// routes(mux) method that registers its routes, and New builds it from Services and calls
+// it. *Server itself keeps only what every request shares: ServeHTTP (authentication,
+// logging, recovery, the body limit) and the not-found answer.
+//
+// A new area (customers, bookings, a compatible API under its own prefix) is a new
+// handler type in its own file, built the same way:
+//
+//	type customers struct {
+//		responder
+//		customers ledger.Customers // its field in Services, filled by internal/wiring
+//	}
+//
+//	func (h customers) routes(mux *http.ServeMux) { mux.HandleFunc("POST /api/v1.0/customers", h.create) }
+//
+// registered by one line in New, not more methods on *Server.
 package server
