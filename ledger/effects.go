@@ -120,3 +120,34 @@ func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
 type CustomerEffect struct {
 	Customer int64 `json:"customer"`
 }
+
+// HeldTicket is one seat of a booking's hold in the journal: its index, seat and price.
+type HeldTicket struct {
+	Index int   `json:"index"`
+	Seat  Seat  `json:"seat"`
+	Price int64 `json:"price"`
+}
+
+// TicketsHeldEffect is the effect of TxTicketsHeld: the seats the booking took out of
+// the pool, until Expires (unix nanoseconds). It names the booking, never its customer.
+type TicketsHeldEffect struct {
+	Sale    int64        `json:"sale"`
+	Booking int64        `json:"booking"`
+	Expires int64        `json:"expires"`
+	Tickets []HeldTicket `json:"tickets"`
+}
+
+// BookingSeatsEffect is the effect of TxTicketFreed, TxBookingCancelled and
+// TxHoldExpired: the held seats the booking returned to the pool.
+type BookingSeatsEffect struct {
+	Sale    int64        `json:"sale"`
+	Booking int64        `json:"booking"`
+	Tickets []HeldTicket `json:"tickets"`
+}
+
+// BookingConfirmedEffect is the effect of TxBookingConfirmed: the booking's held seats
+// sold as an order (its holder the pseudonymous address of the customer's account).
+type BookingConfirmedEffect struct {
+	Booking int64 `json:"booking"`
+	TicketsReservedEffect
+}

@@ -86,6 +86,9 @@ type SaleDetails struct {
 	// TimeZone is the IANA zone the show's time is printed in (e.g. "Europe/Zurich");
 	// empty means the issuing machine's local zone.
 	TimeZone string `json:"timeZone,omitempty"`
+	// HoldTime is how long a booking holds its seats before they return to sale, from
+	// its first hold; zero means DefaultHoldTime.
+	HoldTime Duration `json:"holdTime,omitempty"`
 }
 
 // Location returns the show's time zone: TimeZone, or time.Local when unset or unknown.

@@ -147,6 +147,8 @@ func validateDetails(d SaleDetails, height int64, now time.Time) error {
 		return Errorf(EINVALID, "End of sale must be at most %d blocks after the current height %d", int64(MaxSaleBlocks), height)
 	case len(d.Currency) > 8:
 		return Errorf(EINVALID, "Currency must be a short label such as EUR")
+	case d.HoldTime != 0 && (time.Duration(d.HoldTime) < MinHoldTime || time.Duration(d.HoldTime) > MaxHoldTime):
+		return Errorf(EINVALID, "Hold time must be between %s and %s", MinHoldTime, MaxHoldTime)
 	}
 	if err := checkTexts("Name", d.Name, "Organiser", d.Organiser, "Currency", d.Currency, "Time zone", d.TimeZone); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -81,7 +82,7 @@ func loadContract(r runner, address string) (ledger.Contract, error) {
 
 // contractQuery reads a contract and its latest sale by address, for scanContract.
 const contractQuery = `SELECT c.venue, c.owner, c.seat_count, c.release_fee, c.no_release_blocks, c.require_identity, c.sale_number,
-	c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.begun_height, s.ended_height
+	c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.hold_seconds, s.begun_height, s.ended_height
 	FROM contracts c LEFT JOIN sales s ON s.contract = c.address AND s.number = c.sale_number
 	WHERE c.address = ?`
 
@@ -93,7 +94,7 @@ func scanContract(row scanner, address string) (ledger.Contract, error) {
 	var sale saleRow
 	err := row.Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee, &c.Rules.NoReleaseBlocks,
 		&identity, &saleNumber, &active, &c.CreatedHeight, &sale.name, &sale.organiser, &sale.time, &sale.end, &sale.currency,
-		&sale.timeZone, &sale.begun, &sale.ended)
+		&sale.timeZone, &sale.hold, &sale.begun, &sale.ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Contract{}, ledger.Errorf(ledger.ENOTFOUND, "No smart contract found at address %s", address)
 	}
@@ -113,13 +114,14 @@ func scanContract(row scanner, address string) (ledger.Contract, error) {
 // saleRow is a sale's columns from a LEFT JOIN: all NULL when the contract has no sale.
 type saleRow struct {
 	name, organiser, currency, timeZone sql.NullString
-	time, end, begun, ended             sql.NullInt64
+	time, end, hold, begun, ended       sql.NullInt64
 }
 
 func (r saleRow) sale(number int64, active bool) *ledger.Sale {
 	return &ledger.Sale{Number: number, Active: active, BegunHeight: r.begun.Int64, EndedHeight: r.ended.Int64,
 		Details: ledger.SaleDetails{Name: r.name.String, Organiser: r.organiser.String, Time: r.time.Int64,
-			EndOfSale: r.end.Int64, Currency: r.currency.String, TimeZone: r.timeZone.String}}
+			EndOfSale: r.end.Int64, Currency: r.currency.String, TimeZone: r.timeZone.String,
+			HoldTime: ledger.Duration(time.Duration(r.hold.Int64) * time.Second)}}
 }
 
 // loadSeats returns a contract's seats in their order.

@@ -36,6 +36,8 @@ type dialect struct {
 	// nextJournalSeq and nextKeyID are SQL expressions for the next journal seq and API
 	// key id: MAX+1 under SQLite's single writer, sequences under concurrent writers.
 	nextJournalSeq, nextKeyID string
+	// nextBookingID is the SQL expression for the next booking id, likewise.
+	nextBookingID string
 	// closeLockSQL takes the closing lock exclusively for the transaction; chainLockSQL,
 	// the lock chainers alone take; migrateLockSQL serialises servers migrating one
 	// database. "" when the engine's write lock does.
@@ -79,6 +81,7 @@ var sqliteDialect = &dialect{
 	cacheStatements: true,
 	nextJournalSeq:  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM journal)",
 	nextKeyID:       "(SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys)",
+	nextBookingID:   "(SELECT COALESCE(MAX(id), 0) + 1 FROM bookings)",
 	retryable:       func(error) bool { return false },
 }
 
@@ -87,6 +90,7 @@ var postgresDialect = &dialect{
 	numbered:       true,
 	nextJournalSeq: "nextval('journal_seq')",
 	nextKeyID:      "nextval('api_keys_seq')",
+	nextBookingID:  "nextval('bookings_seq')",
 	closeLockSQL:   "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(closeLockKey, 10) + ")",
 	chainLockSQL:   "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(chainLockKey, 10) + ")",
 	migrateLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",

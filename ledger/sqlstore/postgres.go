@@ -88,7 +88,7 @@ func warmConn(ctx context.Context, c *sql.Conn) {
 		args []any
 	}{
 		{contractQuery, []any{none}},
-		{takeSQL, takeArgs(none, ledger.SealedTicket{Seat: ledger.Seat{Number: 1}}, seller{"warm-up", "", ""}, 0)},
+		{takeSQL, takeArgs(none, ledger.SealedTicket{Seat: ledger.Seat{Number: 1}}, seller{sender: "warm-up"}, 0)},
 		{keyQuery, []any{"warm-up"}},
 		{pipelineJournalSQL(d), []any{"", 0, none, "", ""}}, // already bound: binding again changes nothing
 	} {

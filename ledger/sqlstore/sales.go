@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -83,8 +84,9 @@ func (s *Contracts) BeginSale(ctx context.Context, address string, prices []ledg
 }
 
 func insertSale(w *wtx, address string, number int64, d ledger.SaleDetails, prices []int64) error {
-	if _, err := w.exec(`INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, time_zone, begun_height)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, d.TimeZone, w.height); err != nil {
+	if _, err := w.exec(`INSERT INTO sales (contract, number, name, organiser, show_time, end_height, currency, time_zone, hold_seconds, begun_height)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, address, number, d.Name, d.Organiser, d.Time, d.EndOfSale, d.Currency, d.TimeZone,
+		holdSeconds(d), w.height); err != nil {
 		return err
 	}
 	if _, err := w.exec(`UPDATE contracts SET sale_number = ?, sale_active = 1 WHERE address = ?`, number, address); err != nil {
@@ -114,3 +116,6 @@ func (s *Contracts) EndSale(ctx context.Context, address string) (ledger.Receipt
 	})
 	return rc, err
 }
+
+// holdSeconds is the sale's hold time as the sales table keeps it: 0 for the default.
+func holdSeconds(d ledger.SaleDetails) int64 { return int64(time.Duration(d.HoldTime) / time.Second) }

@@ -139,7 +139,7 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ledge
 	taken := make([]takenSeat, len(o.Tickets))
 	for _, i := range seatOrder(o.Tickets) {
 		var err error
-		taken[i], err = take(w, c, o.Tickets[i], seller{o.Sender, holder, w.actor.ID()})
+		taken[i], err = take(w, c, o.Tickets[i], seller{sender: o.Sender, holder: holder, by: w.actor.ID()})
 		if errors.Is(err, errNotTaken) {
 			if err := w.aboveMark(); err != nil {
 				return eff, err // takeSQL refused the height, not the seat
@@ -212,28 +212,33 @@ type takenSeat struct {
 // errNotTaken: the seat is unknown, or its ticket not available.
 var errNotTaken = errors.New("seat not taken")
 
-// takeSQL marks the ticket of one available seat sold, finding the seat and the
+// takeSQL marks the ticket of one available seat sold (or, confirming a booking, of a
+// seat the booking holds), finding the seat and the
 // contract's current sale in the same statement: the conditional update that makes
 // double-selling impossible, whatever runs at the same time. On PostgreSQL a racing buyer
 // waits on the row and then finds it taken. It also refuses a height below the closed
 // mark, so a write whose height was chosen before its locks were held (a pipelined group)
 // cannot land in a closed block.
 const takeSQL = `UPDATE tickets SET owner = ?, holder = ?, sold_by = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
-	WHERE contract = ? AND owner IS NULL
+	WHERE contract = ? AND owner IS NULL AND booking = ?
 	AND sale = (SELECT sale_number FROM contracts WHERE address = ?)
 	AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
 	AND (SELECT closed FROM seal_mark WHERE id = 1) <= ?
 	RETURNING idx, price`
 
 // seller is who a ticket is sold to and by: the sender, its holder address, and the
-// actor ID of the selling key.
-type seller struct{ sender, holder, by string }
+// actor ID of the selling key; and the booking whose held seat it is (0: an outright
+// sale, which takes only seats no booking holds).
+type seller struct {
+	sender, holder, by string
+	booking            int64
+}
 
 // takeArgs are takeSQL's arguments for one ticket of an order at a height.
 func takeArgs(address string, t ledger.SealedTicket, to seller, height int64) []any {
 	return []any{to.sender, to.holder, to.by, hex.EncodeToString(t.SecretCiphertext), hex.EncodeToString(t.SecretDigest),
 		hex.EncodeToString(t.NameCiphertext), hex.EncodeToString(t.NameDigest),
-		address, address, address, t.Seat.Section, t.Seat.Number, t.Seat.Letter, height}
+		address, to.booking, address, address, t.Seat.Section, t.Seat.Number, t.Seat.Letter, height}
 }
 
 // take runs takeSQL for one ticket: errNotTaken when nothing was updated.
@@ -293,7 +298,7 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ledger.TicketR
 		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
 	res, err := w.exec(`UPDATE tickets SET owner = NULL, holder = '', sold_by = '', secret_ct = '', secret_digest = '', name_ct = '',
-		name_digest = '', paid = 0
+		name_digest = '', paid = 0, booking = 0
 		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
 		c.Address, c.Sale.Number, idx, t.owner.String, t.digest)
 	if err := changedUnlessOne(res, err); err != nil {

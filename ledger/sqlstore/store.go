@@ -34,6 +34,9 @@ type Store struct {
 	Contracts *Contracts
 	// Selling reserves, releases and reissues tickets (ledger.Seller).
 	Selling *Selling
+	// Bookings holds seats for customers' bookings until they are confirmed, freed,
+	// cancelled or expire (ledger.Bookings).
+	Bookings *Bookings
 	// Gate checks tickets in and reports the entry (ledger.Gate).
 	Gate *Gate
 	// Keys makes, lists and revokes the API keys, and authenticates them.
@@ -61,7 +64,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
-		Keys: &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d}}, nil
+		Bookings: &Bookings{db: d, holders: holders},
+		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

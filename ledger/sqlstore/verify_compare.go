@@ -106,16 +106,16 @@ func compareSeats(r runner, rep *ledger.VerifyReport, p *projection) error {
 
 func compareSales(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT contract, number, name, organiser, show_time, end_height, currency, time_zone,
-		begun_height, ended_height FROM sales ORDER BY contract, number`)
+		hold_seconds, begun_height, ended_height FROM sales ORDER BY contract, number`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var address string
-		var number, begun, ended int64
+		var number, hold, begun, ended int64
 		var d ledger.SaleDetails
-		if err := rows.Scan(&address, &number, &d.Name, &d.Organiser, &d.Time, &d.EndOfSale, &d.Currency, &d.TimeZone, &begun, &ended); err != nil {
+		if err := rows.Scan(&address, &number, &d.Name, &d.Organiser, &d.Time, &d.EndOfSale, &d.Currency, &d.TimeZone, &hold, &begun, &ended); err != nil {
 			return err
 		}
 		where := fmt.Sprintf("contract %s sale %d", address, number)
@@ -131,6 +131,7 @@ func compareSales(r runner, rep *ledger.VerifyReport, p *projection) error {
 		differ(rep, where, "end_height", d.EndOfSale, s.details.EndOfSale)
 		differ(rep, where, "currency", d.Currency, s.details.Currency)
 		differ(rep, where, "time_zone", d.TimeZone, s.details.TimeZone)
+		differ(rep, where, "hold_seconds", hold, holdSeconds(s.details))
 		differ(rep, where, "begun_height", begun, s.begun)
 		differ(rep, where, "ended_height", ended, s.ended)
 	}
@@ -152,13 +153,13 @@ type storedTicketRow struct {
 	owner                                      sql.NullString
 	holder, soldBy                             string
 	secretCT, secretDigest, nameCT, nameDigest string
-	price, paid, checkedIn                     int64
+	price, paid, checkedIn, booking            int64
 	gate, nonce                                string
 }
 
 func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT contract, sale, idx, price, owner, holder, sold_by, secret_ct, secret_digest, name_ct, name_digest, paid,
-		checked_in_at, gate, checkin_nonce FROM tickets ORDER BY contract, sale, idx`)
+		checked_in_at, gate, checkin_nonce, booking FROM tickets ORDER BY contract, sale, idx`)
 	if err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for rows.Next() {
 		var t storedTicketRow
 		if err := rows.Scan(&t.address, &t.sale, &t.idx, &t.price, &t.owner, &t.holder, &t.soldBy, &t.secretCT, &t.secretDigest, &t.nameCT,
-			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce); err != nil {
+			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce, &t.booking); err != nil {
 			return err
 		}
 		compareTicket(rep, p, t)
@@ -196,6 +197,7 @@ func compareTicket(rep *ledger.VerifyReport, p *projection, t storedTicketRow) {
 	differ(rep, where, "checked_in_at", t.checkedIn, want.checkedIn)
 	differ(rep, where, "gate", t.gate, want.gate)
 	differ(rep, where, "checkin_nonce", t.nonce, want.nonce)
+	differ(rep, where, "booking", t.booking, want.booking)
 }
 
 // compareHolder checks who holds the ticket: the holder address and selling key the

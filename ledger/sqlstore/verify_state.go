@@ -58,6 +58,7 @@ type projTicket struct {
 	secretCT, secretDigest, nameCT, nameDigest string
 	paid                                       int64
 	checkedIn                                  int64
+	booking                                    int64 // the booking holding or issued it; 0 for none
 	gate, nonce                                string
 	seen                                       bool
 }
@@ -99,6 +100,12 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 		err = c.reissue(rep, seq, hash, b)
 	case ledger.TxCheckIn:
 		err = c.checkIn(rep, seq, hash, b)
+	case ledger.TxTicketsHeld:
+		err = c.hold(rep, seq, hash, b)
+	case ledger.TxTicketFreed, ledger.TxBookingCancelled, ledger.TxHoldExpired:
+		err = c.free(rep, seq, hash, b)
+	case ledger.TxBookingConfirmed:
+		err = c.confirm(rep, seq, hash, b)
 	default:
 		problem(rep, "transaction %d (%s): unknown kind %q", seq, hash, b.Kind)
 	}

@@ -1,0 +1,143 @@
+package ledger
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Transaction kinds of bookings: seats held for a booking, a held seat freed, a booking
+// cancelled (its seats freed), confirmed (its held seats issued as tickets, an order), or
+// expired (its seats back on sale because it was not confirmed in time).
+const (
+	TxTicketsHeld       = "tickets_held"
+	TxTicketFreed       = "ticket_freed"
+	TxBookingCancelled  = "booking_cancelled"
+	TxBookingConfirmed  = "booking_confirmed"
+	TxHoldExpired       = "hold_expired"
+	DefaultHoldTime     = 30 * time.Minute
+	MinHoldTime         = time.Minute
+	MaxHoldTime         = 24 * time.Hour
+	MaxTicketsInBooking = MaxTicketsInOrder
+)
+
+// The states of a booking. A booking is open from NewBooking until it is confirmed,
+// cancelled, or its hold expires; only an open booking holds seats.
+const (
+	BookingOpen      = "open"
+	BookingConfirmed = "confirmed"
+	BookingCancelled = "cancelled"
+	BookingExpired   = "expired"
+)
+
+// The status flow of every ticket: available -> reserved (held by a booking) -> issued ->
+// checked in; reserved -> available (freed, cancelled, expired); issued -> available
+// (released). A booking's tickets are reserved or, once it is confirmed, issued.
+const (
+	TicketAvailable = "available"
+	TicketReserved  = "reserved"
+	TicketIssued    = "issued"
+	TicketCheckedIn = "checked in"
+)
+
+// Booking is a customer's booking on a contract's sale: the seats it holds until Expires
+// (zero before its first hold), and once confirmed the tickets it was issued. Customer is
+// the customer's id; the booking keeps nothing else about them.
+type Booking struct {
+	ID       int64          `json:"id"`
+	Customer int64          `json:"customer"`
+	Contract string         `json:"contract"`
+	Sale     int64          `json:"sale"`
+	State    string         `json:"state"`
+	Expires  time.Time      `json:"expires,omitzero"`
+	Tickets  []BookedTicket `json:"tickets"`
+	Total    int64          `json:"total"`
+}
+
+// BookedTicket is one seat of a booking, its price and its status (TicketReserved,
+// TicketIssued or TicketCheckedIn).
+type BookedTicket struct {
+	Seat   Seat   `json:"seat"`
+	Price  int64  `json:"price"`
+	Status string `json:"status"`
+}
+
+// Seats returns the booking's seats in its order.
+func (b Booking) Seats() []Seat {
+	seats := make([]Seat, len(b.Tickets))
+	for i, t := range b.Tickets {
+		seats[i] = t.Seat
+	}
+	return seats
+}
+
+// BookingReceipt is a committed change of a booking and the booking as it then is.
+type BookingReceipt struct {
+	Receipt
+	Booking Booking `json:"booking"`
+}
+
+// BookingSender is the purchaser account a confirmed booking's tickets are sold to: the
+// customer, by id. Its holder address is derived from it as for any order.
+func BookingSender(customer int64) string { return "customer:" + strconv.FormatInt(customer, 10) }
+
+// Bookings is the ledger's booking side, implemented by the SQL store: a booking holds
+// seats of a contract's open sale for a customer until it is confirmed (its held seats
+// issued as tickets, exactly as an order), freed, cancelled, or its hold expires. Its
+// methods act for the keys that may sell on the contract (see Seller).
+type Bookings interface {
+	// NewBooking opens an empty booking for the customer on the contract's open sale.
+	NewBooking(ctx context.Context, address string, customer int64) (Booking, error)
+	// Hold takes the seats out of the available pool for the booking, all or nothing,
+	// until the booking's hold expires: the sale's hold time after its first hold.
+	Hold(ctx context.Context, booking int64, seats []Seat) (BookingReceipt, error)
+	// Free returns one held seat of an open booking to sale.
+	Free(ctx context.Context, booking int64, seat Seat) (BookingReceipt, error)
+	// Cancel ends an open booking and returns its held seats to sale.
+	Cancel(ctx context.Context, booking int64) (BookingReceipt, error)
+	// Confirm issues the booking's held seats within its hold: o carries a freshly sealed
+	// ticket for each held seat, its sender is BookingSender of the booking's customer.
+	// After the hold expired, ECONFLICT.
+	Confirm(ctx context.Context, booking int64, o Order) (OrderReceipt, error)
+	// Booking reads a booking and its tickets.
+	Booking(ctx context.Context, booking int64) (Booking, error)
+}
+
+// ValidateHold checks the seats of a hold: one to MaxTicketsInBooking valid seats, none
+// of them twice. EINVALID otherwise.
+func ValidateHold(seats []Seat) error {
+	switch {
+	case len(seats) == 0:
+		return Errorf(EINVALID, "Give at least one seat to hold")
+	case len(seats) > MaxTicketsInBooking:
+		return Errorf(EINVALID, "A booking may hold at most %d seats", MaxTicketsInBooking)
+	}
+	seen := make(map[string]bool, len(seats))
+	for _, s := range seats {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+		if seen[s.Key()] {
+			return Errorf(EINVALID, "Seat %s is in the request twice", s)
+		}
+		seen[s.Key()] = true
+	}
+	return nil
+}
+
+// ValidateBookingID checks a booking id: a positive number.
+func ValidateBookingID(id int64) error {
+	if id <= 0 {
+		return Errorf(EINVALID, "Booking id must be a positive number")
+	}
+	return nil
+}
+
+// HoldDuration returns how long the sale's bookings hold their seats: its HoldTime, or
+// DefaultHoldTime when it names none.
+func (d SaleDetails) HoldDuration() time.Duration {
+	if d.HoldTime == 0 {
+		return DefaultHoldTime
+	}
+	return time.Duration(d.HoldTime)
+}

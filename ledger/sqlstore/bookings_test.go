@@ -1,0 +1,233 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// bookingEnv is a store with a contract on sale for bookings: its seats and the
+// organizer's context.
+type bookingEnv struct {
+	*env
+	org      context.Context
+	contract string
+}
+
+func openBookings(t *testing.T, hold time.Duration, seats ...string) *bookingEnv {
+	t.Helper()
+	e := openEnv(t)
+	b := &bookingEnv{env: e, org: e.actor(t, ledger.RoleOrganizer, "promoter")}
+	b.contract = e.create(t, b.org, seats...).Address
+	d := e.details(t, 2000)
+	d.HoldTime = ledger.Duration(hold)
+	_, err := e.store.Contracts.BeginSale(b.org, b.contract, flatPrices(parseSeats(t, seats...), 10), d)
+	mustNil(t, err, "BeginSale")
+	return b
+}
+
+// book opens a booking for the customer and holds the seats.
+func (b *bookingEnv) book(t *testing.T, customer int64, seats ...string) ledger.Booking {
+	t.Helper()
+	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, customer)
+	mustNil(t, err, "NewBooking")
+	rc, err := b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, seats...))
+	mustNil(t, err, "Hold")
+	return rc.Booking
+}
+
+// confirmOrder is the order confirming the booking's seats.
+func confirmOrder(t *testing.T, bk ledger.Booking, seats ...string) ledger.Order {
+	o := ledger.Order{Sender: ledger.BookingSender(bk.Customer)}
+	for _, s := range seats {
+		o.Tickets = append(o.Tickets, sealed(t, s))
+	}
+	return o
+}
+
+func (b *bookingEnv) reserve(t *testing.T, seat string) error {
+	_, err := b.store.Selling.Reserve(b.org, b.contract, ledger.Order{Sender: "walk-in", Tickets: []ledger.SealedTicket{sealed(t, seat)}})
+	return err
+}
+
+// wantMessage fails unless err has the code and its message contains part.
+func wantMessage(t *testing.T, err error, code, part string) {
+	t.Helper()
+	wantCode(t, err, code)
+	if !strings.Contains(ledger.ErrorMessage(err), part) {
+		t.Errorf("message %q does not say %q", ledger.ErrorMessage(err), part)
+	}
+}
+
+// TestBookingFlow walks every ticket status: held seats leave the pool (neither sold
+// outright nor held twice), a freed seat returns, confirming issues the held seats as an
+// order, confirming twice and freeing an issued ticket are refused in words, releasing
+// an issued ticket returns its seat, and the journal replays.
+func TestBookingFlow(t *testing.T) {
+	b := openBookings(t, 0, "1A", "1B", "1C")
+	bk := b.book(t, 7, "1A", "1B")
+	if bk.State != ledger.BookingOpen || len(bk.Tickets) != 2 || bk.Tickets[0].Status != ledger.TicketReserved || bk.Total != 20 {
+		t.Fatalf("held booking = %+v", bk)
+	}
+	if want := b.clock.Now().Add(ledger.DefaultHoldTime); !bk.Expires.Equal(want) {
+		t.Errorf("expires %v, want %v (the default hold)", bk.Expires, want)
+	}
+	wantMessage(t, b.reserve(t, "1A"), ledger.EREFUSED, "not available")
+	other, err := b.store.Bookings.NewBooking(b.org, b.contract, 8)
+	mustNil(t, err, "NewBooking")
+	_, err = b.store.Bookings.Hold(b.org, other.ID, parseSeats(t, "1C", "1B"))
+	wantMessage(t, err, ledger.EREFUSED, "1B not available")
+	rc, err := b.store.Bookings.Free(b.org, bk.ID, parseSeats(t, "1B")[0])
+	mustNil(t, err, "Free")
+	if len(rc.Booking.Tickets) != 1 || rc.Kind != ledger.TxTicketFreed {
+		t.Fatalf("after Free: %+v", rc)
+	}
+	_, err = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A", "1B"))
+	wantMessage(t, err, ledger.ECONFLICT, "not held by booking")
+	out, err := b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A"))
+	mustNil(t, err, "Confirm")
+	if out.Kind != ledger.TxBookingConfirmed || out.Total != 10 || out.Holder == "" {
+		t.Fatalf("Confirm = %+v", out)
+	}
+	got, err := b.store.Bookings.Booking(b.org, bk.ID)
+	mustNil(t, err, "Booking")
+	if got.State != ledger.BookingConfirmed || len(got.Tickets) != 1 || got.Tickets[0].Status != ledger.TicketIssued {
+		t.Fatalf("confirmed booking = %+v", got)
+	}
+	_, err = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A"))
+	wantMessage(t, err, ledger.ECONFLICT, "already confirmed")
+	_, err = b.store.Bookings.Free(b.org, bk.ID, parseSeats(t, "1A")[0])
+	wantMessage(t, err, ledger.ECONFLICT, "tickets are issued")
+	mustNil(t, b.reserve(t, "1B"), "Reserve the freed seat")
+	_, err = b.store.Selling.Release(b.org, b.contract, ledger.ReleaseRequest{Seat: parseSeats(t, "1A")[0], Sender: ledger.BookingSender(7)})
+	mustNil(t, err, "Release the issued ticket")
+	mustNil(t, b.reserve(t, "1A"), "Reserve the released seat")
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+// TestBookingRefusals: unknown bookings and seats, empty and cancelled bookings.
+func TestBookingRefusals(t *testing.T) {
+	b := openBookings(t, 0, "1A", "1B")
+	_, err := b.store.Bookings.Hold(b.org, 999, parseSeats(t, "1A"))
+	wantMessage(t, err, ledger.ENOTFOUND, "No booking 999")
+	_, err = b.store.Bookings.NewBooking(b.org, b.contract, 0)
+	wantCode(t, err, ledger.EINVALID)
+	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, 3)
+	mustNil(t, err, "NewBooking")
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "9Z"))
+	wantMessage(t, err, ledger.EREFUSED, "Invalid seat 9Z")
+	_, err = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A"))
+	wantMessage(t, err, ledger.EREFUSED, "holds no seats")
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "1A", "1A"))
+	wantCode(t, err, ledger.EINVALID)
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "1A", "1B"))
+	mustNil(t, err, "Hold")
+	_, err = b.store.Bookings.Confirm(b.org, bk.ID, ledger.Order{Sender: "someone else", Tickets: confirmOrder(t, bk, "1A", "1B").Tickets})
+	wantCode(t, err, ledger.EINVALID)
+	rc, err := b.store.Bookings.Cancel(b.org, bk.ID)
+	mustNil(t, err, "Cancel")
+	if rc.Booking.State != ledger.BookingCancelled || len(rc.Booking.Tickets) != 0 {
+		t.Fatalf("cancelled booking = %+v", rc.Booking)
+	}
+	_, err = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A", "1B"))
+	wantMessage(t, err, ledger.ECONFLICT, "was cancelled")
+	mustNil(t, b.reserve(t, "1A"), "Reserve a seat of the cancelled booking")
+	scanner := b.actor(t, ledger.RoleScanner, "door")
+	_, err = b.store.Bookings.Booking(scanner, bk.ID)
+	wantCode(t, err, ledger.EFORBIDDEN)
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+// TestBookingExpiry: a hold runs out after the sale's hold time. Confirming afterwards is
+// refused in words; the next hold of its seat journals the expiry first (lazily); the
+// sweeper journals the others; an outright sale takes seats once swept.
+func TestBookingExpiry(t *testing.T) {
+	b := openBookings(t, 5*time.Minute, "1A", "1B", "1C")
+	late := b.book(t, 1, "1A")
+	swept := b.book(t, 2, "1B", "1C")
+	if want := b.clock.Now().Add(5 * time.Minute); !late.Expires.Equal(want) {
+		t.Errorf("expires %v, want %v (the sale's hold time)", late.Expires, want)
+	}
+	b.clock.Advance(5 * time.Minute)
+	got, err := b.store.Bookings.Booking(b.org, late.ID)
+	mustNil(t, err, "Booking")
+	if got.State != ledger.BookingExpired || len(got.Tickets) != 0 {
+		t.Errorf("booking after its hold = %+v, want expired without tickets", got)
+	}
+	_, err = b.store.Bookings.Confirm(b.org, late.ID, confirmOrder(t, late, "1A"))
+	wantMessage(t, err, ledger.ECONFLICT, "expired at")
+	_, err = b.store.Bookings.Hold(b.org, late.ID, parseSeats(t, "1B"))
+	wantMessage(t, err, ledger.ECONFLICT, "expired at")
+	b.book(t, 3, "1A") // lazily expires booking `late`
+	wantMessage(t, b.reserve(t, "1B"), ledger.EREFUSED, "not available")
+	n, err := b.store.Bookings.ExpireHolds(context.Background(), 100)
+	if err != nil || n != 1 {
+		t.Fatalf("ExpireHolds = %d, %v; want 1 (booking %d; %d expired lazily)", n, err, swept.ID, late.ID)
+	}
+	mustNil(t, b.reserve(t, "1B"), "Reserve a swept seat")
+	if n, _ := b.store.Bookings.ExpireHolds(context.Background(), 100); n != 0 {
+		t.Errorf("ExpireHolds again = %d, want 0", n)
+	}
+	var kinds int
+	mustNil(t, b.rawDB(t).QueryRow(`SELECT COUNT(*) FROM journal WHERE kind = ?`, ledger.TxHoldExpired).Scan(&kinds), "count")
+	if kinds != 2 {
+		t.Errorf("%d hold_expired transactions, want 2", kinds)
+	}
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+// TestBookingExpiryRace: a hold expiring at the instant its confirmation runs, while
+// another buyer holds the same seat and the sweeper runs, never ends both confirmed and
+// resold. The clock is set to the expiry at the same time as the three writes start.
+func TestBookingExpiryRace(t *testing.T) {
+	const rounds = 12
+	seats := make([]string, rounds)
+	for i := range seats {
+		seats[i] = ledger.Seat{Section: "R", Number: i + 1}.String()
+	}
+	b := openBookings(t, time.Minute, seats...)
+	for i, seat := range seats {
+		bk := b.book(t, 1, seat)
+		rival, err := b.store.Bookings.NewBooking(b.org, b.contract, 2)
+		mustNil(t, err, "NewBooking")
+		b.clock.Set(bk.Expires.Add(-time.Nanosecond))
+		var confirmErr, holdErr error
+		var wg sync.WaitGroup
+		wg.Add(4)
+		go func() { defer wg.Done(); b.clock.Set(bk.Expires) }()
+		go func() {
+			defer wg.Done()
+			_, confirmErr = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, seat))
+		}()
+		go func() { defer wg.Done(); _, holdErr = b.store.Bookings.Hold(b.org, rival.ID, parseSeats(t, seat)) }()
+		go func() { defer wg.Done(); b.store.Bookings.ExpireHolds(context.Background(), 10) }()
+		wg.Wait()
+		if confirmErr == nil && holdErr == nil {
+			t.Fatalf("round %d: seat %s confirmed and held again", i, seat)
+		}
+		for _, err := range []error{confirmErr, holdErr} {
+			if c := ledger.ErrorCode(err); err != nil && c != ledger.ECONFLICT && c != ledger.EREFUSED {
+				t.Fatalf("round %d: %v", i, err)
+			}
+		}
+		got, err := b.store.Bookings.Booking(b.org, bk.ID)
+		mustNil(t, err, "Booking")
+		if (confirmErr == nil) != (got.State == ledger.BookingConfirmed) {
+			t.Fatalf("round %d: confirm error %v, booking %s", i, confirmErr, got.State)
+		}
+		b.clock.Advance(time.Second)
+	}
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
