@@ -30,7 +30,8 @@ type bookingRow struct {
 	contract, state             string
 }
 
-// NewBooking opens an empty booking for the customer on the contract's open sale.
+// NewBooking opens an empty booking for the customer on the contract's open sale: a
+// customer the actor may see (ENOTFOUND otherwise), not erased (EREFUSED).
 func (s *Bookings) NewBooking(ctx context.Context, address string, customer int64) (ledger.Booking, error) {
 	if customer <= 0 {
 		return ledger.Booking{}, ledger.Errorf(ledger.EINVALID, "Customer id must be a positive number")
@@ -39,6 +40,11 @@ func (s *Bookings) NewBooking(ctx context.Context, address string, customer int6
 	err := s.writeContract(ctx, "opening a booking", address, asSeller, func(w *wtx, c ledger.Contract) error {
 		if !ledger.SaleOpen(c, w.height) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+		}
+		if cu, err := loadCustomer(w.runner, w.actor, customer); err != nil {
+			return err
+		} else if cu.Erased {
+			return ledger.Errorf(ledger.EREFUSED, "Customer %d was erased and cannot book", customer)
 		}
 		b = ledger.Booking{Customer: customer, Contract: address, Sale: c.Sale.Number, State: ledger.BookingOpen,
 			Tickets: []ledger.BookedTicket{}}

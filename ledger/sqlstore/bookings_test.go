@@ -30,10 +30,18 @@ func openBookings(t *testing.T, hold time.Duration, seats ...string) *bookingEnv
 	return b
 }
 
-// book opens a booking for the customer and holds the seats.
-func (b *bookingEnv) book(t *testing.T, customer int64, seats ...string) ledger.Booking {
+// customer creates a customer and returns its id.
+func (b *bookingEnv) customer(t *testing.T) int64 {
 	t.Helper()
-	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, customer)
+	c, err := b.store.Customers.CreateCustomer(b.org, seedPerson())
+	mustNil(t, err, "CreateCustomer")
+	return c.ID
+}
+
+// book opens a booking for a new customer and holds the seats.
+func (b *bookingEnv) book(t *testing.T, seats ...string) ledger.Booking {
+	t.Helper()
+	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
 	rc, err := b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, seats...))
 	mustNil(t, err, "Hold")
@@ -69,7 +77,7 @@ func wantMessage(t *testing.T, err error, code, part string) {
 // an issued ticket returns its seat, and the journal replays.
 func TestBookingFlow(t *testing.T) {
 	b := openBookings(t, 0, "1A", "1B", "1C")
-	bk := b.book(t, 7, "1A", "1B")
+	bk := b.book(t, "1A", "1B")
 	if bk.State != ledger.BookingOpen || len(bk.Tickets) != 2 || bk.Tickets[0].Status != ledger.TicketReserved || bk.Total != 20 {
 		t.Fatalf("held booking = %+v", bk)
 	}
@@ -77,7 +85,7 @@ func TestBookingFlow(t *testing.T) {
 		t.Errorf("expires %v, want %v (the default hold)", bk.Expires, want)
 	}
 	wantMessage(t, b.reserve(t, "1A"), ledger.EREFUSED, "not available")
-	other, err := b.store.Bookings.NewBooking(b.org, b.contract, 8)
+	other, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
 	_, err = b.store.Bookings.Hold(b.org, other.ID, parseSeats(t, "1C", "1B"))
 	wantMessage(t, err, ledger.EREFUSED, "1B not available")
@@ -103,7 +111,7 @@ func TestBookingFlow(t *testing.T) {
 	_, err = b.store.Bookings.Free(b.org, bk.ID, parseSeats(t, "1A")[0])
 	wantMessage(t, err, ledger.ECONFLICT, "tickets are issued")
 	mustNil(t, b.reserve(t, "1B"), "Reserve the freed seat")
-	_, err = b.store.Selling.Release(b.org, b.contract, ledger.ReleaseRequest{Seat: parseSeats(t, "1A")[0], Sender: ledger.BookingSender(7)})
+	_, err = b.store.Selling.Release(b.org, b.contract, ledger.ReleaseRequest{Seat: parseSeats(t, "1A")[0], Sender: ledger.BookingSender(bk.Customer)})
 	mustNil(t, err, "Release the issued ticket")
 	mustNil(t, b.reserve(t, "1A"), "Reserve the released seat")
 	if rep := mustVerify(t, b.env); !rep.OK {
@@ -118,7 +126,14 @@ func TestBookingRefusals(t *testing.T) {
 	wantMessage(t, err, ledger.ENOTFOUND, "No booking 999")
 	_, err = b.store.Bookings.NewBooking(b.org, b.contract, 0)
 	wantCode(t, err, ledger.EINVALID)
-	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, 3)
+	_, err = b.store.Bookings.NewBooking(b.org, b.contract, 12345)
+	wantMessage(t, err, ledger.ENOTFOUND, "No customer")
+	erased := b.customer(t)
+	_, err = b.store.Customers.EraseCustomer(b.org, erased)
+	mustNil(t, err, "EraseCustomer")
+	_, err = b.store.Bookings.NewBooking(b.org, b.contract, erased)
+	wantMessage(t, err, ledger.EREFUSED, "was erased")
+	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
 	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "9Z"))
 	wantMessage(t, err, ledger.EREFUSED, "Invalid seat 9Z")
@@ -151,8 +166,8 @@ func TestBookingRefusals(t *testing.T) {
 // sweeper journals the others; an outright sale takes seats once swept.
 func TestBookingExpiry(t *testing.T) {
 	b := openBookings(t, 5*time.Minute, "1A", "1B", "1C")
-	late := b.book(t, 1, "1A")
-	swept := b.book(t, 2, "1B", "1C")
+	late := b.book(t, "1A")
+	swept := b.book(t, "1B", "1C")
 	if want := b.clock.Now().Add(5 * time.Minute); !late.Expires.Equal(want) {
 		t.Errorf("expires %v, want %v (the sale's hold time)", late.Expires, want)
 	}
@@ -166,7 +181,7 @@ func TestBookingExpiry(t *testing.T) {
 	wantMessage(t, err, ledger.ECONFLICT, "expired at")
 	_, err = b.store.Bookings.Hold(b.org, late.ID, parseSeats(t, "1B"))
 	wantMessage(t, err, ledger.ECONFLICT, "expired at")
-	b.book(t, 3, "1A") // lazily expires booking `late`
+	b.book(t, "1A") // lazily expires booking `late`
 	wantMessage(t, b.reserve(t, "1B"), ledger.EREFUSED, "not available")
 	n, err := b.store.Bookings.ExpireHolds(context.Background(), 100)
 	if err != nil || n != 1 {
@@ -197,8 +212,8 @@ func TestBookingExpiryRace(t *testing.T) {
 	}
 	b := openBookings(t, time.Minute, seats...)
 	for i, seat := range seats {
-		bk := b.book(t, 1, seat)
-		rival, err := b.store.Bookings.NewBooking(b.org, b.contract, 2)
+		bk := b.book(t, seat)
+		rival, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 		mustNil(t, err, "NewBooking")
 		b.clock.Set(bk.Expires.Add(-time.Nanosecond))
 		var confirmErr, holdErr error

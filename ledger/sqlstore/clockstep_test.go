@@ -80,6 +80,10 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE seal_mark`)
 	mustExec(t, raw, `DROP TABLE gates`)
 	mustExec(t, raw, `DROP TABLE customers`)
+	mustExec(t, raw, `DROP TABLE bookings`)
+	mustExec(t, raw, `DROP INDEX tickets_booking`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN booking`)
+	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN hold_seconds`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
@@ -87,6 +91,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	if pgtest.OnPostgres() {
 		mustExec(t, raw, `DROP SEQUENCE journal_seq`)
 		mustExec(t, raw, `DROP SEQUENCE api_keys_seq`)
+		mustExec(t, raw, `DROP SEQUENCE bookings_seq`)
 	}
 	e.store = mustOpen(t, e.db, sqlstore.Options{Now: e.clock.Now})
 	var closed, sealed int64

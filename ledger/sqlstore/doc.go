@@ -10,6 +10,8 @@
 //     owners, sales and ticket lists; ledger.Contracts and ledger.TicketPager.
 //   - Selling (selling.go, reissue.go, holders.go, pipeline*.go): reservations, releases
 //     and reissues under pseudonymous holders; ledger.Seller.
+//   - Bookings (bookings.go, bookings_confirm.go, verify_bookings.go): seats held for
+//     customers' bookings, confirmed, freed, cancelled or expired; ledger.Bookings.
 //   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
 //   - Keys (keys.go): API keys and their authentication.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
