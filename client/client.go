@@ -53,13 +53,21 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 // send sends a request with a body of the content type (none when contentType is "")
 // and decodes a JSON answer into out; an error status becomes a *ledger.Error.
 func (c *Client) send(ctx context.Context, method, path, contentType string, body []byte, out any) error {
+	_, err := c.exchange(ctx, method, path, contentType, body, out)
+	return err
+}
+
+// exchange is send, returning the answer's headers too. The answer is gzip-compressed
+// when the server chooses to: Go's transport asks for it and decompresses it itself, as
+// long as the request sets no Accept-Encoding of its own.
+func (c *Client) exchange(ctx context.Context, method, path, contentType string, body []byte, out any) (http.Header, error) {
 	var rd io.Reader
 	if contentType != "" {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
+		return nil, ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -69,23 +77,23 @@ func (c *Client) send(ctx context.Context, method, path, contentType string, bod
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return ledger.Errorf(ledger.EINTERNAL, "cannot reach server %s: %v", c.base, unwrapURL(err))
+		return nil, ledger.Errorf(ledger.EINTERNAL, "cannot reach server %s: %v", c.base, unwrapURL(err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 	if err != nil {
-		return ledger.Errorf(ledger.EINTERNAL, "reading the answer of %s: %v", c.base, err)
+		return nil, ledger.Errorf(ledger.EINTERNAL, "reading the answer of %s: %v", c.base, err)
 	}
 	if resp.StatusCode >= 300 {
-		return statusError(resp.StatusCode, data)
+		return nil, statusError(resp.StatusCode, data)
 	}
 	if out == nil {
-		return nil
+		return resp.Header, nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return ledger.Errorf(ledger.EINTERNAL, "server %s answered %s %s with something that is not the expected JSON", c.base, method, path)
+		return nil, ledger.Errorf(ledger.EINTERNAL, "server %s answered %s %s with something that is not the expected JSON", c.base, method, path)
 	}
-	return nil
+	return resp.Header, nil
 }
 
 func unwrapURL(err error) error {

@@ -64,18 +64,21 @@ type Joined struct {
 var _ Service = Joined{}
 
 // TicketPage is part of a contract's ticket list: the tickets from some seat index on,
-// and the number of the sale they belong to (0 when no sale is active and every seat is
-// listed as available).
+// the number of the sale they belong to (0 when no sale is active and every seat is
+// listed as available) and Total, the number of tickets of the whole list (the contract's
+// seats: seat indexes run from 0 to Total-1), read without reading the list.
 type TicketPage struct {
 	Sale    int64
 	Tickets []Ticket
+	Total   int
 }
 
 // TicketPager reads a contract's ticket list a page at a time, so that a stadium's list
 // can be sent without holding all of it in memory.
 type TicketPager interface {
 	// TicketsPage returns at most limit tickets of the list (see Contracts.Tickets) from
-	// seat index offset on: fewer, or none, past the end. EINVALID for a negative offset
+	// seat index offset on (a range of the seat index, never a scan of what comes
+	// before): fewer, or none, past the end. EINVALID for a negative offset
 	// or limit; ENOTFOUND for an unknown contract.
 	TicketsPage(ctx context.Context, address string, offset, limit int) (TicketPage, error)
 }

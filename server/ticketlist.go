@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 
+	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -27,10 +29,11 @@ func (h ticketList) routes(mux *http.ServeMux) {
 }
 
 // tickets answers the ticket list as a JSON array, as Ticketbooth does, encoded as it is
-// read a chunk at a time. ?offset=N&limit=M answer part of it: the tickets of seat
-// indexes N to N+M-1 (fewer at the end).
+// read a chunk at a time, with its length in X-Total-Count. A request may ask for part of
+// it (see ticketRangeOf); the answer is then still a JSON array, and names the next part
+// in its Link header.
 func (h ticketList) tickets(w http.ResponseWriter, r *http.Request) {
-	offset, limit, err := listRange(r)
+	rg, err := ticketRangeOf(r)
 	if err != nil {
 		h.error(w, err)
 		return
@@ -42,22 +45,74 @@ func (h ticketList) tickets(w http.ResponseWriter, r *http.Request) {
 			h.error(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, t[min(offset, len(t)):min(offset+limit, len(t))])
+		rg.headers(w, r, len(t))
+		writeJSON(w, http.StatusOK, t[min(rg.offset, len(t)):min(rg.offset+rg.limit, len(t))])
 		return
 	}
-	h.streamTickets(w, r, pager, offset, limit)
+	h.streamTickets(w, r, pager, rg)
+}
+
+// ticketCursors names the ticket list in its cursors (see api.Cursor); their key is the
+// seat index of a page's last ticket.
+const ticketCursors = "tickets"
+
+// ticketRange is the part of the ticket list a request asks for: the tickets of seat
+// indexes offset to offset+limit-1; paged when the request named offset, limit or cursor.
+type ticketRange struct {
+	offset, limit int
+	paged         bool
+}
+
+// ticketRangeOf reads the part of the list a request asks for: the whole list by default;
+// ?offset=N&limit=M the tickets of seat indexes N to N+M-1; ?cursor=C&limit=M (limit
+// 1,000 when not given) the M tickets after the page whose Link named C. EINVALID for
+// a bad bound, a cursor that is not the ticket list's, or both offset and cursor.
+func ticketRangeOf(r *http.Request) (ticketRange, error) {
+	q, err := listQuery(r)
+	if err != nil {
+		return ticketRange{}, err
+	}
+	offset, limit, err := listRange(q)
+	rg := ticketRange{offset: offset, limit: limit, paged: q.Has("offset") || q.Has("limit") || q.Has("cursor")}
+	if err != nil || !q.Has("cursor") {
+		return rg, err
+	}
+	if q.Has("offset") {
+		return rg, ledger.Errorf(ledger.EINVALID, "Give either offset or cursor, not both")
+	}
+	key, err := api.DecodeCursor(ticketCursors, q.Get("cursor"))
+	if err != nil {
+		return rg, err
+	}
+	last, err := api.ParseIndexKey(key, ledger.MaxContractSeats)
+	rg.offset = last + 1
+	if !q.Has("limit") {
+		rg.limit = ticketChunk
+	}
+	return rg, err
+}
+
+// headers sets the paging headers of the answer to the range, in a list of total
+// tickets: the total always, the next page's Link when paged and tickets follow.
+func (rg ticketRange) headers(w http.ResponseWriter, r *http.Request, total int) {
+	next := ""
+	if end := rg.offset + rg.limit; rg.paged && rg.limit > 0 && end < total {
+		next = api.Cursor(ticketCursors, api.IndexKey(end-1))
+	}
+	pageHeaders(w, r, total, rg.limit, next)
 }
 
 // streamTickets sends the list read from pager a chunk at a time. An error before the
 // first chunk is answered as usual; one after it (or a sale that changed between chunks)
 // cuts the connection, so the client sees a broken list rather than a wrong one.
-func (h ticketList) streamTickets(w http.ResponseWriter, r *http.Request, pager ledger.TicketPager, offset, limit int) {
-	address := r.PathValue("address")
+func (h ticketList) streamTickets(w http.ResponseWriter, r *http.Request, pager ledger.TicketPager, rg ticketRange) {
+	address, offset, limit := r.PathValue("address"), rg.offset, rg.limit
 	first, err := pager.TicketsPage(r.Context(), address, offset, min(limit, ticketChunk))
 	if err != nil {
 		h.error(w, err)
 		return
 	}
+	rg.headers(w, r, first.Total)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	out := bufio.NewWriterSize(w, 32<<10)
@@ -92,8 +147,7 @@ func (h ticketList) streamTickets(w http.ResponseWriter, r *http.Request, pager 
 }
 
 // listRange reads ?offset= and ?limit= of a list: 0 and the whole list by default.
-func listRange(r *http.Request) (offset, limit int, err error) {
-	q := r.URL.Query()
+func listRange(q url.Values) (offset, limit int, err error) {
 	offset, limit = 0, ledger.MaxContractSeats
 	for name, v := range map[string]*int{"offset": &offset, "limit": &limit} {
 		if text := q.Get(name); text != "" {

@@ -60,8 +60,8 @@ func testVerify(t *testing.T, b Backend) {
 }
 
 // testTicketPages: TicketsPage returns the list a page at a time, in seat order, with the
-// sale's number; fewer or none past the end; EINVALID for negative bounds and ENOTFOUND
-// for an unknown contract.
+// sale's number and the list's total; fewer or none past the end; EINVALID for negative
+// bounds and ENOTFOUND for an unknown contract.
 func testTicketPages(t *testing.T, b Backend) {
 	a := b.Anonymous
 	if a.Pager == nil {
@@ -71,8 +71,8 @@ func testTicketPages(t *testing.T, b Backend) {
 	c := create(t, b, texts...)
 	p, err := a.Pager.TicketsPage(a.Ctx, c.Address, 0, 10)
 	must(t, err, "TicketsPage before the sale")
-	if p.Sale != 0 || len(p.Tickets) != 5 {
-		t.Errorf("page before the sale: sale %d, %d tickets", p.Sale, len(p.Tickets))
+	if p.Sale != 0 || len(p.Tickets) != 5 || p.Total != 5 {
+		t.Errorf("page before the sale: sale %d, %d tickets, total %d", p.Sale, len(p.Tickets), p.Total)
 	}
 	_, err = b.Organizer.Service.BeginSale(b.Organizer.Ctx, c.Address, flatPrices(parseSeats(t, texts...), 300), details(t, b, 5))
 	must(t, err, "BeginSale")
@@ -83,8 +83,8 @@ func testTicketPages(t *testing.T, b Backend) {
 	for offset := 0; offset < 6; offset += 2 {
 		p, err := a.Pager.TicketsPage(a.Ctx, c.Address, offset, 2)
 		must(t, err, "TicketsPage")
-		if p.Sale != 1 || len(p.Tickets) != min(2, 5-offset) {
-			t.Errorf("page at %d: sale %d, %d tickets", offset, p.Sale, len(p.Tickets))
+		if p.Sale != 1 || len(p.Tickets) != min(2, 5-offset) || p.Total != 5 {
+			t.Errorf("page at %d: sale %d, %d tickets, total %d", offset, p.Sale, len(p.Tickets), p.Total)
 		}
 		paged = append(paged, p.Tickets...)
 	}

@@ -17,7 +17,8 @@ func (s *Contracts) Tickets(ctx context.Context, address string) ([]ledger.Ticke
 }
 
 // TicketsPage returns at most limit tickets of the ticket list (see Tickets), from seat
-// index offset on, with the number of the sale they belong to.
+// index offset on, with the number of the sale they belong to and the list's length (the
+// contract's seat count, from its row: the list is not read to count it).
 func (s *Contracts) TicketsPage(ctx context.Context, address string, offset, limit int) (ledger.TicketPage, error) {
 	if offset < 0 || limit < 0 {
 		return ledger.TicketPage{}, ledger.Errorf(ledger.EINVALID, "Offset and limit must not be negative")
@@ -37,13 +38,13 @@ func (s *Contracts) TicketsPage(ctx context.Context, address string, offset, lim
 		for i, seat := range seats {
 			out[i] = ledger.Ticket{Seat: seat, Address: ledger.ZeroAddress}
 		}
-		return ledger.TicketPage{Tickets: out}, nil
+		return ledger.TicketPage{Tickets: out, Total: c.SeatCount}, nil
 	}
 	out, err := saleTickets(r, address, c.Sale.Number, offset, limit, seesSenders(ctx, c))
 	if err != nil {
 		return ledger.TicketPage{}, s.internal("reading tickets", err)
 	}
-	return ledger.TicketPage{Sale: c.Sale.Number, Tickets: out}, nil
+	return ledger.TicketPage{Sale: c.Sale.Number, Tickets: out, Total: c.SeatCount}, nil
 }
 
 // seesSenders reports whether the context's actor may see who bought the contract's
