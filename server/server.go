@@ -18,7 +18,7 @@ import (
 // handler type registered from New (see doc.go).
 type Server struct {
 	responder
-	svc    Services
+	auth   Authenticator // bearer keys to actors
 	mux    *http.ServeMux
 	decode *decodeSlots // bounds the images decoded at once, shared by the gate and the pages
 }
@@ -36,7 +36,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{responder: responder{log: log}, svc: svc, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
+	s := &Server{responder: responder{log: log}, auth: svc.Auth, mux: http.NewServeMux(), decode: newDecodeSlots(runtime.NumCPU(), DecodeWait)}
 	out := s.responder
 	contracts{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	ticketList{responder: out, ledger: svc.Ledger, pager: svc.Tickets}.routes(s.mux)
@@ -108,7 +108,7 @@ func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	if !ok || strings.TrimSpace(key) == "" {
 		return nil, ledger.Errorf(ledger.EUNAUTHORIZED, "Authorization must be: Bearer <key>")
 	}
-	actor, err := s.svc.Auth.Authenticate(r.Context(), strings.TrimSpace(key))
+	actor, err := s.auth.Authenticate(r.Context(), strings.TrimSpace(key))
 	if err != nil {
 		return nil, err
 	}
