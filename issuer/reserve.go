@@ -36,6 +36,9 @@ type Ledger interface {
 // Issuer reserves tickets against the ledger with fresh secrets and keys.
 type Issuer struct {
 	Ledger Ledger
+	// Bookings is the ledger's booking side, for ConfirmBooking; nil: the issuer
+	// confirms no bookings.
+	Bookings ledger.Bookings
 	// policies remembers the identity policy of contracts seen with a sale active, when
 	// their rules are locked, so a reservation needs no read of the contract first
 	// (address → bool). The ledger checks the policy again under its lock; see Reserve.

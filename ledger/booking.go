@@ -141,3 +141,22 @@ func (d SaleDetails) HoldDuration() time.Duration {
 	}
 	return time.Duration(d.HoldTime)
 }
+
+// BookingRefusal words why the booking cannot change or be confirmed, as the store and
+// the issuer refuse it: confirmed (its tickets are issued), cancelled or expired
+// (ECONFLICT), or holding no seats (EREFUSED); nil for an open booking holding seats.
+func BookingRefusal(b Booking) error {
+	switch b.State {
+	case BookingConfirmed:
+		return Errorf(ECONFLICT, "Booking %d is already confirmed: its tickets are issued, and only releasing a ticket returns its seat", b.ID)
+	case BookingCancelled:
+		return Errorf(ECONFLICT, "Booking %d was cancelled", b.ID)
+	case BookingExpired:
+		return Errorf(ECONFLICT, "Booking %d expired at %s before it was confirmed: its seats are back on sale; start a new booking",
+			b.ID, b.Expires.UTC().Format("2006-01-02 15:04:05 MST"))
+	}
+	if len(b.Tickets) == 0 {
+		return Errorf(EREFUSED, "Booking %d holds no seats", b.ID)
+	}
+	return nil
+}

@@ -144,16 +144,7 @@ func refusal(w *wtx, id int64) error {
 	if err != nil {
 		return err
 	}
-	switch state := bookingState(bk, w.now); state {
-	case ledger.BookingConfirmed:
-		return ledger.Errorf(ledger.ECONFLICT, "Booking %d is already confirmed: its tickets are issued, and only releasing a ticket returns its seat", id)
-	case ledger.BookingCancelled:
-		return ledger.Errorf(ledger.ECONFLICT, "Booking %d was cancelled", id)
-	case ledger.BookingExpired:
-		return ledger.Errorf(ledger.ECONFLICT, "Booking %d expired at %s before it was confirmed: its seats are back on sale; start a new booking",
-			id, time.Unix(0, bk.expires).UTC().Format("2006-01-02 15:04:05 MST"))
-	}
-	return ledger.Errorf(ledger.EREFUSED, "Booking %d holds no seats", id)
+	return ledger.BookingRefusal(ledger.Booking{ID: id, State: bookingState(bk, w.now), Expires: time.Unix(0, bk.expires)})
 }
 
 // bookingState is the booking's state at now: an open booking whose hold has passed is
