@@ -25,7 +25,8 @@ func TestContract(t *testing.T) {
 func clientBackend(t *testing.T) ledgertest.Backend {
 	e := newEnv(t)
 	party := func(c *client.Client) ledgertest.Party {
-		return ledgertest.Party{Ctx: context.Background(), Service: c, Seller: clientSeller{c}, Gate: clientGate{c}}
+		return ledgertest.Party{Ctx: context.Background(), Service: c, Seller: clientSeller{c}, Gate: clientGate{c},
+			Customers: c}
 	}
 	return ledgertest.Backend{
 		Organizer:     party(e.alice),

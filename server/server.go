@@ -44,6 +44,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	gate{responder: out, gate: svc.Gate, decoders: s.decode}.routes(s.mux)
 	pages{responder: out, counts: svc.Counts, decoders: s.decode}.routes(s.mux)
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
+	customers{responder: out, customers: svc.Customers}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	return s, nil
 }

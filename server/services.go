@@ -31,6 +31,8 @@ type Services struct {
 	Sealed  issuer.SealedSeller // ReserveSealedTickets
 	Gate    scanner.Service     // CheckIn, VerifyTicket, CheckIns
 	Counts  GateCounter         // GateCounts, for the scanner page
+	// Customers keeps the shop's customers, under /api/v1.0/customers.
+	Customers ledger.Customers
 }
 
 // check returns EINTERNAL naming the first required service that is missing.
