@@ -50,6 +50,9 @@ type session struct {
 	close    func()
 	out      io.Writer
 	json     bool
+
+	// customers keeps the shop's customers: the store's, or the server's through its client.
+	customers ledger.Customers
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -69,6 +72,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 			return nil, err
 		}
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
+		s.customers = cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -86,6 +90,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 	}
 	sales := &issuer.Issuer{Ledger: st.Selling}
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
+	s.customers = st.Customers
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

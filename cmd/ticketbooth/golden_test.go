@@ -23,7 +23,8 @@ func TestGoldenHelp(t *testing.T) {
 	clearEnv(t)
 	commands := [][]string{{}, {"serve"}, {"keys"}, {"keys", "create"}, {"contract"}, {"contract", "create"},
 		{"contract", "transfer"}, {"rules"}, {"rules", "set"}, {"sale"}, {"sale", "begin"}, {"sale", "end"}, {"tickets"},
-		{"reserve"}, {"release"}, {"reissue"}, {"issue"}, {"scan"}, {"decode"}, {"ledger"}, {"ledger", "verify"},
+		{"reserve"}, {"release"}, {"reissue"}, {"customer"}, {"customer", "add"}, {"customer", "show"},
+		{"customer", "find"}, {"customer", "export"}, {"customer", "erase"}, {"issue"}, {"scan"}, {"decode"}, {"ledger"}, {"ledger", "verify"},
 		{"demo"}, {"loadtest"}}
 	var out strings.Builder
 	for _, cmd := range commands {
