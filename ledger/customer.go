@@ -74,12 +74,24 @@ const (
 )
 
 // CustomerExport is everything the ledger holds about a customer, for the customer's
-// request under data-protection law: the record, and the journal's transactions that
-// name the customer (by ID only).
+// request under data-protection law: the record, the customer's bookings, and the
+// journal's transactions that name the customer (by ID only).
 type CustomerExport struct {
-	Customer     Customer  `json:"customer"`
-	Transactions []Receipt `json:"transactions"`
-	Exported     time.Time `json:"exported"`
+	Customer     Customer          `json:"customer"`
+	Bookings     []CustomerBooking `json:"bookings"`
+	Transactions []Receipt         `json:"transactions"`
+	Exported     time.Time         `json:"exported"`
+}
+
+// CustomerBooking is one of a customer's bookings in their export: the booking, the
+// contract and sale it is on, its state and when it was opened. Its seats are read with
+// the booking itself.
+type CustomerBooking struct {
+	ID       int64     `json:"id"`
+	Contract string    `json:"contract"`
+	Sale     int64     `json:"sale"`
+	State    string    `json:"state"`
+	Created  time.Time `json:"created"`
 }
 
 // Customers keeps the shop's customers. Box-office and organizer keys and the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -86,11 +87,34 @@ func (s *Customers) ExportCustomer(ctx context.Context, id int64) (ledger.Custom
 	if err != nil {
 		return ledger.CustomerExport{}, s.internal("exporting the customer", err)
 	}
-	txs, err := customerTransactions(r, id)
+	ex := ledger.CustomerExport{Customer: c, Exported: s.now().UTC()}
+	if ex.Bookings, err = customerBookings(r, id); err == nil {
+		ex.Transactions, err = customerTransactions(r, id)
+	}
 	if err != nil {
 		return ledger.CustomerExport{}, s.internal("exporting the customer", err)
 	}
-	return ledger.CustomerExport{Customer: c, Transactions: txs, Exported: s.now().UTC()}, nil
+	return ex, nil
+}
+
+// customerBookings returns the customer's bookings, oldest first.
+func customerBookings(r runner, id int64) ([]ledger.CustomerBooking, error) {
+	rows, err := r.rows(`SELECT id, contract, sale, state, created_at FROM bookings WHERE customer = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []ledger.CustomerBooking{}
+	for rows.Next() {
+		var b ledger.CustomerBooking
+		var created int64
+		if err := rows.Scan(&b.ID, &b.Contract, &b.Sale, &b.State, &created); err != nil {
+			return nil, err
+		}
+		b.Created = time.Unix(0, created).UTC()
+		out = append(out, b)
+	}
+	return out, rows.Err()
 }
 
 // customerTransactions returns the receipts of the journal's customer transactions that

@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"database/sql"
 	"strings"
 	"testing"
 
@@ -87,4 +88,64 @@ func TestVerifyCustomers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEraseCustomerWithBooking: a customer's export lists their confirmed booking; after
+// the erasure the booking still names the customer by id alone, no table holds anything
+// of theirs, and the ledger verifies.
+func TestEraseCustomerWithBooking(t *testing.T) {
+	b := openBookings(t, 0, "1A", "1B")
+	bk := b.book(t, "1A")
+	_, err := b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A"))
+	mustNil(t, err, "Confirm")
+	ex, err := b.store.Customers.ExportCustomer(b.org, bk.Customer)
+	mustNil(t, err, "ExportCustomer")
+	if len(ex.Bookings) != 1 || ex.Bookings[0].ID != bk.ID || ex.Bookings[0].State != ledger.BookingConfirmed {
+		t.Errorf("export's bookings = %+v, want booking %d confirmed", ex.Bookings, bk.ID)
+	}
+	_, err = b.store.Customers.EraseCustomer(b.org, bk.Customer)
+	mustNil(t, err, "EraseCustomer")
+	read, err := b.store.Bookings.Booking(b.org, bk.ID)
+	mustNil(t, err, "Booking after the erasure")
+	if read.Customer != bk.Customer || len(read.Tickets) != 1 {
+		t.Errorf("booking after the erasure = %+v, want customer %d and its ticket", read, bk.Customer)
+	}
+	db := b.rawDB(t)
+	for _, table := range []string{"customers", "bookings", "tickets", "journal"} {
+		if held := personalDataIn(t, db, table); held != "" {
+			t.Errorf("after the erasure the %s table still holds the customer's %s", table, held)
+		}
+	}
+	b.clock.AdvanceBlocks(2)
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Errorf("Verify after erasing a customer with a booking = %+v", rep)
+	}
+}
+
+// personalDataIn returns the first of seed 003's person's fields (but the postal code,
+// four digits that hex digests hold by chance) found in any column of any row of the
+// table, or "".
+func personalDataIn(t *testing.T, db *rawDB, table string) string {
+	rows, err := db.Query(`SELECT * FROM ` + table)
+	mustNil(t, err, "reading "+table)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	mustNil(t, err, "reading the columns of "+table)
+	vals := make([]sql.NullString, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		mustNil(t, rows.Scan(ptrs...), "scanning "+table)
+		for _, v := range vals {
+			for _, field := range personalFields(seedPerson()) {
+				if field != seedPerson().Address.Zip && strings.Contains(v.String, field) {
+					return field
+				}
+			}
+		}
+	}
+	mustNil(t, rows.Err(), "reading "+table)
+	return ""
 }
