@@ -49,8 +49,9 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP authenticates the request when it carries a key, recovers from panics and
-// logs one line per request.
+// ServeHTTP authenticates the request when it carries a key, compresses the answer when
+// the client accepts gzip and it is worth it (see gzipWriter), recovers from panics and
+// logs one line per request. Request bodies are never decompressed.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -81,7 +82,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.notFound(rec, r)
 		return
 	}
-	s.mux.ServeHTTP(rec, r.WithContext(ctx))
+	rec.Header().Add("Vary", "Accept-Encoding")
+	if !acceptsGzip(r) {
+		s.mux.ServeHTTP(rec, r.WithContext(ctx))
+		return
+	}
+	gz := &gzipWriter{ResponseWriter: rec}
+	s.mux.ServeHTTP(gz, r.WithContext(ctx))
+	gz.finish() // not after a panic: an answer cut off must not end as if whole
 }
 
 // notFound answers a path or method no route serves, in the API's JSON error shape.
