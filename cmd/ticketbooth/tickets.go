@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"iter"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -20,7 +22,7 @@ func ticketsCommand() *cli.Command {
 }
 
 func ticketsList(c *cli.Context, s *session, address string) error {
-	tickets, err := s.svc.Tickets(s.ctx, address)
+	tickets, err := readTickets(c, s, address)
 	if err != nil {
 		return err
 	}
@@ -45,4 +47,41 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 		tw.Flush()
 		fmt.Fprintf(w, "%d seats, %d sold, %d available\n", len(tickets), sold, len(tickets)-sold)
 	})
+}
+
+// ticketPager is the server's ticket list read a page at a time (client.Client).
+type ticketPager interface {
+	TicketPages(ctx context.Context, address string, limit int) iter.Seq2[ledger.TicketPage, error]
+}
+
+// listPage is how many tickets the command asks a server for at a time, and
+// longListPages how many pages make a list long enough to show progress on stderr.
+const (
+	listPage      = 1000
+	longListPages = 10
+)
+
+// readTickets reads the contract's ticket list: from a server a page at a time (each
+// request short, whatever the list's length), showing how far it got on stderr for a long
+// list; in process whole.
+func readTickets(c *cli.Context, s *session, address string) ([]ledger.Ticket, error) {
+	pager, ok := s.svc.(ticketPager)
+	if !ok {
+		return s.svc.Tickets(s.ctx, address)
+	}
+	var all []ledger.Ticket
+	long := false
+	for page, err := range pager.TicketPages(s.ctx, address, listPage) {
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page.Tickets...)
+		if long = page.Total > longListPages*listPage; long {
+			fmt.Fprintf(c.App.ErrWriter, "\rread %d of %d tickets", len(all), page.Total)
+		}
+	}
+	if long {
+		fmt.Fprintln(c.App.ErrWriter)
+	}
+	return all, nil
 }
