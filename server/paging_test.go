@@ -114,7 +114,7 @@ func TestTicketListCursor(t *testing.T) {
 	}
 	r := e.do("GET", path+"?offset=20&limit=3", "", "")
 	r.want(t, http.StatusOK, nil)
-	if c := api.NextCursor(r.header); c != api.Cursor("tickets", "22") {
+	if c := api.NextCursor(r.header); c != api.Cursor("tickets", "1/22") {
 		t.Errorf("offset 20 limit 3: next cursor %q", c)
 	}
 	var rest []ledger.Ticket
@@ -123,10 +123,34 @@ func TestTicketListCursor(t *testing.T) {
 		t.Errorf("after offset 20 limit 3: %d tickets", len(rest))
 	}
 	raw := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-	for _, q := range []string{"?cursor=%%%", "?cursor=" + raw("customers:3"), "?cursor=" + raw("tickets:x"),
-		"?cursor=" + raw("tickets:-1"), "?cursor=" + raw("tickets:03"), "?cursor=", "?cursor=" + raw("tickets:9") + "&offset=2",
-		"?cursor=" + raw("tickets:9") + "&limit=99999999"} {
+	for _, q := range []string{"?cursor=%%%", "?cursor=" + raw("customers:3"), "?cursor=" + raw("tickets:x"), "?cursor=" + raw("tickets:9"),
+		"?cursor=" + raw("tickets:1/x"), "?cursor=" + raw("tickets:1/-1"), "?cursor=" + raw("tickets:1/03"), "?cursor=" + raw("tickets:/3"),
+		"?cursor=", "?cursor=" + raw("tickets:1/9") + "&offset=2", "?cursor=" + raw("tickets:1/9") + "&limit=99999999"} {
 		e.do("GET", path+q, "", "").wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	}
+}
+
+// TestTicketListCursorAcrossSales: a cursor handed out during one sale is refused with a
+// 409 in words once the sale has ended, rather than joining its pages to another list.
+func TestTicketListCursorAcrossSales(t *testing.T) {
+	e := newEnv(t)
+	addr, _ := e.stadiumOnSale(25)
+	path := api.ContractPath(addr, "Tickets")
+	r := e.do("GET", path+"?limit=10", "", "")
+	r.want(t, http.StatusOK, nil)
+	next := api.NextCursor(r.header)
+	e.do("GET", path+"?cursor="+next, "", "").want(t, http.StatusOK, nil)
+	e.clock.AdvanceBlocks(101)
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	if _, err := e.store.Contracts.EndSale(admin, addr); err != nil {
+		t.Fatal(err)
+	}
+	e.do("GET", path+"?cursor="+next, "", "").wantError(t, http.StatusConflict, ledger.ECONFLICT)
+	var fresh []ledger.Ticket
+	r = e.do("GET", path+"?limit=10", "", "")
+	r.want(t, http.StatusOK, &fresh)
+	if c := api.NextCursor(r.header); c != api.Cursor("tickets", "0/9") || len(fresh) != 10 {
+		t.Errorf("after the sale: %d tickets, next cursor %q", len(fresh), c)
 	}
 }
 

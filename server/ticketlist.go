@@ -2,10 +2,13 @@ package server
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -38,29 +41,49 @@ func (h ticketList) tickets(w http.ResponseWriter, r *http.Request) {
 		h.error(w, err)
 		return
 	}
-	pager := h.pager
-	if pager == nil {
-		t, err := h.ledger.Tickets(r.Context(), r.PathValue("address"))
-		if err != nil {
-			h.error(w, err)
-			return
-		}
-		rg.headers(w, r, len(t))
-		writeJSON(w, http.StatusOK, t[min(rg.offset, len(t)):min(rg.offset+rg.limit, len(t))])
+	if h.pager == nil {
+		h.wholeTickets(w, r, rg)
 		return
 	}
-	h.streamTickets(w, r, pager, rg)
+	h.streamTickets(w, r, h.pager, rg)
+}
+
+// wholeTickets answers the range of the list read whole from the ledger.
+func (h ticketList) wholeTickets(w http.ResponseWriter, r *http.Request, rg ticketRange) {
+	c, err := h.ledger.Contract(r.Context(), r.PathValue("address"))
+	if err != nil {
+		h.error(w, err)
+		return
+	}
+	t, err := h.ledger.Tickets(r.Context(), c.Address)
+	sale := int64(0)
+	if c.Sale != nil && c.Sale.Active {
+		sale = c.Sale.Number
+	}
+	if err == nil {
+		err = rg.check(sale)
+	}
+	if err != nil {
+		h.error(w, err)
+		return
+	}
+	rg.headers(w, r, len(t), sale)
+	writeJSON(w, http.StatusOK, t[min(rg.offset, len(t)):min(rg.offset+rg.limit, len(t))])
 }
 
 // ticketCursors names the ticket list in its cursors (see api.Cursor); their key is the
-// seat index of a page's last ticket.
+// number of the sale listed and the seat index of a page's last ticket, written
+// "sale/index", so that a page asked for after the sale changed is refused rather than
+// joined to pages of another sale.
 const ticketCursors = "tickets"
 
 // ticketRange is the part of the ticket list a request asks for: the tickets of seat
-// indexes offset to offset+limit-1; paged when the request named offset, limit or cursor.
+// indexes offset to offset+limit-1; paged when the request named offset, limit or cursor;
+// sale is the sale its cursor named, -1 without a cursor.
 type ticketRange struct {
 	offset, limit int
 	paged         bool
+	sale          int64
 }
 
 // ticketRangeOf reads the part of the list a request asks for: the whole list by default;
@@ -73,7 +96,7 @@ func ticketRangeOf(r *http.Request) (ticketRange, error) {
 		return ticketRange{}, err
 	}
 	offset, limit, err := listRange(q)
-	rg := ticketRange{offset: offset, limit: limit, paged: q.Has("offset") || q.Has("limit") || q.Has("cursor")}
+	rg := ticketRange{offset: offset, limit: limit, paged: q.Has("offset") || q.Has("limit") || q.Has("cursor"), sale: -1}
 	if err != nil || !q.Has("cursor") {
 		return rg, err
 	}
@@ -84,20 +107,32 @@ func ticketRangeOf(r *http.Request) (ticketRange, error) {
 	if err != nil {
 		return rg, err
 	}
-	last, err := api.ParseIndexKey(key, ledger.MaxContractSeats)
-	rg.offset = last + 1
+	saleKey, indexKey, _ := strings.Cut(key, "/")
+	sale, err1 := api.ParseIndexKey(saleKey, math.MaxInt32)
+	last, err := api.ParseIndexKey(indexKey, ledger.MaxContractSeats)
+	rg.offset, rg.sale = last+1, int64(sale)
 	if !q.Has("limit") {
 		rg.limit = ticketChunk
 	}
-	return rg, err
+	return rg, cmp.Or(err1, err)
+}
+
+// check refuses a page asked for by a cursor of another sale than the one listed now:
+// ECONFLICT, the list must be read again from its start.
+func (rg ticketRange) check(sale int64) error {
+	if rg.sale >= 0 && rg.sale != sale {
+		return ledger.Errorf(ledger.ECONFLICT, "The sale changed since the page before was read: read the ticket list again from its start")
+	}
+	return nil
 }
 
 // headers sets the paging headers of the answer to the range, in a list of total
-// tickets: the total always, the next page's Link when paged and tickets follow.
-func (rg ticketRange) headers(w http.ResponseWriter, r *http.Request, total int) {
+// tickets of the sale: the total always, the next page's Link when paged and tickets
+// follow.
+func (rg ticketRange) headers(w http.ResponseWriter, r *http.Request, total int, sale int64) {
 	next := ""
 	if end := rg.offset + rg.limit; rg.paged && rg.limit > 0 && end < total {
-		next = api.Cursor(ticketCursors, api.IndexKey(end-1))
+		next = api.Cursor(ticketCursors, api.IndexKey(int(sale))+"/"+api.IndexKey(end-1))
 	}
 	pageHeaders(w, r, total, rg.limit, next)
 }
@@ -108,11 +143,14 @@ func (rg ticketRange) headers(w http.ResponseWriter, r *http.Request, total int)
 func (h ticketList) streamTickets(w http.ResponseWriter, r *http.Request, pager ledger.TicketPager, rg ticketRange) {
 	address, offset, limit := r.PathValue("address"), rg.offset, rg.limit
 	first, err := pager.TicketsPage(r.Context(), address, offset, min(limit, ticketChunk))
+	if err == nil {
+		err = rg.check(first.Sale)
+	}
 	if err != nil {
 		h.error(w, err)
 		return
 	}
-	rg.headers(w, r, first.Total)
+	rg.headers(w, r, first.Total, first.Sale)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(http.StatusOK)
 	out := bufio.NewWriterSize(w, 32<<10)
