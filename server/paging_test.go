@@ -7,40 +7,53 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // stadiumFixtureOnSale creates the stadium fixture's 60,000-seat contract with its price
 // list on sale, through the store.
 func (e *env) stadiumFixtureOnSale() (string, fixtures.Venue) {
 	e.t.Helper()
+	return stadiumFixture(e.t, e.store, e.clock.Now().Add(24*time.Hour).Unix())
+}
+
+// stadiumFixture creates the stadium fixture's contract in st with its price list on
+// sale for a show at showTime (Unix seconds), ending 100 blocks on.
+func stadiumFixture(tb testing.TB, st *sqlstore.Store, showTime int64) (string, fixtures.Venue) {
+	tb.Helper()
 	venue, err := fixtures.LoadVenue("stadium")
 	if err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	list, err := fixtures.LoadPrices("stadium")
 	if err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-	c, _, err := e.store.Contracts.CreateContract(admin, venue.Name, venue.Seats)
+	c, _, err := st.Contracts.CreateContract(admin, venue.Name, venue.Seats)
 	if err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	prices := make([]ledger.SeatPrice, len(venue.Seats))
 	for i, s := range venue.Seats {
 		p, err := list.Price(s)
 		if err != nil {
-			e.t.Fatal(err)
+			tb.Fatal(err)
 		}
 		prices[i] = ledger.SeatPrice{Seat: s, Price: p}
 	}
-	d := ledger.SaleDetails{Name: "Final", Organiser: "League", Time: e.clock.Now().Add(24 * 3600e9).Unix(), EndOfSale: e.height() + 100}
-	if _, err := e.store.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
-		e.t.Fatal(err)
+	info, err := st.Ledger().Info(admin)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	d := ledger.SaleDetails{Name: "Final", Organiser: "League", Time: showTime, EndOfSale: info.Height + 100}
+	if _, err := st.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
+		tb.Fatal(err)
 	}
 	return c.Address, venue
 }
