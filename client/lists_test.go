@@ -65,4 +65,3 @@ func TestTicketPages(t *testing.T) {
 		wantCode(t, err, ledger.EINVALID)
 	}
 }
-
