@@ -101,3 +101,22 @@ func TestGzipNotForSmallOrCompressed(t *testing.T) {
 		}
 	}
 }
+
+// TestGzipRequestNotInflated: a request body sent gzip-compressed is not decompressed:
+// it is refused in words as a body that is not JSON.
+func TestGzipRequestNotInflated(t *testing.T) {
+	e := newEnv(t)
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	io.WriteString(zw, `{"venue":"Hall","seats":[{"number":1,"letter":"A"}]}`)
+	zw.Close()
+	req, _ := http.NewRequest("POST", e.srv.URL+api.Base, &zipped)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Encoding", "gzip")
+	req.Header.Set("Authorization", "Bearer "+e.alice)
+	r := e.send(req)
+	r.wantError(t, http.StatusBadRequest, "invalid")
+	if strings.Contains(string(r.body), "gzip") || strings.Contains(string(r.body), "\\x1f") {
+		t.Errorf("the refusal shows the compressed bytes: %s", r.body)
+	}
+}
