@@ -22,23 +22,28 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	// rule marks a refusal by a rule that callers may react to, for errors.Is (only
-	// ErrIdentityPolicy so far); nil for other errors. It is neither shown nor sent: a
+	// rule marks a refusal by a rule that callers may react to, for errors.Is
+	// (ErrIdentityPolicy, ErrIdempotencyRunning); nil for other errors. It is neither shown nor sent: a
 	// client rebuilds it from the code and message with ErrorOf.
 	rule error
 }
 
 func (e *Error) Error() string { return e.Message }
 
-// Unwrap returns the mark of the rule that refused (ErrIdentityPolicy), or nil.
+// Unwrap returns the mark of the rule that refused (ErrIdentityPolicy,
+// ErrIdempotencyRunning), or nil.
 func (e *Error) Unwrap() error { return e.rule }
 
 // ErrorOf returns the error with the code and message as the ledger made it, for a client
 // that received them (the HTTP API sends only these two): a refusal of the identity
-// policy, known by its sentence, carries ErrIdentityPolicy again.
+// policy, known by its sentence, carries ErrIdentityPolicy again, and a write whose
+// Idempotency-Key is still running ErrIdempotencyRunning.
 func ErrorOf(code, message string) *Error {
 	if message == msgNameRequired || message == msgNameUnwanted {
 		return identityRefusal(code, message)
+	}
+	if code == ECONFLICT && message == msgIdempotencyRunning {
+		return IdempotencyRunning()
 	}
 	return &Error{Code: code, Message: message}
 }

@@ -21,6 +21,7 @@ type Server struct {
 	auth   Authenticator // bearer keys to actors
 	mux    *http.ServeMux
 	decode *decodeSlots // bounds the images decoded at once, shared by the gate and the pages
+	replay *replayer    // the Idempotency-Key of writes; nil without Services.Replays
 }
 
 // MaxBodyBytes bounds request bodies: a 200,000-seat contract or price list fits.
@@ -46,6 +47,9 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	customers{responder: out, customers: svc.Customers}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	if svc.Replays != nil {
+		s.replay = &replayer{responder: out, store: svc.Replays}
+	}
 	return s, nil
 }
 
@@ -84,12 +88,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Header().Add("Vary", "Accept-Encoding")
 	if !acceptsGzip(r) {
-		s.mux.ServeHTTP(rec, r.WithContext(ctx))
+		s.route(rec, r.WithContext(ctx))
 		return
 	}
 	gz := &gzipWriter{ResponseWriter: rec}
-	s.mux.ServeHTTP(gz, r.WithContext(ctx))
+	s.route(gz, r.WithContext(ctx))
 	gz.finish() // not after a panic: an answer cut off must not end as if whole
+}
+
+// route runs the request's route, through the replayer of idempotent writes when the
+// server has one.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if s.replay != nil {
+		s.replay.serve(w, r, s.mux)
+		return
+	}
+	s.mux.ServeHTTP(w, r)
 }
 
 // notFound answers a path or method no route serves, in the API's JSON error shape.

@@ -33,6 +33,9 @@ type Services struct {
 	Counts  GateCounter         // GateCounts, for the scanner page
 	// Customers keeps the shop's customers, under /api/v1.0/customers.
 	Customers ledger.Customers
+	// Replays keeps the answers of writes sent with an Idempotency-Key; without it the
+	// header is ignored and a retried write runs again.
+	Replays ledger.Replays
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

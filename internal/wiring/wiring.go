@@ -1,7 +1,8 @@
 // Package wiring says which part of an open SQL store serves which route of the HTTP API:
 // the issuer sells through the store's Selling, the gate checks in and counts through its
 // Gate, its Ledger (Contracts and Journal) serves the contracts and receipts, Contracts
-// the paged ticket list, Keys the keys and Customers the shop's customers. It is the one place that wires them, used by
+// the paged ticket list, Keys the keys, Customers the shop's customers, and Idempotency
+// the answers kept for retried writes. It is the one place that wires them, used by
 // `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
@@ -17,14 +18,14 @@ import (
 func Services(st *sqlstore.Store) server.Services {
 	sales := &issuer.Issuer{Ledger: st.Selling}
 	return server.Services{
-		Ledger:  st.Ledger(),
-		Auth:    st.Keys,
-		Tickets: st.Contracts,
-		Sales:   sales,
-		Sealed:  sales,
-		Gate:    &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image},
-		Counts:  st.Gate,
-
+		Ledger:    st.Ledger(),
+		Auth:      st.Keys,
+		Tickets:   st.Contracts,
+		Sales:     sales,
+		Sealed:    sales,
+		Gate:      &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image},
+		Counts:    st.Gate,
 		Customers: st.Customers,
+		Replays:   st.Idempotency,
 	}
 }

@@ -84,6 +84,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP INDEX tickets_booking`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN booking`)
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN hold_seconds`)
+	mustExec(t, raw, `DROP TABLE idempotency`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)

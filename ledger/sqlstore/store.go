@@ -45,6 +45,8 @@ type Store struct {
 	Journal *Journal
 	// Customers keeps the shop's customers (ledger.Customers).
 	Customers *Customers
+	// Idempotency keeps the answers of writes sent with an Idempotency-Key (ledger.Replays).
+	Idempotency *Idempotency
 
 	closeOnce sync.Once
 	closeErr  error
@@ -65,7 +67,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
 		Bookings: &Bookings{db: d, holders: holders},
-		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d}}, nil
+		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
+		Idempotency: &Idempotency{db: d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

@@ -1,0 +1,190 @@
+package server_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/server"
+)
+
+// idem sends a write with an Idempotency-Key.
+func (e *env) idem(method, path, key, idemKey, body string) response {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set(server.IdempotencyHeader, idemKey)
+	return e.send(req)
+}
+
+const twoSeats = `{"seats":[{"number":1,"letter":"A"},{"number":1,"letter":"B"}],"sender":"buyer-1"}`
+
+func TestIdempotentReserveSellsOnce(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	path := api.ContractPath(addr, "ReserveTickets")
+	first := e.idem("POST", path, e.shop, "retry-1", twoSeats)
+	var p issuer.Purchase
+	first.want(t, http.StatusCreated, &p)
+	if first.header.Get(server.ReplayedHeader) != "" {
+		t.Errorf("the first answer is marked replayed")
+	}
+	again := e.idem("POST", path, e.shop, "retry-1", twoSeats)
+	if again.status != first.status || !bytes.Equal(again.body, first.body) || again.header.Get(server.ReplayedHeader) != "true" {
+		t.Fatalf("retry answered %d %s (replayed %q), want the first answer %d %s again", again.status, again.body,
+			again.header.Get(server.ReplayedHeader), first.status, first.body)
+	}
+	if again.header.Get("X-Transaction-Hash") != p.TransactionHash || again.header.Get("Content-Type") != first.header.Get("Content-Type") {
+		t.Errorf("retry's headers %v, want those of the first answer %v", again.header, first.header)
+	}
+	if n := len(e.journalHashes(ledger.TxTicketsReserved)); n != 1 {
+		t.Fatalf("%d reservations in the journal, want 1", n)
+	}
+	sold := 0
+	for _, tk := range e.ticketList(addr) {
+		if tk.Address != ledger.ZeroAddress {
+			sold++
+		}
+	}
+	if sold != 2 {
+		t.Fatalf("%d seats sold, want 2", sold)
+	}
+	e.transactionCount() // the journal verifies
+	e.idem("POST", path, e.shop, "retry-1", strings.Replace(twoSeats, `"B"`, `"A"},{"number":2,"letter":"A"`, 1)).
+		wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "another request")
+	// Without a key, the same body is a second purchase of taken seats: refused.
+	e.do("POST", path, e.shop, twoSeats).wantError(t, http.StatusBadRequest, ledger.EREFUSED)
+}
+
+func TestIdempotencyKeyIsPerActor(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	path := api.ContractPath(addr, "ReserveTickets")
+	e.idem("POST", path, e.shop, "shared", twoSeats).want(t, http.StatusCreated, nil)
+	other := e.idem("POST", path, e.alice, "shared", twoSeats)
+	other.wantError(t, http.StatusBadRequest, ledger.EREFUSED) // ran anew: the seats are taken
+	if other.header.Get(server.ReplayedHeader) != "" {
+		t.Fatalf("another actor got the first actor's answer")
+	}
+	// The refusal is kept too: the same request is refused again, from the kept answer.
+	kept := e.idem("POST", path, e.alice, "shared", twoSeats)
+	kept.wantError(t, http.StatusBadRequest, ledger.EREFUSED)
+	if kept.header.Get(server.ReplayedHeader) != "true" {
+		t.Fatalf("a kept refusal was not replayed")
+	}
+}
+
+func TestIdempotencyKeepsNoTicketKeyInClear(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	var p issuer.Purchase
+	e.idem("POST", api.ContractPath(addr, "ReserveTickets"), e.shop, "secret-idem-key", twoSeats).want(t, http.StatusCreated, &p)
+	var secrets []string
+	for _, tk := range p.Tickets {
+		secrets = append(secrets, tk.Secret.Plaintext, tk.Secret.Key, tk.Secret.IV)
+	}
+	secrets = append(secrets, "secret-idem-key", "buyer-1", p.TransactionHash)
+	rows, err := openRaw(t, e.path).Query(`SELECT actor, key_hash, request, state, answer FROM idempotency`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+		var cols [5]string
+		if err := rows.Scan(&cols[0], &cols[1], &cols[2], &cols[3], &cols[4]); err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range cols {
+			for _, s := range secrets {
+				if strings.Contains(col, s) {
+					t.Fatalf("the kept row holds %q in clear", s)
+				}
+			}
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d kept rows, want 1", n)
+	}
+}
+
+func TestIdempotencyKeyConcurrentRetries(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	path := api.ContractPath(addr, "ReserveTickets")
+	var wg sync.WaitGroup
+	answers := make([]response, 6)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = e.idem("POST", path, e.shop, "racing", twoSeats)
+		}()
+	}
+	wg.Wait()
+	var created []byte
+	for _, a := range answers {
+		switch {
+		case a.status == http.StatusCreated && created == nil:
+			created = a.body
+		case a.status == http.StatusCreated && !bytes.Equal(a.body, created):
+			t.Fatalf("two different purchases for one key:\n%s\n%s", created, a.body)
+		case a.status == http.StatusConflict:
+			a.wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "still in progress")
+			if a.header.Get("Retry-After") == "" {
+				t.Errorf("an in-progress refusal without Retry-After")
+			}
+		case a.status != http.StatusCreated:
+			t.Fatalf("answer %d %s", a.status, a.body)
+		}
+	}
+	if n := len(e.journalHashes(ledger.TxTicketsReserved)); n != 1 || created == nil {
+		t.Fatalf("%d reservations in the journal, want 1", n)
+	}
+}
+
+func TestIdempotencyKeyBadHeader(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 100, saleRules{})
+	path := api.ContractPath(addr, "ReserveTickets")
+	for name, key := range map[string]string{"too long": strings.Repeat("k", 256), "tab (a control character)": "a\tb", "invalid UTF-8": "a\xffb"} {
+		t.Run(name, func(t *testing.T) {
+			e.t = t
+			e.idem("POST", path, e.shop, key, twoSeats).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+		})
+	}
+	e.t = t
+	e.idem("POST", path, e.shop, strings.Repeat("k", 255), twoSeats).want(t, http.StatusCreated, nil)
+	if n := len(e.journalHashes(ledger.TxTicketsReserved)); n != 1 {
+		t.Fatalf("%d reservations, want 1 (the bad keys ran nothing)", n)
+	}
+	if strings.Contains(e.logs.String(), strings.Repeat("k", 40)) {
+		t.Fatalf("the Idempotency-Key is in the log")
+	}
+}
+
+func TestIdempotencyKeyExpires(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1<<20, saleRules{})
+	path := api.ContractPath(addr, "ReserveTickets")
+	e.idem("POST", path, e.shop, "daily", twoSeats).want(t, http.StatusCreated, nil)
+	e.clock.Advance(ledger.IdempotencyWindow - time.Minute)
+	e.idem("POST", path, e.shop, "daily", twoSeats).want(t, http.StatusCreated, nil)
+	e.clock.Advance(2 * time.Minute)
+	late := e.idem("POST", path, e.shop, "daily", twoSeats)
+	late.wantError(t, http.StatusBadRequest, ledger.EREFUSED) // forgotten: runs again, the seats are taken
+	if late.header.Get(server.ReplayedHeader) != "" {
+		t.Fatalf("an answer older than the window was replayed")
+	}
+}
