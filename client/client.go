@@ -21,9 +21,10 @@ import (
 
 // Client talks to a ticketbooth server with one API key.
 type Client struct {
-	base string
-	key  string
-	http *http.Client
+	base    string
+	key     string
+	http    *http.Client
+	retries int // RetryWrites
 }
 
 var _ ledger.Service = (*Client)(nil)
@@ -59,15 +60,36 @@ func (c *Client) send(ctx context.Context, method, path, contentType string, bod
 
 // exchange is send, returning the answer's headers too. The answer is gzip-compressed
 // when the server chooses to: Go's transport asks for it and decompresses it itself, as
-// long as the request sets no Accept-Encoding of its own.
+// long as the request sets no Accept-Encoding of its own. A write carries the
+// Idempotency-Key of its context (WithIdempotencyKey, or a fresh one with RetryWrites)
+// and is then sent again when the server could not be reached.
 func (c *Client) exchange(ctx context.Context, method, path, contentType string, body []byte, out any) (http.Header, error) {
+	status, header, data, err := c.exchangeRetrying(ctx, method, path, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	if status >= 300 {
+		return nil, statusError(status, data)
+	}
+	if out == nil {
+		return header, nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "server %s answered %s %s with something that is not the expected JSON", c.base, method, path)
+	}
+	return header, nil
+}
+
+// roundTrip sends one request and reads the answer's status, headers and body: an
+// unreached error when no answer came.
+func (c *Client) roundTrip(ctx context.Context, method, path, contentType string, body []byte, idemKey string) (int, http.Header, []byte, error) {
 	var rd io.Reader
 	if contentType != "" {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
+		return 0, nil, nil, ledger.Errorf(ledger.EINVALID, "bad request %s %s: %v", method, path, err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -75,25 +97,19 @@ func (c *Client) exchange(ctx context.Context, method, path, contentType string,
 	if c.key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.key)
 	}
+	if idemKey != "" {
+		req.Header.Set(IdempotencyHeader, idemKey)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "cannot reach server %s: %v", c.base, unwrapURL(err))
+		return 0, nil, nil, unreached{ledger.Errorf(ledger.EINTERNAL, "cannot reach server %s: %v", c.base, unwrapURL(err))}
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
 	if err != nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "reading the answer of %s: %v", c.base, err)
+		return 0, nil, nil, unreached{ledger.Errorf(ledger.EINTERNAL, "reading the answer of %s: %v", c.base, err)}
 	}
-	if resp.StatusCode >= 300 {
-		return nil, statusError(resp.StatusCode, data)
-	}
-	if out == nil {
-		return resp.Header, nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "server %s answered %s %s with something that is not the expected JSON", c.base, method, path)
-	}
-	return resp.Header, nil
+	return resp.StatusCode, resp.Header, data, nil
 }
 
 func unwrapURL(err error) error {

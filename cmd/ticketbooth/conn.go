@@ -21,6 +21,10 @@ import (
 
 const defaultDB = "ticketbooth.db"
 
+// remoteRetries is how often a remote write is sent again, under the same
+// Idempotency-Key, when the server could not be reached or its answer was lost.
+const remoteRetries = 2
+
 func dbFlag() cli.Flag {
 	return &cli.StringFlag{Name: "db", Value: defaultDB, EnvVars: []string{"TICKETBOOTH_DB"},
 		Usage: "the ledger's SQLite `FILE` (created if missing)"}
@@ -71,6 +75,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 			stop()
 			return nil, err
 		}
+		cl.RetryWrites(remoteRetries) // a write whose answer was lost is sent again, and runs once
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers = cl
 		return s, nil
