@@ -32,4 +32,12 @@
 //	func (h customers) routes(mux *http.ServeMux) { mux.HandleFunc("POST /api/v1.0/customers", h.create) }
 //
 // registered by one line in New, not more methods on *Server.
+//
+// # Idempotent writes
+//
+// In front of every route sits the replayer (idempotency.go), when Services.Replays is
+// set: a write (POST, PUT, PATCH, DELETE) with an Idempotency-Key header is claimed in
+// the store before its route runs, and its answer kept (sealed under a key derived from
+// the Idempotency-Key) for a retry to get again, marked Idempotent-Replayed. A new area's
+// writes get it by being writes; they need nothing of their own.
 package server
