@@ -10,6 +10,9 @@ import (
 // email= or name= (and limit=) searches them.
 const CustomersPath = "/api/v1.0/customers"
 
+// CustomerList names the customer search's list in its cursors (Cursor).
+const CustomerList = "customers"
+
 // CustomerPath returns the path of a customer's route: CustomerPath(7, "") is the
 // customer, CustomerPath(7, "export") its data-protection export.
 func CustomerPath(id int64, route string) string {

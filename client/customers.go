@@ -33,8 +33,9 @@ func (c *Client) UpdateCustomer(ctx context.Context, id int64, change ledger.Cus
 	return out, err
 }
 
-// FindCustomers returns the customers matching the query's e-mail address or name.
-func (c *Client) FindCustomers(ctx context.Context, q ledger.CustomerQuery) ([]ledger.Customer, error) {
+// FindCustomers returns a page of the customers matching the query's e-mail address or
+// name, through the search's paging (?limit=, ?cursor=, X-Total-Count).
+func (c *Client) FindCustomers(ctx context.Context, q ledger.CustomerQuery) (ledger.CustomerPage, error) {
 	v := url.Values{}
 	if q.Email != "" {
 		v.Set("email", q.Email)
@@ -42,12 +43,17 @@ func (c *Client) FindCustomers(ctx context.Context, q ledger.CustomerQuery) ([]l
 	if q.Name != "" {
 		v.Set("name", q.Name)
 	}
-	if q.Limit != 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
+	limit, cursor := q.Limit, ""
+	if limit == 0 {
+		limit = ledger.DefaultCustomerLimit
 	}
-	out := []ledger.Customer{}
-	err := c.do(ctx, http.MethodGet, api.CustomersPath+"?"+v.Encode(), nil, &out)
-	return out, err
+	if q.After != 0 {
+		cursor = api.Cursor(api.CustomerList, strconv.FormatInt(q.After, 10))
+	}
+	page := ledger.CustomerPage{Customers: []ledger.Customer{}}
+	next, total, err := c.ListPage(ctx, api.CustomersPath, v, limit, cursor, &page.Customers)
+	page.Total, page.More = total, next != ""
+	return page, err
 }
 
 // ExportCustomer returns everything the server holds about the customer.

@@ -60,11 +60,22 @@ type AddressChange struct {
 
 // CustomerQuery finds customers by e-mail address (exact, ignoring case) or by name (a
 // part of the first name, last name or company, ignoring case); exactly one of the two.
-// Limit bounds the answer (0 means DefaultCustomerLimit, at most MaxCustomerLimit).
+// Customers are found in the order of their ids: Limit bounds a page (0 means
+// DefaultCustomerLimit, at most MaxCustomerLimit), and After asks for the page after the
+// customer with that id (0: the first page).
 type CustomerQuery struct {
 	Email string
 	Name  string
 	Limit int
+	After int64
+}
+
+// CustomerPage is a page of the customers a query found: Total is how many it finds in
+// all, More whether another page follows.
+type CustomerPage struct {
+	Customers []Customer `json:"customers"`
+	Total     int        `json:"total"`
+	More      bool       `json:"more"`
 }
 
 // The bounds of a customer search's answer.
@@ -108,9 +119,9 @@ type Customers interface {
 	// UpdateCustomer applies the change and returns the customer as it then is: EINVALID
 	// for a malformed field or an empty change, ECONFLICT for an erased customer.
 	UpdateCustomer(ctx context.Context, id int64, change CustomerChange) (Customer, error)
-	// FindCustomers returns the customers the query matches, by ID: EINVALID for a query
-	// without exactly one of e-mail and name, or a limit out of bounds.
-	FindCustomers(ctx context.Context, q CustomerQuery) ([]Customer, error)
+	// FindCustomers returns a page of the customers the query matches, by ID: EINVALID for
+	// a query without exactly one of e-mail and name, or a limit out of bounds.
+	FindCustomers(ctx context.Context, q CustomerQuery) (CustomerPage, error)
 	// ExportCustomer returns everything held about the customer.
 	ExportCustomer(ctx context.Context, id int64) (CustomerExport, error)
 	// EraseCustomer anonymises the customer: every personal field is blanked, the ID and

@@ -73,20 +73,47 @@ func (h customers) update(w http.ResponseWriter, r *http.Request) {
 	h.reply(w, http.StatusOK, c, err)
 }
 
-// find answers the customers matching ?email= or ?name=, at most ?limit=, as an array.
+// find answers a page of the customers matching ?email= or ?name= as an array, paged by
+// ?limit= and ?cursor= as every list is (api.ParsePage), the total in X-Total-Count.
 func (h customers) find(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	query := ledger.CustomerQuery{Email: q.Get("email"), Name: q.Get("name")}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil {
-			h.error(w, ledger.Errorf(ledger.EINVALID, "limit must be a whole number from 1 to %d", ledger.MaxCustomerLimit))
-			return
-		}
-		query.Limit = n
+	query, err := customerQuery(r)
+	if err != nil {
+		h.error(w, err)
+		return
 	}
-	found, err := h.customers.FindCustomers(r.Context(), query)
-	h.reply(w, http.StatusOK, found, err)
+	page, err := h.customers.FindCustomers(r.Context(), query)
+	if err != nil {
+		h.error(w, err)
+		return
+	}
+	next := ""
+	if page.More {
+		next = api.Cursor(api.CustomerList, strconv.FormatInt(page.Customers[len(page.Customers)-1].ID, 10))
+	}
+	pageHeaders(w, r, page.Total, query.Limit, next)
+	h.reply(w, http.StatusOK, page.Customers, nil)
+}
+
+// customerQuery reads a search's parameters: EINVALID in words for a malformed query
+// string, limit or cursor.
+func customerQuery(r *http.Request) (ledger.CustomerQuery, error) {
+	q, err := listQuery(r)
+	if err != nil {
+		return ledger.CustomerQuery{}, err
+	}
+	p, err := api.ParsePage(q, api.CustomerList, ledger.DefaultCustomerLimit, ledger.MaxCustomerLimit)
+	if err != nil {
+		return ledger.CustomerQuery{}, err
+	}
+	query := ledger.CustomerQuery{Email: q.Get("email"), Name: q.Get("name"), Limit: p.Limit}
+	if p.After != "" {
+		id, err := api.ParseIndexKey(p.After, 1<<53-1) // a customer id, as the cursor handed out holds it
+		if err != nil {
+			return ledger.CustomerQuery{}, err
+		}
+		query.After = int64(id)
+	}
+	return query, nil
 }
 
 func (h customers) export(w http.ResponseWriter, r *http.Request) {

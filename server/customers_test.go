@@ -57,6 +57,7 @@ func TestCustomerRoutes(t *testing.T) {
 	if len(found) != 1 {
 		t.Errorf("search by name = %+v", found)
 	}
+	customerPages(t, e)
 	var ex ledger.CustomerExport
 	e.do("GET", api.CustomerPath(c.ID, "export"), e.shop, "").want(t, http.StatusOK, &ex)
 	if ex.Customer.Address.City != "Thun" || len(ex.Transactions) != 2 {
@@ -67,6 +68,29 @@ func TestCustomerRoutes(t *testing.T) {
 		t.Errorf("erase answered %+v", got)
 	}
 	e.do("PATCH", api.CustomerPath(c.ID, ""), e.shop, `{"phone":"1"}`).wantError(t, http.StatusConflict, ledger.ECONFLICT)
+}
+
+// customerPages adds a second customer of the same e-mail address and reads the search a
+// customer a page: the total in X-Total-Count, the next page in Link, none after the last.
+func customerPages(t *testing.T, e *env) {
+	t.Helper()
+	e.createCustomer(t, e.shop)
+	search := api.CustomersPath + "?email=tom@tomsons.com&limit=1"
+	var page []ledger.Customer
+	first := e.do("GET", search, e.shop, "")
+	first.want(t, http.StatusOK, &page)
+	next := api.NextCursor(first.header)
+	if len(page) != 1 || first.header.Get(api.TotalCountHeader) != "2" || next == "" {
+		t.Fatalf("first page %+v, X-Total-Count %q, Link %q: want 1 of 2 and a next page", page, first.header.Get(api.TotalCountHeader), first.header.Get("Link"))
+	}
+	last := e.do("GET", search+"&cursor="+next, e.shop, "")
+	var rest []ledger.Customer
+	last.want(t, http.StatusOK, &rest)
+	if len(rest) != 1 || rest[0].ID <= page[0].ID || last.header.Get("Link") != "" || last.header.Get(api.TotalCountHeader) != "2" {
+		t.Errorf("last page %+v, Link %q: want the other customer and no next page", rest, last.header.Get("Link"))
+	}
+	e.do("GET", search+"&cursor="+api.Cursor("tickets", "1"), e.shop, "").wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	e.do("GET", search+"&cursor="+api.Cursor(api.CustomerList, "x"), e.shop, "").wantError(t, http.StatusBadRequest, ledger.EINVALID)
 }
 
 // TestCustomerRoutesRefused: bad bodies, ids and queries are 400 in words, strangers'

@@ -38,6 +38,7 @@ func customerCommand() *cli.Command {
 					&cli.StringFlag{Name: "name", Usage: "a `PART` of the first or last name or the company, in any case"},
 					&cli.IntFlag{Name: "limit", Usage: fmt.Sprintf("at most `N` customers (default %d, at most %d)",
 						ledger.DefaultCustomerLimit, ledger.MaxCustomerLimit)},
+					&cli.Int64Flag{Name: "after", Usage: "the next page: the customers after the one of this `ID` (as the last page ended)"},
 				),
 				Action: customerAction(customerFind),
 			},
@@ -170,16 +171,20 @@ func customerFind(c *cli.Context, s *session) error {
 	if c.IsSet("email") == c.IsSet("name") {
 		return usagef("give exactly one of --email and --name")
 	}
-	found, err := s.customers.FindCustomers(s.ctx, ledger.CustomerQuery{Email: c.String("email"), Name: c.String("name"), Limit: c.Int("limit")})
+	found, err := s.customers.FindCustomers(s.ctx, ledger.CustomerQuery{Email: c.String("email"), Name: c.String("name"),
+		Limit: c.Int("limit"), After: c.Int64("after")})
 	if err != nil {
 		return err
 	}
 	return s.print(found, func(w io.Writer) {
-		if len(found) == 0 {
+		if len(found.Customers) == 0 {
 			fmt.Fprintln(w, "no customer found")
 		}
-		for _, cu := range found {
+		for _, cu := range found.Customers {
 			fmt.Fprintf(w, "%-16d %s\t%s\t%s\n", cu.ID, customerName(cu), cu.Email, cu.Address.City)
+		}
+		if found.More {
+			fmt.Fprintf(w, "%d found in all; more with --after %d\n", found.Total, found.Customers[len(found.Customers)-1].ID)
 		}
 	})
 }

@@ -43,6 +43,16 @@ func customerSession(t *testing.T, conn []string) {
 	if found := mustCLI(t, cmd("customer", "find", "--name", "TOMSON")...); !strings.HasPrefix(found, id+" ") {
 		t.Errorf("customer find --name: %q, want customer %s", found, id)
 	}
+	mustCLI(t, cmd("customer", "add", "--last-name", "Tomson", "--email", "tom@tomsons.com")...)
+	page := mustCLI(t, cmd("customer", "find", "--email", "tom@tomsons.com", "--limit", "1")...)
+	first, after, ok := strings.Cut(strings.TrimSpace(page), "\n2 found in all; more with --after ")
+	if !ok || !strings.HasPrefix(first, after+" ") {
+		t.Fatalf("customer find --limit 1:\n%s\nwant one customer and the next page after it", page)
+	}
+	rest := mustCLI(t, cmd("customer", "find", "--email", "tom@tomsons.com", "--limit", "1", "--after", after)...)
+	if strings.Count(rest, "\n") != 1 || strings.HasPrefix(rest, after+" ") || strings.Contains(rest, "more") {
+		t.Errorf("customer find --after %s:\n%s\nwant the other customer alone", after, rest)
+	}
 	var ex ledger.CustomerExport
 	if err := json.Unmarshal([]byte(mustCLI(t, cmd("customer", "export", "--id", id)...)), &ex); err != nil ||
 		ex.Customer.LastName != "Tomson" || len(ex.Transactions) != 1 {

@@ -115,31 +115,38 @@ func testCustomerFind(t *testing.T, b Backend) {
 	mine := createCustomer(t, b.Organizer, p)
 	p.FirstName, p.LastName = "Zoë", "Øster-"+strings.ToUpper(mine.Email[:6])
 	other := createCustomer(t, b.Rival, p)
-	found, err := b.Organizer.Customers.FindCustomers(b.Organizer.Ctx, ledger.CustomerQuery{Email: strings.ToUpper(p.Email)})
-	must(t, err, "FindCustomers by e-mail")
-	if len(found) != 1 || found[0].ID != mine.ID {
+	found := findCustomers(t, b.Organizer, ledger.CustomerQuery{Email: strings.ToUpper(p.Email)})
+	if len(found.Customers) != 1 || found.Customers[0].ID != mine.ID || found.Total != 1 || found.More {
 		t.Errorf("the organizer's FindCustomers(e-mail) = %+v, want its own customer %d alone", found, mine.ID)
 	}
-	found, err = b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, ledger.CustomerQuery{Name: "øster-" + mine.Email[:6]})
-	must(t, err, "FindCustomers by name")
-	if len(found) != 1 || found[0].ID != other.ID {
+	found = findCustomers(t, b.BoxOffice, ledger.CustomerQuery{Name: "øster-" + mine.Email[:6]})
+	if len(found.Customers) != 1 || found.Customers[0].ID != other.ID {
 		t.Errorf("FindCustomers(name) = %+v, want customer %d", found, other.ID)
 	}
-	found, err = b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, ledger.CustomerQuery{Email: p.Email, Limit: 1})
-	must(t, err, "FindCustomers with a limit")
-	if len(found) != 1 {
-		t.Errorf("FindCustomers(limit 1) = %d customers", len(found))
+	first := findCustomers(t, b.BoxOffice, ledger.CustomerQuery{Email: p.Email, Limit: 1})
+	if len(first.Customers) != 1 || first.Total != 2 || !first.More {
+		t.Fatalf("FindCustomers(limit 1) = %+v, want 1 of 2 and more", first)
+	}
+	next := findCustomers(t, b.BoxOffice, ledger.CustomerQuery{Email: p.Email, Limit: 1, After: first.Customers[0].ID})
+	if len(next.Customers) != 1 || next.Total != 2 || next.More || next.Customers[0].ID <= first.Customers[0].ID {
+		t.Errorf("FindCustomers(the page after %d) = %+v, want the other customer and no more", first.Customers[0].ID, next)
 	}
 	for name, q := range map[string]ledger.CustomerQuery{"neither": {}, "both": {Email: p.Email, Name: "Tom"},
-		"limit": {Name: "Tom", Limit: ledger.MaxCustomerLimit + 1}} {
-		_, err = b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, q)
+		"limit": {Name: "Tom", Limit: ledger.MaxCustomerLimit + 1}, "after": {Name: "Tom", After: -1}} {
+		_, err := b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, q)
 		wantCode(t, err, ledger.EINVALID, "FindCustomers with "+name)
 	}
-	found, err = b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, ledger.CustomerQuery{Name: "%"})
-	must(t, err, "FindCustomers(%)")
-	if len(found) != 0 {
-		t.Errorf("FindCustomers(%%) = %d customers: a wildcard must match only itself", len(found))
+	if found = findCustomers(t, b.BoxOffice, ledger.CustomerQuery{Name: "%"}); len(found.Customers) != 0 {
+		t.Errorf("FindCustomers(%%) = %d customers: a wildcard must match only itself", len(found.Customers))
 	}
+}
+
+// findCustomers runs the query as the party, failing the test on an error.
+func findCustomers(t *testing.T, p Party, q ledger.CustomerQuery) ledger.CustomerPage {
+	t.Helper()
+	found, err := customers(t, p).FindCustomers(p.Ctx, q)
+	must(t, err, "FindCustomers")
+	return found
 }
 
 func testCustomerExportAndErase(t *testing.T, b Backend) {
@@ -165,9 +172,7 @@ func testCustomerExportAndErase(t *testing.T, b Backend) {
 	}
 	_, err = b.BoxOffice.Customers.UpdateCustomer(b.BoxOffice.Ctx, c.ID, ledger.CustomerChange{Phone: &phone})
 	wantCode(t, err, ledger.ECONFLICT, "changing an erased customer")
-	found, err := b.BoxOffice.Customers.FindCustomers(b.BoxOffice.Ctx, ledger.CustomerQuery{Email: c.Email})
-	must(t, err, "FindCustomers")
-	if len(found) != 0 {
+	if found := findCustomers(t, b.BoxOffice, ledger.CustomerQuery{Email: c.Email}); len(found.Customers) != 0 {
 		t.Errorf("FindCustomers found the erased customer: %+v", found)
 	}
 	ex, err = b.BoxOffice.Customers.ExportCustomer(b.BoxOffice.Ctx, c.ID)

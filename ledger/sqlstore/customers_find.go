@@ -13,26 +13,42 @@ import (
 // an e-mail address exactly (ignoring case), or a part of the names (ignoring case).
 // Erased customers match nothing. EINVALID for a query without exactly one of the two or
 // a limit out of bounds.
-func (s *Customers) FindCustomers(ctx context.Context, q ledger.CustomerQuery) ([]ledger.Customer, error) {
+func (s *Customers) FindCustomers(ctx context.Context, q ledger.CustomerQuery) (ledger.CustomerPage, error) {
 	actor, err := ledger.Authorize(ctx, ledger.CustomerRoles...)
 	if err != nil {
-		return nil, err
+		return ledger.CustomerPage{}, err
 	}
 	where, arg, limit, err := customerSearch(q)
 	if err != nil {
-		return nil, err
+		return ledger.CustomerPage{}, err
 	}
-	query := `SELECT ` + customerColumns + ` FROM customers WHERE erased = 0 AND ` + where
+	where = ` FROM customers WHERE erased = 0 AND ` + where
 	args := []any{arg}
-	if !actor.Admin && actor.Role != ledger.RoleBoxOffice {
-		query += ` AND created_by = ?`
+	if !ledger.MaySeeCustomer(actor, "") {
+		where += ` AND created_by = ?`
 		args = append(args, actor.ID())
 	}
-	out, err := readCustomers(s.reader(ctx), query+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	page, err := findPage(s.reader(ctx), where, args, q.After, limit)
 	if err != nil {
-		return nil, s.internal("finding customers", err)
+		return ledger.CustomerPage{}, s.internal("finding customers", err)
 	}
-	return out, nil
+	return page, nil
+}
+
+// findPage reads the page of limit customers after the id after that the condition where
+// (with its args) finds, and how many it finds in all.
+func findPage(r runner, where string, args []any, after int64, limit int) (ledger.CustomerPage, error) {
+	var p ledger.CustomerPage
+	if err := r.row(`SELECT COUNT(*)`+where, args...).Scan(&p.Total); err != nil {
+		return p, err
+	}
+	found, err := readCustomers(r, `SELECT `+customerColumns+where+` AND id > ? ORDER BY id LIMIT ?`, append(args, after, limit+1)...)
+	if err != nil {
+		return p, err
+	}
+	p.More = len(found) > limit
+	p.Customers = found[:min(len(found), limit)]
+	return p, nil
 }
 
 // customerSearch returns the condition, its argument and the limit of a query.
@@ -42,6 +58,8 @@ func customerSearch(q ledger.CustomerQuery) (string, string, int, error) {
 	switch {
 	case (email == "") == (name == ""):
 		return "", "", 0, ledger.Errorf(ledger.EINVALID, "Find customers by e-mail address or by name: give exactly one of the two")
+	case q.After < 0:
+		return "", "", 0, ledger.Errorf(ledger.EINVALID, "A search's page starts after a customer id, which is never negative")
 	case limit < 0 || limit > ledger.MaxCustomerLimit:
 		return "", "", 0, ledger.Errorf(ledger.EINVALID, "A search answers 1 to %d customers, not %d", ledger.MaxCustomerLimit, limit)
 	case limit == 0:
