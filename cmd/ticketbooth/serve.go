@@ -108,6 +108,7 @@ func serve(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
+	defer sweepHolds(ctx, st)()
 	tc, err := tlsSetup(c, time.Now())
 	if err != nil {
 		return err
@@ -139,4 +140,20 @@ func serve(c *cli.Context) error {
 	}
 	fmt.Fprintln(c.App.Writer, "ticketbooth stopped")
 	return nil
+}
+
+// holdSweepInterval is how often `serve` expires the holds of bookings not confirmed in
+// time (sqlstore.Bookings.ExpireHoldsEvery).
+const holdSweepInterval = 5 * time.Second
+
+// sweepHolds starts the sweeper of expired holds and returns the function that stops it
+// and waits for it, before the store closes.
+func sweepHolds(ctx context.Context, st *sqlstore.Store) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		st.Bookings.ExpireHoldsEvery(ctx, holdSweepInterval)
+	}()
+	return func() { cancel(); <-done }
 }

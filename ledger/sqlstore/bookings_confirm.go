@@ -285,3 +285,28 @@ func (s *Bookings) dueBookings(ctx context.Context, limit int) ([]bookingRow, er
 	}
 	return due, rows.Err()
 }
+
+// sweepLimit is how many expired bookings one sweep of ExpireHoldsEvery expires before
+// it looks again.
+const sweepLimit = 10000
+
+// ExpireHoldsEvery runs ExpireHolds every interval until ctx is done: the sweeper that
+// `serve` runs, so that seats held by bookings nobody confirmed return to the pool and
+// their expiry is journaled even when nobody asks for them. A sweep that found a full
+// batch sweeps again at once. Its errors are logged by ExpireHolds.
+func (s *Bookings) ExpireHoldsEvery(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for ctx.Err() == nil {
+			if n, err := s.ExpireHolds(ctx, sweepLimit); err != nil || n < sweepLimit {
+				break
+			}
+		}
+	}
+}

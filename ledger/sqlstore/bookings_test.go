@@ -246,3 +246,26 @@ func TestBookingExpiryRace(t *testing.T) {
 		t.Fatalf("verify: %v", rep.Problems)
 	}
 }
+
+// TestExpireHoldsEvery: the sweeper `serve` runs expires a booking whose hold passed
+// without anyone asking for its seats, and stops with its context.
+func TestExpireHoldsEvery(t *testing.T) {
+	b := openBookings(t, time.Minute, "1A")
+	bk := b.book(t, "1A")
+	b.clock.Advance(time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { b.store.Bookings.ExpireHoldsEvery(ctx, 5*time.Millisecond); close(done) }()
+	raw := b.rawDB(t)
+	state := ""
+	for deadline := time.Now().Add(20 * time.Second); state != ledger.BookingExpired && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		mustNil(t, raw.QueryRow(`SELECT state FROM bookings WHERE id = ?`, bk.ID).Scan(&state), "reading the state")
+	}
+	cancel()
+	<-done
+	if state != ledger.BookingExpired {
+		t.Fatalf("booking state %q after the sweeper ran, want expired", state)
+	}
+	mustNil(t, b.reserve(t, "1A"), "Reserve the swept seat")
+}
