@@ -46,6 +46,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	pages{responder: out, counts: svc.Counts, decoders: s.decode}.routes(s.mux)
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	customers{responder: out, customers: svc.Customers}.routes(s.mux)
+	bookings{responder: out, bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {
 		s.replay = &replayer{responder: out, store: svc.Replays}

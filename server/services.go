@@ -36,6 +36,10 @@ type Services struct {
 	// Replays keeps the answers of writes sent with an Idempotency-Key; without it the
 	// header is ignored and a retried write runs again.
 	Replays ledger.Replays
+	// Bookings serves /api/v1.0/bookings: open, read, hold, free, cancel; Confirmer
+	// confirms them with fresh secrets (its route is served when both are set).
+	Bookings  ledger.Bookings
+	Confirmer issuer.BookingConfirmer
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

@@ -1,8 +1,9 @@
 // Package wiring says which part of an open SQL store serves which route of the HTTP API:
 // the issuer sells through the store's Selling, the gate checks in and counts through its
 // Gate, its Ledger (Contracts and Journal) serves the contracts and receipts, Contracts
-// the paged ticket list, Keys the keys, Customers the shop's customers, and Idempotency
-// the answers kept for retried writes. It is the one place that wires them, used by
+// the paged ticket list, Keys the keys, Customers the shop's customers, Bookings their
+// bookings (confirmed by the issuer), and Idempotency the answers kept for retried
+// writes. It is the one place that wires them, used by
 // `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
@@ -16,7 +17,7 @@ import (
 
 // Services returns every service of the HTTP API served by the store st.
 func Services(st *sqlstore.Store) server.Services {
-	sales := &issuer.Issuer{Ledger: st.Selling}
+	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
 	return server.Services{
 		Ledger:    st.Ledger(),
 		Auth:      st.Keys,
@@ -27,5 +28,7 @@ func Services(st *sqlstore.Store) server.Services {
 		Counts:    st.Gate,
 		Customers: st.Customers,
 		Replays:   st.Idempotency,
+		Bookings:  st.Bookings,
+		Confirmer: sales,
 	}
 }

@@ -1,0 +1,66 @@
+package client
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+var (
+	_ ledger.Bookings         = (*Client)(nil)
+	_ issuer.BookingConfirmer = (*Client)(nil)
+)
+
+// NewBooking opens an empty booking for the customer on the contract's open sale.
+func (c *Client) NewBooking(ctx context.Context, address string, customer int64) (ledger.Booking, error) {
+	var out ledger.Booking
+	err := c.do(ctx, http.MethodPost, api.BookingsPath, api.NewBookingRequest{Customer: customer, Contract: address}, &out)
+	return out, err
+}
+
+// Booking reads a booking and its tickets.
+func (c *Client) Booking(ctx context.Context, id int64) (ledger.Booking, error) {
+	var out ledger.Booking
+	err := c.do(ctx, http.MethodGet, api.BookingPath(id, ""), nil, &out)
+	return out, err
+}
+
+// Hold holds the seats for the booking, all or nothing.
+func (c *Client) Hold(ctx context.Context, id int64, seats []ledger.Seat) (ledger.BookingReceipt, error) {
+	var out ledger.BookingReceipt
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.HoldRequest{Seats: seats}, &out)
+	return out, err
+}
+
+// Free returns one held seat of the booking to sale.
+func (c *Client) Free(ctx context.Context, id int64, seat ledger.Seat) (ledger.BookingReceipt, error) {
+	var out ledger.BookingReceipt
+	err := c.do(ctx, http.MethodDelete, api.BookingSeatPath(id, seat), nil, &out)
+	return out, err
+}
+
+// Cancel ends the booking and returns its held seats to sale.
+func (c *Client) Cancel(ctx context.Context, id int64) (ledger.BookingReceipt, error) {
+	var out ledger.BookingReceipt
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "cancel"), nil, &out)
+	return out, err
+}
+
+// ConfirmBooking has the server seal fresh secrets for the booking's held seats and
+// confirm it, and returns the purchase with its keys and QR texts.
+func (c *Client) ConfirmBooking(ctx context.Context, id int64, r issuer.ConfirmRequest) (issuer.Purchase, error) {
+	var out issuer.Purchase
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "confirm"), api.ConfirmBody(r), &out)
+	return out, err
+}
+
+// Confirm confirms the booking with tickets sealed here (issuer.Prepare), through the
+// confirmSealed route: the secrets and keys never leave this process.
+func (c *Client) Confirm(ctx context.Context, id int64, o ledger.Order) (ledger.OrderReceipt, error) {
+	var out ledger.OrderReceipt
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "confirmSealed"), api.SealedOrderBody(o), &out)
+	return out, err
+}
