@@ -28,6 +28,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			releaseCommand(),
 			reissueCommand(),
 			customerCommand(),
+			bookingCommand(),
 			issueCommand(),
 			scanCommand(),
 			decodeCommand(),

@@ -57,6 +57,10 @@ type session struct {
 
 	// customers keeps the shop's customers: the store's, or the server's through its client.
 	customers ledger.Customers
+
+	// bookings and confirmer serve the booking commands.
+	bookings  ledger.Bookings
+	confirmer issuer.BookingConfirmer
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -78,6 +82,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		cl.RetryWrites(remoteRetries) // a write whose answer was lost is sent again, and runs once
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers = cl
+		s.bookings, s.confirmer = cl, cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -93,7 +98,8 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, err
 	}
-	sales := &issuer.Issuer{Ledger: st.Selling}
+	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
+	s.bookings, s.confirmer = st.Bookings, sales
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.customers = st.Customers
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+func bookingCommand() *cli.Command {
+	id := func() cli.Flag {
+		return &cli.Int64Flag{Name: "booking", Aliases: []string{"b"}, Required: true, Usage: "the booking's `ID` ('booking new' printed it)"}
+	}
+	seats := func(usage string) cli.Flag {
+		return &cli.StringSliceFlag{Name: "seat", Aliases: []string{"seats"}, Required: true, Usage: usage}
+	}
+	return &cli.Command{
+		Name:  "booking",
+		Usage: "the box office's bookings: seats held for a customer until confirmed, freed, cancelled or expired",
+		Subcommands: []*cli.Command{
+			{Name: "new", Usage: "open a booking for a customer on the contract's open sale",
+				UsageText: "ticketbooth booking new --contract ADDR --customer ID",
+				Flags: append(connFlags(), contractFlag(),
+					&cli.Int64Flag{Name: "customer", Required: true, Usage: "the customer's `ID`"}),
+				Action: contractAction(bookingNew)},
+			{Name: "add", Usage: "hold seats for the booking (the sale's hold time runs from its first hold, 30 minutes unless the sale says)",
+				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B]",
+				Flags:     append(connFlags(), id(), seats("a seat to hold (1A, 12, A or Section/12A); repeat or comma-separate for several")),
+				Action:    bookingAction(bookingAdd)},
+			{Name: "free", Usage: "return one held seat of the booking to sale",
+				UsageText: "ticketbooth booking free --booking ID --seat 1A",
+				Flags:     append(connFlags(), id(), seats("the held seat to free")),
+				Action:    bookingAction(bookingFree)},
+			{Name: "confirm", Usage: "issue the booking's held seats as tickets, within its hold, and write them (PDF, QR PNG or JSON)",
+				UsageText: "ticketbooth booking confirm --booking ID [--name NAME] [--amount N] --out FILE",
+				Flags: append(connFlags(), id(), customerNameFlag(),
+					&cli.StringFlag{Name: "amount", Usage: "amount paid in the sale's currency, e.g. 70.00 (default: the total); over-payment is refunded"},
+					&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
+					&cli.StringFlag{Name: "layout", Value: "a4", Usage: "the page the tickets print on: a4 or a6"}),
+				Action: bookingAction(bookingConfirm)},
+			{Name: "cancel", Usage: "cancel the booking and return its held seats to sale",
+				UsageText: "ticketbooth booking cancel --booking ID",
+				Flags:     append(connFlags(), id()),
+				Action:    bookingAction(bookingCancel)},
+			{Name: "show", Usage: "show the booking: its state, hold expiry and tickets",
+				UsageText: "ticketbooth booking show --booking ID",
+				Flags:     append(connFlags(), id()),
+				Action:    bookingAction(bookingShow)},
+		},
+	}
+}
+
+// bookingAction opens the session for a booking command.
+func bookingAction(fn func(c *cli.Context, s *session, id int64) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		s, err := open(c)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		return fn(c, s, c.Int64("booking"))
+	}
+}
+
+func bookingNew(c *cli.Context, s *session, address string) error {
+	b, err := s.bookings.NewBooking(s.ctx, address, c.Int64("customer"))
+	if err != nil {
+		return err
+	}
+	return s.printBooking(b, "opened booking")
+}
+
+func bookingAdd(c *cli.Context, s *session, id int64) error {
+	seats, err := parseSeatList(strings.Join(c.StringSlice("seat"), ","))
+	if err != nil {
+		return err
+	}
+	rc, err := s.bookings.Hold(s.ctx, id, seats)
+	if err != nil {
+		return err
+	}
+	return s.printBooking(rc, "held seats for booking")
+}
+
+func bookingFree(c *cli.Context, s *session, id int64) error {
+	seats, err := parseSeatList(strings.Join(c.StringSlice("seat"), ","))
+	if err != nil {
+		return err
+	}
+	if len(seats) != 1 {
+		return usagef("--seat names the one seat to free")
+	}
+	rc, err := s.bookings.Free(s.ctx, id, seats[0])
+	if err != nil {
+		return err
+	}
+	return s.printBooking(rc, "freed "+seats[0].String()+" of booking")
+}
+
+func bookingCancel(c *cli.Context, s *session, id int64) error {
+	rc, err := s.bookings.Cancel(s.ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.printBooking(rc, "cancelled booking")
+}
+
+func bookingShow(c *cli.Context, s *session, id int64) error {
+	b, err := s.bookings.Booking(s.ctx, id)
+	if err != nil {
+		return err
+	}
+	return s.printBooking(b, "booking")
+}
+
+func bookingConfirm(c *cli.Context, s *session, id int64) error {
+	out, format, layout, err := ticketOutput(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.bookings.Booking(s.ctx, id)
+	if err != nil {
+		return err
+	}
+	req := issuer.ConfirmRequest{CustomerName: c.String("name"), Layout: layout}
+	currency, err := s.currency(b.Contract)
+	if err != nil {
+		return err
+	}
+	if c.IsSet("amount") {
+		amount, err := ledger.ParseAmount(currency, c.String("amount"))
+		if err != nil {
+			return err
+		}
+		req.Amount = &amount
+	}
+	p, err := s.confirmer.ConfirmBooking(s.ctx, id, req)
+	if err != nil {
+		return err
+	}
+	files, err := writePurchase(s, p, out, format, layout)
+	if err != nil {
+		return fmt.Errorf("booking %d was confirmed (transaction %s) but writing %s failed: %w", id, p.TransactionHash, out, err)
+	}
+	return s.print(p, func(w io.Writer) {
+		fmt.Fprintf(w, "confirmed booking %d: %s, total %s, refunded %s, reference %s\ntransaction %s\nwrote %s\n",
+			id, seatNames(p.Tickets), ledger.FormatAmount(currency, p.Total), ledger.FormatAmount(currency, p.Refunded),
+			issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
+	})
+}
+
+// printBooking prints a booking (or a change of one, with its receipt) after what.
+func (s *session) printBooking(v any, what string) error {
+	b, ok := v.(ledger.Booking)
+	rc, changed := v.(ledger.BookingReceipt)
+	if changed {
+		b = rc.Booking
+	}
+	if !ok && !changed {
+		return fmt.Errorf("printing a booking: unexpected %T", v)
+	}
+	return s.print(v, func(w io.Writer) {
+		fmt.Fprintf(w, "%s %d: customer %d, contract %s, %s", what, b.ID, b.Customer, b.Contract, b.State)
+		if !b.Expires.IsZero() && b.State == ledger.BookingOpen {
+			fmt.Fprintf(w, ", held until %s", b.Expires.Local().Format(time.DateTime+" MST"))
+		}
+		fmt.Fprintln(w)
+		for _, t := range b.Tickets {
+			fmt.Fprintf(w, "  %s  %s  %d\n", t.Seat, t.Status, t.Price)
+		}
+		if changed {
+			fmt.Fprintf(w, "transaction %s\n", rc.TransactionHash)
+		}
+	})
+}

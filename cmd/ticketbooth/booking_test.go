@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+)
+
+// TestBookingCommands runs a booking through the box office's commands, through a
+// server with a box-office key: new, add, free, show, confirm (the tickets written as
+// JSON with their keys), and the refusals with their exit statuses: confirming twice,
+// freeing an issued ticket, an unknown booking; then cancel on a second booking.
+func TestBookingCommands(t *testing.T) {
+	url, organizer, _, db := remote(t)
+	st, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	shop, _, err := st.Keys.CreateKey(context.Background(), ledger.RoleBoxOffice, "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	cu, err := st.Customers.CreateCustomer(admin, ledger.Customer{FirstName: "Ann", LastName: "Example", Email: "ann@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	address := theatreOnSale(t, []string{"--server", url, "--key", organizer}, "1h")
+	conn := []string{"--server", url, "--key", shop}
+	customer := strconv.FormatInt(cu.ID, 10)
+	var b ledger.Booking
+	if err := json.Unmarshal([]byte(mustCLI(t, append([]string{"booking", "new", "--contract", address, "--customer", customer, "--json"}, conn...)...)), &b); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(b.ID, 10)
+	out := mustCLI(t, append([]string{"booking", "add", "--booking", id, "--seat", "1A,1B"}, conn...)...)
+	if !strings.Contains(out, "held seats for booking "+id) || !strings.Contains(out, "1B  reserved") {
+		t.Errorf("booking add printed %q", out)
+	}
+	mustCLI(t, append([]string{"booking", "free", "--booking", id, "--seat", "1B"}, conn...)...)
+	out = mustCLI(t, append([]string{"booking", "show", "--booking", id}, conn...)...)
+	if !strings.Contains(out, "1A  reserved") || strings.Contains(out, "1B") || !strings.Contains(out, "held until") {
+		t.Errorf("booking show printed %q", out)
+	}
+	file := filepath.Join(t.TempDir(), "ann.json")
+	out = mustCLI(t, append([]string{"booking", "confirm", "--booking", id, "--out", file}, conn...)...)
+	if !strings.Contains(out, "confirmed booking "+id+": 1A") {
+		t.Errorf("booking confirm printed %q", out)
+	}
+	var p issuer.Purchase
+	data, err := os.ReadFile(file)
+	if err != nil || json.Unmarshal(data, &p) != nil || len(p.Tickets) != 1 || p.Tickets[0].Secret.Key == "" || len(p.QR) != 1 {
+		t.Fatalf("confirm wrote %s (%v)", data, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		part string
+	}{
+		{[]string{"booking", "confirm", "--booking", id, "--out", file}, 1, "already confirmed"},
+		{[]string{"booking", "free", "--booking", id, "--seat", "1A"}, 1, "issued"},
+		{[]string{"booking", "show", "--booking", "424242"}, 1, "No booking 424242"},
+		{[]string{"booking", "add", "--booking", id}, 2, "--seat"},
+	} {
+		r := runCLI(t, "", append(tc.args, conn...)...)
+		if r.code != tc.code || !strings.Contains(r.stderr, tc.part) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", tc.args, r.code, r.stderr, tc.code, tc.part)
+		}
+	}
+	if err := json.Unmarshal([]byte(mustCLI(t, append([]string{"booking", "new", "--contract", address, "--customer", customer, "--json"}, conn...)...)), &b); err != nil {
+		t.Fatal(err)
+	}
+	other := strconv.FormatInt(b.ID, 10)
+	mustCLI(t, append([]string{"booking", "add", "--booking", other, "--seat", "1B"}, conn...)...)
+	if out := mustCLI(t, append([]string{"booking", "cancel", "--booking", other}, conn...)...); !strings.Contains(out, "cancelled booking "+other) {
+		t.Errorf("booking cancel printed %q", out)
+	}
+}
