@@ -172,6 +172,11 @@ func TestIdempotencyKeyBadHeader(t *testing.T) {
 		})
 	}
 	e.t = t
+	req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(twoSeats))
+	req.Header.Set("Authorization", "Bearer "+e.shop)
+	req.Header.Add(server.IdempotencyHeader, "one")
+	req.Header.Add(server.IdempotencyHeader, "two")
+	e.send(req).wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "one Idempotency-Key")
 	e.idem("POST", path, e.shop, strings.Repeat("k", 255), twoSeats).want(t, http.StatusCreated, nil)
 	if n := len(e.journalHashes(ledger.TxTicketsReserved)); n != 1 {
 		t.Fatalf("%d reservations, want 1 (the bad keys ran nothing)", n)
