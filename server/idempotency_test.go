@@ -269,3 +269,42 @@ func benchSale(b *testing.B, n int) (*httptest.Server, string, string) {
 	b.Cleanup(srv.Close)
 	return srv, key, c.Address
 }
+
+// The shop's routes get the Idempotency-Key by being writes: a retried booking open
+// replays its Location and opens one booking, a retried confirm gives the same tickets
+// and keys, and a retried DELETE frees once.
+func TestIdempotencyOnTheShopRoutes(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	open := `{"customer":` + itoa(e.newCustomer()) + `,"contract":"` + addr + `"}`
+	first := e.idem("POST", api.BookingsPath, e.shop, "open-1", open)
+	var b ledger.Booking
+	first.want(t, http.StatusCreated, &b)
+	again := e.idem("POST", api.BookingsPath, e.shop, "open-1", open)
+	if again.status != http.StatusCreated || !bytes.Equal(again.body, first.body) || again.header.Get("Location") != first.header.Get("Location") ||
+		again.header.Get(server.ReplayedHeader) != "true" {
+		t.Fatalf("retried open answered %d %s Location %q", again.status, again.body, again.header.Get("Location"))
+	}
+	hold := `{"seats":[` + seatJSON(1, "A") + `,` + seatJSON(2, "A") + `]}`
+	e.idem("POST", api.BookingPath(b.ID, "tickets"), e.shop, "hold-1", hold).want(t, http.StatusOK, nil)
+	e.idem("POST", api.BookingPath(b.ID, "tickets"), e.shop, "hold-1", hold).want(t, http.StatusOK, nil)
+	free := api.BookingSeatPath(b.ID, ledger.Seat{Number: 2, Letter: "A"})
+	e.idem("DELETE", free, e.shop, "free-1", "").want(t, http.StatusOK, nil)
+	e.idem("DELETE", free, e.shop, "free-1", "").want(t, http.StatusOK, nil) // not "not in the booking"
+	confirm := e.idem("POST", api.BookingPath(b.ID, "confirm"), e.shop, "confirm-1", "")
+	var p issuer.Purchase
+	confirm.want(t, http.StatusCreated, &p)
+	retry := e.idem("POST", api.BookingPath(b.ID, "confirm"), e.shop, "confirm-1", "")
+	if !bytes.Equal(retry.body, confirm.body) || retry.status != http.StatusCreated || len(p.Tickets) != 1 {
+		t.Fatalf("retried confirm answered %d %s, want %s", retry.status, retry.body, confirm.body)
+	}
+	for _, kind := range []string{ledger.TxTicketsHeld, ledger.TxTicketFreed, ledger.TxBookingConfirmed} {
+		if n := len(e.journalHashes(kind)); n != 1 {
+			t.Errorf("%d %s transactions, want 1", n, kind)
+		}
+	}
+	var bookings int
+	if err := openRaw(t, e.path).QueryRow(`SELECT COUNT(*) FROM bookings`).Scan(&bookings); err != nil || bookings != 1 {
+		t.Fatalf("%d bookings (%v), want 1", bookings, err)
+	}
+}
