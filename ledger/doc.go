@@ -7,7 +7,8 @@
 // hashing (transaction hashes, Merkle roots, chained block hashes) and the pure rule
 // checks (ValidateContract, SalePrices, Refund, ReleaseOpen, ProveHolding, CleanCheckIn),
 // and the journal's effects (effects.go). Service is the union of Contracts and Journal;
-// Seller and Gate are the selling and gate sides. Storage lives in ledger/sqlstore, whose
+// Seller and Gate are the selling and gate sides; Customers keeps the shop's customers
+// (customer.go), whose personal data never enters the journal. Storage lives in ledger/sqlstore, whose
 // aggregate stores implement one interface each (Store.Ledger joins the two parts of
 // Service); the HTTP client implements Service too, so every caller works the same
 // in-process or against a server.

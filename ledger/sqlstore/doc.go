@@ -12,6 +12,8 @@
 //     and reissues under pseudonymous holders; ledger.Seller.
 //   - Bookings (bookings.go, bookings_confirm.go, verify_bookings.go): seats held for
 //     customers' bookings, confirmed, freed, cancelled or expired; ledger.Bookings.
+//   - Customers (customers.go, customers_find.go): the shop's customers, their personal
+//     data in their own table and only their ids in the journal; ledger.Customers.
 //   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
 //   - Keys (keys.go): API keys and their authentication.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
