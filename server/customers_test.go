@@ -162,3 +162,24 @@ func TestCustomerDataNeverLoggedNorPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerCreateIdempotent: a retry of a customer's creation with the same
+// Idempotency-Key answers the first customer again and records no second one.
+func TestCustomerCreateIdempotent(t *testing.T) {
+	e := newEnv(t)
+	first := e.idem("POST", api.CustomersPath, e.shop, "customer-1", seedPersonBody)
+	var c ledger.Customer
+	first.want(t, http.StatusCreated, &c)
+	again := e.idem("POST", api.CustomersPath, e.shop, "customer-1", seedPersonBody)
+	var d ledger.Customer
+	again.want(t, http.StatusCreated, &d)
+	if d.ID != c.ID || again.header.Get("Location") != api.CustomerPath(c.ID, "") {
+		t.Errorf("retry answered customer %d at %q, want customer %d again", d.ID, again.header.Get("Location"), c.ID)
+	}
+	var found []ledger.Customer
+	e.do("GET", api.CustomersPath+"?email=tom@tomsons.com", e.shop, "").want(t, http.StatusOK, &found)
+	if len(found) != 1 {
+		t.Errorf("%d customers after a retried creation, want 1", len(found))
+	}
+	e.idem("POST", api.CustomersPath, e.shop, "customer-1", `{"lastName":"Other"}`).wantError(t, http.StatusConflict, ledger.ECONFLICT)
+}
