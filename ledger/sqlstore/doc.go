@@ -16,6 +16,9 @@
 //     data in their own table and only their ids in the journal; ledger.Customers.
 //   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
 //   - Keys (keys.go): API keys and their authentication.
+//   - Idempotency (idempotency.go, idempotency_seal.go): the answers of writes sent with
+//     an Idempotency-Key, per actor for 24 hours, sealed under keys derived from the
+//     Idempotency-Key, which is never stored; ledger.Replays. It journals nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.
