@@ -17,6 +17,8 @@ type Party struct {
 	Gate    ledger.Gate
 	// Customers keeps the shop's customers; nil when the backend keeps none.
 	Customers ledger.Customers
+	// Bookings keeps the shop's bookings; nil when the backend keeps none.
+	Bookings ledger.Bookings
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -70,6 +72,9 @@ var cases = []testCase{
 	{"CustomerUpdate", testCustomerUpdate},
 	{"CustomerFind", testCustomerFind},
 	{"CustomerExportAndErase", testCustomerExportAndErase},
+	{"BookingHoldAndConfirm", testBookingHoldAndConfirm},
+	{"BookingRefused", testBookingRefused},
+	{"BookingExpiry", testBookingExpiry},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh
