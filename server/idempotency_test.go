@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -306,5 +307,43 @@ func TestIdempotencyOnTheShopRoutes(t *testing.T) {
 	var bookings int
 	if err := openRaw(t, e.path).QueryRow(`SELECT COUNT(*) FROM bookings`).Scan(&bookings); err != nil || bookings != 1 {
 		t.Fatalf("%d bookings (%v), want 1", bookings, err)
+	}
+}
+
+// BenchmarkReserveIdempotencyParallel is BenchmarkReserveIdempotency's plain and key
+// modes with 32 clients at once (16 per core on two cores), as in an on-sale rush: the
+// claims and kept answers then share the group commits of the sales.
+func BenchmarkReserveIdempotencyParallel(b *testing.B) {
+	for _, mode := range []string{"plain", "key"} {
+		b.Run(mode, func(b *testing.B) {
+			srv, key, addr := benchSale(b, b.N)
+			url := srv.URL + api.ContractPath(addr, "ReserveTicket")
+			var next atomic.Int64
+			b.SetParallelism(16)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					seat := next.Add(1) - 1
+					body := fmt.Sprintf(`{"seat":{"section":"S%d","number":%d},"sender":"bench"}`, seat/1000, seat%1000+1)
+					req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+key)
+					if mode == "key" {
+						req.Header.Set(server.IdempotencyHeader, fmt.Sprint("bench-", seat))
+					}
+					resp, err := srv.Client().Do(req)
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusCreated {
+						b.Errorf("purchase %d: status %d", seat, resp.StatusCode)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sales/s")
+		})
 	}
 }

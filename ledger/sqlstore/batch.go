@@ -202,7 +202,7 @@ func (b *batcher) run(batch []*queuedOp, savepoints bool) error {
 		if err := b.runOne(tx, q, now, &seq, contracts, savepoints); err != nil {
 			return err
 		}
-		if q.lock != lockShared {
+		if q.lock != lockShared && q.lock != lockUnrelated {
 			clear(contracts) // it may have changed a contract or its sale
 		}
 	}

@@ -63,6 +63,10 @@ const (
 	lockNone      lockMode = iota // no contract (keys, new contracts, verification)
 	lockShared                    // selling and the gate: many at once on one contract
 	lockExclusive                 // management: rules and sales, one at a time
+	// lockUnrelated: a write that touches no contract, sale or ticket (the Idempotency-Key's
+	// claims and kept answers): no lock, and the contracts a group commit read before it
+	// stay valid after it, so it costs the sales around it nothing.
+	lockUnrelated
 )
 
 // Advisory lock keys (PostgreSQL). The closing, chaining and migration locks use the

@@ -38,7 +38,7 @@ func (s *Idempotency) Begin(ctx context.Context, key string, request []byte) (*l
 	}
 	var status int
 	var sealed string
-	err = s.update(ctx, "claiming the Idempotency-Key", actor, "", lockNone, func(w *wtx) error {
+	err = s.update(ctx, "claiming the Idempotency-Key", actor, "", lockUnrelated, func(w *wtx) error {
 		if err := s.purge(w); err != nil {
 			return err
 		}
@@ -104,7 +104,7 @@ func (s *Idempotency) Finish(ctx context.Context, key string, a ledger.Answer) e
 	if err != nil {
 		return s.internal("sealing the answer", err)
 	}
-	return s.update(ctx, "keeping the answer", actor, "", lockNone, func(w *wtx) error {
+	return s.update(ctx, "keeping the answer", actor, "", lockUnrelated, func(w *wtx) error {
 		_, err := w.exec(`UPDATE idempotency SET state = 'done', status = ?, answer = ? WHERE actor = ? AND key_hash = ? AND state = 'running'`,
 			a.Status, sealed, k.actor, k.keyHash)
 		return err
@@ -117,7 +117,7 @@ func (s *Idempotency) Abandon(ctx context.Context, key string) error {
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, "forgetting the Idempotency-Key", actor, "", lockNone, func(w *wtx) error {
+	return s.update(ctx, "forgetting the Idempotency-Key", actor, "", lockUnrelated, func(w *wtx) error {
 		_, err := w.exec(`DELETE FROM idempotency WHERE actor = ? AND key_hash = ? AND state = 'running'`, k.actor, k.keyHash)
 		return err
 	})
