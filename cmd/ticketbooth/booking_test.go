@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -83,5 +84,25 @@ func TestBookingCommands(t *testing.T) {
 	mustCLI(t, append([]string{"booking", "add", "--booking", other, "--seat", "1B"}, conn...)...)
 	if out := mustCLI(t, append([]string{"booking", "cancel", "--booking", other}, conn...)...); !strings.Contains(out, "cancelled booking "+other) {
 		t.Errorf("booking cancel printed %q", out)
+	}
+}
+
+// TestSaleHoldTime: sale begin --hold-time sets how long the sale's bookings hold their
+// seats, within the ledger's bounds.
+func TestSaleHoldTime(t *testing.T) {
+	db := newDB(t, time.Second)
+	address := lastLine(mustCLI(t, "contract", "create", "--fixture", "theatre", "--db", db))
+	begin := []string{"sale", "begin", "--contract", address, "--name", "Hamlet", "--organiser", "Globe", "--db", db,
+		"--time", time.Now().Add(48 * time.Hour).Format(time.RFC3339), "--ends-in", "1h", "--prices-fixture", "theatre"}
+	if r := runCLI(t, "", append(begin, "--hold-time", "5s")...); r.code != exitUsage || !strings.Contains(r.stderr, "Hold time must be between") {
+		t.Errorf("--hold-time 5s: exit %d %q", r.code, r.stderr)
+	}
+	mustCLI(t, append(begin, "--hold-time", "10m")...)
+	var c ledger.Contract
+	if err := json.Unmarshal([]byte(mustCLI(t, "contract", "show", "--contract", address, "--db", db, "--json")), &c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Sale == nil || time.Duration(c.Sale.Details.HoldTime) != 10*time.Minute {
+		t.Errorf("sale %+v, want a hold time of 10 minutes", c.Sale)
 	}
 }

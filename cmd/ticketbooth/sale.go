@@ -32,6 +32,7 @@ func saleCommand() *cli.Command {
 					&cli.StringFlag{Name: "prices", Usage: "a price list `FILE` (JSON, see fixtures/prices)"},
 					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: theatre, hall, stadium"},
 					&cli.StringFlag{Name: "currency", Usage: "the sale's currency, an ISO 4217 code such as EUR or JPY (default: the price list's, else EUR)"},
+					&cli.DurationFlag{Name: "hold-time", Usage: "how long a booking holds its seats before they return to sale, from its first hold: 1m to 24h (default 30m)"},
 					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
 				),
 				Action: contractAction(saleBegin),
@@ -138,7 +139,8 @@ func saleBegin(c *cli.Context, s *session, address string) error {
 		return err
 	}
 	d := ledger.SaleDetails{Name: c.String("name"), Organiser: c.String("organiser"), Time: show.Unix(),
-		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency), TimeZone: c.String("time-zone")}
+		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency), TimeZone: c.String("time-zone"),
+		HoldTime: ledger.Duration(c.Duration("hold-time"))}
 	rc, err := s.svc.BeginSale(s.ctx, address, prices, d)
 	if err != nil {
 		return err
