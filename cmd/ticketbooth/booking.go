@@ -128,17 +128,11 @@ func bookingConfirm(c *cli.Context, s *session, id int64) error {
 		return err
 	}
 	req := issuer.ConfirmRequest{CustomerName: c.String("name"), Layout: layout}
-	currency, err := s.currency(b.Contract)
+	currency, amount, err := s.amountFlag(c, b.Contract)
 	if err != nil {
 		return err
 	}
-	if c.IsSet("amount") {
-		amount, err := ledger.ParseAmount(currency, c.String("amount"))
-		if err != nil {
-			return err
-		}
-		req.Amount = &amount
-	}
+	req.Amount = amount
 	p, err := s.confirmer.ConfirmBooking(s.ctx, id, req)
 	if err != nil {
 		return err

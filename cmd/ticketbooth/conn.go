@@ -148,6 +148,20 @@ func (s *session) currency(address string) (string, error) {
 	return contractCurrency(c), nil
 }
 
+// amountFlag reads the command's --amount in the currency of the contract's latest sale. It
+// returns that currency, and a nil amount when the flag is not given.
+func (s *session) amountFlag(c *cli.Context, address string) (string, *int64, error) {
+	currency, err := s.currency(address)
+	if err != nil || !c.IsSet("amount") {
+		return currency, nil, err
+	}
+	amount, err := ledger.ParseAmount(currency, c.String("amount"))
+	if err != nil {
+		return "", nil, err
+	}
+	return currency, &amount, nil
+}
+
 func contractCurrency(c ledger.Contract) string {
 	if c.Sale == nil {
 		return ledger.DefaultCurrency

@@ -43,17 +43,11 @@ func reserve(c *cli.Context, s *session, address string) error {
 		return err
 	}
 	req := issuer.Request{Seats: seats, Sender: c.String("sender"), CustomerName: c.String("name"), Layout: layout}
-	currency, err := s.currency(address)
+	currency, amount, err := s.amountFlag(c, address)
 	if err != nil {
 		return err
 	}
-	if c.IsSet("amount") {
-		amount, err := ledger.ParseAmount(currency, c.String("amount"))
-		if err != nil {
-			return err
-		}
-		req.Amount = &amount
-	}
+	req.Amount = amount
 	p, err := s.sell.Reserve(s.ctx, address, req)
 	if err != nil {
 		return err
