@@ -49,7 +49,7 @@ func TestBookingCommands(t *testing.T) {
 	}
 	mustCLI(t, append([]string{"booking", "free", "--booking", id, "--seat", "1B"}, conn...)...)
 	out = mustCLI(t, append([]string{"booking", "show", "--booking", id}, conn...)...)
-	if !strings.Contains(out, "1A  reserved") || strings.Contains(out, "1B") || !strings.Contains(out, "held until") {
+	if !strings.Contains(out, "1A  reserved") || strings.Contains(out, "  1B  ") || !strings.Contains(out, "held until") {
 		t.Errorf("booking show printed %q", out)
 	}
 	file := filepath.Join(t.TempDir(), "ann.json")
