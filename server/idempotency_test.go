@@ -240,9 +240,15 @@ func BenchmarkReserveIdempotency(b *testing.B) {
 // benchSale serves a ledger with an open sale of n seats and returns the server, a
 // box-office key and the contract.
 func benchSale(b *testing.B, n int) (*httptest.Server, string, string) {
+	srv, key, addr, _ := benchSaleOn(b, filepath.Join(b.TempDir(), "bench.db"), n)
+	return srv, key, addr
+}
+
+// benchSaleOn is benchSale on the SQLite file path, also returning the store.
+func benchSaleOn(b *testing.B, path string, n int) (*httptest.Server, string, string, *sqlstore.Store) {
 	b.Helper()
 	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-	st, err := sqlstore.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), sqlstore.Options{})
+	st, err := sqlstore.Open(ctx, path, sqlstore.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -268,7 +274,7 @@ func benchSale(b *testing.B, n int) (*httptest.Server, string, string) {
 	}
 	srv := httptest.NewServer(newServer(b, st, slog.New(slog.DiscardHandler)))
 	b.Cleanup(srv.Close)
-	return srv, key, c.Address
+	return srv, key, c.Address, st
 }
 
 // The shop's routes get the Idempotency-Key by being writes: a retried booking open

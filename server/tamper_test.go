@@ -14,7 +14,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // openRaw opens the ledger database db (as pgtest.LedgerDB returned it) directly, behind
 // the server's back, with the driver of its engine: pgx for a postgres:// URL, SQLite for
 // a file. The statements run on it must be portable (no placeholders, or see arg).
-func openRaw(t *testing.T, db string) *sql.DB {
+func openRaw(t testing.TB, db string) *sql.DB {
 	t.Helper()
 	driver, dsn := "sqlite", "file:"+db+"?_pragma=busy_timeout(10000)"
 	if pgtest.OnPostgres() {
