@@ -246,8 +246,7 @@ func returnSeats(w *wtx, kind string, bk bookingRow) error {
 	if err != nil {
 		return err
 	}
-	res, err := w.exec(`UPDATE tickets SET booking = 0 WHERE contract = ? AND sale = ? AND booking = ? AND owner IS NULL`,
-		bk.contract, bk.sale, bk.id)
+	res, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, bk.id)
 	if err != nil {
 		return err
 	}
@@ -262,7 +261,7 @@ func returnSeats(w *wtx, kind string, bk bookingRow) error {
 func heldSeats(r runner, bk bookingRow) ([]ledger.HeldTicket, error) {
 	rows, err := r.rows(`SELECT t.idx, t.price, s.section, s.number, s.letter FROM tickets t
 		JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
-		WHERE t.contract = ? AND t.sale = ? AND t.booking = ? AND t.owner IS NULL ORDER BY t.idx`, bk.contract, bk.sale, bk.id)
+		WHERE t.booking = ? AND t.booking <> 0 AND t.owner IS NULL ORDER BY t.idx`, bk.id)
 	if err != nil {
 		return nil, err
 	}

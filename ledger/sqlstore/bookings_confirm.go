@@ -55,8 +55,7 @@ func (s *Bookings) Cancel(ctx context.Context, id int64) (ledger.BookingReceipt,
 		if err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE tickets SET booking = 0 WHERE contract = ? AND sale = ? AND booking = ? AND owner IS NULL`,
-			bk.contract, bk.sale, id); err != nil {
+		if _, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
 			return err
 		}
 		out, err = journalBooking(w, ledger.TxBookingCancelled, bk, ledger.BookingSeatsEffect{Sale: bk.sale, Booking: id, Tickets: held})
@@ -196,7 +195,7 @@ func readBooking(r runner, id int64, now time.Time) (ledger.Booking, error) {
 func bookedTickets(r runner, bk bookingRow) ([]ledger.BookedTicket, error) {
 	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.price, CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END, t.checked_in_at
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
-		WHERE t.contract = ? AND t.sale = ? AND t.booking = ? ORDER BY t.idx`, bk.contract, bk.sale, bk.id)
+		WHERE t.booking = ? AND t.booking <> 0 ORDER BY t.idx`, bk.id)
 	if err != nil {
 		return nil, err
 	}
