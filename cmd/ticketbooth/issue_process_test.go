@@ -149,9 +149,13 @@ func stopAtPending(t *testing.T, db, file string, pr *proc, sig os.Signal, after
 	lock := lockLedger(t, db)
 	waitFile(t, file, pr, func(lines []string) bool {
 		// The chunk may have been sold before the lock was taken, its committed line not
-		// written yet: then the batch is not waiting on this chunk, but on the next.
-		return len(lines) >= 2 && strings.Contains(lines[len(lines)-1], `"state":"pending"`) &&
-			lock.sold(t) == fileSeats(t, file, batchfile.Committed, batchfile.Recovered)
+		// written yet: then the batch is not waiting on this chunk, but on the next. The
+		// ledger stands still under the lock; the file is read once, for both checks.
+		bf, err := batchfile.Read(file)
+		if err != nil || len(bf.Chunks) == 0 || bf.Chunks[len(bf.Chunks)-1].State != batchfile.Pending {
+			return false
+		}
+		return lock.sold(t) == chunkSeats(bf, batchfile.Committed, batchfile.Recovered)
 	})
 	pr.cmd.Process.Signal(sig)
 	if sig == os.Kill {
@@ -167,6 +171,11 @@ func fileSeats(t *testing.T, file string, states ...string) int {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return chunkSeats(bf, states...)
+}
+
+// chunkSeats counts the tickets of the batch's chunks in the given states.
+func chunkSeats(bf *batchfile.File, states ...string) int {
 	n := 0
 	for _, ch := range bf.Chunks {
 		for _, s := range states {
