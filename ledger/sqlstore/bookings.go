@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -185,21 +186,31 @@ func holdSeat(w *wtx, bk bookingRow, seat ledger.Seat) (ledger.HeldTicket, error
 	if err := w.aboveMark(); err != nil {
 		return ht, err
 	}
-	idx, err := seatIndex(w, bk.contract, seat)
-	if err != nil {
-		return ht, err
-	}
-	other, err := expiredHolder(w, bk, idx)
-	if err != nil || other.id == 0 {
-		return ht, errors.Join(err, errNotAvailable(seat))
-	}
-	if _, err := expireBooking(w, other); err != nil {
-		return ht, err
+	reclaimed, err := reclaimSeat(w, bk.contract, bk.sale, seat)
+	if err != nil || !reclaimed {
+		return ht, cmp.Or(err, errNotAvailable(seat))
 	}
 	if ht, err = takeHold(w, bk, seat); errors.Is(err, errNotTaken) {
 		return ht, errChanged
 	}
 	return ht, err
+}
+
+// reclaimSeat expires the open booking of the sale that holds the seat when its hold has
+// passed, journaling the expiry, so that the caller's next conditional update can take
+// the seat (lazily, before the sweeper comes by). It reports false when no such booking
+// holds it, and "Invalid seat" for a seat the contract lacks.
+func reclaimSeat(w *wtx, contract string, sale int64, seat ledger.Seat) (bool, error) {
+	idx, err := seatIndex(w, contract, seat)
+	if err != nil {
+		return false, err
+	}
+	other, err := expiredHolder(w, bookingRow{contract: contract, sale: sale}, idx)
+	if err != nil || other.id == 0 {
+		return false, err
+	}
+	_, err = expireBooking(w, other)
+	return err == nil, err
 }
 
 func takeHold(w *wtx, bk bookingRow, seat ledger.Seat) (ledger.HeldTicket, error) {

@@ -182,7 +182,6 @@ func TestBookingExpiry(t *testing.T) {
 	_, err = b.store.Bookings.Hold(b.org, late.ID, parseSeats(t, "1B"))
 	wantMessage(t, err, ledger.ECONFLICT, "expired at")
 	b.book(t, "1A") // lazily expires booking `late`
-	wantMessage(t, b.reserve(t, "1B"), ledger.EREFUSED, "not available")
 	n, err := b.store.Bookings.ExpireHolds(context.Background(), 100)
 	if err != nil || n != 1 {
 		t.Fatalf("ExpireHolds = %d, %v; want 1 (booking %d; %d expired lazily)", n, err, swept.ID, late.ID)
@@ -199,6 +198,61 @@ func TestBookingExpiry(t *testing.T) {
 	if rep := mustVerify(t, b.env); !rep.OK {
 		t.Fatalf("verify: %v", rep.Problems)
 	}
+}
+
+// TestReserveExpiresHolds: an outright sale of a seat whose booking's hold has passed
+// does not wait for the sweeper: it journals that booking's expiry first, then sells the
+// seat, and the booking's other seats are back in the pool. A running hold still keeps
+// its seats. On PostgreSQL the sale goes through the pipelined group first, which leaves
+// such an order to the ordinary write.
+func TestReserveExpiresHolds(t *testing.T) {
+	b := openBookings(t, 5*time.Minute, "1A", "1B", "1C", "1D")
+	bk := b.book(t, "1A", "1B")
+	other := b.book(t, "1D")
+	wantMessage(t, b.reserve(t, "1A"), ledger.EREFUSED, "1A not available")
+	b.clock.Advance(5 * time.Minute)
+	mustNil(t, b.reserve(t, "1A"), "Reserve a seat of an expired hold")
+	order := ledger.Order{Sender: "walk-in", Tickets: []ledger.SealedTicket{sealed(t, "1D"), sealed(t, "1C")}}
+	rc, err := b.store.Selling.Reserve(b.org, b.contract, order)
+	mustNil(t, err, "Reserve a free seat and one of an expired hold")
+	if rc.Total != 20 {
+		t.Errorf("Reserve = %+v, want 2 seats at 10", rc)
+	}
+	for _, id := range []int64{bk.ID, other.ID} {
+		got, err := b.store.Bookings.Booking(b.org, id)
+		mustNil(t, err, "Booking")
+		if got.State != ledger.BookingExpired {
+			t.Errorf("booking after the sale of its seat = %+v, want expired", got)
+		}
+	}
+	want := []string{ledger.TxHoldExpired, ledger.TxTicketsReserved, ledger.TxHoldExpired, ledger.TxTicketsReserved}
+	if got := b.journalKinds(t, ledger.TxHoldExpired, ledger.TxTicketsReserved); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("journal kinds %v, want each expiry before its sale: %v", got, want)
+	}
+	mustNil(t, b.reserve(t, "1B"), "Reserve the expired booking's other seat")
+	wantMessage(t, b.reserve(t, "1A"), ledger.EREFUSED, "1A not available")
+	if n, err := b.store.Bookings.ExpireHolds(context.Background(), 100); n != 0 || err != nil {
+		t.Errorf("ExpireHolds = %d, %v; want nothing left to sweep", n, err)
+	}
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
+
+// journalKinds returns the kinds of the journal's transactions of kind a or b, in
+// journal order.
+func (b *bookingEnv) journalKinds(t *testing.T, a, b2 string) []string {
+	t.Helper()
+	rows, err := b.rawDB(t).Query(`SELECT kind FROM journal WHERE kind IN (?, ?) ORDER BY seq`, a, b2)
+	mustNil(t, err, "reading the journal")
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		mustNil(t, rows.Scan(&k), "scan")
+		out = append(out, k)
+	}
+	return out
 }
 
 // TestBookingExpiryRace: a hold expiring at the instant its confirmation runs, while

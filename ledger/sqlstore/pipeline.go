@@ -38,7 +38,9 @@ import (
 //   - it took none of its seats where nothing else stood in its way (they were taken
 //     already, or the hall lacks one): the group refuses it itself, worded as reserveAll
 //     words it (a seat the hall lacks, else its first seat in seat order taken), once the
-//     second round trip has looked its seats up;
+//     second round trip has looked its seats up; but when that lookup finds one of its
+//     seats kept by a booking whose hold has passed, it leaves the group, and the
+//     ordinary write expires that booking and sells the seat;
 //   - it failed another check having taken no seat (a key that may not sell here, a sale
 //     not open, an unknown contract, a height below the closed mark): it leaves the group;
 //   - it holds seats it must not keep (only some of them, another order of the group or

@@ -218,7 +218,7 @@ func (g *pgGroup) commit(ctx context.Context, pc *pgx.Conn, v *groupVerdict) (ba
 		o.r.out, o.r.done = orderReceipt(o.receipt, o.eff), true
 	}
 	for k, r := range v.refused {
-		r.done, r.err = true, refusals[k]
+		r.done, r.err = refusals[k] != nil, refusals[k] // nil: it runs as the ordinary write
 	}
 	g.s.pipelined.Add(int64(len(v.ok)))
 	return false, nil
@@ -241,7 +241,7 @@ func (g *pgGroup) journalBatch(v *groupVerdict) (*pgx.Batch, error) {
 	}
 	for _, r := range v.refused {
 		for _, t := range r.order.Tickets {
-			b.Queue(g.s.d.bind(seatIndexSQL), r.address, t.Seat.Section, t.Seat.Number, t.Seat.Letter)
+			b.Queue(g.s.d.bind(refusedSeatSQL), g.w.now.UnixNano(), r.address, t.Seat.Section, t.Seat.Number, t.Seat.Letter)
 		}
 	}
 	end := "COMMIT"
@@ -293,15 +293,27 @@ func (s *Selling) finishGroup(ctx context.Context, pc *pgx.Conn, b *pgx.Batch, i
 	return refusals, err
 }
 
+// refusedSeatSQL looks up a seat of a refused order: its index, and whether an open
+// booking whose hold has passed holds it in the contract's current sale.
+const refusedSeatSQL = `SELECT s.idx, EXISTS (SELECT 1 FROM tickets t JOIN bookings b ON b.id = t.booking
+		WHERE t.contract = s.contract AND t.idx = s.idx AND t.owner IS NULL AND t.booking <> 0
+		AND t.sale = (SELECT sale_number FROM contracts WHERE address = s.contract)
+		AND b.state = 'open' AND b.expires_at <= ?)
+	FROM seats s WHERE s.contract = ? AND s.section = ? AND s.number = ? AND s.letter = ?`
+
 // readRefusals reads the seat lookups of the refused orders and words each refusal as
 // reserveAll would: the order's first seat the contract lacks, or else its first seat in
-// seat order, the one reserveAll would have found taken.
+// seat order, the one reserveAll would have found taken. An order a seat of which an
+// expired hold keeps has no refusal (nil): the ordinary write expires that booking and
+// sells the seat (takeReclaimed).
 func readRefusals(br pgx.BatchResults, refused []*reservation) ([]error, error) {
 	refusals := make([]error, len(refused))
 	for k, r := range refused {
+		var reclaimable bool
 		for _, t := range r.order.Tickets {
 			var idx int
-			err := br.QueryRow().Scan(&idx)
+			var expired bool
+			err := br.QueryRow().Scan(&idx, &expired)
 			if errors.Is(err, pgx.ErrNoRows) {
 				if refusals[k] == nil {
 					refusals[k] = errInvalidSeat(t.Seat)
@@ -311,8 +323,9 @@ func readRefusals(br pgx.BatchResults, refused []*reservation) ([]error, error) 
 			if err != nil {
 				return refusals, err
 			}
+			reclaimable = reclaimable || expired
 		}
-		if refusals[k] == nil {
+		if refusals[k] == nil && !reclaimable {
 			refusals[k] = errNotAvailable(r.order.Tickets[seatOrder(r.order.Tickets)[0]].Seat)
 		}
 	}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/hex"
@@ -141,19 +142,35 @@ func reserveAll(w *wtx, c ledger.Contract, o ledger.Order, holder string) (ledge
 		var err error
 		taken[i], err = take(w, c, o.Tickets[i], seller{sender: o.Sender, holder: holder, by: w.actor.ID()})
 		if errors.Is(err, errNotTaken) {
-			if err := w.aboveMark(); err != nil {
-				return eff, err // takeSQL refused the height, not the seat
-			}
-			if err := checkSeats(w, c.Address, o.Tickets); err != nil {
-				return eff, err
-			}
-			return eff, errNotAvailable(o.Tickets[i].Seat)
+			taken[i], err = takeReclaimed(w, c, o, i, holder)
 		}
 		if err != nil {
 			return eff, err
 		}
 	}
 	return orderEffect(eff, o, taken)
+}
+
+// takeReclaimed words why the order's ticket i was not taken, in Ticketbooth's order
+// (the closed mark, a seat the hall lacks, the seat taken), unless a booking whose hold
+// has passed holds it: that booking then expires first (reclaimSeat) and the seat is
+// sold.
+func takeReclaimed(w *wtx, c ledger.Contract, o ledger.Order, i int, holder string) (takenSeat, error) {
+	if err := w.aboveMark(); err != nil {
+		return takenSeat{}, err // takeSQL refused the height, not the seat
+	}
+	if err := checkSeats(w, c.Address, o.Tickets); err != nil {
+		return takenSeat{}, err
+	}
+	reclaimed, err := reclaimSeat(w, c.Address, c.Sale.Number, o.Tickets[i].Seat)
+	if err != nil || !reclaimed {
+		return takenSeat{}, cmp.Or(err, errNotAvailable(o.Tickets[i].Seat))
+	}
+	ts, err := take(w, c, o.Tickets[i], seller{sender: o.Sender, holder: holder, by: w.actor.ID()})
+	if errors.Is(err, errNotTaken) {
+		return ts, errChanged
+	}
+	return ts, err
 }
 
 // orderEffect completes the effect of an order whose seats are taken: its tickets in the
