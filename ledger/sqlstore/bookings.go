@@ -20,6 +20,9 @@ import (
 type Bookings struct {
 	*db
 	holders holderKey
+	// places remembers the contract of each booking looked up, so holds, frees and
+	// confirms find the contract to lock without a read of their own.
+	places bookingPlaces
 }
 
 var _ ledger.Bookings = (*Bookings)(nil)
@@ -42,10 +45,8 @@ func (s *Bookings) NewBooking(ctx context.Context, address string, customer int6
 		if !ledger.SaleOpen(c, w.height) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 		}
-		if cu, err := loadCustomer(w.runner, w.actor, customer); err != nil {
+		if err := bookable(w, customer); err != nil {
 			return err
-		} else if cu.Erased {
-			return ledger.Errorf(ledger.EREFUSED, "Customer %d was erased and cannot book", customer)
 		}
 		b = ledger.Booking{Customer: customer, Contract: address, Sale: c.Sale.Number, State: ledger.BookingOpen,
 			Tickets: []ledger.BookedTicket{}}
@@ -53,7 +54,25 @@ func (s *Bookings) NewBooking(ctx context.Context, address string, customer int6
 			VALUES (`+s.d.nextBookingID+`, ?, ?, ?, 'open', ?, ?) RETURNING id`,
 			address, c.Sale.Number, customer, w.actor.ID(), w.now.UnixNano()).Scan(&b.ID)
 	})
+	if err == nil {
+		s.places.remember(b.ID, address)
+	}
 	return b, err
+}
+
+// bookable returns nil for a customer the actor may see (ENOTFOUND otherwise) who was
+// not erased (EREFUSED); it reads only the two columns that decide it.
+func bookable(w *wtx, customer int64) error {
+	var createdBy string
+	var erased int64
+	err := w.row(`SELECT created_by, erased FROM customers WHERE id = ?`, customer).Scan(&createdBy, &erased)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !ledger.MaySeeCustomer(w.actor, createdBy) {
+		return ledger.Errorf(ledger.ENOTFOUND, "No customer with id %d", customer)
+	}
+	if err == nil && erased != 0 {
+		return ledger.Errorf(ledger.EREFUSED, "Customer %d was erased and cannot book", customer)
+	}
+	return err
 }
 
 // onBooking runs fn as one selling write on the contract of the booking.
@@ -61,15 +80,28 @@ func (s *Bookings) onBooking(ctx context.Context, what string, id int64, fn func
 	if err := ledger.ValidateBookingID(id); err != nil {
 		return err
 	}
-	var address string
-	err := s.reader(ctx).row(`SELECT contract FROM bookings WHERE id = ?`, id).Scan(&address)
-	if errors.Is(err, sql.ErrNoRows) {
-		return errNoBooking(id)
-	}
+	address, err := s.bookingContract(ctx, id)
 	if err != nil {
 		return s.internal(what, err)
 	}
 	return s.writeContract(ctx, what, address, asSeller, fn)
+}
+
+// bookingContract returns the address of the booking's contract: remembered, or read and
+// then remembered (a booking never changes its contract).
+func (s *Bookings) bookingContract(ctx context.Context, id int64) (string, error) {
+	if address, ok := s.places.lookup(id); ok {
+		return address, nil
+	}
+	var address string
+	err := s.reader(ctx).row(`SELECT contract FROM bookings WHERE id = ?`, id).Scan(&address)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errNoBooking(id)
+	}
+	if err == nil {
+		s.places.remember(id, address)
+	}
+	return address, err
 }
 
 func errNoBooking(id int64) error { return ledger.Errorf(ledger.ENOTFOUND, "No booking %d", id) }
@@ -105,13 +137,14 @@ func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (led
 	return out, err
 }
 
-// journalBooking journals the booking's change and returns it with the booking as it now is.
+// journalBooking journals the booking's change and returns it with the booking as it now
+// is: bk, its row as the write left it, and its tickets read anew.
 func journalBooking(w *wtx, kind string, bk bookingRow, eff any) (ledger.BookingReceipt, error) {
 	rc, err := w.journal(kind, bk.contract, eff)
 	if err != nil {
 		return ledger.BookingReceipt{}, err
 	}
-	b, err := readBooking(w.runner, bk.id, w.now)
+	b, err := bookingOf(w.runner, bk, w.now)
 	return ledger.BookingReceipt{Receipt: rc, Booking: b}, err
 }
 

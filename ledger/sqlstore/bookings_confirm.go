@@ -58,6 +58,7 @@ func (s *Bookings) Cancel(ctx context.Context, id int64) (ledger.BookingReceipt,
 		if _, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
 			return err
 		}
+		bk.state = ledger.BookingCancelled
 		out, err = journalBooking(w, ledger.TxBookingCancelled, bk, ledger.BookingSeatsEffect{Sale: bk.sale, Booking: id, Tickets: held})
 		return err
 	})
@@ -176,7 +177,12 @@ func readBooking(r runner, id int64, now time.Time) (ledger.Booking, error) {
 	if err != nil {
 		return ledger.Booking{}, err
 	}
-	b := ledger.Booking{ID: id, Customer: bk.customer, Contract: bk.contract, Sale: bk.sale, State: bookingState(bk, now),
+	return bookingOf(r, bk, now)
+}
+
+// bookingOf is the booking of the row with its tickets as they are at now.
+func bookingOf(r runner, bk bookingRow, now time.Time) (ledger.Booking, error) {
+	b := ledger.Booking{ID: bk.id, Customer: bk.customer, Contract: bk.contract, Sale: bk.sale, State: bookingState(bk, now),
 		Tickets: []ledger.BookedTicket{}}
 	if bk.expires != 0 {
 		b.Expires = time.Unix(0, bk.expires).UTC()
@@ -184,6 +190,7 @@ func readBooking(r runner, id int64, now time.Time) (ledger.Booking, error) {
 	if b.State == ledger.BookingExpired {
 		return b, nil
 	}
+	var err error
 	b.Tickets, err = bookedTickets(r, bk)
 	for _, t := range b.Tickets {
 		b.Total += t.Price
