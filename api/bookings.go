@@ -27,12 +27,10 @@ func BookingSeatPath(id int64, seat ledger.Seat) string {
 	return BookingPath(id, "tickets/"+url.PathEscape(seat.String()))
 }
 
-// NewBookingRequest is the body of POST /api/v1.0/bookings: the customer's id and the
-// contract whose open sale the booking is on.
-type NewBookingRequest struct {
-	Customer int64  `json:"customer"`
-	Contract string `json:"contract"`
-}
+// NewBookingRequest is the body of POST /api/v1.0/bookings: the customer's id, the
+// contract whose open sale the booking is on, and its tickets' format (PDF, the default,
+// or SECURE).
+type NewBookingRequest ledger.BookingRequest
 
 // HoldRequest is the body of POST /api/v1.0/bookings/{id}/tickets: the seats to hold.
 type HoldRequest struct {

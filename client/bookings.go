@@ -14,10 +14,17 @@ var (
 	_ issuer.BookingConfirmer = (*Client)(nil)
 )
 
-// NewBooking opens an empty booking for the customer on the contract's open sale.
+// NewBooking opens an empty booking of PDF tickets for the customer on the contract's
+// open sale.
 func (c *Client) NewBooking(ctx context.Context, address string, customer int64) (ledger.Booking, error) {
+	return c.OpenBooking(ctx, ledger.BookingRequest{Contract: address, Customer: customer})
+}
+
+// OpenBooking opens an empty booking as r asks: for its customer on its contract's open
+// sale, its tickets in its format (PDF or SECURE; "" is PDF).
+func (c *Client) OpenBooking(ctx context.Context, r ledger.BookingRequest) (ledger.Booking, error) {
 	var out ledger.Booking
-	err := c.do(ctx, http.MethodPost, api.BookingsPath, api.NewBookingRequest{Customer: customer, Contract: address}, &out)
+	err := c.do(ctx, http.MethodPost, api.BookingsPath, api.NewBookingRequest(r), &out)
 	return out, err
 }
 

@@ -42,13 +42,15 @@ const (
 
 // Booking is a customer's booking on a contract's sale: the seats it holds until Expires
 // (zero before its first hold), and once confirmed the tickets it was issued. Customer is
-// the customer's id; the booking keeps nothing else about them.
+// the customer's id; the booking keeps nothing else about them. Format is its tickets'
+// format, FormatPDF or FormatSecure.
 type Booking struct {
 	ID       int64          `json:"id"`
 	Customer int64          `json:"customer"`
 	Contract string         `json:"contract"`
 	Sale     int64          `json:"sale"`
 	State    string         `json:"state"`
+	Format   string         `json:"format"`
 	Expires  time.Time      `json:"expires,omitzero"`
 	Tickets  []BookedTicket `json:"tickets"`
 	Total    int64          `json:"total"`
@@ -86,8 +88,12 @@ func BookingSender(customer int64) string { return "customer:" + strconv.FormatI
 // issued as tickets, exactly as an order), freed, cancelled, or its hold expires. Its
 // methods act for the keys that may sell on the contract (see Seller).
 type Bookings interface {
-	// NewBooking opens an empty booking for the customer on the contract's open sale.
+	// NewBooking opens an empty booking for the customer on the contract's open sale, of
+	// PDF tickets: OpenBooking with the default format.
 	NewBooking(ctx context.Context, address string, customer int64) (Booking, error)
+	// OpenBooking opens an empty booking as r asks: for its customer on its contract's
+	// open sale, its tickets in its format.
+	OpenBooking(ctx context.Context, r BookingRequest) (Booking, error)
 	// Hold takes the seats out of the available pool for the booking, all or nothing,
 	// until the booking's hold expires: the sale's hold time after its first hold.
 	Hold(ctx context.Context, booking int64, seats []Seat) (BookingReceipt, error)

@@ -130,11 +130,14 @@ type HeldTicket struct {
 
 // TicketsHeldEffect is the effect of TxTicketsHeld: the seats the booking took out of
 // the pool, until Expires (unix nanoseconds). It names the booking, never its customer.
+// Format is the booking's ticket format when it is not FormatPDF ("" for PDF, as every
+// hold journaled before formats reads).
 type TicketsHeldEffect struct {
 	Sale    int64        `json:"sale"`
 	Booking int64        `json:"booking"`
 	Expires int64        `json:"expires"`
 	Tickets []HeldTicket `json:"tickets"`
+	Format  string       `json:"format,omitempty"`
 }
 
 // BookingSeatsEffect is the effect of TxTicketFreed, TxBookingCancelled and

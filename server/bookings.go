@@ -45,7 +45,7 @@ func (h bookings) create(w http.ResponseWriter, r *http.Request) {
 		h.error(w, err)
 		return
 	}
-	b, err := h.bookings.NewBooking(r.Context(), body.Contract, body.Customer)
+	b, err := h.bookings.OpenBooking(r.Context(), ledger.BookingRequest(body))
 	if err == nil {
 		w.Header().Set("Location", api.BookingPath(b.ID, ""))
 	}

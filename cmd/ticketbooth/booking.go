@@ -24,9 +24,11 @@ func bookingCommand() *cli.Command {
 		Usage: "the box office's bookings: seats held for a customer until confirmed, freed, cancelled or expired",
 		Subcommands: []*cli.Command{
 			{Name: "new", Usage: "open a booking for a customer on the contract's open sale",
-				UsageText: "ticketbooth booking new --contract ADDR --customer ID",
+				UsageText: "ticketbooth booking new --contract ADDR --customer ID [--format SECURE]",
 				Flags: append(connFlags(), contractFlag(),
-					&cli.Int64Flag{Name: "customer", Required: true, Usage: "the customer's `ID`"}),
+					&cli.Int64Flag{Name: "customer", Required: true, Usage: "the customer's `ID`"},
+					&cli.StringFlag{Name: "format", Value: ledger.FormatPDF,
+						Usage: "the booking's ticket `FORMAT`: PDF (attached to the confirmation) or SECURE (delivered to the wallet app)"}),
 				Action: contractAction(bookingNew)},
 			{Name: "add", Usage: "hold seats for the booking (the sale's hold time runs from its first hold, 30 minutes unless the sale says)",
 				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B]",
@@ -68,7 +70,7 @@ func bookingAction(fn func(c *cli.Context, s *session, id int64) error) cli.Acti
 }
 
 func bookingNew(c *cli.Context, s *session, address string) error {
-	b, err := s.bookings.NewBooking(s.ctx, address, c.Int64("customer"))
+	b, err := s.bookings.OpenBooking(s.ctx, ledger.BookingRequest{Contract: address, Customer: c.Int64("customer"), Format: c.String("format")})
 	if err != nil {
 		return err
 	}
@@ -159,7 +161,7 @@ func (s *session) printBooking(v any, what string) error {
 		return fmt.Errorf("printing a booking: unexpected %T", v)
 	}
 	return s.print(v, func(w io.Writer) {
-		fmt.Fprintf(w, "%s %d: customer %d, contract %s, %s", what, b.ID, b.Customer, b.Contract, b.State)
+		fmt.Fprintf(w, "%s %d: customer %d, contract %s, %s, %s tickets", what, b.ID, b.Customer, b.Contract, b.State, b.Format)
 		if !b.Expires.IsZero() && b.State == ledger.BookingOpen {
 			fmt.Fprintf(w, ", held until %s", b.Expires.Local().Format(time.DateTime+" MST"))
 		}

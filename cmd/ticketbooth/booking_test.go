@@ -18,7 +18,8 @@ import (
 // TestBookingCommands runs a booking through the box office's commands, through a
 // server with a box-office key: new, add, free, show, confirm (the tickets written as
 // JSON with their keys), and the refusals with their exit statuses: confirming twice,
-// freeing an issued ticket, an unknown booking; then cancel on a second booking.
+// freeing an issued ticket, an unknown booking, a format other than PDF or SECURE; then
+// a second booking opened --format SECURE, cancelled.
 func TestBookingCommands(t *testing.T) {
 	url, organizer, _, db := remote(t)
 	st, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
@@ -71,17 +72,20 @@ func TestBookingCommands(t *testing.T) {
 		{[]string{"booking", "free", "--booking", id, "--seat", "1A"}, 1, "issued"},
 		{[]string{"booking", "show", "--booking", "424242"}, 1, "No booking 424242"},
 		{[]string{"booking", "add", "--booking", id}, 2, "--seat"},
+		{[]string{"booking", "new", "--contract", address, "--customer", customer, "--format", "paper"}, 2, "not one of PDF or SECURE"},
 	} {
 		r := runCLI(t, "", append(tc.args, conn...)...)
 		if r.code != tc.code || !strings.Contains(r.stderr, tc.part) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d saying %q", tc.args, r.code, r.stderr, tc.code, tc.part)
 		}
 	}
-	if err := json.Unmarshal([]byte(mustCLI(t, append([]string{"booking", "new", "--contract", address, "--customer", customer, "--json"}, conn...)...)), &b); err != nil {
-		t.Fatal(err)
+	if out := mustCLI(t, append([]string{"booking", "new", "--contract", address, "--customer", customer, "--format", "SECURE", "--json"}, conn...)...); json.Unmarshal([]byte(out), &b) != nil || b.Format != ledger.FormatSecure {
+		t.Fatalf("booking new --format SECURE printed %s", out)
 	}
 	other := strconv.FormatInt(b.ID, 10)
-	mustCLI(t, append([]string{"booking", "add", "--booking", other, "--seat", "1B"}, conn...)...)
+	if out := mustCLI(t, append([]string{"booking", "add", "--booking", other, "--seat", "1B"}, conn...)...); !strings.Contains(out, "open, SECURE tickets") {
+		t.Errorf("booking add of a SECURE booking printed %q", out)
+	}
 	if out := mustCLI(t, append([]string{"booking", "cancel", "--booking", other}, conn...)...); !strings.Contains(out, "cancelled booking "+other) {
 		t.Errorf("booking cancel printed %q", out)
 	}

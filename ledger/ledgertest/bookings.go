@@ -115,3 +115,25 @@ func testBookingExpiry(t *testing.T, b Backend) {
 	}
 	openBooking(t, b, c.Address, "1A") // the expired hold gives its seat to the next
 }
+
+// testBookingFormat: a booking opened SECURE reads SECURE, before and after a hold; one
+// opened without a format is PDF; a format other than PDF or SECURE is EINVALID.
+func testBookingFormat(t *testing.T, b Backend) {
+	c := onSale(t, b, 400, "1A", "1B")
+	bo := b.BoxOffice
+	cu := createCustomer(t, bo, person(t))
+	_, err := bookings(t, bo).OpenBooking(bo.Ctx, ledger.BookingRequest{Contract: c.Address, Customer: cu.ID, Format: "paper"})
+	wantCode(t, err, ledger.EINVALID, "a format other than PDF or SECURE")
+	bk, err := bo.Bookings.OpenBooking(bo.Ctx, ledger.BookingRequest{Contract: c.Address, Customer: cu.ID, Format: ledger.FormatSecure})
+	must(t, err, "OpenBooking")
+	_, err = bo.Bookings.Hold(bo.Ctx, bk.ID, parseSeats(t, "1A"))
+	must(t, err, "Hold")
+	got, err := bo.Bookings.Booking(bo.Ctx, bk.ID)
+	must(t, err, "Booking")
+	if bk.Format != ledger.FormatSecure || got.Format != ledger.FormatSecure {
+		t.Errorf("SECURE booking reads %q when opened, %q when held", bk.Format, got.Format)
+	}
+	if plain := openBooking(t, b, c.Address, "1B"); plain.Format != ledger.FormatPDF {
+		t.Errorf("a booking opened without a format is %q, want PDF", plain.Format)
+	}
+}

@@ -75,6 +75,7 @@ var cases = []testCase{
 	{"BookingHoldAndConfirm", testBookingHoldAndConfirm},
 	{"BookingRefused", testBookingRefused},
 	{"BookingExpiry", testBookingExpiry},
+	{"BookingFormat", testBookingFormat},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh

@@ -27,21 +27,33 @@ type Bookings struct {
 
 var _ ledger.Bookings = (*Bookings)(nil)
 
-// bookingRow is a booking's row: the booking's contract and sale, its customer and its
-// expiry (unix nanoseconds, 0 before its first hold).
+// bookingRow is a booking's row: the booking's contract and sale, its customer, its
+// expiry (unix nanoseconds, 0 before its first hold) and its tickets' format.
 type bookingRow struct {
 	id, sale, customer, expires int64
-	contract, state             string
+	contract, state, format     string
 }
 
-// NewBooking opens an empty booking for the customer on the contract's open sale: a
-// customer the actor may see (ENOTFOUND otherwise), not erased (EREFUSED).
+// NewBooking opens an empty booking of PDF tickets for the customer on the contract's
+// open sale (see OpenBooking).
 func (s *Bookings) NewBooking(ctx context.Context, address string, customer int64) (ledger.Booking, error) {
+	return s.OpenBooking(ctx, ledger.BookingRequest{Contract: address, Customer: customer})
+}
+
+// OpenBooking opens an empty booking for r's customer on its contract's open sale, its
+// tickets in r's format: a customer the actor may see (ENOTFOUND otherwise), not erased
+// (EREFUSED); EINVALID for a format other than PDF or SECURE.
+func (s *Bookings) OpenBooking(ctx context.Context, r ledger.BookingRequest) (ledger.Booking, error) {
+	address, customer := r.Contract, r.Customer
 	if customer <= 0 {
 		return ledger.Booking{}, ledger.Errorf(ledger.EINVALID, "Customer id must be a positive number")
 	}
+	format, err := ledger.ParseTicketFormat(r.Format)
+	if err != nil {
+		return ledger.Booking{}, err
+	}
 	var b ledger.Booking
-	err := s.writeContract(ctx, "opening a booking", address, asSeller, func(w *wtx, c ledger.Contract) error {
+	err = s.writeContract(ctx, "opening a booking", address, asSeller, func(w *wtx, c ledger.Contract) error {
 		if !ledger.SaleOpen(c, w.height) {
 			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 		}
@@ -49,10 +61,10 @@ func (s *Bookings) NewBooking(ctx context.Context, address string, customer int6
 			return err
 		}
 		b = ledger.Booking{Customer: customer, Contract: address, Sale: c.Sale.Number, State: ledger.BookingOpen,
-			Tickets: []ledger.BookedTicket{}}
-		return w.row(`INSERT INTO bookings (id, contract, sale, customer, state, created_by, created_at)
-			VALUES (`+s.d.nextBookingID+`, ?, ?, ?, 'open', ?, ?) RETURNING id`,
-			address, c.Sale.Number, customer, w.actor.ID(), w.now.UnixNano()).Scan(&b.ID)
+			Format: format, Tickets: []ledger.BookedTicket{}}
+		return w.row(`INSERT INTO bookings (id, contract, sale, customer, state, format, created_by, created_at)
+			VALUES (`+s.d.nextBookingID+`, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`,
+			address, c.Sale.Number, customer, format, w.actor.ID(), w.now.UnixNano()).Scan(&b.ID)
 	})
 	if err == nil {
 		s.places.remember(b.ID, address)
@@ -126,6 +138,9 @@ func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (led
 			return ledger.Errorf(ledger.ECONFLICT, "Booking %d is for a sale that has ended", id)
 		}
 		eff := ledger.TicketsHeldEffect{Sale: bk.sale, Booking: id, Expires: bk.expires, Tickets: make([]ledger.HeldTicket, len(seats))}
+		if bk.format != ledger.FormatPDF {
+			eff.Format = bk.format
+		}
 		for _, i := range seatOrder(sealedSeats(seats)) {
 			if eff.Tickets[i], err = holdSeat(w, bk, seats[i]); err != nil {
 				return err
@@ -163,8 +178,8 @@ func lockOpen(w *wtx, id, firstExpiry int64) (bookingRow, error) {
 	bk := bookingRow{id: id, state: ledger.BookingOpen}
 	err := w.row(`UPDATE bookings SET expires_at = CASE WHEN expires_at = 0 THEN CAST(? AS BIGINT) ELSE expires_at END
 		WHERE id = ? AND state = 'open' AND (expires_at = 0 OR expires_at > ?)
-		RETURNING contract, sale, customer, expires_at`, firstExpiry, id, w.now.UnixNano()).
-		Scan(&bk.contract, &bk.sale, &bk.customer, &bk.expires)
+		RETURNING contract, sale, customer, expires_at, format`, firstExpiry, id, w.now.UnixNano()).
+		Scan(&bk.contract, &bk.sale, &bk.customer, &bk.expires, &bk.format)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bk, refusal(w, id)
 	}
@@ -192,17 +207,17 @@ func bookingState(bk bookingRow, now time.Time) string {
 
 func readBookingRow(r runner, id int64) (bookingRow, error) {
 	bk := bookingRow{id: id}
-	err := r.row(`SELECT contract, sale, customer, state, expires_at FROM bookings WHERE id = ?`, id).
-		Scan(&bk.contract, &bk.sale, &bk.customer, &bk.state, &bk.expires)
+	err := r.row(`SELECT contract, sale, customer, state, expires_at, format FROM bookings WHERE id = ?`, id).
+		Scan(&bk.contract, &bk.sale, &bk.customer, &bk.state, &bk.expires, &bk.format)
 	if errors.Is(err, sql.ErrNoRows) {
 		return bk, errNoBooking(id)
 	}
 	return bk, err
 }
 
-// holdSQL takes one available seat for a booking: the same conditions as takeSQL's, in
-// the booking's sale, and above the closed mark.
-const holdSQL = `UPDATE tickets SET booking = ?
+// holdSQL takes one available seat for a booking, in the booking's ticket format: the
+// same conditions as takeSQL's, in the booking's sale, and above the closed mark.
+const holdSQL = `UPDATE tickets SET booking = ?, format = ?
 	WHERE contract = ? AND owner IS NULL AND booking = 0 AND sale = ?
 	AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
 	AND (SELECT closed FROM seal_mark WHERE id = 1) <= ?
@@ -248,7 +263,7 @@ func reclaimSeat(w *wtx, contract string, sale int64, seat ledger.Seat) (bool, e
 
 func takeHold(w *wtx, bk bookingRow, seat ledger.Seat) (ledger.HeldTicket, error) {
 	ht := ledger.HeldTicket{Seat: seat}
-	err := w.row(holdSQL, bk.id, bk.contract, bk.sale, bk.contract, seat.Section, seat.Number, seat.Letter, w.height).
+	err := w.row(holdSQL, bk.id, bk.format, bk.contract, bk.sale, bk.contract, seat.Section, seat.Number, seat.Letter, w.height).
 		Scan(&ht.Index, &ht.Price)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ht, errNotTaken
@@ -290,7 +305,7 @@ func returnSeats(w *wtx, kind string, bk bookingRow) error {
 	if err != nil {
 		return err
 	}
-	res, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, bk.id)
+	res, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE booking = ? AND booking <> 0 AND owner IS NULL`, bk.id)
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func (s *Bookings) Free(ctx context.Context, id int64, seat ledger.Seat) (ledger
 		if ht.Index, err = seatIndex(w, bk.contract, seat); err != nil {
 			return err
 		}
-		err = w.row(`UPDATE tickets SET booking = 0 WHERE contract = ? AND sale = ? AND idx = ? AND booking = ? AND owner IS NULL RETURNING price`,
+		err = w.row(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE contract = ? AND sale = ? AND idx = ? AND booking = ? AND owner IS NULL RETURNING price`,
 			bk.contract, bk.sale, ht.Index, id).Scan(&ht.Price)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ledger.Errorf(ledger.EREFUSED, "Seat %s is not held by booking %d", seat, id)
@@ -55,7 +55,7 @@ func (s *Bookings) Cancel(ctx context.Context, id int64) (ledger.BookingReceipt,
 		if err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
+		if _, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
 			return err
 		}
 		bk.state = ledger.BookingCancelled
@@ -183,7 +183,7 @@ func readBooking(r runner, id int64, now time.Time) (ledger.Booking, error) {
 // bookingOf is the booking of the row with its tickets as they are at now.
 func bookingOf(r runner, bk bookingRow, now time.Time) (ledger.Booking, error) {
 	b := ledger.Booking{ID: bk.id, Customer: bk.customer, Contract: bk.contract, Sale: bk.sale, State: bookingState(bk, now),
-		Tickets: []ledger.BookedTicket{}}
+		Format: bk.format, Tickets: []ledger.BookedTicket{}}
 	if bk.expires != 0 {
 		b.Expires = time.Unix(0, bk.expires).UTC()
 	}

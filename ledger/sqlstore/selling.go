@@ -315,7 +315,7 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ledger.TicketR
 		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
 	res, err := w.exec(`UPDATE tickets SET owner = NULL, holder = '', sold_by = '', secret_ct = '', secret_digest = '', name_ct = '',
-		name_digest = '', paid = 0, booking = 0
+		name_digest = '', paid = 0, booking = 0, format = 'PDF'
 		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
 		c.Address, c.Sale.Number, idx, t.owner.String, t.digest)
 	if err := changedUnlessOne(res, err); err != nil {

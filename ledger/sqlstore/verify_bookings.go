@@ -27,7 +27,7 @@ func (c *projContract) hold(rep *ledger.VerifyReport, seq int64, hash string, b 
 		case t.sold || t.booking != 0:
 			problem(rep, "transaction %d (%s): holds seat index %d of contract %s, which is not available", seq, hash, ht.Index, b.Contract)
 		default:
-			t.booking = e.Booking
+			t.booking, t.format = e.Booking, e.Format
 		}
 	}
 	return nil
@@ -51,7 +51,7 @@ func (c *projContract) free(rep *ledger.VerifyReport, seq int64, hash string, b 
 		case t.sold || t.booking != e.Booking:
 			problem(rep, "transaction %d (%s): frees seat index %d of contract %s, which booking %d does not hold", seq, hash, ht.Index, b.Contract, e.Booking)
 		default:
-			t.booking = 0
+			t.booking, t.format = 0, ""
 		}
 	}
 	return nil

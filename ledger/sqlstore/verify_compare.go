@@ -154,12 +154,12 @@ type storedTicketRow struct {
 	holder, soldBy                             string
 	secretCT, secretDigest, nameCT, nameDigest string
 	price, paid, checkedIn, booking            int64
-	gate, nonce                                string
+	gate, nonce, format                        string
 }
 
 func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT contract, sale, idx, price, owner, holder, sold_by, secret_ct, secret_digest, name_ct, name_digest, paid,
-		checked_in_at, gate, checkin_nonce, booking FROM tickets ORDER BY contract, sale, idx`)
+		checked_in_at, gate, checkin_nonce, booking, format FROM tickets ORDER BY contract, sale, idx`)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for rows.Next() {
 		var t storedTicketRow
 		if err := rows.Scan(&t.address, &t.sale, &t.idx, &t.price, &t.owner, &t.holder, &t.soldBy, &t.secretCT, &t.secretDigest, &t.nameCT,
-			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce, &t.booking); err != nil {
+			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce, &t.booking, &t.format); err != nil {
 			return err
 		}
 		compareTicket(rep, p, t)
@@ -198,6 +198,11 @@ func compareTicket(rep *ledger.VerifyReport, p *projection, t storedTicketRow) {
 	differ(rep, where, "gate", t.gate, want.gate)
 	differ(rep, where, "checkin_nonce", t.nonce, want.nonce)
 	differ(rep, where, "booking", t.booking, want.booking)
+	format := want.format
+	if format == "" {
+		format = ledger.FormatPDF
+	}
+	differ(rep, where, "format", t.format, format)
 }
 
 // compareHolder checks who holds the ticket: the holder address and selling key the

@@ -58,7 +58,8 @@ type projTicket struct {
 	secretCT, secretDigest, nameCT, nameDigest string
 	paid                                       int64
 	checkedIn                                  int64
-	booking                                    int64 // the booking holding or issued it; 0 for none
+	booking                                    int64  // the booking holding or issued it; 0 for none
+	format                                     string // its booking's format from the hold on; "" for PDF
 	gate, nonce                                string
 	seen                                       bool
 }
