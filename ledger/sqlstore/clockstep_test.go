@@ -83,6 +83,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE bookings`)
 	mustExec(t, raw, `DROP INDEX tickets_booking`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN booking`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN format`)
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN hold_seconds`)
 	mustExec(t, raw, `DROP TABLE idempotency`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
