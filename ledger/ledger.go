@@ -136,7 +136,10 @@ type Contract struct {
 // owner address is ZeroAddress while available and the holder's pseudonymous address
 // (HolderAddress) once sold; Secret and CustomerIdentifier are the hex ciphertexts of the
 // secret and the purchaser's name (empty when absent). Sender, the account that bought
-// the ticket, is filled only for the contract's owner and the administrator.
+// the ticket, is filled only for the contract's owner and the administrator. Status is
+// TicketReserved for a seat a booking holds (its hold running): not for sale, though its
+// address stays the zero address and nothing names the booking or its customer; it is
+// empty otherwise, so a list without holds reads exactly as Ticketbooth's.
 type Ticket struct {
 	Seat               Seat   `json:"seat"`
 	Price              int64  `json:"price"`
@@ -144,7 +147,12 @@ type Ticket struct {
 	Secret             string `json:"secret"`
 	CustomerIdentifier string `json:"customerIdentifier"`
 	Sender             string `json:"sender,omitempty"`
+	Status             string `json:"status,omitempty"`
 }
+
+// Available reports whether the ticket's seat is for sale: nobody holds it, neither a
+// buyer nor a booking.
+func (t Ticket) Available() bool { return t.Address == ZeroAddress && t.Status == "" }
 
 // Receipt is what a committed transaction did and at which height.
 type Receipt struct {

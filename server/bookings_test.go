@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -96,4 +98,43 @@ func TestBookingsAPIExpired(t *testing.T) {
 	e.do("POST", api.BookingPath(b.ID, "confirm"), e.shop, "").wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "expired")
 	again := e.newBooking(addr)
 	e.do("POST", api.BookingPath(again.ID, "tickets"), e.shop, `{"seats":[`+seatJSON(1, "B")+`]}`).want(t, http.StatusOK, nil)
+}
+
+// TestTicketListShowsHolds: the public ticket list shows a seat a booking holds as not
+// for sale, `"status": "reserved"`, with the zero address and nothing of the booking or
+// its customer, to the public and to the contract's owner alike; once the hold has
+// passed the seat reads as available again (as a buyer would find it), before any sweep.
+func TestTicketListShowsHolds(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	b := e.newBooking(addr)
+	e.do("POST", api.BookingPath(b.ID, "tickets"), e.shop, `{"seats":[`+seatJSON(1, "B")+`]}`).want(t, http.StatusOK, nil)
+	held := ledger.Seat{Number: 1, Letter: "B"}
+	for _, key := range []string{"", e.alice} {
+		r := e.do("GET", api.ContractPath(addr, "Tickets"), key, "")
+		var raw []json.RawMessage
+		r.want(t, http.StatusOK, &raw)
+		for _, item := range raw {
+			var tk ledger.Ticket
+			if err := json.Unmarshal(item, &tk); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"address", "customerIdentifier", "price", "seat", "secret"}
+			if tk.Seat == held {
+				want = append(want, "status")
+				if tk.Status != ledger.TicketReserved || tk.Address != ledger.ZeroAddress || tk.Available() {
+					t.Errorf("held seat listed as %s", item)
+				}
+			} else if !tk.Available() {
+				t.Errorf("free seat listed as %s", item)
+			}
+			if got := members(t, item); !slices.Equal(got, want) {
+				t.Errorf("ticket %s has members %v, want %v", tk.Seat, got, want)
+			}
+		}
+	}
+	e.clock.Advance(ledger.DefaultHoldTime)
+	if tk := e.ticketOf(addr, held); !tk.Available() || tk.Status != "" {
+		t.Errorf("seat of a passed hold listed as %+v, want available", tk)
+	}
 }

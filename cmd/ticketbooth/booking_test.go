@@ -53,6 +53,10 @@ func TestBookingCommands(t *testing.T) {
 	if !strings.Contains(out, "1A  reserved") || strings.Contains(out, "  1B  ") || !strings.Contains(out, "held until") {
 		t.Errorf("booking show printed %q", out)
 	}
+	out = mustCLI(t, "tickets", "--contract", address, "--server", url)
+	if !strings.Contains(out, "held by a booking") || !strings.Contains(out, " sold, 1 held, ") || strings.Contains(out, "customer") {
+		t.Errorf("tickets printed %q, want 1A held by a booking and nothing of who", out)
+	}
 	file := filepath.Join(t.TempDir(), "ann.json")
 	out = mustCLI(t, append([]string{"booking", "confirm", "--booking", id, "--out", file}, conn...)...)
 	if !strings.Contains(out, "confirmed booking "+id+": 1A") {

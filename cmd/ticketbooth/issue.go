@@ -183,7 +183,8 @@ func batchSeats(c *cli.Context, s *session, address string) ([]ledger.Seat, erro
 	return seats, err
 }
 
-// availableSeats returns the seats of the contract's ticket list nobody holds.
+// availableSeats returns the seats of the contract's ticket list nobody holds: neither a
+// buyer nor a booking.
 func availableSeats(s *session, address string) ([]ledger.Seat, error) {
 	tickets, err := s.svc.Tickets(s.ctx, address)
 	if err != nil {
@@ -191,7 +192,7 @@ func availableSeats(s *session, address string) ([]ledger.Seat, error) {
 	}
 	var seats []ledger.Seat
 	for _, t := range tickets {
-		if t.Address == ledger.ZeroAddress {
+		if t.Available() {
 			seats = append(seats, t.Seat)
 		}
 	}

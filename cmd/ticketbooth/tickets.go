@@ -33,11 +33,14 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 	return s.print(tickets, func(w io.Writer) {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "SEAT\tPRICE\tHOLDER")
-		sold := 0
+		sold, held := 0, 0
 		for _, t := range tickets {
 			holder := "available"
-			if t.Address != ledger.ZeroAddress {
+			switch {
+			case t.Address != ledger.ZeroAddress:
 				holder, sold = t.Address, sold+1
+			case t.Status != "":
+				holder, held = "held by a booking", held+1
 			}
 			if t.Sender != "" { // shown to the contract's owner and the administrator only
 				holder += " " + t.Sender
@@ -45,8 +48,17 @@ func ticketsList(c *cli.Context, s *session, address string) error {
 			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Seat, ledger.FormatAmount(currency, t.Price), holder)
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "%d seats, %d sold, %d available\n", len(tickets), sold, len(tickets)-sold)
+		fmt.Fprintf(w, "%d seats, %d sold, %s%d available\n", len(tickets), sold, heldCount(held), len(tickets)-sold-held)
 	})
+}
+
+// heldCount words how many seats bookings hold, for the list's last line: nothing when
+// none are, so that a list without holds reads as before.
+func heldCount(held int) string {
+	if held == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d held, ", held)
 }
 
 // ticketPager is the server's ticket list read a page at a time (client.Client).

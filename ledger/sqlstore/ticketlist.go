@@ -4,13 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // Tickets returns the ticket list: the active sale's tickets, or every seat available at
 // price 0 when no sale is active. Sold tickets show their holder's pseudonymous address;
-// the contract's owner and the administrator also see each ticket's sender.
+// the contract's owner and the administrator also see each ticket's sender. Seats held by
+// a booking whose hold runs are TicketReserved (saleTickets).
 func (s *Contracts) Tickets(ctx context.Context, address string) ([]ledger.Ticket, error) {
 	p, err := s.TicketsPage(ctx, address, 0, ledger.MaxContractSeats)
 	return p.Tickets, err
@@ -40,7 +42,7 @@ func (s *Contracts) TicketsPage(ctx context.Context, address string, offset, lim
 		}
 		return ledger.TicketPage{Tickets: out, Total: c.SeatCount}, nil
 	}
-	out, err := saleTickets(r, address, c.Sale.Number, offset, limit, seesSenders(ctx, c))
+	out, err := saleTickets(r, address, c.Sale.Number, offset, limit, seesSenders(ctx, c), s.now())
 	if err != nil {
 		return ledger.TicketPage{}, s.internal("reading tickets", err)
 	}
@@ -59,12 +61,17 @@ func seesSenders(ctx context.Context, c ledger.Contract) bool {
 // turn into comparing every ticket with every seat (PostgreSQL chose such a join for a
 // stadium's list right after BeginSale, before it had statistics, and did not answer in
 // 120 s).
-const saleTicketsSQL = `SELECT idx, price, owner, holder, secret_ct, name_ct FROM tickets
-		WHERE contract = ? AND sale = ? AND idx >= ? AND idx < ? ORDER BY idx`
+// A held ticket's last column is its open booking's expiry (found by the booking's
+// primary key, for held tickets alone), 0 for every other ticket.
+const saleTicketsSQL = `SELECT idx, price, owner, holder, secret_ct, name_ct,
+		CASE WHEN owner IS NULL AND booking <> 0 THEN COALESCE((SELECT b.expires_at FROM bookings b
+			WHERE b.id = tickets.booking AND b.state = 'open'), 0) ELSE 0 END
+		FROM tickets WHERE contract = ? AND sale = ? AND idx >= ? AND idx < ? ORDER BY idx`
 
 // saleTickets reads at most limit tickets of a sale from seat index offset on; senders
-// fills each sold ticket's Sender.
-func saleTickets(r runner, address string, sale int64, offset, limit int, senders bool) ([]ledger.Ticket, error) {
+// fills each sold ticket's Sender. A seat a booking holds at now is TicketReserved, and
+// shows nothing more of it; one whose hold has passed is available, as a buyer finds it.
+func saleTickets(r runner, address string, sale int64, offset, limit int, senders bool, now time.Time) ([]ledger.Ticket, error) {
 	seats, err := loadSeatRange(r, address, offset, limit)
 	if err != nil {
 		return nil, err
@@ -80,7 +87,8 @@ func saleTickets(r runner, address string, sale int64, offset, limit int, sender
 		var idx int
 		var owner sql.NullString
 		var holder string
-		if err := rows.Scan(&idx, &t.Price, &owner, &holder, &t.Secret, &t.CustomerIdentifier); err != nil {
+		var heldUntil int64
+		if err := rows.Scan(&idx, &t.Price, &owner, &holder, &t.Secret, &t.CustomerIdentifier, &heldUntil); err != nil {
 			return nil, err
 		}
 		if idx < offset || idx-offset >= len(seats) {
@@ -93,6 +101,8 @@ func saleTickets(r runner, address string, sale int64, offset, limit int, sender
 			if senders {
 				t.Sender = owner.String
 			}
+		} else if heldUntil > now.UnixNano() {
+			t.Status = ledger.TicketReserved
 		}
 		out = append(out, t)
 	}
