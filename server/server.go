@@ -47,6 +47,8 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	customers{responder: out, customers: svc.Customers}.routes(s.mux)
 	bookings{responder: out, bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
+	ticketpark{responder: out, records: svc.Ticketpark, ledger: svc.Ledger, customers: svc.Customers,
+		bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {
 		s.replay = &replayer{responder: out, store: svc.Replays}

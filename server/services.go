@@ -40,6 +40,9 @@ type Services struct {
 	// confirms them with fresh secrets (its route is served when both are set).
 	Bookings  ledger.Bookings
 	Confirmer issuer.BookingConfirmer
+	// Ticketpark keeps the records of the Ticketpark-compatible API under /ticketpark/
+	// (seed 003), served when Customers and Bookings are set too.
+	Ticketpark ledger.TicketparkRecords
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

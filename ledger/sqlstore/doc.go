@@ -19,6 +19,10 @@
 //   - Idempotency (idempotency.go, idempotency_seal.go): the answers of writes sent with
 //     an Idempotency-Key, per actor for 24 hours, sealed under keys derived from the
 //     Idempotency-Key, which is never stored; ledger.Replays. It journals nothing.
+//   - Ticketpark (ticketpark.go, ticketpark_read.go): the records of the /ticketpark/
+//     facade, Ticketpark's pids and the contracts, customers and bookings they stand
+//     for; ledger.TicketparkRecords. It journals nothing: the contracts, sales and holds
+//     it stands for are journaled by the aggregates that make them.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

@@ -47,6 +47,9 @@ type Store struct {
 	Customers *Customers
 	// Idempotency keeps the answers of writes sent with an Idempotency-Key (ledger.Replays).
 	Idempotency *Idempotency
+	// Ticketpark keeps the records of the /ticketpark/ facade: Ticketpark's pids and what
+	// they map onto (ledger.TicketparkRecords).
+	Ticketpark *Ticketpark
 
 	closeOnce sync.Once
 	closeErr  error
@@ -68,7 +71,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
-		Idempotency: &Idempotency{db: d}}, nil
+		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
