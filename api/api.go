@@ -33,8 +33,9 @@ func ContractPath(address, route string) string {
 
 // CreateContractRequest is the body of POST /api/ticketbooth.
 type CreateContractRequest struct {
-	Venue string        `json:"venue"`
-	Seats []ledger.Seat `json:"seats"`
+	Venue    string                   `json:"venue"`
+	Seats    []ledger.Seat            `json:"seats"`
+	Standing []ledger.StandingSection `json:"standing,omitempty"`
 }
 
 // CreateContractResponse answers it.

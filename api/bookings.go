@@ -32,9 +32,12 @@ func BookingSeatPath(id int64, seat ledger.Seat) string {
 // or SECURE).
 type NewBookingRequest ledger.BookingRequest
 
-// HoldRequest is the body of POST /api/v1.0/bookings/{id}/tickets: the seats to hold.
+// HoldRequest is the body of POST /api/v1.0/bookings/{id}/tickets: the seats to hold, or
+// a pick (section, priceLevel, quantity, type) the ledger chooses the seats for
+// (ledger.Pick, its members inline).
 type HoldRequest struct {
-	Seats []ledger.Seat `json:"seats"`
+	Seats []ledger.Seat `json:"seats,omitempty"`
+	*ledger.Pick
 }
 
 // ConfirmBookingRequest is the body of POST /api/v1.0/bookings/{id}/confirm (it may be

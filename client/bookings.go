@@ -42,6 +42,14 @@ func (c *Client) Hold(ctx context.Context, id int64, seats []ledger.Seat) (ledge
 	return out, err
 }
 
+// HoldBest has the server choose the seats the pick asks for and hold them for the
+// booking, in one step.
+func (c *Client) HoldBest(ctx context.Context, id int64, p ledger.Pick) (ledger.BookingReceipt, error) {
+	var out ledger.BookingReceipt
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.HoldRequest{Pick: &p}, &out)
+	return out, err
+}
+
 // Free returns one held seat of the booking to sale.
 func (c *Client) Free(ctx context.Context, id int64, seat ledger.Seat) (ledger.BookingReceipt, error) {
 	var out ledger.BookingReceipt

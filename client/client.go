@@ -140,11 +140,12 @@ func (c *Client) Info(ctx context.Context) (ledger.Info, error) {
 	return info, err
 }
 
-// CreateContract creates a contract; the returned Contract carries its address, venue and
-// seat count (read back from the server).
-func (c *Client) CreateContract(ctx context.Context, venue string, seats []ledger.Seat) (ledger.Contract, ledger.Receipt, error) {
+// CreateContract creates a contract with its standing sections; the returned Contract
+// carries its address, venue, seat count and standing sections (read back from the server).
+func (c *Client) CreateContract(ctx context.Context, venue string, seats []ledger.Seat, standing ...ledger.StandingSection) (ledger.Contract, ledger.Receipt, error) {
 	var out api.CreateContractResponse
-	if err := c.do(ctx, http.MethodPost, api.Base, api.CreateContractRequest{Venue: venue, Seats: seats}, &out); err != nil {
+	body := api.CreateContractRequest{Venue: venue, Seats: seats, Standing: standing}
+	if err := c.do(ctx, http.MethodPost, api.Base, body, &out); err != nil {
 		return ledger.Contract{}, ledger.Receipt{}, err
 	}
 	rc, err := c.Receipt(ctx, out.TransactionHash)

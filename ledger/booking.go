@@ -105,6 +105,12 @@ type Bookings interface {
 	// ticket for each held seat, its sender is BookingSender of the booking's customer.
 	// After the hold expired, ECONFLICT.
 	Confirm(ctx context.Context, booking int64, o Order) (OrderReceipt, error)
+	// HoldBest chooses the seats the pick asks for and holds them for the booking, in one
+	// transaction, so that two buyers never get the same seat: the best available in a
+	// seated section (BestSeats), any free places in a standing one. EREFUSED, saying how
+	// many remain, when fewer are free; ENOTFOUND when the sale has no such section or
+	// price level.
+	HoldBest(ctx context.Context, booking int64, p Pick) (BookingReceipt, error)
 	// Booking reads a booking and its tickets.
 	Booking(ctx context.Context, booking int64) (Booking, error)
 }

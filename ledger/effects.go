@@ -9,11 +9,13 @@ import "encoding/hex"
 //
 // TxRulesSet's effect is the Rules as they then are.
 
-// ContractCreatedEffect is the effect of TxContractCreated.
+// ContractCreatedEffect is the effect of TxContractCreated: the seats, then the standing
+// sections, whose places follow the seats in the contract's seat order (ContractSeats).
 type ContractCreatedEffect struct {
-	Venue string `json:"venue"`
-	Owner string `json:"owner"`
-	Seats []Seat `json:"seats"`
+	Venue    string            `json:"venue"`
+	Owner    string            `json:"owner"`
+	Seats    []Seat            `json:"seats"`
+	Standing []StandingSection `json:"standing,omitempty"`
 }
 
 // ContractTransferredEffect is the effect of TxContractOwner: the new owner and the one

@@ -122,14 +122,17 @@ type Sale struct {
 }
 
 // Contract is a collection of seats under a venue, with its rules and latest sale.
+// SeatCount counts the places of its standing sections too. Standing lists the
+// general-admission sections (read by Contracts.Contract; writes leave it empty).
 type Contract struct {
-	Address       string `json:"address"`
-	Venue         string `json:"venue"`
-	Owner         string `json:"owner"`
-	SeatCount     int    `json:"seatCount"`
-	Rules         Rules  `json:"rules"`
-	Sale          *Sale  `json:"sale,omitempty"` // the latest sale, nil before the first
-	CreatedHeight int64  `json:"createdHeight"`
+	Address       string            `json:"address"`
+	Venue         string            `json:"venue"`
+	Owner         string            `json:"owner"`
+	SeatCount     int               `json:"seatCount"`
+	Standing      []StandingSection `json:"standing,omitempty"`
+	Rules         Rules             `json:"rules"`
+	Sale          *Sale             `json:"sale,omitempty"` // the latest sale, nil before the first
+	CreatedHeight int64             `json:"createdHeight"`
 }
 
 // Ticket is a seat's ticket in the contract's ticket list, as Ticketbooth shows it: the

@@ -17,16 +17,17 @@ const MaxSaleBlocks = 100_000_000
 // maxShowTime bounds a show's time: a date before it is sane, and prints.
 var maxShowTime = time.Date(2200, time.January, 1, 0, 0, 0, 0, time.UTC)
 
-// ValidateContract checks a new contract's venue and seats: a venue name, at least one
-// seat, every seat well formed and none twice.
-func ValidateContract(venue string, seats []Seat) error {
+// ValidateContract checks a new contract's venue, seats and standing sections: a venue
+// name, at least one seat or standing section, every seat well formed and none twice,
+// the standing sections as ValidateStanding checks them.
+func ValidateContract(venue string, seats []Seat, standing ...StandingSection) error {
 	switch {
 	case strings.TrimSpace(venue) == "":
 		return Errorf(EINVALID, "Venue must be given")
 	case utf8.RuneCountInString(venue) > MaxVenueLen || !utf8.ValidString(venue):
 		return Errorf(EINVALID, "Venue must be valid text of at most %d characters", MaxVenueLen)
-	case len(seats) == 0:
-		return Errorf(EINVALID, "Seats must be given: at least one seat")
+	case len(seats) == 0 && len(standing) == 0:
+		return Errorf(EINVALID, "Seats must be given: at least one seat or standing section")
 	case len(seats) > MaxContractSeats:
 		return Errorf(EINVALID, "Too many seats: %d, at most %d per contract", len(seats), MaxContractSeats)
 	}
@@ -43,7 +44,7 @@ func ValidateContract(venue string, seats []Seat) error {
 		}
 		seen[s.foldedKey()] = s
 	}
-	return nil
+	return ValidateStanding(seats, standing)
 }
 
 // duplicateSeat is the refusal of a contract that names a seat twice, or two seats that

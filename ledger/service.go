@@ -15,8 +15,10 @@ type Service interface {
 // Contracts is the ledger's contracts and sales: contracts of seats, their rules, owners
 // and sales, and the ticket list.
 type Contracts interface {
-	// CreateContract creates a contract of seats under a venue, owned by the actor.
-	CreateContract(ctx context.Context, venue string, seats []Seat) (Contract, Receipt, error)
+	// CreateContract creates a contract of seats under a venue, owned by the actor, with
+	// the standing (general-admission) sections given, whose places follow the seats
+	// (ContractSeats).
+	CreateContract(ctx context.Context, venue string, seats []Seat, standing ...StandingSection) (Contract, Receipt, error)
 	// Contract returns the contract at address: ENOTFOUND when there is none.
 	Contract(ctx context.Context, address string) (Contract, error)
 	// Tickets returns the contract's ticket list in seat order. Sold tickets show their

@@ -62,18 +62,27 @@ func (h bookings) read(w http.ResponseWriter, r *http.Request) {
 	h.reply(w, http.StatusOK, b, err)
 }
 
-// hold answers the receipt of the hold and the booking as it then is.
+// hold answers the receipt of the hold and the booking as it then is: the seats named,
+// or those the ledger picks (section, priceLevel, quantity, type), not both.
 func (h bookings) hold(w http.ResponseWriter, r *http.Request) {
 	id, err := bookingID(r)
 	var body api.HoldRequest
 	if err == nil {
 		err = h.request(r, &body, false)
 	}
+	if err == nil && body.Pick != nil && body.Seats != nil {
+		err = ledger.Errorf(ledger.EINVALID, "Give either seats or a quantity to pick (with a section or price level), not both")
+	}
 	if err != nil {
 		h.error(w, err)
 		return
 	}
-	rc, err := h.bookings.Hold(r.Context(), id, body.Seats)
+	var rc ledger.BookingReceipt
+	if body.Pick != nil {
+		rc, err = h.bookings.HoldBest(r.Context(), id, *body.Pick)
+	} else {
+		rc, err = h.bookings.Hold(r.Context(), id, body.Seats)
+	}
 	h.reply(w, http.StatusOK, rc, err)
 }
 

@@ -44,7 +44,7 @@ func (h contracts) createContract(w http.ResponseWriter, r *http.Request) {
 		h.error(w, err)
 		return
 	}
-	c, rc, err := h.ledger.CreateContract(r.Context(), req.Venue, req.Seats)
+	c, rc, err := h.ledger.CreateContract(r.Context(), req.Venue, req.Seats, req.Standing...)
 	if err != nil {
 		h.error(w, err)
 		return

@@ -76,6 +76,7 @@ var cases = []testCase{
 	{"BookingRefused", testBookingRefused},
 	{"BookingExpiry", testBookingExpiry},
 	{"BookingFormat", testBookingFormat},
+	{"PickStanding", testPickStanding},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh

@@ -127,20 +127,11 @@ func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (led
 	}
 	var out ledger.BookingReceipt
 	err := s.onBooking(ctx, "holding seats", id, func(w *wtx, c ledger.Contract) error {
-		if !ledger.SaleOpen(c, w.height) {
-			return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
-		}
-		bk, err := lockOpen(w, id, w.now.Add(c.Sale.Details.HoldDuration()).UnixNano())
+		bk, err := openForHold(w, c, id)
 		if err != nil {
 			return err
 		}
-		if bk.sale != c.Sale.Number {
-			return ledger.Errorf(ledger.ECONFLICT, "Booking %d is for a sale that has ended", id)
-		}
-		eff := ledger.TicketsHeldEffect{Sale: bk.sale, Booking: id, Expires: bk.expires, Tickets: make([]ledger.HeldTicket, len(seats))}
-		if bk.format != ledger.FormatPDF {
-			eff.Format = bk.format
-		}
+		eff := heldEffect(bk, len(seats))
 		for _, i := range seatOrder(sealedSeats(seats)) {
 			if eff.Tickets[i], err = holdSeat(w, bk, seats[i]); err != nil {
 				return err
@@ -150,6 +141,32 @@ func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (led
 		return err
 	})
 	return out, err
+}
+
+// openForHold locks the open booking for a hold on the contract's open sale, starting its
+// hold if this is its first: ECONFLICT when the sale is not open or the booking is for
+// an earlier sale, the booking's refusal when it is not open.
+func openForHold(w *wtx, c ledger.Contract, id int64) (bookingRow, error) {
+	if !ledger.SaleOpen(c, w.height) {
+		return bookingRow{}, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+	}
+	bk, err := lockOpen(w, id, w.now.Add(c.Sale.Details.HoldDuration()).UnixNano())
+	if err != nil {
+		return bk, err
+	}
+	if bk.sale != c.Sale.Number {
+		return bk, ledger.Errorf(ledger.ECONFLICT, "Booking %d is for a sale that has ended", id)
+	}
+	return bk, nil
+}
+
+// heldEffect is the journal's record of n seats held for the booking, to be filled in.
+func heldEffect(bk bookingRow, n int) ledger.TicketsHeldEffect {
+	eff := ledger.TicketsHeldEffect{Sale: bk.sale, Booking: bk.id, Expires: bk.expires, Tickets: make([]ledger.HeldTicket, n)}
+	if bk.format != ledger.FormatPDF {
+		eff.Format = bk.format
+	}
+	return eff
 }
 
 // journalBooking journals the booking's change and returns it with the booking as it now

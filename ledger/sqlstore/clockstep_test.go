@@ -89,6 +89,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	for _, table := range []string{"tp_venues", "tp_sectors", "tp_events", "tp_shows", "tp_prices", "tp_bookings", "tp_emails"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}
+	mustExec(t, raw, `DROP TABLE standing_sections`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)

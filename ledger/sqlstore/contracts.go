@@ -19,14 +19,14 @@ var (
 	_ ledger.TicketPager = (*Contracts)(nil)
 )
 
-// CreateContract creates a contract of seats under a venue, owned by the context's actor
-// (an organizer key or the administrator).
-func (s *Contracts) CreateContract(ctx context.Context, venue string, seats []ledger.Seat) (ledger.Contract, ledger.Receipt, error) {
+// CreateContract creates a contract of seats and standing sections under a venue, owned
+// by the context's actor (an organizer key or the administrator).
+func (s *Contracts) CreateContract(ctx context.Context, venue string, seats []ledger.Seat, standing ...ledger.StandingSection) (ledger.Contract, ledger.Receipt, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
 	if err != nil {
 		return ledger.Contract{}, ledger.Receipt{}, err
 	}
-	if err := ledger.ValidateContract(venue, seats); err != nil {
+	if err := ledger.ValidateContract(venue, seats, standing...); err != nil {
 		return ledger.Contract{}, ledger.Receipt{}, err
 	}
 	address, err := ledger.NewAddress()
@@ -36,15 +36,19 @@ func (s *Contracts) CreateContract(ctx context.Context, venue string, seats []le
 	var c ledger.Contract
 	var rc ledger.Receipt
 	err = s.update(ctx, "creating the contract", actor, address, lockNone, func(w *wtx) error {
-		c = ledger.Contract{Address: address, Venue: venue, Owner: actor.ID(), SeatCount: len(seats), CreatedHeight: w.height}
+		all := ledger.ContractSeats(seats, standing)
+		c = ledger.Contract{Address: address, Venue: venue, Owner: actor.ID(), SeatCount: len(all), Standing: standing, CreatedHeight: w.height}
 		if _, err := w.exec(`INSERT INTO contracts (address, venue, owner, seat_count, created_height) VALUES (?, ?, ?, ?, ?)`,
-			address, venue, c.Owner, len(seats), w.height); err != nil {
+			address, venue, c.Owner, len(all), w.height); err != nil {
 			return err
 		}
-		if err := insertSeats(w, address, seats); err != nil {
+		if err := insertSeats(w, address, all); err != nil {
 			return err
 		}
-		rc, err = w.journal(ledger.TxContractCreated, address, ledger.ContractCreatedEffect{Venue: venue, Owner: c.Owner, Seats: seats})
+		if err := insertStanding(w, address, len(seats), standing); err != nil {
+			return err
+		}
+		rc, err = w.journal(ledger.TxContractCreated, address, ledger.ContractCreatedEffect{Venue: venue, Owner: c.Owner, Seats: seats, Standing: standing})
 		return err
 	})
 	return c, rc, err
@@ -64,7 +68,11 @@ func (s *Contracts) Contract(ctx context.Context, address string) (ledger.Contra
 
 // readContract reads the contract at address from the read pool.
 func readContract(ctx context.Context, s *db, address string) (ledger.Contract, error) {
-	c, err := loadContract(s.reader(ctx), address)
+	r := s.reader(ctx)
+	c, err := loadContract(r, address)
+	if err == nil {
+		c.Standing, err = loadStanding(r, address)
+	}
 	if err != nil {
 		return ledger.Contract{}, s.internal("reading the contract", err)
 	}

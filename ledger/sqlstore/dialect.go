@@ -49,6 +49,9 @@ type dialect struct {
 	// sharedLocksSQL takes the closing lock and the locks of several contracts shared,
 	// for a pipelined group of reservations (pipeline.go); nil on SQLite.
 	sharedLocksSQL func(contracts []string) string
+	// pickLockSQL takes the lock that orders the picks of best-available seats on a
+	// contract (bookings_pick.go); nil on SQLite, whose writer is alone anyway.
+	pickLockSQL func(contract string) string
 	// retryable reports errors after which a whole transaction may simply run again.
 	retryable func(error) bool
 
@@ -77,6 +80,7 @@ const (
 	migrateLockKey    int64 = 0x7469636b65740002
 	chainLockKey      int64 = 0x7469636b65740003
 	contractLockClass int32 = 0x7462 // "tb"
+	pickLockClass     int32 = 0x7470 // "tp"
 )
 
 var sqliteDialect = &dialect{
@@ -100,6 +104,7 @@ var postgresDialect = &dialect{
 	migrateLockSQL: "SELECT pg_advisory_xact_lock(" + strconv.FormatInt(migrateLockKey, 10) + ")",
 	writeLockSQL:   postgresWriteLocks,
 	sharedLocksSQL: postgresSharedLocks,
+	pickLockSQL:    postgresPickLock,
 	retryable:      postgresRetryable,
 }
 
@@ -116,6 +121,14 @@ func postgresWriteLocks(contract string, mode lockMode) string {
 		return closing + ", pg_advisory_xact_lock(" + key + ")"
 	}
 	return closing
+}
+
+// postgresPickLock takes the contract's pick lock exclusively, under the contract's
+// shared lock the selling write already holds: picks on a contract run one at a time,
+// each choosing from what the one before it left, while holds and sales of named seats
+// go on beside them.
+func postgresPickLock(contract string) string {
+	return "SELECT pg_advisory_xact_lock(" + strconv.Itoa(int(pickLockClass)) + ", " + strconv.Itoa(int(contractLockID(contract))) + ")"
 }
 
 // postgresSharedLocks takes the closing lock shared and then the contracts' locks shared,

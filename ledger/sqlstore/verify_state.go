@@ -31,6 +31,7 @@ type projContract struct {
 	venue, owner  string
 	createdHeight int64
 	seats         []ledger.Seat
+	standing      []ledger.StandingSection
 	seatIdx       map[string]int // seat key to index, built at the first check-in
 	rules         ledger.Rules
 	saleNumber    int64
@@ -126,7 +127,7 @@ func (p *projection) create(rep *ledger.VerifyReport, seq int64, hash string, b 
 		return
 	}
 	p.contracts[b.Contract] = &projContract{holderKey: p.holderKey, venue: e.Venue, owner: e.Owner, createdHeight: b.Height,
-		seats: e.Seats, sales: map[int64]*projSale{}}
+		seats: ledger.ContractSeats(e.Seats, e.Standing), standing: e.Standing, sales: map[int64]*projSale{}}
 }
 
 // customer replays a customer's creation, change or erasure, which name it by id alone.
