@@ -3,7 +3,8 @@
 // seats with `ticketbooth loadtest`, and then the ledger checked against everything the
 // buyers were told. TestShopRush: the shop's bookings (holds, confirmations, frees,
 // cancellations and expiries) racing with outright sales through three servers on one
-// database, SQLite and PostgreSQL, on a test clock, and then the journal replayed. It has
-// no code of its own; run it with `go test ./e2e/rush` (PostgreSQL's server binaries
-// needed, Debian's postgresql package).
+// database, SQLite and PostgreSQL, on a test clock, and then the journal replayed.
+// TestStandingRush: the same for a general-admission section's places taken by quantity,
+// never beyond its capacity. It has no code of its own; run it with `go test ./e2e/rush`
+// (PostgreSQL's server binaries needed, Debian's postgresql package).
 package rush

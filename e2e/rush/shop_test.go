@@ -32,6 +32,7 @@ const (
 	shopHold                  = time.Minute // the sale's hold time: the shortest a sale may have
 	shopBlock                 = 10 * time.Second
 	shopClockStep             = 3 * time.Second // moved every few milliseconds while the rush runs
+	shopPlacePrice            = 45              // a standing place
 )
 
 // shopEnv is the shop rush's ledger: one database with three stores on it (three
@@ -48,6 +49,7 @@ type shopEnv struct {
 	organizer, shop string
 	prices          map[ledger.Seat]int64
 	customers       []int64
+	standing        []ledger.StandingSection // the contract's standing sections, priced shopPlacePrice
 }
 
 // TestShopRush: 24 buyers race through three servers on one database, for 96 seats,
@@ -66,20 +68,21 @@ func TestShopRush(t *testing.T) {
 }
 
 func shopRush(t *testing.T, db string, postgres bool) {
-	e := openShop(t, db, postgres)
-	told, tally := e.rush(t)
+	e := openShop(t, db, postgres, nil)
+	told, tally := e.rush(t, (*shopBuyer).act)
 	if t.Failed() {
 		return
 	}
 	e.settle(t)
-	checkShop(t, e, told, tally)
+	checkShop(t, e, told, tally, ledger.TxTicketsReserved, ledger.TxTicketReleased, ledger.TxTicketFreed, ledger.TxBookingCancelled,
+		ledger.TxBookingConfirmed, ledger.TxHoldExpired)
 }
 
 // openShop opens the three stores and their servers, then sets up keys, a contract with
-// a sale of one-minute holds, and eight customers.
-func openShop(t *testing.T, db string, postgres bool) *shopEnv {
+// the standing sections and a sale of one-minute holds, and eight customers.
+func openShop(t *testing.T, db string, postgres bool, standing []ledger.StandingSection) *shopEnv {
 	t.Helper()
-	e := &shopEnv{db: db, postgres: postgres, clock: testclock.New(testclock.Start, shopBlock), logs: &syncBuffer{}}
+	e := &shopEnv{db: db, postgres: postgres, clock: testclock.New(testclock.Start, shopBlock), logs: &syncBuffer{}, standing: standing}
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -134,8 +137,9 @@ func (e *shopEnv) client(t *testing.T, i int, key string) *client.Client {
 	return c
 }
 
-// openSale creates the contract and begins its sale: row r's seats cost 10*r+5, holds
-// last shopHold, and the sale ends far beyond the blocks the rush's clock runs through.
+// openSale creates the contract and begins its sale: row r's seats cost 10*r+5, standing
+// places shopPlacePrice, holds last shopHold, and the sale ends far beyond the blocks the
+// rush's clock runs through.
 func (e *shopEnv) openSale(t *testing.T) {
 	t.Helper()
 	ctx, org := context.Background(), e.client(t, 0, e.organizer)
@@ -149,7 +153,13 @@ func (e *shopEnv) openSale(t *testing.T) {
 			e.prices[s] = int64(10*row + 5)
 		}
 	}
-	c, _, err := org.CreateContract(ctx, "Shop Hall", seats)
+	for _, st := range e.standing {
+		for _, s := range st.Places() {
+			prices = append(prices, ledger.SeatPrice{Seat: s, Price: shopPlacePrice})
+			e.prices[s] = shopPlacePrice
+		}
+	}
+	c, _, err := org.CreateContract(ctx, "Shop Hall", seats, e.standing...)
 	if err != nil {
 		t.Fatalf("CreateContract: %v", err)
 	}
@@ -178,9 +188,10 @@ type shopTold struct {
 // shopTally counts the answers of the rush by what they were.
 type shopTally map[string]int
 
-// rush runs the buyers through the three servers while the clock runs and two servers
-// sweep expired holds; it returns what the buyers were told and the tally of answers.
-func (e *shopEnv) rush(t *testing.T) ([]shopTold, shopTally) {
+// rush runs the buyers through the three servers, each doing act shopActions times,
+// while the clock runs and two servers sweep expired holds; it returns what the buyers
+// were told and the tally of answers.
+func (e *shopEnv) rush(t *testing.T, act func(*shopBuyer, *testing.T)) ([]shopTold, shopTally) {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	var background sync.WaitGroup
@@ -200,7 +211,7 @@ func (e *shopEnv) rush(t *testing.T) ([]shopTold, shopTally) {
 			b := &shopBuyer{e: e, c: e.client(t, i, e.shop), rng: rand.New(rand.NewPCG(uint64(i), 12)),
 				name: fmt.Sprintf("walk-in-%d", i), tally: shopTally{}}
 			for range shopActions {
-				b.act(t)
+				act(b, t)
 			}
 			mu.Lock()
 			defer mu.Unlock()
