@@ -15,8 +15,9 @@
 // Each area of the API is its own small handler type, in its own file, holding only the
 // services of Services it uses: contracts (contracts and their rules), ticketList,
 // selling, gate (check-in), pages (the web pages, their assets, decode and gate counts),
-// journal (ledger info, receipts, verify), customers, bookings and ticketpark
-// (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings). Each embeds the one responder (error,
+// journal (ledger info, receipts, verify), customers, bookings, ticketpark
+// (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings) and
+// bam (the /bam/ facade of seed 002's wallet platform, bam*.go). Each embeds the one responder (error,
 // answer, reply: the status and code of every error come from api.Status) and has a
 // routes(mux) method that registers its routes, and New builds it from Services and calls
 // it. *Server itself keeps only what every request shares: ServeHTTP (authentication,

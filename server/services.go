@@ -43,6 +43,9 @@ type Services struct {
 	// Ticketpark keeps the records of the Ticketpark-compatible API under /ticketpark/
 	// (seed 003), served when Customers and Bookings are set too.
 	Ticketpark ledger.TicketparkRecords
+	// Bam numbers the ledger's records for the facade of seed 002's wallet platform under
+	// /bam/, which also needs Bookings and Confirmer.
+	Bam ledger.BamIDs
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

@@ -3,7 +3,7 @@
 // Gate, its Ledger (Contracts and Journal) serves the contracts and receipts, Contracts
 // the paged ticket list, Keys the keys, Customers the shop's customers, Bookings their
 // bookings (confirmed by the issuer), and Idempotency the answers kept for retried
-// writes, and Ticketpark the pids of the /ticketpark/ facade. It is the one place that wires them, used by
+// writes, Ticketpark the pids of the /ticketpark/ facade, and Bam the numbers of the /bam/ facade. It is the one place that wires them, used by
 // `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
@@ -32,5 +32,6 @@ func Services(st *sqlstore.Store) server.Services {
 		Confirmer: sales,
 		// the Ticketpark-compatible API's pids, over the same customers and bookings
 		Ticketpark: st.Ticketpark,
+		Bam:        st.Bam,
 	}
 }

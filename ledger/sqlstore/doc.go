@@ -23,6 +23,10 @@
 //     facade, Ticketpark's pids and the contracts, customers and bookings they stand
 //     for; ledger.TicketparkRecords. It journals nothing: the contracts, sales and holds
 //     it stands for are journaled by the aggregates that make them.
+//   - Bam (bam.go, bam_tickets.go): the numbers seed 002's wallet platform gives events
+//     (contracts), timeslots (sales), sectors (sections) and ticket configs, and the
+//     tickets read by those numbers, for the /bam/ facade; ledger.BamIDs. It journals
+//     nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

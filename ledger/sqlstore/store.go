@@ -50,6 +50,9 @@ type Store struct {
 	// Ticketpark keeps the records of the /ticketpark/ facade: Ticketpark's pids and what
 	// they map onto (ledger.TicketparkRecords).
 	Ticketpark *Ticketpark
+	// Bam keeps the numbers seed 002's wallet platform gives the ledger's records
+	// (ledger.BamIDs), for the /bam/ facade.
+	Bam *Bam
 
 	closeOnce sync.Once
 	closeErr  error
@@ -71,7 +74,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
-		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d}}, nil
+		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
+		Bam: &Bam{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

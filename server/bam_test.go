@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// bamEvent asks the facade for the contract as an event, with the shop's key.
+func (e *env) bamEvent(addr string) api.BamEvent {
+	e.t.Helper()
+	var out api.BamData[api.BamEvent]
+	e.do("POST", api.BamPrefix+"v1/event", e.shop, `{"contract":"`+addr+`"}`).want(e.t, http.StatusOK, &out)
+	ev := out.Data
+	if ev.ID <= 0 || len(ev.Timeslot) != 1 || len(ev.Sector) == 0 || len(ev.TicketConfig) != 1 {
+		e.t.Fatalf("event %+v", ev)
+	}
+	return ev
+}
+
+// bamReserveBody is seed 002's reserve body for the owner: one item of the event's
+// first sector, timeslot and ticket config, asking for quantity tickets, with seats
+// (JSON) when not empty.
+func bamReserveBody(ev api.BamEvent, owner, format string, quantity int, seats string) string {
+	item := fmt.Sprintf(`{"ticket_config_id":%d,"quantity":%d,"timeslot_id":%d,"sector_id":%d`,
+		ev.TicketConfig[0].ID, quantity, ev.Timeslot[0].ID, ev.Sector[0].ID)
+	if seats != "" {
+		item += `,"seats":` + seats
+	}
+	return fmt.Sprintf(`{"event_id":%d,"owner_id":%s,"format":%q,"ticket_reservation_items":[%s}]}`, ev.ID, owner, format, item)
+}
+
+// bamTickets posts the body to the route and wants status and the tickets.
+func (e *env) bamTickets(route, key, body string, status int) []api.BamTicket {
+	e.t.Helper()
+	var out api.BamData[[]api.BamTicket]
+	e.do("POST", api.BamPrefix+route, key, body).want(e.t, status, &out)
+	return out.Data
+}
+
+// bamIDs is the body of free and issue for the tickets.
+func bamIDs(ts ...api.BamTicket) string {
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		ids[i] = strconv.FormatInt(t.ID, 10)
+	}
+	return `{"ids":[` + strings.Join(ids, ",") + `]}`
+}
+
+// TestBamReserveFreeIssue runs seed 002's flow over HTTP: the event's numbers, reserve
+// (the tickets reserved for the owner, with ids), free one, issue the rest (fresh QR
+// texts the gate verifies), and the refusals in words: issuing part of a reservation,
+// issuing or freeing twice, reserving an issued seat.
+func TestBamReserveFreeIssue(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	ev := e.bamEvent(addr)
+	owner := e.newCustomer()
+	body := bamReserveBody(ev, `"`+itoa(owner)+`"`, "SECURE", 2, `[`+seatJSON(1, "A")+`,`+seatJSON(2, "A")+`]`)
+	held := e.bamTickets("ticket/reserve", e.shop, body, http.StatusCreated)
+	if len(held) != 2 || held[0].Status != "reserved" || held[0].OwnerID == nil || *held[0].OwnerID != itoa(owner) ||
+		held[0].EventID != ev.ID || held[0].TimeslotID != ev.Timeslot[0].ID || held[0].TicketConfigID != ev.TicketConfig[0].ID ||
+		held[0].ID == held[1].ID || held[0].Price+held[1].Price != 130 {
+		t.Fatalf("reserved %+v", held)
+	}
+	e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(1, "A"), "walk-in", "")).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "not available")
+	e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held[0])).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "issue them together")
+	freed := e.bamTickets("ticket/free", e.shop, bamIDs(held[1]), http.StatusOK)
+	if len(freed) != 1 || freed[0].Status != "available" || freed[0].OwnerID != nil || freed[0].ID != held[1].ID {
+		t.Fatalf("freed %+v", freed)
+	}
+	r := e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held[0]))
+	var issued api.BamData[[]api.BamTicket]
+	r.want(t, http.StatusCreated, &issued)
+	got := issued.Data
+	if len(got) != 1 || got[0].Status != "issued" || got[0].QR == "" || got[0].Secret == nil || got[0].ID != held[0].ID || r.header.Get("X-Transaction-Hash") == "" {
+		t.Fatalf("issued %+v", got)
+	}
+	if res := e.scan("VerifyTicket", addr, e.gate, got[0].QR, "North", ""); len(res) != 1 || res[0].Status != ledger.StatusValid {
+		t.Fatalf("the issued ticket does not verify at the gate: %+v", res)
+	}
+	e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held[0])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "already issued")
+	e.do("POST", api.BamPrefix+"ticket/free", e.shop, bamIDs(held[0])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "already issued")
+	e.do("POST", api.BamPrefix+"ticket/free", e.shop, bamIDs(held[1])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "not reserved")
+	e.do("POST", api.BamPrefix+"ticket/reserve", e.shop, bamReserveBody(ev, itoa(owner), "PDF", 1, `[`+seatJSON(1, "A")+`]`)).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "not available")
+	var again api.BamData[api.BamEvent]
+	e.do("GET", api.BamPrefix+"v1/event/"+itoa(ev.ID), e.alice, "").want(t, http.StatusOK, &again)
+	if again.Data.ID != ev.ID || again.Data.Timeslot[0].ID != ev.Timeslot[0].ID || again.Data.Sector[0].ID != ev.Sector[0].ID {
+		t.Errorf("the event's numbers changed: %+v, then %+v", ev, again.Data)
+	}
+	e.transactionCount() // the journal verifies
+}
+
+// TestBamFreeWholeReservation: freeing every ticket of a reservation cancels it, and its
+// seats are on sale again.
+func TestBamFreeWholeReservation(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	ev := e.bamEvent(addr)
+	held := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, itoa(e.newCustomer()), "", 2, `[`+seatJSON(1, "B")+`,`+seatJSON(2, "A")+`]`), http.StatusCreated)
+	e.bamTickets("ticket/free", e.shop, `{"ticket_ids":[`+itoa(held[0].ID)+`,`+itoa(held[1].ID)+`]}`, http.StatusOK)
+	e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(2, "A"), "walk-in", "")).want(t, http.StatusCreated, nil)
+	e.transactionCount()
+}
+
+// TestBamBadBodies: every malformed or unknown number is a 4xx in words, and nothing is
+// held afterwards: the three seats are all still on sale.
+func TestBamBadBodies(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	ev := e.bamEvent(addr)
+	owner := itoa(e.newCustomer())
+	seat := `[` + seatJSON(1, "A") + `]`
+	good := bamReserveBody(ev, owner, "PDF", 1, seat)
+	slot, sector, config := itoa(ev.Timeslot[0].ID), itoa(ev.Sector[0].ID), itoa(ev.TicketConfig[0].ID)
+	for _, c := range []struct {
+		name, body, code, words string
+		status                  int
+	}{
+		{"quantity 0", bamReserveBody(ev, owner, "PDF", 0, ""), ledger.EINVALID, "quantity must be at least 1", 400},
+		{"quantity negative", bamReserveBody(ev, owner, "PDF", -2, ""), ledger.EINVALID, "quantity", 400},
+		{"quantity huge", bamReserveBody(ev, owner, "PDF", 1000, ""), ledger.EINVALID, "more than the 500", 400},
+		{"seats and quantity differ", bamReserveBody(ev, owner, "PDF", 2, seat), ledger.EINVALID, "names 1 seats", 400},
+		{"format", bamReserveBody(ev, owner, "EPUB", 1, seat), ledger.EINVALID, "PDF or SECURE", 400},
+		{"owner word", strings.Replace(good, `"owner_id":`+owner, `"owner_id":"abc"`, 1), ledger.EINVALID, "owner_id", 400},
+		{"owner unknown", strings.Replace(good, `"owner_id":`+owner, `"owner_id":"12345"`, 1), ledger.ENOTFOUND, "No customer", 404},
+		{"no owner", strings.Replace(good, `"owner_id":`+owner+`,`, ``, 1), ledger.EINVALID, "owner_id", 400},
+		{"event unknown", strings.Replace(good, `"event_id":`+itoa(ev.ID), `"event_id":77`, 1), ledger.ENOTFOUND, "No event", 404},
+		{"event word", strings.Replace(good, `"event_id":`+itoa(ev.ID), `"event_id":"x"`, 1), ledger.EINVALID, "event_id", 400},
+		{"timeslot unknown", strings.Replace(good, `"timeslot_id":`+slot, `"timeslot_id":9`, 1), ledger.ENOTFOUND, "no timeslot 9", 404},
+		{"sector unknown", strings.Replace(good, `"sector_id":`+sector, `"sector_id":9`, 1), ledger.ENOTFOUND, "no sector 9", 404},
+		{"config unknown", strings.Replace(good, `"ticket_config_id":`+config, `"ticket_config_id":9`, 1), ledger.ENOTFOUND, "no ticket config 9", 404},
+		{"no items", `{"event_id":` + itoa(ev.ID) + `,"owner_id":` + owner + `,"ticket_reservation_items":[]}`, ledger.EINVALID, "at least one item", 400},
+		{"seat unknown", bamReserveBody(ev, owner, "PDF", 2, `[`+seatJSON(1, "A")+`,`+seatJSON(9, "Z")+`]`), ledger.EREFUSED, "9Z", 400},
+		{"seat twice", bamReserveBody(ev, owner, "PDF", 2, `[`+seatJSON(1, "A")+`,`+seatJSON(1, "A")+`]`), ledger.EINVALID, "twice", 400},
+		{"not JSON", `{"event_id":`, ledger.EINVALID, "JSON", 400},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.do("POST", api.BamPrefix+"ticket/reserve", e.shop, c.body).wantErrorText(t, c.status, c.code, c.words)
+		})
+	}
+	for _, c := range []struct {
+		name, route, body, code, words string
+		status                         int
+	}{
+		{"free nothing", "ticket/free", `{"ids":[]}`, ledger.EINVALID, "ids must list", 400},
+		{"free no ticket id", "ticket/free", `{"ids":[5]}`, ledger.EINVALID, "not a ticket id", 400},
+		{"free unknown", "ticket/free", `{"ids":[` + itoa(ledger.BamTicketID(12345, 0)) + `]}`, ledger.ENOTFOUND, "No ticket", 404},
+		{"issue unknown seat", "ticket/issue", `{"ids":[` + itoa(ledger.BamTicketID(ev.Timeslot[0].ID, 99)) + `]}`, ledger.ENOTFOUND, "No ticket", 404},
+		{"issue available", "ticket/issue", `{"ids":[` + itoa(ledger.BamTicketID(ev.Timeslot[0].ID, 0)) + `]}`, ledger.ECONFLICT, "not reserved", 409},
+		{"issue twice in body", "ticket/issue", `{"ids":[1000001,1000001]}`, ledger.EINVALID, "twice", 400},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.do("POST", api.BamPrefix+c.route, e.shop, c.body).wantErrorText(t, c.status, c.code, c.words)
+		})
+	}
+	e.do("POST", api.BamPrefix+"ticket/reserve", e.gate, good).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+	e.do("POST", api.BamPrefix+"ticket/reserve", "", good).wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
+	e.do("POST", api.BamPrefix+"ticket/reserve", e.bob, good).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+	e.do("GET", api.BamPrefix+"v1/event/x", e.shop, "").wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	e.do("POST", api.BamPrefix+"v1/event", e.shop, `{"contract":"nope"}`).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	for _, s := range []string{"1A", "1B", "2A"} {
+		if got := e.ticketOf(addr, mustSeat(t, s)); got.Address != ledger.ZeroAddress {
+			t.Errorf("seat %s is not on sale after the refused reservations: %+v", s, got)
+		}
+	}
+	e.bamTickets("ticket/reserve", e.shop, good, http.StatusCreated)
+}
+
+func mustSeat(t *testing.T, text string) ledger.Seat {
+	t.Helper()
+	s, err := ledger.ParseSeat(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
