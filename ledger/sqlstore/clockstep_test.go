@@ -90,6 +90,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}
 	mustExec(t, raw, `DROP TABLE standing_sections`)
+	mustExec(t, raw, `DROP TABLE bam_ids`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
