@@ -15,13 +15,6 @@ import (
 // as ledger.BamIDs says.
 const BamPrefix = "/bam/"
 
-// The ticket formats of seed 002: PDF (and pkpass) tickets are sent with the order's
-// confirmation; SECURE tickets live in the wallet app.
-const (
-	FormatPDF    = "PDF"
-	FormatSecure = "SECURE"
-)
-
 // BamReserveRequest is the body of POST /bam/ticket/reserve.
 type BamReserveRequest struct {
 	EventID int64                `json:"event_id"`
@@ -83,7 +76,7 @@ func (b BamReserveRequest) Check() (BamReserveRequest, error) {
 	case len(b.Items) == 0:
 		return b, ledger.Errorf(ledger.EINVALID, "ticket_reservation_items must list at least one item")
 	}
-	format, err := CheckFormat(b.Format)
+	format, err := ledger.ParseTicketFormat(strings.TrimSpace(b.Format))
 	if err != nil {
 		return b, err
 	}
@@ -134,18 +127,6 @@ func (it BamReservationItem) check(n int, slot int64) error {
 	return nil
 }
 
-// CheckFormat returns the ticket format named by text (any case; PDF when empty), or
-// EINVALID.
-func CheckFormat(text string) (string, error) {
-	switch f := strings.ToUpper(strings.TrimSpace(text)); f {
-	case "":
-		return FormatPDF, nil
-	case FormatPDF, FormatSecure:
-		return f, nil
-	}
-	return "", ledger.Errorf(ledger.EINVALID, "format must be PDF or SECURE, not %q", clip(text, 20))
-}
-
 // BamTicketIDs is the body of POST /bam/ticket/free and /bam/ticket/issue: the ids of
 // reserved tickets, as ids (or ticket_ids).
 type BamTicketIDs struct {
@@ -175,13 +156,14 @@ func (b BamTicketIDs) Check() ([]int64, error) {
 	return ids, nil
 }
 
-// BamTicket is a ticket as the platform shows it. OwnerID is the customer's id as a
+// BamTicket is a ticket as the platform shows it: Format is ledger.FormatPDF or
+// ledger.FormatSecure. OwnerID is the customer's id as a
 // string (null while available); EnrollmentID repeats it when asked for
 // (with_enrollment_id). QR and Secret come once, in the answer of issue.
 type BamTicket struct {
 	ID             int64              `json:"id"`
 	Status         string             `json:"status"`
-	Format         string             `json:"format,omitempty"`
+	Format         string             `json:"format"`
 	EventID        int64              `json:"event_id"`
 	TimeslotID     int64              `json:"timeslot_id"`
 	SectorID       int64              `json:"sector_id"`
@@ -195,8 +177,8 @@ type BamTicket struct {
 }
 
 // BamTicketOf returns the ticket as the platform shows it.
-func BamTicketOf(t ledger.BamTicket, format string) BamTicket {
-	out := BamTicket{ID: t.ID, Status: ledger.BamStatus(t.Status), Format: format, EventID: t.Event, TimeslotID: t.Timeslot,
+func BamTicketOf(t ledger.BamTicket) BamTicket {
+	out := BamTicket{ID: t.ID, Status: ledger.BamStatus(t.Status), Format: t.Format, EventID: t.Event, TimeslotID: t.Timeslot,
 		SectorID: t.Sector, TicketConfigID: t.TicketConfig, Seat: t.Seat, Price: t.Price}
 	if t.Customer != 0 {
 		owner := strconv.FormatInt(t.Customer, 10)

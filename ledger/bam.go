@@ -117,8 +117,8 @@ func (t BamTimeslot) TicketConfig(id int64) (BamTicketConfig, bool) {
 
 // BamTicket is a ticket as the platform sees it: its id and those of its event,
 // timeslot, sector and ticket config; the seat, its price and status (a ledger status: TicketAvailable,
-// TicketReserved, TicketIssued, TicketCheckedIn); and, while reserved or issued, its
-// booking and that booking's customer (the owner).
+// TicketReserved, TicketIssued, TicketCheckedIn) and format (FormatPDF, FormatSecure);
+// and, while reserved or issued, its booking and that booking's customer (the owner).
 type BamTicket struct {
 	ID       int64
 	Event    int64
@@ -132,6 +132,7 @@ type BamTicket struct {
 	Seat         Seat
 	Price        int64
 	Status       string
+	Format       string
 	Booking      int64
 	Customer     int64
 }

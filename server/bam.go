@@ -77,11 +77,11 @@ func (h bam) ticketIDs(r *http.Request) ([]int64, error) {
 	return body.Check()
 }
 
-// answerTickets answers the tickets, each in the format, with status.
-func (h bam) answerTickets(w http.ResponseWriter, status int, ts []ledger.BamTicket, format string, err error) {
+// answerTickets answers the tickets with status.
+func (h bam) answerTickets(w http.ResponseWriter, status int, ts []ledger.BamTicket, err error) {
 	out := make([]api.BamTicket, len(ts))
 	for i, t := range ts {
-		out[i] = api.BamTicketOf(t, format)
+		out[i] = api.BamTicketOf(t)
 	}
 	h.reply(w, status, api.BamData[[]api.BamTicket]{Data: out}, err)
 }

@@ -65,7 +65,7 @@ func TestBamReserveFreeIssue(t *testing.T) {
 	held := e.bamTickets("ticket/reserve", e.shop, body, http.StatusCreated)
 	if len(held) != 2 || held[0].Status != "reserved" || held[0].OwnerID == nil || *held[0].OwnerID != itoa(owner) ||
 		held[0].EventID != ev.ID || held[0].TimeslotID != ev.Timeslot[0].ID || held[0].TicketConfigID != ev.TicketConfig[0].ID ||
-		held[0].ID == held[1].ID || held[0].Price+held[1].Price != 130 {
+		held[0].ID == held[1].ID || held[0].Price+held[1].Price != 130 || held[0].Format != ledger.FormatSecure {
 		t.Fatalf("reserved %+v", held)
 	}
 	e.do("POST", api.ContractPath(addr, "ReserveTicket"), e.shop, reserveBody(seatJSON(1, "A"), "walk-in", "")).
@@ -73,14 +73,14 @@ func TestBamReserveFreeIssue(t *testing.T) {
 	e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held[0])).
 		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "issue them together")
 	freed := e.bamTickets("ticket/free", e.shop, bamIDs(held[1]), http.StatusOK)
-	if len(freed) != 1 || freed[0].Status != "available" || freed[0].OwnerID != nil || freed[0].ID != held[1].ID {
+	if len(freed) != 1 || freed[0].Status != "available" || freed[0].OwnerID != nil || freed[0].ID != held[1].ID || freed[0].Format != ledger.FormatPDF {
 		t.Fatalf("freed %+v", freed)
 	}
 	r := e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held[0]))
 	var issued api.BamData[[]api.BamTicket]
 	r.want(t, http.StatusCreated, &issued)
 	got := issued.Data
-	if len(got) != 1 || got[0].Status != "issued" || got[0].QR == "" || got[0].Secret == nil || got[0].ID != held[0].ID || r.header.Get("X-Transaction-Hash") == "" {
+	if len(got) != 1 || got[0].Status != "issued" || got[0].Format != ledger.FormatSecure || got[0].QR == "" || got[0].Secret == nil || got[0].ID != held[0].ID || r.header.Get("X-Transaction-Hash") == "" {
 		t.Fatalf("issued %+v", got)
 	}
 	if res := e.scan("VerifyTicket", addr, e.gate, got[0].QR, "North", ""); len(res) != 1 || res[0].Status != ledger.StatusValid {

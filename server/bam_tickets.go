@@ -12,14 +12,13 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// bamPlan is a reservation with the platform's numbers resolved: the contract and
-// customer of its booking, the seats its items name, and the items left to the ledger
+// bamPlan is a reservation with the platform's numbers resolved: its booking (contract,
+// customer, format), the seats its items name, and the items left to the ledger
 // to choose (by quantity).
 type bamPlan struct {
-	contract string
-	customer int64
-	seats    []ledger.Seat
-	picks    []bamPick
+	booking ledger.BookingRequest
+	seats   []ledger.Seat
+	picks   []bamPick
 }
 
 // bamPick is an item by quantity: that many tickets of a type in a section.
@@ -48,7 +47,7 @@ func (h bam) reserve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ts, err := h.hold(r.Context(), p)
-	h.answerTickets(w, http.StatusCreated, ts, body.Format, err)
+	h.answerTickets(w, http.StatusCreated, ts, err)
 }
 
 // plan resolves the body's numbers: the event, its timeslot on sale, each item's sector
@@ -65,7 +64,7 @@ func (h bam) plan(ctx context.Context, body api.BamReserveRequest) (bamPlan, err
 	if !slot.OnSale {
 		return bamPlan{}, ledger.Errorf(ledger.ECONFLICT, "Timeslot %d of event %d is not on sale now", slot.ID, e.ID)
 	}
-	p := bamPlan{contract: e.Contract, customer: int64(body.OwnerID)}
+	p := bamPlan{booking: ledger.BookingRequest{Customer: int64(body.OwnerID), Contract: e.Contract, Format: body.Format}}
 	for i, it := range body.Items {
 		sector, ok := e.Sector(it.SectorID)
 		if !ok {
@@ -104,7 +103,7 @@ func (p *bamPlan) add(n int, it api.BamReservationItem, sector ledger.BamSector,
 // hold opens the booking and holds the plan's tickets, cancelling the booking when a
 // hold fails, and returns the booking's tickets.
 func (h bam) hold(ctx context.Context, p bamPlan) ([]ledger.BamTicket, error) {
-	b, err := h.bookings.NewBooking(ctx, p.contract, p.customer)
+	b, err := h.bookings.OpenBooking(ctx, p.booking)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +145,7 @@ func (h bam) free(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		ts, err = h.ids.BamTickets(r.Context(), ids)
 	}
-	h.answerTickets(w, http.StatusOK, ts, "", err)
+	h.answerTickets(w, http.StatusOK, ts, err)
 }
 
 // reserved reads the tickets, which must all be reserved: ECONFLICT naming the first that
@@ -258,7 +257,7 @@ func (h bam) wholeBooking(ctx context.Context, ts []ledger.BamTicket) error {
 func issuedTickets(ts []ledger.BamTicket, p issuer.Purchase) []api.BamTicket {
 	out := make([]api.BamTicket, len(ts))
 	for i, t := range ts {
-		out[i] = api.BamTicketOf(t, "")
+		out[i] = api.BamTicketOf(t)
 		for j, it := range p.Tickets {
 			if it.Seat.Key() == t.Seat.Key() && j < len(p.QR) {
 				out[i].QR, out[i].Secret = p.QR[j], &it.Secret

@@ -9,9 +9,9 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// bamTicketColumns are what bamTicket reads of a ticket: its seat, price, sale state,
-// booking and that booking's customer, state and expiry.
-const bamTicketColumns = `t.contract, t.sale, t.idx, s.section, s.number, s.letter, t.price,
+// bamTicketColumns are what scanBamRow reads of a ticket: its seat, price, format, sale
+// state, booking and that booking's customer, state and expiry.
+const bamTicketColumns = `t.contract, t.sale, t.idx, s.section, s.number, s.letter, t.price, t.format,
 	CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END, t.checked_in_at, t.booking,
 	COALESCE(b.customer, 0), COALESCE(b.state, ''), COALESCE(b.expires_at, 0)
 	FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
@@ -30,7 +30,7 @@ func scanBamRow(row scanner, now time.Time) (bamRow, error) {
 	var sold, checkedIn int64
 	var bk bookingRow
 	t := &b.t
-	err := row.Scan(&t.Contract, &t.Sale, &b.idx, &t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price,
+	err := row.Scan(&t.Contract, &t.Sale, &b.idx, &t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price, &t.Format,
 		&sold, &checkedIn, &t.Booking, &bk.customer, &bk.state, &bk.expires)
 	switch {
 	case err != nil:
@@ -41,7 +41,7 @@ func scanBamRow(row scanner, now time.Time) (bamRow, error) {
 	case t.Booking != 0 && bookingState(bk, now) == ledger.BookingOpen:
 		t.Status, t.Customer = ledger.TicketReserved, bk.customer
 	default:
-		t.Status, t.Booking = ledger.TicketAvailable, 0
+		t.Status, t.Booking, t.Format = ledger.TicketAvailable, 0, ledger.FormatPDF
 	}
 	return b, err
 }
