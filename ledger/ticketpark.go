@@ -120,13 +120,13 @@ type TicketparkRecords interface {
 	Booking(ctx context.Context, pid string) (TicketparkBooking, error)
 	// Venues, Sectors, Events, Shows, Prices and Bookings read a page of a collection and
 	// the number of records in it: parent, when not empty, keeps a venue's sectors or an
-	// event's shows and prices.
+	// event's shows, prices and bookings.
 	Venues(ctx context.Context, p TicketparkPage) ([]TicketparkVenue, int, error)
 	Sectors(ctx context.Context, venue string, p TicketparkPage) ([]TicketparkSector, int, error)
 	Events(ctx context.Context, p TicketparkPage) ([]TicketparkEvent, int, error)
 	Shows(ctx context.Context, event string, p TicketparkPage) ([]TicketparkShow, int, error)
 	Prices(ctx context.Context, event string, p TicketparkPage) ([]TicketparkPrice, int, error)
-	Bookings(ctx context.Context, p TicketparkPage) ([]TicketparkBooking, int, error)
+	Bookings(ctx context.Context, event string, p TicketparkPage) ([]TicketparkBooking, int, error)
 	// Capacity counts the places of a show's contract.
 	Capacity(ctx context.Context, contract string) (TicketparkCapacity, error)
 }

@@ -49,6 +49,7 @@ func (h ticketpark) routes(mux *http.ServeMux) {
 		{"POST", "venues", h.createVenues}, {"GET", "venues", h.listVenues}, {"GET", "venues/{pid}", h.readVenue},
 		{"POST", "sectors", h.createSectors}, {"GET", "sectors", h.listSectors}, {"GET", "sectors/{pid}", h.readSector},
 		{"POST", "events", h.createEvents}, {"GET", "events", h.listEvents}, {"GET", "events/{pid}", h.readEvent},
+		{"GET", "events/{pid}/bookings", h.listBookings},
 		{"POST", "show", h.createShows}, {"POST", "shows", h.createShows}, {"GET", "shows", h.listShows},
 		{"GET", "shows/{pid}", h.readShow}, {"GET", "show/{pid}", h.readShow},
 		{"POST", "prices", h.createPrices}, {"GET", "prices", h.listPrices}, {"GET", "prices/{pid}", h.readPrice},
@@ -56,7 +57,7 @@ func (h ticketpark) routes(mux *http.ServeMux) {
 		{"POST", "persons", h.createPersons}, {"GET", "persons/{pid}", h.readPerson},
 		{"POST", "bookings", h.createBookings}, {"GET", "bookings", h.listBookings},
 		{"GET", "bookings/{pid}", h.readBooking}, {"PATCH", "bookings/{pid}", h.patchBooking},
-		{"POST", "email/send", h.sendEmail},
+		{"POST", "tickets", h.createTickets}, {"POST", "email/send", h.sendEmail},
 	} {
 		mux.HandleFunc(c.method+" "+TicketparkPrefix+c.path, c.fn)
 		mux.HandleFunc(c.method+" "+TicketparkPrefix+c.path+"/{$}", c.fn)

@@ -2,9 +2,6 @@ package server
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,12 +85,16 @@ func (h ticketpark) readBooking(w http.ResponseWriter, r *http.Request) {
 	h.reply(w, http.StatusOK, out, err)
 }
 
+// listBookings answers bookings/, or events/{pid}/bookings/: the event's.
 func (h ticketpark) listBookings(w http.ResponseWriter, r *http.Request) {
 	p, err := tpPage(r)
 	var list []ledger.TicketparkBooking
 	total := 0
+	if event := r.PathValue("pid"); err == nil && event != "" {
+		_, err = h.records.Event(r.Context(), event)
+	}
 	if err == nil {
-		list, total, err = h.records.Bookings(r.Context(), p)
+		list, total, err = h.records.Bookings(r.Context(), r.PathValue("pid"), p)
 	}
 	out := make([]tpBooking, len(list))
 	for i := 0; err == nil && i < len(list); i++ {
@@ -207,8 +208,7 @@ func (h ticketpark) showDetails(ctx context.Context, pid string) (d tpShowDetail
 // ticket describes one ticket of the booking: its pid is derived from the ledger booking
 // and the place, so it stays the same on every read.
 func (d tpShowDetails) ticket(b ledger.TicketparkBooking, lb ledger.Booking, t ledger.BookedTicket) tpTicket {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%d/%s", lb.ID, t.Seat.Key())))
-	pid := hex.EncodeToString(sum[:8])
+	pid := tpTicketPid(lb.ID, t.Seat)
 	sector := d.sectors[t.Seat.Section]
 	price := d.priceOf(sector.PriceCategory, t.Price)
 	return tpTicket{Pid: pid, Code: strings.ToUpper(pid), Confirmation: t.Status != ledger.TicketReserved, Status: t.Status,

@@ -180,12 +180,15 @@ func (s *Ticketpark) AddShow(ctx context.Context, sh ledger.TicketparkShow) (led
 	return sh, err
 }
 
-// AddPrices records prices of the actor's events, all or none: each named, once per
-// name and price category, not negative; ECONFLICT when a show of the event is on sale.
+// AddPrices records prices of the actor's events, all or none: each named (at most 40
+// characters: the name is the ticket type it is sold as), once per name and price
+// category, not negative; ECONFLICT when a show of the event is on sale.
 func (s *Ticketpark) AddPrices(ctx context.Context, in []ledger.TicketparkPrice) ([]ledger.TicketparkPrice, error) {
 	out := append([]ledger.TicketparkPrice(nil), in...)
-	for _, p := range out {
-		if err := tpText("A price's name", p.Name, 100, true); err != nil {
+	for i := range out {
+		p := &out[i]
+		p.Name = strings.TrimSpace(p.Name)
+		if err := tpText("A price's name", p.Name, ledger.MaxSectionLen, true); err != nil {
 			return nil, err
 		}
 		if p.Price < 0 || p.Price > ledger.MaxPrice || p.PriceCategory < 0 || p.PriceCategory > 999999 {

@@ -13,7 +13,7 @@ import (
 type tpKind[T any] struct {
 	table, cols, what string
 	scan              func(scanner) (T, error)
-	parent            string // the column a collection may be kept to ("venue", "event")
+	parent            string // the condition keeping a collection to a parent ("venue = ?")
 }
 
 var (
@@ -22,7 +22,7 @@ var (
 			return v, r.Scan(&v.Pid, &v.Host, &v.Name, &v.City)
 		}}
 	tpSectors = tpKind[ledger.TicketparkSector]{table: "tp_sectors", cols: "pid, venue, name, price_category, capacity", what: "sector",
-		parent: "venue", scan: func(r scanner) (s ledger.TicketparkSector, err error) {
+		parent: "venue = ?", scan: func(r scanner) (s ledger.TicketparkSector, err error) {
 			return s, r.Scan(&s.Pid, &s.Venue, &s.Name, &s.PriceCategory, &s.Capacity)
 		}}
 	tpEvents = tpKind[ledger.TicketparkEvent]{table: "tp_events", cols: "pid, host, name, currency, digital", what: "event",
@@ -33,18 +33,18 @@ var (
 			return e, err
 		}}
 	tpShows = tpKind[ledger.TicketparkShow]{table: "tp_shows", cols: "pid, event, venue, start_at, zone, contract", what: "show",
-		parent: "event", scan: func(r scanner) (s ledger.TicketparkShow, err error) {
+		parent: "event = ?", scan: func(r scanner) (s ledger.TicketparkShow, err error) {
 			var start int64
 			err = r.Scan(&s.Pid, &s.Event, &s.Venue, &start, &s.Zone, &s.Contract)
 			s.Start = time.Unix(start, 0).UTC()
 			return s, err
 		}}
 	tpPrices = tpKind[ledger.TicketparkPrice]{table: "tp_prices", cols: "pid, event, name, price_category, price", what: "price",
-		parent: "event", scan: func(r scanner) (p ledger.TicketparkPrice, err error) {
+		parent: "event = ?", scan: func(r scanner) (p ledger.TicketparkPrice, err error) {
 			return p, r.Scan(&p.Pid, &p.Event, &p.Name, &p.PriceCategory, &p.Price)
 		}}
 	tpBookings = tpKind[ledger.TicketparkBooking]{table: "tp_bookings", cols: "pid, host, customer, show_pid, booking, delivery, created_at",
-		what: "booking", scan: func(r scanner) (b ledger.TicketparkBooking, err error) {
+		what: "booking", parent: "show_pid IN (SELECT pid FROM tp_shows WHERE event = ?)", scan: func(r scanner) (b ledger.TicketparkBooking, err error) {
 			var delivery int
 			var created int64
 			err = r.Scan(&b.Pid, &b.Host, &b.Customer, &b.Show, &b.Booking, &delivery, &created)
@@ -77,7 +77,7 @@ func (k tpKind[T]) page(r runner, actor ledger.Actor, parent string, p ledger.Ti
 		where, args = where+` AND host = ?`, append(args, actor.ID())
 	}
 	if parent != "" {
-		where, args = where+` AND `+k.parent+` = ?`, append(args, parent)
+		where, args = where+` AND `+k.parent, append(args, parent)
 	}
 	var total int
 	if err := r.row(`SELECT COUNT(*)`+where, args...).Scan(&total); err != nil {
@@ -203,9 +203,10 @@ func (s *Ticketpark) Prices(ctx context.Context, event string, p ledger.Ticketpa
 	return tpPage(s, ctx, tpPrices, event, p)
 }
 
-// Bookings reads a page of the bookings (box-office and organizer keys).
-func (s *Ticketpark) Bookings(ctx context.Context, p ledger.TicketparkPage) ([]ledger.TicketparkBooking, int, error) {
-	return tpPage(s, ctx, tpBookings, "", p)
+// Bookings reads a page of the bookings, of the event when given (box-office and
+// organizer keys).
+func (s *Ticketpark) Bookings(ctx context.Context, event string, p ledger.TicketparkPage) ([]ledger.TicketparkBooking, int, error) {
+	return tpPage(s, ctx, tpBookings, event, p)
 }
 
 // Capacity counts a show contract's places: all of them, and those sold in its latest
