@@ -55,14 +55,13 @@ func (e *env) tpCapacity(show string) tpCapacityAnswer {
 // the event set up (two shows of it in one venue), a person, a booking, two tickets,
 // the confirmation (each ticket's QR, admitted at the gate of the show's contract), the
 // booking read as read-booking.md shows it, the show's capacity, and the mail asked for.
-// The second show sells the same places at the same time.
+// The second show sells the same places at the same time, a seat by its pid.
 func TestTicketparkSelling(t *testing.T) {
 	e := newEnv(t)
 	s := e.tpSetUp()
 	person := e.tpCreate("persons/", e.shop, tpPersonDoc, 1)[0]
 	booking := e.tpCreate("bookings/", e.shop, tpFill(tpBookingDoc, "{pid of person from request 1}", person), 1)[0]
-	tickets := e.tpCreate("tickets/", e.shop, tpTickets(booking, s.shows[0], s.prices[0], s.sectors[0]+"-1", true, 1), 1)
-	tickets = append(tickets, e.tpCreate("tickets/", e.shop, tpTickets(booking, s.shows[0], s.prices[0], s.sectors[0]+"-2", true, 1), 1)...)
+	tickets := e.tpCreate("tickets/", e.shop, tpTickets(booking, s.shows[0], s.prices[0], s.sectors[0], false, 2), 2)
 	if c := e.tpCapacity(s.shows[0]).Capacity.Total; c.Sold != 2 || c.Available != 1498 {
 		t.Errorf("capacity with two tickets held: %+v", c)
 	}
@@ -174,4 +173,30 @@ func TestTicketparkTicketRefusals(t *testing.T) {
 		wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "another booking")
 	e.do("POST", "/ticketpark/tickets/", e.gate, tpTickets(booking, s.shows[0], s.prices[0], seat, true, 1)).
 		wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+}
+
+// TestTicketparkSectorFull: a sector's places are picked by quantity and never beyond its
+// capacity; a refused pick holds nothing, and says how many places remain.
+func TestTicketparkSectorFull(t *testing.T) {
+	e := newEnv(t)
+	venue := e.tpCreate("venues/", e.alice, `{"name": "Club", "city": "Bern"}`, 1)[0]
+	sector := e.tpCreate("sectors/", e.alice, `[{"host": "`+venue+`", "name": "Standing", "price_category": 1, "capacity": 3}]`, 1)[0]
+	event := e.tpCreate("events/", e.alice, `{"name": "Gig", "currency": "CHF"}`, 1)[0]
+	show := e.tpCreate("show/", e.alice, `{"event": "`+event+`", "venue": "`+venue+`", "start": "2030-06-01 20:00:00"}`, 1)[0]
+	price := e.tpCreate("prices/", e.alice, `[{"event": "`+event+`", "name": "Entry", "price_category": 1, "price": 25.5}]`, 1)[0]
+	person := e.tpCreate("persons/", e.shop, tpPersonDoc, 1)[0]
+	first := e.tpCreate("bookings/", e.shop, `{"customer": "`+person+`"}`, 1)[0]
+	second := e.tpCreate("bookings/", e.shop, `{"customer": "`+person+`"}`, 1)[0]
+	e.tpCreate("tickets/", e.shop, tpTickets(first, show, price, sector, false, 2), 2)
+	e.do("POST", "/ticketpark/tickets/", e.shop, tpTickets(second, show, price, sector, false, 2)).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "remain")
+	if c := e.tpCapacity(show).Capacity.Total; c.Total != 3 || c.Sold != 2 || c.Available != 1 {
+		t.Errorf("capacity after a refused pick: %+v", c)
+	}
+	e.tpCreate("tickets/", e.shop, tpTickets(second, show, price, sector, false, 1), 1)
+	var read tpBookingRead
+	e.tpGet("bookings/"+second+"?properties[tickets]=1&properties[customer]=1", e.shop, &read)
+	if len(read.Tickets) != 1 || read.Tickets[0].SeatString != "Standing, Place 3" || read.Tickets[0].Amount != "25.50" {
+		t.Errorf("second booking %+v", read)
+	}
 }

@@ -161,8 +161,8 @@ func (h ticketpark) startEventSales(ctx context.Context, prices []ledger.Ticketp
 	return nil
 }
 
-// createShows makes each show's contract from its venue's sectors (each sector a section
-// of as many places as its capacity), records the show, and puts it on sale when its
+// createShows makes each show's contract from its venue's sectors (each sector a
+// standing section of as many places as its capacity), records the show, and puts it on sale when its
 // event has its prices.
 func (h ticketpark) createShows(w http.ResponseWriter, r *http.Request) {
 	items, many, err := tpBody[tpShowBody](r)
@@ -197,20 +197,20 @@ func (h ticketpark) createShow(ctx context.Context, i int, b tpShowBody) (ledger
 	if err != nil {
 		return ledger.TicketparkShow{}, err
 	}
-	seats, err := h.showSeats(ctx, v)
+	standing, err := h.showPlaces(ctx, v)
 	if err != nil {
 		return ledger.TicketparkShow{}, err
 	}
-	c, _, err := h.ledger.CreateContract(ctx, v.Name, seats)
+	c, _, err := h.ledger.CreateContract(ctx, v.Name, nil, standing...)
 	if err != nil {
 		return ledger.TicketparkShow{}, err
 	}
 	return h.records.AddShow(ctx, ledger.TicketparkShow{Event: b.Event, Venue: v.Pid, Start: start, Zone: zone, Contract: c.Address})
 }
 
-// showSeats lays out a show's places: each sector of the venue a section of places
-// numbered from 1 to its capacity.
-func (h ticketpark) showSeats(ctx context.Context, v ledger.TicketparkVenue) ([]ledger.Seat, error) {
+// showPlaces lays out a show's places: each sector of the venue a standing
+// (general-admission) section of as many places as its capacity.
+func (h ticketpark) showPlaces(ctx context.Context, v ledger.TicketparkVenue) ([]ledger.StandingSection, error) {
 	sectors, _, err := h.records.Sectors(ctx, v.Pid, all)
 	if err != nil {
 		return nil, err
@@ -218,16 +218,15 @@ func (h ticketpark) showSeats(ctx context.Context, v ledger.TicketparkVenue) ([]
 	if len(sectors) == 0 {
 		return nil, ledger.Errorf(ledger.ECONFLICT, "Venue %s has no sectors: POST sectors/ first", v.Pid)
 	}
-	var seats []ledger.Seat
-	for _, s := range sectors {
-		if int64(len(seats))+s.Capacity > ledger.MaxContractSeats {
+	standing := make([]ledger.StandingSection, len(sectors))
+	total := int64(0)
+	for i, s := range sectors {
+		if total += s.Capacity; total > ledger.MaxContractSeats {
 			return nil, ledger.Errorf(ledger.EINVALID, "Venue %s holds more than %d places in all: a show's places must fit one contract", v.Pid, ledger.MaxContractSeats)
 		}
-		for n := 1; n <= int(s.Capacity); n++ {
-			seats = append(seats, ledger.Seat{Number: n, Section: s.Name})
-		}
+		standing[i] = ledger.StandingSection{Section: s.Name, Capacity: int(s.Capacity)}
 	}
-	return seats, nil
+	return standing, nil
 }
 
 // tpStart reads a show's start, "2020-06-01 12:00:00" in tpZone (Ticketpark's), or

@@ -214,14 +214,48 @@ func tpTicketPid(booking int64, s ledger.Seat) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// holdPicked holds, for the tickets that name a sector, that many free places of it.
+// holdPicked holds, for the tickets that name a sector, that many free places of it,
+// chosen by the store (a sector is a standing section of the show's contract).
 func (h ticketpark) holdPicked(ctx context.Context, id int64, wants []tpWant, held *[]ledger.Seat) error {
+	var order []string
+	count := map[string]int{}
 	for _, w := range wants {
 		if w.place == 0 {
-			return ledger.Errorf(ledger.EREFUSED, "Tickets by sector wait for picking places by quantity: name a seat")
+			if count[w.sector.Name] == 0 {
+				order = append(order, w.sector.Name)
+			}
+			count[w.sector.Name]++
+		}
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	b, err := h.bookings.Booking(ctx, id)
+	if err != nil {
+		return err
+	}
+	had := seatSet(b.Tickets)
+	for _, section := range order {
+		rc, err := h.bookings.HoldBest(ctx, id, ledger.Pick{Section: section, Quantity: count[section]})
+		if err != nil {
+			return err
+		}
+		for _, t := range rc.Booking.Tickets {
+			if !had[t.Seat.Key()] {
+				had[t.Seat.Key()] = true
+				*held = append(*held, t.Seat)
+			}
 		}
 	}
 	return nil
+}
+
+func seatSet(tickets []ledger.BookedTicket) map[string]bool {
+	set := make(map[string]bool, len(tickets))
+	for _, t := range tickets {
+		set[t.Seat.Key()] = true
+	}
+	return set
 }
 
 // checkPrices refuses a price that is not the first of its category: the sale sells each
