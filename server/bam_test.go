@@ -183,3 +183,93 @@ func mustSeat(t *testing.T, text string) ledger.Seat {
 	}
 	return s
 }
+
+// festival is a contract of alice's with four seats in the Stalls and a standing section
+// of five places, its sale open: every seat and place priced 40.
+func (e *env) festival() string {
+	e.t.Helper()
+	var out api.CreateContractResponse
+	seats := `[{"number":1,"letter":"A","section":"Stalls"},{"number":2,"letter":"A","section":"Stalls"},{"number":3,"letter":"A","section":"Stalls"},{"number":1,"letter":"B","section":"Stalls"}]`
+	e.do("POST", api.Base, e.alice, `{"venue":"Park","seats":`+seats+`,"standing":[{"section":"Standing","capacity":5}],`+e.wallet()+`}`).
+		want(e.t, http.StatusCreated, &out)
+	var prices []string
+	for _, s := range []string{`1,"letter":"A","section":"Stalls"`, `2,"letter":"A","section":"Stalls"`, `3,"letter":"A","section":"Stalls"`, `1,"letter":"B","section":"Stalls"`} {
+		prices = append(prices, `{"seat":{"number":`+s+`},"price":40}`)
+	}
+	for n := 1; n <= 5; n++ {
+		prices = append(prices, `{"seat":{"number":`+strconv.Itoa(n)+`,"section":"Standing"},"price":40}`)
+	}
+	e.do("POST", api.ContractPath(out.Address, "BeginSale"), e.alice, e.saleBody("["+strings.Join(prices, ",")+"]", 1000)).want(e.t, http.StatusCreated, nil)
+	return out.Address
+}
+
+// sectorID returns the id of the event's sector of the section.
+func sectorID(t *testing.T, ev api.BamEvent, section string) int64 {
+	t.Helper()
+	for _, s := range ev.Sector {
+		if s.Name == section {
+			return s.ID
+		}
+	}
+	t.Fatalf("event %d has no sector %q: %+v", ev.ID, section, ev.Sector)
+	return 0
+}
+
+// seedReserveBody is seed 002's reserve body exactly: items of (sector, quantity) of the
+// event's timeslot and ticket config, no seats named.
+func seedReserveBody(ev api.BamEvent, owner int64, format string, items ...any) string {
+	var parts []string
+	for i := 0; i < len(items); i += 2 {
+		parts = append(parts, fmt.Sprintf(`{"ticket_config_id":%d,"quantity":%d,"timeslot_id":%d,"sector_id":%d}`,
+			ev.TicketConfig[0].ID, items[i+1], ev.Timeslot[0].ID, items[i]))
+	}
+	return fmt.Sprintf(`{"event_id":%d,"owner_id":"%d","format":%q,"ticket_reservation_items":[%s]}`, ev.ID, owner, format, strings.Join(parts, ","))
+}
+
+// TestBamSeedFlow runs seed 002's reserve/free/issue flow with its own bodies (quantities,
+// the ledger choosing): best-available seats in the Stalls and places in the standing
+// section; a quantity above what remains is refused in words and leaves nothing held, even
+// when an earlier item of the same request was held; freed places are reserved again.
+func TestBamSeedFlow(t *testing.T) {
+	e := newEnv(t)
+	addr := e.festival()
+	ev := e.bamEvent(addr)
+	stalls, standing := sectorID(t, ev, "Stalls"), sectorID(t, ev, "Standing")
+	owner := e.newCustomer()
+	held := e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, owner, "PDF", stalls, 3, standing, 2), http.StatusCreated)
+	var seats []string
+	for _, h := range held {
+		seats = append(seats, h.Seat.String())
+		if h.Status != "reserved" || h.Format != ledger.FormatPDF || *h.OwnerID != itoa(owner) {
+			t.Errorf("reserved %+v", h)
+		}
+	}
+	if got := strings.Join(seats, " "); got != "Stalls/1A Stalls/2A Stalls/3A Standing/1 Standing/2" {
+		t.Fatalf("reserved %s; want the three adjacent seats of row A and two places", got)
+	}
+	other := e.newCustomer()
+	e.do("POST", api.BamPrefix+"ticket/reserve", e.shop, seedReserveBody(ev, other, "SECURE", standing, 4)).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "Item 1")
+	e.do("POST", api.BamPrefix+"ticket/reserve", e.shop, seedReserveBody(ev, other, "SECURE", standing, 3, stalls, 2)).
+		wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "Item 2")
+	mine := e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, other, "SECURE", standing, 3, stalls, 1), http.StatusCreated)
+	if len(mine) != 4 || mine[0].Seat.String() != "Stalls/1B" || mine[1].Seat.String() != "Standing/3" || mine[0].Format != ledger.FormatSecure {
+		t.Fatalf("the second owner's reservation %+v: the refused requests must have left the places free", mine)
+	}
+	e.bamTickets("ticket/free", e.shop, bamIDs(held[3], held[4]), http.StatusOK)
+	again := e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, other, "PDF", standing, 2), http.StatusCreated)
+	if again[0].Seat.String() != "Standing/1" || again[1].Seat.String() != "Standing/2" {
+		t.Errorf("the freed places were not reserved again: %+v", again)
+	}
+	issued := e.bamTickets("ticket/issue", e.shop, bamIDs(held[:3]...), http.StatusCreated)
+	for _, it := range issued {
+		if it.Status != "issued" || it.QR == "" {
+			t.Errorf("issued %+v", it)
+		}
+		if res := e.admitOne(addr, it.QR, "North"); res.Status != ledger.StatusAdmitted {
+			t.Errorf("ticket %d at the gate: %+v", it.ID, res)
+		}
+	}
+	e.do("POST", api.BamPrefix+"ticket/free", e.shop, bamIDs(issued[0])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "already activated")
+	e.transactionCount()
+}

@@ -21,7 +21,8 @@ type bamPlan struct {
 	picks   []bamPick
 }
 
-// bamPick is an item by quantity: that many tickets of a type in a section.
+// bamPick is an item by quantity: that many tickets of a type in a section ("" for the
+// seats without a section: the pick then chooses from the whole sale).
 type bamPick struct {
 	item     int
 	section  string
@@ -116,7 +117,9 @@ func (h bam) hold(ctx context.Context, p bamPlan) ([]ledger.BamTicket, error) {
 	return h.ids.BamBookingTickets(ctx, b.ID)
 }
 
-// holdAll holds the plan's seats, then its picks, for the booking.
+// holdAll holds the plan's seats, then its picks (each the best available of its
+// quantity in its sector, chosen and held by the ledger in one transaction), for the
+// booking.
 func (h bam) holdAll(ctx context.Context, booking int64, p bamPlan) error {
 	if len(p.seats) > 0 {
 		if _, err := h.bookings.Hold(ctx, booking, p.seats); err != nil {
@@ -124,9 +127,19 @@ func (h bam) holdAll(ctx context.Context, booking int64, p bamPlan) error {
 		}
 	}
 	for _, pk := range p.picks {
-		return ledger.Errorf(ledger.EINVALID, "Item %d: name its seats (\"seats\": [...]): reserving %d tickets by quantity alone is not served yet", pk.item, pk.quantity)
+		if _, err := h.bookings.HoldBest(ctx, booking, ledger.Pick{Section: pk.section, Quantity: pk.quantity, Type: pk.typ}); err != nil {
+			return itemError(pk.item, err)
+		}
 	}
 	return nil
+}
+
+// itemError prefixes the refusal of item n's pick with the item, keeping its code.
+func itemError(n int, err error) error {
+	if code := ledger.ErrorCode(err); code != ledger.EINTERNAL {
+		return ledger.Errorf(code, "Item %d: %s", n, ledger.ErrorMessage(err))
+	}
+	return err
 }
 
 // free returns reserved tickets to sale: a booking all of whose reserved tickets are
