@@ -16,8 +16,8 @@ func bookingCommand() *cli.Command {
 	id := func() cli.Flag {
 		return &cli.Int64Flag{Name: "booking", Aliases: []string{"b"}, Required: true, Usage: "the booking's `ID` ('booking new' printed it)"}
 	}
-	seats := func(usage string) cli.Flag {
-		return &cli.StringSliceFlag{Name: "seat", Aliases: []string{"seats"}, Required: true, Usage: usage}
+	seats := func(usage string, required bool) cli.Flag {
+		return &cli.StringSliceFlag{Name: "seat", Aliases: []string{"seats"}, Required: required, Usage: usage}
 	}
 	return &cli.Command{
 		Name:  "booking",
@@ -30,13 +30,18 @@ func bookingCommand() *cli.Command {
 					&cli.StringFlag{Name: "format", Value: ledger.FormatPDF,
 						Usage: "the booking's ticket `FORMAT`: PDF (attached to the confirmation) or SECURE (delivered to the wallet app)"}),
 				Action: contractAction(bookingNew)},
-			{Name: "add", Usage: "hold seats for the booking (the sale's hold time runs from its first hold, 30 minutes unless the sale says)",
-				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B]",
-				Flags:     append(connFlags(), id(), seats("a seat to hold (1A, 12, A or Section/12A); repeat or comma-separate for several")),
-				Action:    bookingAction(bookingAdd)},
+			{Name: "add", Usage: "hold seats for the booking, named or the best available (the sale's hold time runs from its first hold, 30 minutes unless the sale says)",
+				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B]\n" +
+					"   ticketbooth booking add --booking ID --quantity 3 [--section Standing] [--price-level 35.00] [--type NAME]",
+				Flags: append(connFlags(), id(), seats("a seat to hold (1A, 12, A or Section/12A); repeat or comma-separate for several", false),
+					&cli.IntFlag{Name: "quantity", Usage: "hold `N` seats the ledger picks, best available (adjacent in the best row), or N places of a standing section"},
+					&cli.StringFlag{Name: "section", Usage: "with --quantity: pick in the section `NAME` (default: any section)"},
+					&cli.StringFlag{Name: "price-level", Usage: "with --quantity: pick among the seats whose base price is `PRICE`, in the sale's currency (e.g. 35.00)"},
+					&cli.StringFlag{Name: "type", Usage: "with --quantity: the ticket type `NAME` to hold them as (default: the base price)"}),
+				Action: bookingAction(bookingAdd)},
 			{Name: "free", Usage: "return one held seat of the booking to sale",
 				UsageText: "ticketbooth booking free --booking ID --seat 1A",
-				Flags:     append(connFlags(), id(), seats("the held seat to free")),
+				Flags:     append(connFlags(), id(), seats("the held seat to free", true)),
 				Action:    bookingAction(bookingFree)},
 			{Name: "confirm", Usage: "issue the booking's held seats as tickets, within its hold, and write them (PDF, QR PNG or JSON)",
 				UsageText: "ticketbooth booking confirm --booking ID [--name NAME] [--amount N] --out FILE",
@@ -78,6 +83,15 @@ func bookingNew(c *cli.Context, s *session, address string) error {
 }
 
 func bookingAdd(c *cli.Context, s *session, id int64) error {
+	picking := c.IsSet("quantity") || c.IsSet("section") || c.IsSet("price-level") || c.IsSet("type")
+	switch {
+	case picking && c.IsSet("seat"):
+		return usagef("give either --seat or --quantity (with --section, --price-level, --type), not both")
+	case picking:
+		return bookingPick(c, s, id)
+	case !c.IsSet("seat"):
+		return usagef("give --seat SEAT to hold, or --quantity N for the best available")
+	}
 	seats, err := parseSeatList(strings.Join(c.StringSlice("seat"), ","))
 	if err != nil {
 		return err
@@ -87,6 +101,33 @@ func bookingAdd(c *cli.Context, s *session, id int64) error {
 		return err
 	}
 	return s.printBooking(rc, "held seats for booking")
+}
+
+// bookingPick holds the seats the ledger picks: --quantity of them, in --section, at
+// --price-level (read in the sale's currency).
+func bookingPick(c *cli.Context, s *session, id int64) error {
+	if !c.IsSet("quantity") {
+		return usagef("--quantity N is required with --section, --price-level or --type: how many to hold")
+	}
+	p := ledger.Pick{Section: c.String("section"), Quantity: c.Int("quantity"), Type: c.String("type")}
+	if c.IsSet("price-level") {
+		b, err := s.bookings.Booking(s.ctx, id)
+		if err != nil {
+			return err
+		}
+		currency, err := s.currency(b.Contract)
+		if err != nil {
+			return err
+		}
+		if p.PriceLevel, err = ledger.ParseAmount(currency, c.String("price-level")); err != nil {
+			return err
+		}
+	}
+	rc, err := s.bookings.HoldBest(s.ctx, id, p)
+	if err != nil {
+		return err
+	}
+	return s.printBooking(rc, "held the best available for booking")
 }
 
 func bookingFree(c *cli.Context, s *session, id int64) error {

@@ -22,12 +22,14 @@ func contractCommand() *cli.Command {
 				Usage: "create a contract of seats under a venue",
 				UsageText: "ticketbooth contract create --venue NAME --seats 1A,1B,2A\n" +
 					"   ticketbooth contract create --fixture theatre|hall|stadium\n" +
-					"   ticketbooth contract create --seats-file venue.json",
+					"   ticketbooth contract create --seats-file venue.json\n" +
+					"   ticketbooth contract create --venue NAME [--seats ...] --standing Standing=2000",
 				Flags: append(connFlags(),
 					&cli.StringFlag{Name: "venue", Usage: "the venue's `NAME` (defaults to the seat file's)"},
 					&cli.StringFlag{Name: "seats", Usage: "comma-separated seats: 1A, 12, A or Section/12A"},
 					&cli.StringFlag{Name: "seats-file", Usage: "a venue seat map `FILE` (JSON, see fixtures/venues)"},
 					&cli.StringFlag{Name: "fixture", Usage: "a built-in seat map: " + strings.Join(fixtures.Venues(), ", ")},
+					&cli.StringSliceFlag{Name: "standing", Usage: "a general-admission section `NAME=N` of N places sold by quantity (Standing=2000: places Standing/1 to Standing/2000, after the seats); repeat for several"},
 					ownerFlag("the organizer key that will own it (in-process, default: the administrator)"),
 					quietFlag(),
 				),
@@ -51,7 +53,7 @@ func contractCommand() *cli.Command {
 }
 
 // venueFromFlags returns the venue the flags describe: exactly one of --seats,
-// --seats-file, --fixture, with --venue naming or renaming it.
+// --seats-file, --fixture (or none, with --standing), with --venue naming or renaming it.
 func venueFromFlags(c *cli.Context) (fixtures.Venue, error) {
 	var v fixtures.Venue
 	var err error
@@ -61,8 +63,14 @@ func venueFromFlags(c *cli.Context) (fixtures.Venue, error) {
 			given++
 		}
 	}
-	if given != 1 {
-		return v, usagef("give exactly one of --seats, --seats-file or --fixture")
+	switch {
+	case given == 0 && c.IsSet("standing"):
+		if v.Name = c.String("venue"); v.Name == "" {
+			return v, usagef("--venue NAME is required with --standing")
+		}
+		return v, nil
+	case given != 1:
+		return v, usagef("give exactly one of --seats, --seats-file or --fixture (or only --standing)")
 	}
 	switch {
 	case c.IsSet("seats"):
@@ -112,8 +120,25 @@ func parseSeatList(text string) ([]ledger.Seat, error) {
 	return seats, nil
 }
 
+// standingFlags reads the --standing sections, NAME=CAPACITY each.
+func standingFlags(c *cli.Context) ([]ledger.StandingSection, error) {
+	var out []ledger.StandingSection
+	for _, text := range c.StringSlice("standing") {
+		s, err := ledger.ParseStanding(text)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 func contractCreate(c *cli.Context) error {
 	v, err := venueFromFlags(c)
+	if err != nil {
+		return err
+	}
+	standing, err := standingFlags(c)
 	if err != nil {
 		return err
 	}
@@ -128,7 +153,7 @@ func contractCreate(c *cli.Context) error {
 			return err
 		}
 	}
-	con, rc, err := s.svc.CreateContract(s.ctx, v.Name, v.Seats)
+	con, rc, err := s.svc.CreateContract(s.ctx, v.Name, v.Seats, standing...)
 	if err != nil {
 		return err
 	}
@@ -138,6 +163,7 @@ func contractCreate(c *cli.Context) error {
 		}
 		con.Owner = owner
 	}
+	con.Standing = standing
 	return s.printCreated(c.Bool("quiet"), v, con, rc)
 }
 
@@ -155,9 +181,22 @@ func (s *session) printCreated(quiet bool, v fixtures.Venue, con ledger.Contract
 		Height          int64  `json:"height"`
 	}{con.Address, con.Owner, rc.TransactionHash, rc.Height}
 	return s.print(out, func(w io.Writer) {
-		fmt.Fprintf(w, "created contract for %q with %d seats at height %d, owned by %s\ntransaction %s\n%s\n",
-			v.Name, len(v.Seats), rc.Height, con.Owner, rc.TransactionHash, con.Address)
+		fmt.Fprintf(w, "created contract for %q with %d seats%s at height %d, owned by %s\ntransaction %s\n%s\n",
+			v.Name, len(v.Seats), standingText(con.Standing, " and standing "), rc.Height, con.Owner, rc.TransactionHash, con.Address)
 	})
+}
+
+// standingText lists standing sections after prefix, "Pit (2000 places), Lawn (500
+// places)"; "" for none.
+func standingText(standing []ledger.StandingSection, prefix string) string {
+	if len(standing) == 0 {
+		return ""
+	}
+	parts := make([]string, len(standing))
+	for i, s := range standing {
+		parts[i] = fmt.Sprintf("%s (%d places)", s.Section, s.Capacity)
+	}
+	return prefix + strings.Join(parts, ", ")
 }
 
 func contractTransfer(c *cli.Context, s *session, address string) error {
@@ -182,6 +221,9 @@ func contractShow(c *cli.Context, s *session, address string) error {
 	}
 	return s.print(con, func(w io.Writer) {
 		fmt.Fprintf(w, "contract  %s\nvenue     %s (%d seats)\nowner     %s\n", con.Address, con.Venue, con.SeatCount, con.Owner)
+		if len(con.Standing) > 0 {
+			fmt.Fprintf(w, "standing  %s (general admission, sold by quantity)\n", standingText(con.Standing, ""))
+		}
 		fmt.Fprintf(w, "rules     release fee %s, no-release blocks %d, identity verification %t\n",
 			ledger.FormatAmount(contractCurrency(con), con.Rules.ReleaseFee), con.Rules.NoReleaseBlocks, con.Rules.RequireIdentityVerification)
 		if con.Sale == nil {
