@@ -2,10 +2,11 @@
 // their rules, sales, tickets and the journal, and the rules of the Ticketbooth contract
 // that govern them.
 //
-// It holds the vocabulary (Seat, Contract, Rules, Sale, Ticket, Receipt), the one error
-// type with its codes, the block clock (heights derived from time), the journal's
-// hashing (transaction hashes, Merkle roots, chained block hashes) and the pure rule
-// checks (ValidateContract, SalePrices, Refund, ReleaseOpen, ProveHolding, CleanCheckIn),
+// It holds the vocabulary (Seat, StandingSection, Contract, Rules, Sale, Ticket, Pick,
+// Receipt), the one error type with its codes, the block clock (heights derived from
+// time), the journal's hashing (transaction hashes, Merkle roots, chained block hashes)
+// and the pure rule checks (ValidateContract, SalePrices, Refund, ReleaseOpen,
+// ProveHolding, CleanCheckIn, BestSeats: best available, pick.go),
 // and the journal's effects (effects.go). Service is the union of Contracts and Journal;
 // Seller and Gate are the selling and gate sides; Customers keeps the shop's customers
 // (customer.go), whose personal data never enters the journal. Storage lives in ledger/sqlstore, whose

@@ -6,12 +6,14 @@
 // (db.go: the pools, the dialect, the clock, the write path) and the aggregate stores that
 // share it, one per side of the ledger:
 //
-//   - Contracts (contracts.go, ticketlist.go, sales.go, owner.go): contracts, rules,
-//     owners, sales and ticket lists; ledger.Contracts and ledger.TicketPager.
+//   - Contracts (contracts.go, standing.go, ticketlist.go, sales.go, owner.go): contracts,
+//     their standing (general-admission) sections, rules, owners, sales and ticket lists;
+//     ledger.Contracts and ledger.TicketPager.
 //   - Selling (selling.go, reissue.go, holders.go, pipeline*.go): reservations, releases
 //     and reissues under pseudonymous holders; ledger.Seller.
-//   - Bookings (bookings.go, bookings_confirm.go, verify_bookings.go): seats held for
-//     customers' bookings, confirmed, freed, cancelled or expired; ledger.Bookings.
+//   - Bookings (bookings.go, bookings_pick.go, bookings_confirm.go, verify_bookings.go):
+//     seats held for customers' bookings, named or picked best available, confirmed,
+//     freed, cancelled or expired; ledger.Bookings.
 //   - Customers (customers.go, customers_find.go): the shop's customers, their personal
 //     data in their own table and only their ids in the journal; ledger.Customers.
 //   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
