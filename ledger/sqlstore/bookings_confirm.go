@@ -155,12 +155,17 @@ func (s *Bookings) Booking(ctx context.Context, id int64) (ledger.Booking, error
 	if err := ledger.ValidateBookingID(id); err != nil {
 		return ledger.Booking{}, err
 	}
-	r := s.reader(ctx)
-	b, err := readBooking(r, id, s.now())
-	if err != nil {
-		return b, s.internal("reading the booking", err)
-	}
-	c, err := loadContract(r, b.Contract)
+	// One snapshot: a booking read while another server expires or frees it is read as
+	// it was before or after, never its row before and its tickets after.
+	var b ledger.Booking
+	var c ledger.Contract
+	err = s.snapshot(ctx, func(r runner) error {
+		if b, err = readBooking(r, id, s.now()); err != nil {
+			return err
+		}
+		c, err = loadContract(r, b.Contract)
+		return err
+	})
 	if err != nil {
 		return ledger.Booking{}, s.internal("reading the booking", err)
 	}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/testclock"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // bookingEnv is a store with a contract on sale for bookings: its seats and the
@@ -322,4 +325,48 @@ func TestExpireHoldsEvery(t *testing.T) {
 		t.Fatalf("booking state %q after the sweeper ran, want expired", state)
 	}
 	mustNil(t, b.reserve(t, "1A"), "Reserve the swept seat")
+}
+
+// TestBookingReadDuringExpiry: a booking read while its expiry is being journaled is
+// either open with its seats or expired, never open without seats (which the issuer
+// would refuse as holding nothing, 400, where the expiry is a 409): the booking's row and
+// its tickets are read on one snapshot. The reads go through a second store whose clock
+// is a moment behind the sweeping store's (another server; a read that began before the
+// expiry), so they see the booking open until the expiry is committed.
+func TestBookingReadDuringExpiry(t *testing.T) {
+	const rounds, readers = 24, 4
+	seats := make([]string, rounds)
+	for i := range seats {
+		seats[i] = ledger.Seat{Section: "R", Number: i + 1}.String()
+	}
+	b := openBookings(t, time.Minute, seats...)
+	behind := testclock.New(b.clock.Now(), testInterval)
+	other := mustOpen(t, b.db, sqlstore.Options{Now: behind.Now})
+	for i, seat := range seats {
+		bk := b.book(t, seat)
+		b.clock.Set(bk.Expires)
+		behind.Set(bk.Expires.Add(-time.Millisecond))
+		var wg sync.WaitGroup
+		var swept atomic.Bool
+		wg.Add(readers)
+		for range readers {
+			go func() {
+				defer wg.Done()
+				for !swept.Load() {
+					got, err := other.Bookings.Booking(b.org, bk.ID)
+					if err != nil || (got.State == ledger.BookingOpen && len(got.Tickets) == 0) {
+						t.Errorf("round %d: booking read open without its seat while it expired: %+v, %v", i, got, err)
+						return
+					}
+				}
+			}()
+		}
+		_, err := b.store.Bookings.ExpireHolds(context.Background(), 10)
+		swept.Store(true)
+		wg.Wait()
+		mustNil(t, err, "ExpireHolds")
+		if t.Failed() {
+			return
+		}
+	}
 }

@@ -111,7 +111,7 @@ func (s *Journal) Verify(ctx context.Context, anchors ...ledger.BlockRef) (ledge
 }
 
 // snapshot runs fn in a read-only transaction that sees one state of the database.
-func (s *Journal) snapshot(ctx context.Context, fn func(runner) error) error {
+func (s *db) snapshot(ctx context.Context, fn func(runner) error) error {
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return err
