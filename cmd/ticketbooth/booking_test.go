@@ -114,3 +114,37 @@ func TestSaleHoldTime(t *testing.T) {
 		t.Errorf("sale %+v, want a hold time of 10 minutes", c.Sale)
 	}
 }
+
+// TestIssueAllAvailableLeavesHeldSeats: a batch of every available seat leaves out the
+// seats a booking holds (the ticket list shows them held, not for sale), and the
+// booking confirms them afterwards.
+func TestIssueAllAvailableLeavesHeldSeats(t *testing.T) {
+	db := newDB(t, time.Second)
+	address := theatreOnSale(t, []string{"--db", db}, "1h")
+	st, err := sqlstore.Open(context.Background(), db, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	cu, err := st.Customers.CreateCustomer(admin, ledger.Customer{LastName: "Example"})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b ledger.Booking
+	out := mustCLI(t, "booking", "new", "--db", db, "--contract", address, "--customer", strconv.FormatInt(cu.ID, 10), "--json")
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(b.ID, 10)
+	mustCLI(t, "booking", "add", "--db", db, "--booking", id, "--seat", "1A,1B")
+	dir := t.TempDir()
+	out = mustCLI(t, "issue", "--db", db, "--contract", address, "--all-available", "--sender", "sponsor", "--out", filepath.Join(dir, "sponsor.pdf"))
+	if !strings.Contains(out, "issued 6 tickets") {
+		t.Errorf("issue --all-available printed %q, want the 6 seats no booking holds", out)
+	}
+	out = mustCLI(t, "booking", "confirm", "--db", db, "--booking", id, "--out", filepath.Join(dir, "booking.json"))
+	if !strings.Contains(out, "confirmed booking "+id+": 1A, 1B") {
+		t.Errorf("booking confirm printed %q", out)
+	}
+}
