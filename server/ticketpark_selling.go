@@ -80,7 +80,9 @@ func (h ticketpark) createBookings(w http.ResponseWriter, r *http.Request) {
 	var pids []string
 	for i := 0; err == nil && i < len(items); i++ {
 		var c ledger.Customer
-		if c, err = h.person(r.Context(), items[i].Customer); err == nil && c.Erased {
+		if items[i].Customer == "" {
+			err = ledger.Errorf(ledger.EINVALID, "Booking %d needs a customer: the pid of a person", i+1)
+		} else if c, err = h.person(r.Context(), items[i].Customer); err == nil && c.Erased {
 			err = ledger.Errorf(ledger.EREFUSED, "Person %s was erased and cannot book", items[i].Customer)
 		}
 		if err == nil {

@@ -200,3 +200,41 @@ func TestTicketparkSectorFull(t *testing.T) {
 		t.Errorf("second booking %+v", read)
 	}
 }
+
+// TestTicketparkShowsSellAtOnce: buyers of two shows of one event in one venue, racing,
+// each get their places, and neither show's sale blocks or counts the other's.
+func TestTicketparkShowsSellAtOnce(t *testing.T) {
+	e := newEnv(t)
+	s := e.tpSetUp()
+	person := e.tpCreate("persons/", e.shop, tpPersonDoc, 1)[0]
+	const buyers = 8
+	bookings := make([]string, buyers)
+	for i := range bookings {
+		bookings[i] = e.tpCreate("bookings/", e.shop, `{"customer": "`+person+`"}`, 1)[0]
+	}
+	statuses := make(chan int, buyers)
+	for i, b := range bookings {
+		go func() {
+			body := tpTickets(b, s.shows[i%2], s.prices[2], s.sectors[1], false, 3)
+			req, _ := http.NewRequest("POST", e.srv.URL+"/ticketpark/tickets/", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+e.shop)
+			resp, err := e.srv.Client().Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	for range buyers {
+		if got := <-statuses; got != http.StatusCreated {
+			t.Errorf("a buyer's tickets: status %d, want 201", got)
+		}
+	}
+	for _, show := range s.shows {
+		if c := e.tpCapacity(show).Capacity.Total; c.Sold != buyers/2*3 || c.Available != 1500-buyers/2*3 {
+			t.Errorf("show %s: %+v", show, c)
+		}
+	}
+}

@@ -205,6 +205,7 @@ func TestTicketparkRefusals(t *testing.T) {
 	}
 	e.do("GET", "/ticketpark/venues/"+s.venue, e.bob, "").wantError(t, http.StatusNotFound, ledger.ENOTFOUND)
 	e.do("POST", "/ticketpark/bookings/", e.shop, `{"customer": "999"}`).wantError(t, http.StatusNotFound, ledger.ENOTFOUND)
+	e.do("POST", "/ticketpark/bookings/", e.shop, `{}`).wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "needs a customer")
 	e.do("POST", "/ticketpark/show/", e.alice, `{"event": "`+s.event+`", "venue": "nope", "start": "2030-06-01 12:00:00"}`).
 		wantError(t, http.StatusNotFound, ledger.ENOTFOUND)
 	e.do("POST", "/ticketpark/sectors/", e.alice, `[{"host": "nope", "name": "X", "price_category": 1, "capacity": 5}]`).
