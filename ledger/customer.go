@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -149,4 +150,10 @@ var CustomerRoles = []Role{RoleBoxOffice, RoleOrganizer}
 // createdBy: the administrator and box-office keys every one, an organizer key its own.
 func MaySeeCustomer(a Actor, createdBy string) bool {
 	return a.Admin || a.Role == RoleBoxOffice || a.ID() == createdBy
+}
+
+// MayManageCustomers reports whether the actor may manage customers at all: the
+// administrator and the keys of CustomerRoles.
+func MayManageCustomers(a Actor) bool {
+	return a.Admin || slices.Contains(CustomerRoles, a.Role)
 }

@@ -53,6 +53,9 @@ type Store struct {
 	// Bam keeps the numbers seed 002's wallet platform gives the ledger's records
 	// (ledger.BamIDs), for the /bam/ facade.
 	Bam *Bam
+	// TicketLists answers the shop's ticket list: filtered, sorted, with related records
+	// (ledger.TicketLists).
+	TicketLists *TicketLists
 
 	closeOnce sync.Once
 	closeErr  error
@@ -75,7 +78,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
-		Bam: &Bam{d}}, nil
+		Bam: &Bam{d}, TicketLists: &TicketLists{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
