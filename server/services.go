@@ -46,6 +46,9 @@ type Services struct {
 	// Bam numbers the ledger's records for the facade of seed 002's wallet platform under
 	// /bam/, which also needs Bookings and Confirmer.
 	Bam ledger.BamIDs
+	// TicketLists serves the shop's ticket list, GET /api/v1.0/tickets: filtered, sorted,
+	// paged, with related records.
+	TicketLists ledger.TicketLists
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

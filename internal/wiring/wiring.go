@@ -2,8 +2,10 @@
 // the issuer sells through the store's Selling, the gate checks in and counts through its
 // Gate, its Ledger (Contracts and Journal) serves the contracts and receipts, Contracts
 // the paged ticket list, Keys the keys, Customers the shop's customers, Bookings their
-// bookings (confirmed by the issuer), and Idempotency the answers kept for retried
-// writes, Ticketpark the pids of the /ticketpark/ facade, and Bam the numbers of the /bam/ facade. It is the one place that wires them, used by
+// bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
+// Idempotency the answers kept for retried writes, Ticketpark the pids of the
+// /ticketpark/ facade, and Bam the numbers of the /bam/ facade. It is the one place that
+// wires them, used by
 // `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
@@ -33,5 +35,7 @@ func Services(st *sqlstore.Store) server.Services {
 		// the Ticketpark-compatible API's pids, over the same customers and bookings
 		Ticketpark: st.Ticketpark,
 		Bam:        st.Bam,
+		// the shop's ticket list, filtered and sorted
+		TicketLists: st.TicketLists,
 	}
 }

@@ -19,6 +19,8 @@ type Party struct {
 	Customers ledger.Customers
 	// Bookings keeps the shop's bookings; nil when the backend keeps none.
 	Bookings ledger.Bookings
+	// TicketLists is the shop's ticket list; nil when the backend has none.
+	TicketLists ledger.TicketLists
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -77,6 +79,7 @@ var cases = []testCase{
 	{"BookingExpiry", testBookingExpiry},
 	{"BookingFormat", testBookingFormat},
 	{"PickStanding", testPickStanding},
+	{"TicketList", testTicketList},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh
