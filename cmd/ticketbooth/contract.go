@@ -54,6 +54,7 @@ func contractCommand() *cli.Command {
 
 // venueFromFlags returns the venue the flags describe: exactly one of --seats,
 // --seats-file, --fixture (or none, with --standing), with --venue naming or renaming it.
+// A seat file or fixture may bring standing sections of its own.
 func venueFromFlags(c *cli.Context) (fixtures.Venue, error) {
 	var v fixtures.Venue
 	var err error
@@ -142,6 +143,7 @@ func contractCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	standing = append(v.Standing, standing...)
 	s, err := openLedger(c, true)
 	if err != nil {
 		return err

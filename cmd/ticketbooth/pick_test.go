@@ -67,6 +67,24 @@ func TestStandingCommands(t *testing.T) {
 	}
 }
 
+// TestFestivalFixture: the festival fixture brings its standing sections to contract
+// create, its price list prices the places, and places are held by quantity.
+func TestFestivalFixture(t *testing.T) {
+	db := newDB(t, time.Second)
+	address := lastLine(mustCLI(t, "contract", "create", "--fixture", "festival", "--db", db))
+	if out := mustCLI(t, "contract", "show", "--contract", address, "--db", db); !strings.Contains(out, "Pit (2000 places), Lawn (5000 places)") {
+		t.Errorf("contract show printed %q", out)
+	}
+	mustCLI(t, "sale", "begin", "--contract", address, "--name", "Open Air", "--organiser", "Park Sounds", "--db", db,
+		"--time", time.Now().Add(48*time.Hour).Format(time.RFC3339), "--ends-in", "1h", "--prices-fixture", "festival")
+	customer := strings.TrimSpace(mustCLI(t, "customer", "add", "--quiet", "--last-name", "Tomson", "--db", db))
+	id := strings.TrimSuffix(strings.Fields(strings.TrimPrefix(mustCLI(t, "booking", "new", "--contract", address, "--customer", customer, "--db", db), "opened booking "))[0], ":")
+	out := mustCLI(t, "booking", "add", "--booking", id, "--quantity", "2", "--section", "Lawn", "--db", db)
+	if !strings.Contains(out, "Lawn/1  reserved  3900") || !strings.Contains(out, "Lawn/2  reserved  3900") {
+		t.Errorf("booking add --section Lawn printed %q", out)
+	}
+}
+
 // zbarFirstPage renders the PDF's first page and returns the QR text zbarimg reads on it.
 func zbarFirstPage(t *testing.T, pdf string) string {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -30,7 +31,7 @@ func saleCommand() *cli.Command {
 					&cli.Int64Flag{Name: "end-height", Usage: "the sale ends at this block height"},
 					&cli.StringFlag{Name: "price", Usage: "one price for every seat, in the sale's currency (--currency, EUR by default): 12.50"},
 					&cli.StringFlag{Name: "prices", Usage: "a price list `FILE` (JSON, see fixtures/prices)"},
-					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: theatre, hall, stadium"},
+					&cli.StringFlag{Name: "prices-fixture", Usage: "a built-in price list: " + strings.Join(fixtures.Venues(), ", ")},
 					&cli.StringFlag{Name: "currency", Usage: "the sale's currency, an ISO 4217 code such as EUR or JPY (default: the price list's, else EUR)"},
 					&cli.DurationFlag{Name: "hold-time", Usage: "how long a booking holds its seats before they return to sale, from its first hold: 1m to 24h (default 30m)"},
 					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
