@@ -88,7 +88,7 @@ func newRush(ctx context.Context, o Options) (*rush, error) {
 	r.book = newSeatBook(len(tickets))
 	for i, t := range tickets {
 		r.seats = append(r.seats, t.Seat)
-		if t.Address == ledger.ZeroAddress {
+		if t.Available() { // neither sold nor held by a booking
 			r.book.free(i)
 		}
 	}
