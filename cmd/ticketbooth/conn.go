@@ -61,6 +61,9 @@ type session struct {
 	// bookings and confirmer serve the booking commands.
 	bookings  ledger.Bookings
 	confirmer issuer.BookingConfirmer
+
+	// ticketLists is the shop's ticket list (tickets --status ...).
+	ticketLists ledger.TicketLists
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -82,7 +85,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		cl.RetryWrites(remoteRetries) // a write whose answer was lost is sent again, and runs once
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers = cl
-		s.bookings, s.confirmer = cl, cl
+		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -99,7 +102,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		return nil, err
 	}
 	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
-	s.bookings, s.confirmer = st.Bookings, sales
+	s.bookings, s.confirmer, s.ticketLists = st.Bookings, sales, st.TicketLists
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.customers = st.Customers
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})

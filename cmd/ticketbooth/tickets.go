@@ -14,10 +14,16 @@ import (
 
 func ticketsCommand() *cli.Command {
 	return &cli.Command{
-		Name:   "tickets",
-		Usage:  "list a contract's tickets: seat, price, and who holds it (the holder's address; its sender too for the contract's owner)",
-		Flags:  append(connFlags(), contractFlag()),
-		Action: contractAction(ticketsList),
+		Name: "tickets",
+		Usage: "list a contract's tickets: seat, price, and who holds it (the holder's address; its sender too for the contract's owner); " +
+			"with --owner, --booking, --status, --sort-by and the like, the shop's ticket list",
+		Description: "With any of --status, --format, --owner, --booking, --sale, --ids, --sort-by, --direction or --with, the " +
+			"command lists the shop's tickets (GET /api/v1.0/tickets): each ticket's seat, status, format, price, booking, " +
+			"customer and id, found by --contract, --owner, --booking or --ids (at least one), in the order asked.",
+		UsageText: "ticketbooth tickets --contract ADDR\n" +
+			"ticketbooth tickets [--contract ADDR] [--owner ID] [--booking ID] [--status reserved] [--format SECURE] [--sort-by price --direction desc] [--with '[booking,sale]']",
+		Flags:  append(append(connFlags(), contractFlag()), findFlags()...),
+		Action: ticketsAction,
 	}
 }
 
