@@ -126,14 +126,14 @@ func (b *Batch) purchase(ch *batchfile.Chunk) (issuer.Purchase, error) {
 }
 
 // missing returns the header's seats not issued yet; for --all-available only those
-// still available (others may have bought some meanwhile).
+// still available (others may have bought or booked some meanwhile).
 func (b *Batch) missing(issued map[string]bool, tickets map[string]ledger.Ticket) []ledger.Seat {
 	var out []ledger.Seat
 	for _, seat := range b.Header.Seats {
 		if issued[seat.Key()] {
 			continue
 		}
-		if t, ok := tickets[seat.Key()]; b.Header.AllAvailable && ok && t.Address != ledger.ZeroAddress {
+		if t, ok := tickets[seat.Key()]; b.Header.AllAvailable && ok && !t.Available() {
 			continue
 		}
 		out = append(out, seat)
