@@ -14,13 +14,15 @@ import (
 // server was given its numbers (Services.Bam) and the bookings with their confirmer:
 // reserving tickets for an owner (a booking of the customer, its seats held), freeing
 // them (freed or the booking cancelled) and issuing them (the booking confirmed by the
-// issuer), and the events whose numbers the platform's bodies carry. Every route needs a
+// issuer), the tickets of an owner (the shop's ticket list, Services.TicketLists), and
+// the events whose numbers the platform's bodies carry. Every route needs a
 // key that may sell on the event's contract (the store decides).
 type bam struct {
 	responder
 	ids       ledger.BamIDs
 	bookings  ledger.Bookings
 	confirmer issuer.BookingConfirmer
+	lists     ledger.TicketLists // nil: GET v1/ticket is not served
 }
 
 func (h bam) routes(mux *http.ServeMux) {
@@ -34,6 +36,9 @@ func (h bam) routes(mux *http.ServeMux) {
 	}
 	mux.HandleFunc("POST "+api.BamPrefix+"v1/event", h.registerEvent)
 	mux.HandleFunc("GET "+api.BamPrefix+"v1/event/{id}", h.event)
+	if h.lists != nil {
+		mux.HandleFunc("GET "+api.BamPrefix+"v1/ticket", h.tickets)
+	}
 }
 
 // registerEvent answers the contract as an event, with the numbers of its sectors,

@@ -3,14 +3,15 @@ package server_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// FuzzBamBody sends arbitrary bodies to the /bam/ routes (reserve, free, issue, event)
-// with keys of every role: the answer is never a 5xx, and every 4xx carries a JSON error.
+// FuzzBamBody sends arbitrary bodies to the /bam/ routes (reserve, free, issue, event),
+// and arbitrary query strings to the ticket list, with keys of every role: the answer is never a 5xx, and every 4xx carries a JSON error.
 // The seeds hold the event's real numbers, so mutations reach the ledger.
 func FuzzBamBody(f *testing.F) {
 	base, address, keys := fuzzServer(f)
@@ -34,9 +35,19 @@ func FuzzBamBody(f *testing.F) {
 		f.Add(uint8(0), seed)
 		f.Add(uint8(1), seed)
 	}
+	for _, seed := range []string{fmt.Sprintf("owner_id=%d&with=[ticket_holder,ticket_config.event]&with_enrollment_id=true", c.ID),
+		fmt.Sprintf("event_id=%d&sort_by=status&direction=desc&limit=1", e.ID), "ids=1000001,1000002&format=SECURE", "status=activated&owner_id=x"} {
+		f.Add(uint8(4), seed)
+	}
 	routes := []string{"ticket/reserve", "ticket/free", "ticket/issue", "v1/event"}
 	f.Fuzz(func(t *testing.T, pick uint8, body string) {
-		key := keys[int(pick/4)%len(keys)]
-		sendBody(t, "POST", base+api.BamPrefix+routes[pick%4], key, body)
+		key := keys[int(pick/5)%len(keys)]
+		if pick%5 == 4 {
+			if u, err := url.Parse(base + api.BamPrefix + "v1/ticket?" + body); err == nil {
+				sendBody(t, "GET", u.String(), key, "")
+			}
+			return
+		}
+		sendBody(t, "POST", base+api.BamPrefix+routes[pick%5], key, body)
 	})
 }

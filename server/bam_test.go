@@ -273,3 +273,91 @@ func TestBamSeedFlow(t *testing.T) {
 	e.do("POST", api.BamPrefix+"ticket/free", e.shop, bamIDs(issued[0])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "already activated")
 	e.transactionCount()
 }
+
+// bamList asks GET /bam/v1/ticket with the query and wants 200 and the page.
+func (e *env) bamList(key, query string) ([]api.BamListedTicket, response) {
+	e.t.Helper()
+	var out api.BamData[[]api.BamListedTicket]
+	r := e.do("GET", api.BamPrefix+"v1/ticket?"+query, key, "")
+	r.want(e.t, http.StatusOK, &out)
+	return out.Data, r
+}
+
+// TestBamTicketList: GET v1/ticket lists the owner's tickets with seed 002's filters
+// (format, status, ids), order (sort_by, direction), with_enrollment_id and relations
+// (with), paged by Link; bad parameters are 400 in words.
+func TestBamTicketList(t *testing.T) {
+	e := newEnv(t)
+	addr := e.festival()
+	ev := e.bamEvent(addr)
+	stalls, standing := sectorID(t, ev, "Stalls"), sectorID(t, ev, "Standing")
+	ann, bea := e.newCustomer(), e.newCustomer()
+	seated := e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, ann, "PDF", stalls, 2), http.StatusCreated)
+	e.bamTickets("ticket/issue", e.shop, bamIDs(seated...), http.StatusCreated)
+	places := e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, ann, "SECURE", standing, 2), http.StatusCreated)
+	e.bamTickets("ticket/reserve", e.shop, seedReserveBody(ev, bea, "PDF", standing, 1), http.StatusCreated)
+	owner := "owner_id=" + itoa(ann)
+	all, r := e.bamList(e.shop, owner)
+	if len(all) != 4 || r.header.Get(api.TotalCountHeader) != "4" || all[0].ID != seated[0].ID || all[0].EnrollmentID != nil {
+		t.Fatalf("Ann's tickets: %+v (total %s)", all, r.header.Get(api.TotalCountHeader))
+	}
+	for _, c := range []struct {
+		query string
+		want  []int64
+	}{
+		{"&format=SECURE", []int64{places[0].ID, places[1].ID}},
+		{"&status=issued", []int64{seated[0].ID, seated[1].ID}},
+		{"&status=reserved&format=pdf", nil},
+		{"&sort_by=status&direction=desc", []int64{seated[1].ID, seated[0].ID, places[1].ID, places[0].ID}},
+		{"&ids=" + itoa(places[1].ID) + "," + itoa(seated[0].ID), []int64{seated[0].ID, places[1].ID}},
+	} {
+		got, _ := e.bamList(e.shop, owner+c.query)
+		var ids []int64
+		for _, g := range got {
+			ids = append(ids, g.ID)
+		}
+		if fmt.Sprint(ids) != fmt.Sprint(c.want) {
+			t.Errorf("%s: tickets %v, want %v", c.query, ids, c.want)
+		}
+	}
+	rich, _ := e.bamList(e.shop, owner+"&with_enrollment_id=true&with=[ticket_holder,ticket_config.event,sector]&limit=1")
+	if len(rich) != 1 || rich[0].EnrollmentID == nil || *rich[0].EnrollmentID != itoa(ann) || rich[0].TicketHolder == nil ||
+		rich[0].TicketHolder.LastName != "Example" || rich[0].TicketConfig == nil || rich[0].TicketConfig.Event == nil ||
+		rich[0].TicketConfig.Event.ID != ev.ID || rich[0].Sector == nil || rich[0].Sector.Name != "Stalls" || rich[0].Event != nil {
+		t.Fatalf("with relations: %+v", rich)
+	}
+	_, first := e.bamList(e.shop, owner+"&limit=3")
+	link := first.header.Get("Link")
+	start, end := strings.Index(link, "<"), strings.Index(link, ">")
+	if start < 0 || end < start {
+		t.Fatalf("no Link to the next page: %q", link)
+	}
+	rest := e.do("GET", link[start+1:end], e.shop, "")
+	var next api.BamData[[]api.BamListedTicket]
+	rest.want(t, http.StatusOK, &next)
+	if len(next.Data) != 1 || next.Data[0].ID != places[1].ID {
+		t.Errorf("the second page: %+v", next.Data)
+	}
+	whole, _ := e.bamList(e.alice, "event_id="+itoa(ev.ID)+"&timeslot_id="+itoa(ev.Timeslot[0].ID)+"&status=available")
+	if len(whole) != 9-5 {
+		t.Errorf("%d available tickets of the event, want 4", len(whole))
+	}
+	for _, c := range []struct{ query, words string }{
+		{"", "owner_id"},
+		{owner + "&status=sold", "not one of available"},
+		{owner + "&sort_by=name", "sort_by"},
+		{owner + "&direction=up", "direction"},
+		{owner + "&with=[ticket_holder", "relation expression"},
+		{owner + "&with=seat", "not a relation"},
+		{owner + "&with_enrollment_id=maybe", "true or false"},
+		{owner + "&page=2", "not one of this list's"},
+		{owner + "&ids=5", "not a ticket id"},
+		{"timeslot_id=" + itoa(ev.Timeslot[0].ID), "event_id"},
+		{owner + "&cursor=bogus", "cursor"},
+	} {
+		e.do("GET", api.BamPrefix+"v1/ticket?"+c.query, e.shop, "").wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, c.words)
+	}
+	e.do("GET", api.BamPrefix+"v1/ticket?event_id=999", e.shop, "").wantError(t, http.StatusNotFound, ledger.ENOTFOUND)
+	e.do("GET", api.BamPrefix+"v1/ticket?"+owner, e.gate, "").wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
+	e.do("GET", api.BamPrefix+"v1/ticket?"+owner, "", "").wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
+}

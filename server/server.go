@@ -49,7 +49,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	bookings{responder: out, bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
 	ticketpark{responder: out, records: svc.Ticketpark, ledger: svc.Ledger, customers: svc.Customers,
 		bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
-	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
+	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer, lists: svc.TicketLists}.routes(s.mux)
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {

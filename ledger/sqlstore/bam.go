@@ -38,7 +38,7 @@ const (
 )
 
 // BamEvent returns the contract as an event, numbering first what has no number yet:
-// the contract, its sections, its latest sale and that sale's ticket types.
+// the contract, its sections, its sales and their ticket types.
 func (s *Bam) BamEvent(ctx context.Context, address string) (ledger.BamEvent, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer)
 	if err != nil {
@@ -80,13 +80,16 @@ func bamWanted(r runner, c ledger.Contract) ([]bamRecord, error) {
 	if err != nil {
 		return nil, err
 	}
+	sales, err := r.int64s(`SELECT number FROM sales WHERE contract = ?`, c.Address)
+	if err != nil {
+		return nil, err
+	}
 	out := []bamRecord{{kind: bamEvent}}
 	for _, name := range sections {
 		out = append(out, bamRecord{kind: bamSector, name: name})
 	}
-	if c.Sale != nil {
-		out = append(out, bamRecord{kind: bamTimeslot, sale: c.Sale.Number},
-			bamRecord{kind: bamTicketConfig, sale: c.Sale.Number})
+	for _, sale := range sales {
+		out = append(out, bamRecord{kind: bamTimeslot, sale: sale}, bamRecord{kind: bamTicketConfig, sale: sale})
 	}
 	return out, nil
 }
