@@ -135,6 +135,9 @@ type BamTicket struct {
 	Format       string
 	Booking      int64
 	Customer     int64
+	// Expired: the ticket is available because the hold of its booking (Booking) passed
+	// before the booking was confirmed.
+	Expired bool
 }
 
 // BamIDs keeps the platform's numbers of this ledger's records, implemented by the SQL

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -360,4 +361,22 @@ func TestBamTicketList(t *testing.T) {
 	e.do("GET", api.BamPrefix+"v1/ticket?event_id=999", e.shop, "").wantError(t, http.StatusNotFound, ledger.ENOTFOUND)
 	e.do("GET", api.BamPrefix+"v1/ticket?"+owner, e.gate, "").wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 	e.do("GET", api.BamPrefix+"v1/ticket?"+owner, "", "").wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
+}
+
+// TestBamExpired: a reservation not issued within the sale's hold time expires; issuing
+// or freeing it then is a 409 saying so, and its seats are reserved by the next owner.
+func TestBamExpired(t *testing.T) {
+	e := newEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	ev := e.bamEvent(addr)
+	held := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, itoa(e.newCustomer()), "", 2, ""), http.StatusCreated)
+	e.clock.Advance(ledger.DefaultHoldTime + time.Second)
+	e.do("POST", api.BamPrefix+"ticket/issue", e.shop, bamIDs(held...)).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "expired")
+	e.do("POST", api.BamPrefix+"ticket/free", e.shop, bamIDs(held[0])).wantErrorText(t, http.StatusConflict, ledger.ECONFLICT, "expired")
+	again := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, itoa(e.newCustomer()), "", 2, ""), http.StatusCreated)
+	if again[0].ID != held[0].ID || again[1].ID != held[1].ID {
+		t.Errorf("the expired seats %v were not reserved again: %+v", held, again)
+	}
+	e.bamTickets("ticket/issue", e.shop, bamIDs(again...), http.StatusCreated)
+	e.transactionCount()
 }

@@ -172,6 +172,9 @@ func (h bam) reserved(ctx context.Context, ids []int64, action string) ([]ledger
 		switch t.Status {
 		case ledger.TicketReserved:
 		case ledger.TicketAvailable:
+			if t.Expired {
+				return nil, ledger.Errorf(ledger.ECONFLICT, "Ticket %d's reservation expired before it was issued: its seat is on sale again; reserve it anew", t.ID)
+			}
 			return nil, ledger.Errorf(ledger.ECONFLICT, "Ticket %d is not reserved (it is available): only a reserved ticket can be %s", t.ID, action)
 		default:
 			return nil, ledger.Errorf(ledger.ECONFLICT, "Ticket %d is already %s: only a reserved ticket can be %s", t.ID, ledger.BamStatus(t.Status), action)

@@ -40,6 +40,8 @@ func scanBamRow(row scanner, now time.Time) (bamRow, error) {
 		t.Status, t.Customer = ledger.TicketIssued, bk.customer
 	case t.Booking != 0 && bookingState(bk, now) == ledger.BookingOpen:
 		t.Status, t.Customer = ledger.TicketReserved, bk.customer
+	case t.Booking != 0 && bookingState(bk, now) == ledger.BookingExpired:
+		t.Status, t.Format, t.Expired = ledger.TicketAvailable, ledger.FormatPDF, true
 	default:
 		t.Status, t.Booking, t.Format = ledger.TicketAvailable, 0, ledger.FormatPDF
 	}
