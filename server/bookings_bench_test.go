@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -16,18 +18,45 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
-// BenchmarkHoldParallel is the shop's rush through HTTP on loopback, SQLite: 32 clients
-// at once (16 per core on two cores), each operation a booking opened for one of 32
-// customers and 1 or 2 seats held in it (alternately), every booking on distinct seats.
-// It reports held tickets per second and the p50 and p99 of the hold requests and of
-// whole bookings (open + hold). Afterwards it counts the ticket rows: every seat the
-// answers said was held is held once, by one booking, and none is sold.
+// BenchmarkHoldParallel is the shop's rush through HTTP on loopback: 32 clients at once
+// (16 per core on two cores), each operation a booking opened for one of 32 customers
+// and 1 or 2 seats held in it (alternately), every booking on distinct seats. It runs on
+// SQLite with one server, and on PostgreSQL (a durable throwaway cluster: fsync and
+// synchronous commit on) with one and with three servers (three stores and server.New
+// over the one database, the clients spread over them). It reports held tickets per
+// second, the process's CPU time per held ticket, and the p50 and p99 of the hold
+// requests and of whole bookings (open + hold). Afterwards it counts the ticket rows:
+// every seat the answers said was held is held once, by one booking, and none is sold.
+// -bench 'HoldParallel/sqlite' runs the SQLite rush alone.
 func BenchmarkHoldParallel(b *testing.B) {
-	path := filepath.Join(b.TempDir(), "bench.db")
+	b.Run("sqlite", func(b *testing.B) { benchHolds(b, filepath.Join(b.TempDir(), "bench.db"), 1) })
+	cluster, err := pgtest.Start(pgtest.Durable)
+	if err != nil {
+		pgtest.Require(b) // skips, or fails under CI, when PostgreSQL is missing
+		b.Fatal(err)
+	}
+	defer cluster.Stop()
+	for _, n := range []int{1, 3} {
+		b.Run(fmt.Sprintf("postgres-%d", n), func(b *testing.B) {
+			url, err := cluster.CreateDatabase(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { cluster.DropDatabase(context.Background(), url) })
+			benchHolds(b, url, n)
+		})
+	}
+}
+
+// benchHolds runs BenchmarkHoldParallel's rush through n servers.
+func benchHolds(b *testing.B, path string, n int) {
 	srv, key, addr, _ := benchSaleOn(b, path, 2*b.N)
+	servers := append([]*httptest.Server{srv}, moreServers(b, path, n-1)...)
 	customers := benchCustomers(b, srv, key, 32)
 	var next, seatsTaken, held atomic.Int64
 	var mu sync.Mutex
@@ -41,6 +70,7 @@ func BenchmarkHoldParallel(b *testing.B) {
 			i := next.Add(1) - 1
 			k := int64(1 + i%2)
 			first := seatsTaken.Add(k) - k
+			srv := servers[i%int64(len(servers))]
 			start := time.Now()
 			id, err := benchOpen(srv, key, addr, customers[i%int64(len(customers))])
 			mid := time.Now()
@@ -66,6 +96,24 @@ func BenchmarkHoldParallel(b *testing.B) {
 	b.ReportMetric(percentileMS(holds, 99), "hold-p99-ms")
 	b.ReportMetric(percentileMS(bookings, 99), "booking-p99-ms")
 	checkHeldOnce(b, path, held.Load(), int64(b.N))
+}
+
+// moreServers opens n more stores on the database at path, each with its own server on
+// loopback, as further `serve` processes would.
+func moreServers(b *testing.B, path string, n int) []*httptest.Server {
+	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	var out []*httptest.Server
+	for range n {
+		st, err := sqlstore.Open(ctx, path, sqlstore.Options{Serving: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		srv := httptest.NewServer(newServer(b, st, slog.New(slog.DiscardHandler)))
+		b.Cleanup(srv.Close)
+		out = append(out, srv)
+	}
+	return out
 }
 
 // benchCustomers creates n customers over HTTP and returns their ids.

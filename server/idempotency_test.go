@@ -248,7 +248,7 @@ func benchSale(b *testing.B, n int) (*httptest.Server, string, string) {
 func benchSaleOn(b *testing.B, path string, n int) (*httptest.Server, string, string, *sqlstore.Store) {
 	b.Helper()
 	ctx := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-	st, err := sqlstore.Open(ctx, path, sqlstore.Options{})
+	st, err := sqlstore.Open(ctx, path, sqlstore.Options{Serving: true})
 	if err != nil {
 		b.Fatal(err)
 	}

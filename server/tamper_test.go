@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // TestMain stops the PostgreSQL cluster the tests started under TICKETBOOTH_TEST_DB=postgres.
@@ -17,7 +18,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func openRaw(t testing.TB, db string) *sql.DB {
 	t.Helper()
 	driver, dsn := "sqlite", "file:"+db+"?_pragma=busy_timeout(10000)"
-	if pgtest.OnPostgres() {
+	if sqlstore.IsPostgres(db) {
 		driver, dsn = "pgx", db
 	}
 	conn, err := sql.Open(driver, dsn)
