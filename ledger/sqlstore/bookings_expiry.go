@@ -2,13 +2,23 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// expireBatch is how many bookings one transaction of ExpireHolds expires.
-const expireBatch = 100
+// expireBatch is how many bookings one transaction of ExpireHolds expires: a short
+// write, so that a rush of holds going on meanwhile waits little for it (on SQLite it
+// shares a group commit with them).
+const expireBatch = 200
+
+// expireSlots is the list of expireBatch placeholders the chunk's statements name
+// their bookings by; chunks of fewer bookings fill it with -1, no booking's id, so each
+// statement has one text and stays prepared.
+var expireSlots = strings.TrimSuffix(strings.Repeat("?, ", expireBatch), ", ")
 
 // ExpireHolds expires up to limit open bookings whose hold has passed, returning their
 // seats to the pool and journaling each expiry (TxHoldExpired), in transactions of up
@@ -24,18 +34,9 @@ func (s *Bookings) ExpireHolds(ctx context.Context, limit int) (int, error) {
 		batch := sameContract(due, expireBatch)
 		due = due[len(batch):]
 		n := 0
-		err := s.update(ctx, "expiring holds", ledger.Actor{Admin: true}, batch[0].contract, lockShared, func(w *wtx) error {
-			n = 0 // the write may run again
-			for _, bk := range batch {
-				ok, err := expireBooking(w, bk)
-				if err != nil {
-					return err
-				}
-				if ok {
-					n++
-				}
-			}
-			return nil
+		err := s.update(ctx, "expiring holds", ledger.Actor{Admin: true}, batch[0].contract, lockShared, func(w *wtx) (err error) {
+			n, err = expireChunk(w, batch)
+			return err
 		})
 		if err != nil {
 			return expired, err
@@ -43,6 +44,84 @@ func (s *Bookings) ExpireHolds(ctx context.Context, limit int) (int, error) {
 		expired += n
 	}
 	return expired, nil
+}
+
+// expireChunk expires those of the bookings (at most expireBatch, all of one contract)
+// that are still open with their hold passed at the write's time, as expireBooking does
+// one by one, in three statements for the whole chunk: the bookings' rows, a read of
+// their held seats, the seats back in the pool. Then it journals each booking's expiry
+// (TxHoldExpired with its seats), as expireBooking does. It returns how many it expired.
+func expireChunk(w *wtx, chunk []bookingRow) (int, error) {
+	// state || '': SQLite would otherwise walk bookings_expiry over every booking due
+	// (open, expires_at <= now) rather than look up the chunk's ids, and a sweep of
+	// 100,000 would take minutes instead of seconds.
+	ids, err := w.int64s(`UPDATE bookings SET state = 'expired' WHERE id IN (`+expireSlots+`)
+		AND state || '' = 'open' AND expires_at <> 0 AND expires_at <= ? RETURNING id`, append(padIDs(chunk), w.now.UnixNano())...)
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	slices.Sort(ids)
+	expired := make([]bookingRow, len(ids))
+	for i, id := range ids {
+		expired[i] = chunk[slices.IndexFunc(chunk, func(bk bookingRow) bool { return bk.id == id })]
+	}
+	held, n, err := heldSeatsOfAll(w.runner, padIDs(expired))
+	if err != nil {
+		return 0, err
+	}
+	res, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking IN (`+expireSlots+`) AND booking <> 0 AND owner IS NULL`, padIDs(expired)...)
+	if err != nil {
+		return 0, err
+	}
+	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+		return 0, errors.Join(err, errChanged)
+	}
+	for _, bk := range expired {
+		eff := ledger.BookingSeatsEffect{Sale: bk.sale, Booking: bk.id, Tickets: held[bk.id]}
+		if eff.Tickets == nil {
+			eff.Tickets = []ledger.HeldTicket{}
+		}
+		if _, err := w.journal(ledger.TxHoldExpired, bk.contract, eff); err != nil {
+			return 0, err
+		}
+	}
+	return len(expired), nil
+}
+
+// padIDs returns the bookings' ids as the arguments of expireSlots: expireBatch of them,
+// -1 after the bookings'.
+func padIDs(bks []bookingRow) []any {
+	args := make([]any, expireBatch)
+	for i := range args {
+		args[i] = int64(-1)
+		if i < len(bks) {
+			args[i] = bks[i].id
+		}
+	}
+	return args
+}
+
+// heldSeatsOfAll returns the seats each of the bookings named by ids (expireSlots's
+// arguments) holds (not issued), in seat index order, and how many there are in all.
+func heldSeatsOfAll(r runner, ids []any) (map[int64][]ledger.HeldTicket, int, error) {
+	rows, err := r.rows(`SELECT t.booking, t.idx, t.price, s.section, s.number, s.letter FROM tickets t
+		JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
+		WHERE t.booking IN (`+expireSlots+`) AND t.booking <> 0 AND t.owner IS NULL ORDER BY t.booking, t.idx`, ids...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	held, n := map[int64][]ledger.HeldTicket{}, 0
+	for rows.Next() {
+		var id int64
+		var h ledger.HeldTicket
+		if err := rows.Scan(&id, &h.Index, &h.Price, &h.Seat.Section, &h.Seat.Number, &h.Seat.Letter); err != nil {
+			return nil, 0, err
+		}
+		held[id] = append(held[id], h)
+		n++
+	}
+	return held, n, rows.Err()
 }
 
 // sameContract returns the first bookings of due (at most n) of due[0]'s contract.
