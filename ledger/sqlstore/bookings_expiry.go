@@ -69,7 +69,7 @@ func expireChunk(w *wtx, chunk []bookingRow) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	res, err := w.exec(`UPDATE tickets SET booking = 0 WHERE booking IN (`+expireSlots+`) AND booking <> 0 AND owner IS NULL`, padIDs(expired)...)
+	res, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE booking IN (`+expireSlots+`) AND booking <> 0 AND owner IS NULL`, padIDs(expired)...)
 	if err != nil {
 		return 0, err
 	}

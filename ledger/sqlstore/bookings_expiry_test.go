@@ -11,7 +11,8 @@ import (
 
 // TestExpireHoldsInChunks: the sweeper expires more bookings than one chunk holds
 // (expireBatch, 200) in chunks: every booking whose hold passed, including one holding two
-// seats and one that freed its only seat, journaled one by one; a confirmed booking and
+// SECURE seats and one that freed its only seat, journaled one by one, the seats PDF
+// again; a confirmed booking and
 // one whose hold still runs keep their seats; afterwards the journal replays.
 func TestExpireHoldsInChunks(t *testing.T) {
 	var seats []string
@@ -26,9 +27,12 @@ func TestExpireHoldsInChunks(t *testing.T) {
 		b.book(t, s)
 		due++
 	}
-	b.book(t, seats[203], seats[204])
+	secure, err := b.store.Bookings.OpenBooking(b.org, ledger.BookingRequest{Contract: b.contract, Customer: b.customer(t), Format: "SECURE"})
+	mustNil(t, err, "OpenBooking")
+	_, err = b.store.Bookings.Hold(b.org, secure.ID, parseSeats(t, seats[203], seats[204]))
+	mustNil(t, err, "Hold")
 	freed := b.book(t, seats[205])
-	_, err := b.store.Bookings.Free(b.org, freed.ID, parseSeats(t, seats[205])[0])
+	_, err = b.store.Bookings.Free(b.org, freed.ID, parseSeats(t, seats[205])[0])
 	mustNil(t, err, "Free")
 	confirmed := b.book(t, seats[206])
 	_, err = b.store.Bookings.Confirm(b.org, confirmed.ID, confirmOrder(t, confirmed, seats[206]))
