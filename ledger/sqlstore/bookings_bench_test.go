@@ -23,7 +23,8 @@ const (
 // and times the sweeper (ExpireHolds, as `serve` runs it, sweepLimit bookings a call)
 // returning every seat to the pool, while a rush of 32 goroutines goes on opening
 // bookings and holding one free seat in each. It reports the sweep's time and rate and
-// the p50 and p99 of the rush's holds during the sweep. Opening the bookings and holding
+// the p50 and p99 of the rush's holds during the sweep (and the p99 of the two seconds
+// of rush alone before it, for comparison). Opening the bookings and holding
 // their seats beforehand (32 goroutines, not timed) takes most of the run; after the
 // sweep it checks that only the rush's seats are still held.
 func BenchmarkExpireHolds(b *testing.B) {
@@ -33,7 +34,8 @@ func BenchmarkExpireHolds(b *testing.B) {
 		e.clock.Advance(time.Hour)
 		stop := make(chan struct{})
 		rush := startRush(b, e, address, seats[expiryHolds:], stop)
-		time.Sleep(100 * time.Millisecond) // the rush under way
+		time.Sleep(2 * time.Second) // the rush alone, for comparison
+		sweep := time.Now()
 		b.StartTimer()
 		expired := 0
 		for {
@@ -48,13 +50,14 @@ func BenchmarkExpireHolds(b *testing.B) {
 		}
 		b.StopTimer()
 		close(stop)
-		holds := rush.wait()
+		before, holds := rush.wait(sweep)
 		if expired != expiryHolds {
 			b.Fatalf("expired %d bookings, want %d", expired, expiryHolds)
 		}
-		if held := countHeld(b, e); held != len(holds) {
-			b.Fatalf("%d seats still held after the sweep, want the rush's %d", held, len(holds))
+		if held := countHeld(b, e); held != len(before)+len(holds) {
+			b.Fatalf("%d seats still held after the sweep, want the rush's %d", held, len(before)+len(holds))
 		}
+		b.ReportMetric(percentileMS(before, 99), "rush-alone-p99-ms")
 		b.ReportMetric(float64(len(holds)), "rush-holds")
 		b.ReportMetric(percentileMS(holds, 50), "rush-p50-ms")
 		b.ReportMetric(percentileMS(holds, 99), "rush-p99-ms")
@@ -64,11 +67,12 @@ func BenchmarkExpireHolds(b *testing.B) {
 	b.ReportMetric(float64(expiryHolds)*float64(b.N)/b.Elapsed().Seconds(), "holds/s")
 }
 
-// rush is BenchmarkExpireHolds's rush of holds: the latencies of its holds.
+// rush is BenchmarkExpireHolds's rush of holds: when each hold started and took.
 type rush struct {
-	wg    sync.WaitGroup
-	mu    sync.Mutex
-	holds []time.Duration
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	starts []time.Time
+	holds  []time.Duration
 }
 
 // startRush starts 32 goroutines that, until stop closes, each open a booking and hold
@@ -100,7 +104,7 @@ func startRush(b *testing.B, e *env, address string, seats []ledger.Seat, stop c
 					return
 				}
 				r.mu.Lock()
-				r.holds = append(r.holds, time.Since(start))
+				r.starts, r.holds = append(r.starts, start), append(r.holds, time.Since(start))
 				r.mu.Unlock()
 			}
 		}()
@@ -108,10 +112,18 @@ func startRush(b *testing.B, e *env, address string, seats []ledger.Seat, stop c
 	return r
 }
 
-// wait waits for the rush's goroutines to end and returns the latencies of its holds.
-func (r *rush) wait() []time.Duration {
+// wait waits for the rush's goroutines to end and returns the latencies of its holds
+// begun before at and of those begun since.
+func (r *rush) wait(at time.Time) (before, since []time.Duration) {
 	r.wg.Wait()
-	return r.holds
+	for i, d := range r.holds {
+		if r.starts[i].Before(at) {
+			before = append(before, d)
+		} else {
+			since = append(since, d)
+		}
+	}
+	return before, since
 }
 
 // percentileMS is the p-th percentile of the durations, in milliseconds.
