@@ -9,7 +9,9 @@
 // ProveHolding, CleanCheckIn, BestSeats: best available, pick.go),
 // and the journal's effects (effects.go). Service is the union of Contracts and Journal;
 // Seller and Gate are the selling and gate sides; Customers keeps the shop's customers
-// (customer.go), whose personal data never enters the journal. Storage lives in ledger/sqlstore, whose
+// (customer.go), whose personal data never enters the journal; TicketLists is the shop's
+// ticket list (ticketquery.go: TicketQuery, its sorts, relations and keys) and a
+// booking's tickets have a format (format.go). Storage lives in ledger/sqlstore, whose
 // aggregate stores implement one interface each (Store.Ledger joins the two parts of
 // Service); the HTTP client implements Service too, so every caller works the same
 // in-process or against a server.

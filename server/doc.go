@@ -15,7 +15,8 @@
 // Each area of the API is its own small handler type, in its own file, holding only the
 // services of Services it uses: contracts (contracts and their rules), ticketList,
 // selling, gate (check-in), pages (the web pages, their assets, decode and gate counts),
-// journal (ledger info, receipts, verify), customers, bookings, ticketpark
+// journal (ledger info, receipts, verify), customers, bookings, ticketLists (the shop's
+// ticket list, GET /api/v1.0/tickets), ticketpark
 // (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings) and
 // bam (the /bam/ facade of seed 002's wallet platform, bam*.go). Each embeds the one responder (error,
 // answer, reply: the status and code of every error come from api.Status) and has a

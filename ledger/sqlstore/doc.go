@@ -29,6 +29,10 @@
 //     (contracts), timeslots (sales), sectors (sections) and ticket configs, and the
 //     tickets read by those numbers, for the /bam/ facade; ledger.BamIDs. It journals
 //     nothing.
+//   - TicketLists (ticketquery.go, ticketquery_page.go, ticketquery_relate.go): the shop's
+//     ticket list, found along an index by contract and sale, booking, owner or ids,
+//     filtered, sorted, paged by key, with related records; ledger.TicketLists. It reads
+//     only.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.
