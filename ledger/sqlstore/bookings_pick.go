@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -110,11 +111,20 @@ const pickCandidatesSQL = `SELECT t.idx, s.section, s.number, s.letter, t.price,
 	ORDER BY t.idx LIMIT ?`
 
 // pickCandidates reads the seats the pick may choose from: in a standing section only
-// the first free places it asks for (any places will do), elsewhere every free seat.
+// the first free places it asks for (any places will do), elsewhere every free seat,
+// within the range of seat indexes the section spans (the seats index finds it).
 func pickCandidates(w *wtx, bk bookingRow, p ledger.Pick, standing *standingRow) ([]pickCandidate, error) {
 	from, to, limit := 0, ledger.MaxContractSeats, ledger.MaxContractSeats
-	if standing != nil {
+	switch {
+	case standing != nil:
 		from, to, limit = standing.first, standing.first+standing.capacity, p.Quantity
+	case p.Section != "":
+		var first, last sql.NullInt64
+		if err := w.row(`SELECT MIN(idx), MAX(idx) FROM seats WHERE contract = ? AND section = ?`, bk.contract, p.Section).
+			Scan(&first, &last); err != nil || !first.Valid {
+			return nil, err
+		}
+		from, to = int(first.Int64), int(last.Int64)+1
 	}
 	rows, err := w.rows(pickCandidatesSQL, bk.contract, bk.sale, from, to, w.now.UnixNano(),
 		p.Section, p.Section, p.PriceLevel, p.PriceLevel, limit)
