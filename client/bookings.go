@@ -35,10 +35,10 @@ func (c *Client) Booking(ctx context.Context, id int64) (ledger.Booking, error) 
 	return out, err
 }
 
-// Hold holds the seats for the booking, all or nothing.
-func (c *Client) Hold(ctx context.Context, id int64, seats []ledger.Seat) (ledger.BookingReceipt, error) {
+// Hold holds the items' seats for the booking, each as its ticket type, all or nothing.
+func (c *Client) Hold(ctx context.Context, id int64, items []ledger.HoldItem) (ledger.BookingReceipt, error) {
 	var out ledger.BookingReceipt
-	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.HoldRequest{Seats: seats}, &out)
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.HoldBody(items), &out)
 	return out, err
 }
 
@@ -46,7 +46,7 @@ func (c *Client) Hold(ctx context.Context, id int64, seats []ledger.Seat) (ledge
 // booking, in one step.
 func (c *Client) HoldBest(ctx context.Context, id int64, p ledger.Pick) (ledger.BookingReceipt, error) {
 	var out ledger.BookingReceipt
-	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.HoldRequest{Pick: &p}, &out)
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "tickets"), api.PickBody(p), &out)
 	return out, err
 }
 

@@ -20,7 +20,7 @@ func (e *sellEnv) bookSeats(tb testing.TB, address string, held ...ledger.Seat) 
 	if err != nil {
 		tb.Fatalf("NewBooking: %v", err)
 	}
-	rc, err := e.store.Bookings.Hold(e.ctx, b.ID, held)
+	rc, err := e.store.Bookings.Hold(e.ctx, b.ID, ledger.HoldSeats("", held...))
 	if err != nil {
 		tb.Fatalf("Hold: %v", err)
 	}

@@ -56,10 +56,11 @@ type Booking struct {
 	Total    int64          `json:"total"`
 }
 
-// BookedTicket is one seat of a booking, its price and its status (TicketReserved,
-// TicketIssued or TicketCheckedIn).
+// BookedTicket is one seat of a booking, its ticket type ("": the base price), its price
+// (the type's) and its status (TicketReserved, TicketIssued or TicketCheckedIn).
 type BookedTicket struct {
 	Seat   Seat   `json:"seat"`
+	Type   string `json:"type,omitempty"`
 	Price  int64  `json:"price"`
 	Status string `json:"status"`
 }
@@ -94,9 +95,12 @@ type Bookings interface {
 	// OpenBooking opens an empty booking as r asks: for its customer on its contract's
 	// open sale, its tickets in its format.
 	OpenBooking(ctx context.Context, r BookingRequest) (Booking, error)
-	// Hold takes the seats out of the available pool for the booking, all or nothing,
-	// until the booking's hold expires: the sale's hold time after its first hold.
-	Hold(ctx context.Context, booking int64, seats []Seat) (BookingReceipt, error)
+	// Hold takes the items' seats out of the available pool for the booking, all or
+	// nothing, until the booking's hold expires: the sale's hold time after its first
+	// hold. Each seat is held as its item's ticket type, at that type's price for it
+	// (no type: the seat's base price); a type the sale does not offer for the seat is
+	// refused (EREFUSED).
+	Hold(ctx context.Context, booking int64, items []HoldItem) (BookingReceipt, error)
 	// Free returns one held seat of an open booking to sale.
 	Free(ctx context.Context, booking int64, seat Seat) (BookingReceipt, error)
 	// Cancel ends an open booking and returns its held seats to sale.
@@ -115,24 +119,52 @@ type Bookings interface {
 	Booking(ctx context.Context, booking int64) (Booking, error)
 }
 
-// ValidateHold checks the seats of a hold: one to MaxTicketsInBooking valid seats, none
-// of them twice. EINVALID otherwise.
-func ValidateHold(seats []Seat) error {
+// HoldItem is one seat of a hold and the ticket type it is held as ("": the seat's base
+// price in the sale).
+type HoldItem struct {
+	Seat Seat   `json:"seat"`
+	Type string `json:"type,omitempty"`
+}
+
+// HoldSeats returns the seats as hold items, all of the ticket type typ ("": the base price).
+func HoldSeats(typ string, seats ...Seat) []HoldItem {
+	items := make([]HoldItem, len(seats))
+	for i, s := range seats {
+		items[i] = HoldItem{Seat: s, Type: typ}
+	}
+	return items
+}
+
+// HeldSeats returns the seats of the hold items, in their order.
+func HeldSeats(items []HoldItem) []Seat {
+	seats := make([]Seat, len(items))
+	for i, it := range items {
+		seats[i] = it.Seat
+	}
+	return seats
+}
+
+// ValidateHold checks the items of a hold: one to MaxTicketsInBooking valid seats, none
+// of them twice, each type name well formed (ValidateTypeName). EINVALID otherwise.
+func ValidateHold(items []HoldItem) error {
 	switch {
-	case len(seats) == 0:
+	case len(items) == 0:
 		return Errorf(EINVALID, "Give at least one seat to hold")
-	case len(seats) > MaxTicketsInBooking:
+	case len(items) > MaxTicketsInBooking:
 		return Errorf(EINVALID, "A booking may hold at most %d seats", MaxTicketsInBooking)
 	}
-	seen := make(map[string]bool, len(seats))
-	for _, s := range seats {
-		if err := s.Validate(); err != nil {
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if err := it.Seat.Validate(); err != nil {
 			return err
 		}
-		if seen[s.Key()] {
-			return Errorf(EINVALID, "Seat %s is in the request twice", s)
+		if err := ValidateTypeName(it.Type); err != nil {
+			return err
 		}
-		seen[s.Key()] = true
+		if seen[it.Seat.Key()] {
+			return Errorf(EINVALID, "Seat %s is in the request twice", it.Seat)
+		}
+		seen[it.Seat.Key()] = true
 	}
 	return nil
 }

@@ -39,10 +39,13 @@ type SaleEndedEffect struct {
 }
 
 // ReservedTicket is one ticket of a TicketsReservedEffect (and the new sealing of a
-// TicketReissuedEffect): its seat index and seat, its price, and its sealing in hex.
+// TicketReissuedEffect): its seat index and seat, its ticket type (only a confirmed
+// booking's tickets have one; "", omitted: the base price), its price, and its sealing
+// in hex.
 type ReservedTicket struct {
 	Index            int    `json:"index"`
 	Seat             Seat   `json:"seat"`
+	Type             string `json:"type,omitempty"`
 	Price            int64  `json:"price"`
 	SecretDigest     string `json:"secretDigest"`
 	SecretCiphertext string `json:"secretCiphertext"`
@@ -123,11 +126,13 @@ type CustomerEffect struct {
 	Customer int64 `json:"customer"`
 }
 
-// HeldTicket is one seat of a booking's hold in the journal: its index, seat and price.
+// HeldTicket is one seat of a booking's hold in the journal: its index, seat, ticket type
+// ("", omitted: the base price) and price (the type's price for the seat).
 type HeldTicket struct {
-	Index int   `json:"index"`
-	Seat  Seat  `json:"seat"`
-	Price int64 `json:"price"`
+	Index int    `json:"index"`
+	Seat  Seat   `json:"seat"`
+	Type  string `json:"type,omitempty"`
+	Price int64  `json:"price"`
 }
 
 // TicketsHeldEffect is the effect of TxTicketsHeld: the seats the booking took out of

@@ -89,6 +89,9 @@ type SaleDetails struct {
 	// HoldTime is how long a booking holds its seats before they return to sale, from
 	// its first hold; zero means DefaultHoldTime.
 	HoldTime Duration `json:"holdTime,omitempty"`
+	// TicketTypes are the named types the sale offers besides its base prices, each
+	// with its own prices (see TicketType); none: every ticket costs its seat's price.
+	TicketTypes []TicketType `json:"ticketTypes,omitempty"`
 }
 
 // Location returns the show's time zone: TimeZone, or time.Local when unset or unknown.

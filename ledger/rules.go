@@ -95,7 +95,8 @@ func (c RulesChange) Apply(r Rules) Rules {
 
 // SalePrices checks a BeginSale request against the contract's seats, the current height
 // and time, in Ticketbooth's order, and returns the price of each seat in the order of
-// seats: prices are matched by seat, never by position.
+// seats: prices are matched by seat, never by position. The sale's ticket types are
+// checked last, against the seats and those prices (ValidateTicketTypes).
 func SalePrices(seats []Seat, prices []SeatPrice, d SaleDetails, height int64, now time.Time) ([]int64, error) {
 	if len(prices) == 0 {
 		return nil, Errorf(EINVALID, "Seat prices must be given: one for every seat")
@@ -126,6 +127,9 @@ func SalePrices(seats []Seat, prices []SeatPrice, d SaleDetails, height int64, n
 		if _, left := byKey[p.Seat.Key()]; left {
 			return nil, ErrNoSuchSeat(p.Seat)
 		}
+	}
+	if err := ValidateTicketTypes(d.TicketTypes, seats, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -38,15 +38,18 @@ type Order struct {
 	Tickets []SealedTicket
 }
 
-// OrderReceipt is a committed order: the transaction, each ticket's price in order, the
-// total, what was paid back of an over-payment, and the holder: the pseudonymous address
-// (HolderAddress) under which the ticket list and the journal show the tickets.
+// OrderReceipt is a committed order: the transaction, each ticket's price in order (and,
+// for a confirmed booking whose tickets have ticket types, each ticket's type, "" for the
+// base price), the total, what was paid back of an over-payment, and the holder: the
+// pseudonymous address (HolderAddress) under which the ticket list and the journal show
+// the tickets.
 type OrderReceipt struct {
 	Receipt
-	Prices   []int64 `json:"prices"`
-	Total    int64   `json:"total"`
-	Refunded int64   `json:"refunded"`
-	Holder   string  `json:"holder"`
+	Prices   []int64  `json:"prices"`
+	Types    []string `json:"types,omitempty"`
+	Total    int64    `json:"total"`
+	Refunded int64    `json:"refunded"`
+	Holder   string   `json:"holder"`
 }
 
 // ReleaseRequest releases one ticket: by presenting its Secret (holding the ticket proves

@@ -98,7 +98,7 @@ func (p *bamPlan) add(n int, it api.BamReservationItem, sector ledger.BamSector,
 		}
 		p.seats = append(p.seats, s)
 	}
-	return ledger.ValidateHold(p.seats)
+	return ledger.ValidateHold(ledger.HoldSeats("", p.seats...))
 }
 
 // hold opens the booking and holds the plan's tickets, cancelling the booking when a
@@ -122,7 +122,7 @@ func (h bam) hold(ctx context.Context, p bamPlan) ([]ledger.BamTicket, error) {
 // booking.
 func (h bam) holdAll(ctx context.Context, booking int64, p bamPlan) error {
 	if len(p.seats) > 0 {
-		if _, err := h.bookings.Hold(ctx, booking, p.seats); err != nil {
+		if _, err := h.bookings.Hold(ctx, booking, ledger.HoldSeats("", p.seats...)); err != nil {
 			return err
 		}
 	}

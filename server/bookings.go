@@ -70,18 +70,20 @@ func (h bookings) hold(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.request(r, &body, false)
 	}
-	if err == nil && body.Pick != nil && body.Seats != nil {
-		err = ledger.Errorf(ledger.EINVALID, "Give either seats or a quantity to pick (with a section or price level), not both")
+	var items []ledger.HoldItem
+	var pick *ledger.Pick
+	if err == nil {
+		items, pick, err = body.Hold()
 	}
 	if err != nil {
 		h.error(w, err)
 		return
 	}
 	var rc ledger.BookingReceipt
-	if body.Pick != nil {
-		rc, err = h.bookings.HoldBest(r.Context(), id, *body.Pick)
+	if pick != nil {
+		rc, err = h.bookings.HoldBest(r.Context(), id, *pick)
 	} else {
-		rc, err = h.bookings.Hold(r.Context(), id, body.Seats)
+		rc, err = h.bookings.Hold(r.Context(), id, items)
 	}
 	h.reply(w, http.StatusOK, rc, err)
 }

@@ -200,7 +200,7 @@ func (h ticketpark) holdNamed(ctx context.Context, id int64, wants []tpWant, hel
 	if len(seats) == 0 {
 		return nil
 	}
-	if _, err := h.bookings.Hold(ctx, id, seats); err != nil {
+	if _, err := h.bookings.Hold(ctx, id, ledger.HoldSeats("", seats...)); err != nil {
 		return err
 	}
 	*held = append(*held, seats...)

@@ -96,7 +96,7 @@ func bookingAdd(c *cli.Context, s *session, id int64) error {
 	if err != nil {
 		return err
 	}
-	rc, err := s.bookings.Hold(s.ctx, id, seats)
+	rc, err := s.bookings.Hold(s.ctx, id, ledger.HoldSeats(c.String("type"), seats...))
 	if err != nil {
 		return err
 	}

@@ -347,7 +347,7 @@ func (b *shopBuyer) book(t *testing.T) {
 		return
 	}
 	seats := b.seats(1 + b.rng.IntN(3))
-	rc, err := b.c.Hold(ctx, bk.ID, seats)
+	rc, err := b.c.Hold(ctx, bk.ID, ledger.HoldSeats("", seats...))
 	if !b.answered(t, ledger.TxTicketsHeld, err, ledger.EREFUSED) {
 		if b.rng.IntN(2) == 0 {
 			b.cancel(t, bk.ID)

@@ -118,11 +118,12 @@ func (s *Bookings) bookingContract(ctx context.Context, id int64) (string, error
 
 func errNoBooking(id int64) error { return ledger.Errorf(ledger.ENOTFOUND, "No booking %d", id) }
 
-// Hold takes the seats out of the pool for the booking, all or nothing, in seat order. A
-// seat held by a booking whose hold has passed is taken too, once that booking's expiry
-// is journaled. The booking's hold runs from its first hold for the sale's hold time.
-func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (ledger.BookingReceipt, error) {
-	if err := ledger.ValidateHold(seats); err != nil {
+// Hold takes the items' seats out of the pool for the booking, all or nothing, in seat
+// order, each as its item's ticket type (holdAsType). A seat held by a booking whose hold
+// has passed is taken too, once that booking's expiry is journaled. The booking's hold
+// runs from its first hold for the sale's hold time.
+func (s *Bookings) Hold(ctx context.Context, id int64, items []ledger.HoldItem) (ledger.BookingReceipt, error) {
+	if err := ledger.ValidateHold(items); err != nil {
 		return ledger.BookingReceipt{}, err
 	}
 	var out ledger.BookingReceipt
@@ -131,9 +132,12 @@ func (s *Bookings) Hold(ctx context.Context, id int64, seats []ledger.Seat) (led
 		if err != nil {
 			return err
 		}
-		eff := heldEffect(bk, len(seats))
-		for _, i := range seatOrder(sealedSeats(seats)) {
-			if eff.Tickets[i], err = holdSeat(w, bk, seats[i]); err != nil {
+		eff := heldEffect(bk, len(items))
+		for _, i := range seatOrder(sealedSeats(ledger.HeldSeats(items))) {
+			if eff.Tickets[i], err = holdSeat(w, bk, items[i].Seat); err != nil {
+				return err
+			}
+			if eff.Tickets[i], err = holdAsType(w, bk, eff.Tickets[i], items[i].Type); err != nil {
 				return err
 			}
 		}
@@ -322,7 +326,7 @@ func returnSeats(w *wtx, kind string, bk bookingRow) error {
 	if err != nil {
 		return err
 	}
-	res, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE booking = ? AND booking <> 0 AND owner IS NULL`, bk.id)
+	res, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF', ticket_type = '', type_price = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, bk.id)
 	if err != nil {
 		return err
 	}
@@ -333,9 +337,10 @@ func returnSeats(w *wtx, kind string, bk bookingRow) error {
 	return err
 }
 
-// heldSeats returns the seats the booking holds (not issued), in seat index order.
+// heldSeats returns the seats the booking holds (not issued), in seat index order, with
+// their ticket types and prices.
 func heldSeats(r runner, bk bookingRow) ([]ledger.HeldTicket, error) {
-	rows, err := r.rows(`SELECT t.idx, t.price, s.section, s.number, s.letter FROM tickets t
+	rows, err := r.rows(`SELECT t.idx, `+typeSQL+`, s.section, s.number, s.letter FROM tickets t
 		JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.booking = ? AND t.booking <> 0 AND t.owner IS NULL ORDER BY t.idx`, bk.id)
 	if err != nil {
@@ -345,7 +350,7 @@ func heldSeats(r runner, bk bookingRow) ([]ledger.HeldTicket, error) {
 	held := []ledger.HeldTicket{}
 	for rows.Next() {
 		var h ledger.HeldTicket
-		if err := rows.Scan(&h.Index, &h.Price, &h.Seat.Section, &h.Seat.Number, &h.Seat.Letter); err != nil {
+		if err := rows.Scan(&h.Index, &h.Type, &h.Price, &h.Seat.Section, &h.Seat.Number, &h.Seat.Letter); err != nil {
 			return nil, err
 		}
 		held = append(held, h)

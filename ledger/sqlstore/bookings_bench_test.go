@@ -166,7 +166,7 @@ func holdMany(b *testing.B, n, free int) (*env, string, []ledger.Seat) {
 			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
 				bk, err := e.store.Bookings.NewBooking(e.admin, c.Address, cu.ID)
 				if err == nil {
-					_, err = e.store.Bookings.Hold(e.admin, bk.ID, seats[i:i+1])
+					_, err = e.store.Bookings.Hold(e.admin, bk.ID, ledger.HoldSeats("", seats[i:i+1]...))
 				}
 				if err != nil {
 					b.Error(err)

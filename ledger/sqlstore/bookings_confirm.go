@@ -21,15 +21,7 @@ func (s *Bookings) Free(ctx context.Context, id int64, seat ledger.Seat) (ledger
 		if err != nil {
 			return err
 		}
-		ht := ledger.HeldTicket{Seat: seat}
-		if ht.Index, err = seatIndex(w, bk.contract, seat); err != nil {
-			return err
-		}
-		err = w.row(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE contract = ? AND sale = ? AND idx = ? AND booking = ? AND owner IS NULL RETURNING price`,
-			bk.contract, bk.sale, ht.Index, id).Scan(&ht.Price)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ledger.Errorf(ledger.EREFUSED, "Seat %s is not held by booking %d", seat, id)
-		}
+		ht, err := freeSeat(w, bk, seat)
 		if err != nil {
 			return err
 		}
@@ -38,6 +30,27 @@ func (s *Bookings) Free(ctx context.Context, id int64, seat ledger.Seat) (ledger
 		return err
 	})
 	return out, err
+}
+
+// freeSeat returns one seat the booking holds to the pool, and returns it as it was held
+// (its type and price).
+func freeSeat(w *wtx, bk bookingRow, seat ledger.Seat) (ledger.HeldTicket, error) {
+	ht := ledger.HeldTicket{Seat: seat}
+	var err error
+	if ht.Index, err = seatIndex(w, bk.contract, seat); err != nil {
+		return ht, err
+	}
+	err = w.row(`SELECT `+typeSQL+` FROM tickets t WHERE contract = ? AND sale = ? AND idx = ? AND booking = ? AND owner IS NULL`,
+		bk.contract, bk.sale, ht.Index, bk.id).Scan(&ht.Type, &ht.Price)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ht, ledger.Errorf(ledger.EREFUSED, "Seat %s is not held by booking %d", seat, bk.id)
+	}
+	if err != nil {
+		return ht, err
+	}
+	res, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF', ticket_type = '', type_price = 0
+		WHERE contract = ? AND sale = ? AND idx = ? AND booking = ? AND owner IS NULL`, bk.contract, bk.sale, ht.Index, bk.id)
+	return ht, changedUnlessOne(res, err)
 }
 
 // Cancel ends an open booking whose hold has not passed and returns its seats.
@@ -55,7 +68,7 @@ func (s *Bookings) Cancel(ctx context.Context, id int64) (ledger.BookingReceipt,
 		if err != nil {
 			return err
 		}
-		if _, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF' WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
+		if _, err := w.exec(`UPDATE tickets SET booking = 0, format = 'PDF', ticket_type = '', type_price = 0 WHERE booking = ? AND booking <> 0 AND owner IS NULL`, id); err != nil {
 			return err
 		}
 		bk.state = ledger.BookingCancelled
@@ -80,7 +93,8 @@ func (s *Bookings) Confirm(ctx context.Context, id int64, o ledger.Order) (ledge
 		if err != nil {
 			return err
 		}
-		if err := confirmable(w, c, bk, o); err != nil {
+		held, err := confirmable(w, c, bk, o)
+		if err != nil {
 			return err
 		}
 		holder := s.holders.address(c.Address, w.actor.ID(), o.Sender)
@@ -97,6 +111,9 @@ func (s *Bookings) Confirm(ctx context.Context, id int64, o ledger.Order) (ledge
 		eff, err := orderEffect(ledger.TicketsReservedEffect{Sale: bk.sale, Holder: holder}, o, taken)
 		if err != nil {
 			return err
+		}
+		for i := range eff.Tickets {
+			eff.Tickets[i].Type = held[eff.Tickets[i].Seat.Key()]
 		}
 		rc, err := w.journal(ledger.TxBookingConfirmed, c.Address, ledger.BookingConfirmedEffect{Booking: id, TicketsReservedEffect: eff})
 		out = orderReceipt(rc, eff)
@@ -118,32 +135,33 @@ func lockConfirm(w *wtx, id int64) (bookingRow, error) {
 }
 
 // confirmable checks the order against the booking: its sale open, its sender the
-// customer's account, its seats exactly the held ones.
-func confirmable(w *wtx, c ledger.Contract, bk bookingRow, o ledger.Order) error {
+// customer's account, its seats exactly the held ones. It returns the held seats' ticket
+// types by seat key.
+func confirmable(w *wtx, c ledger.Contract, bk bookingRow, o ledger.Order) (map[string]string, error) {
 	if !ledger.SaleOpen(c, w.height) || c.Sale.Number != bk.sale {
-		return ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
+		return nil, ledger.Errorf(ledger.ECONFLICT, "Sale is not currently open")
 	}
 	if want := ledger.BookingSender(bk.customer); o.Sender != want {
-		return ledger.Errorf(ledger.EINVALID, "The tickets of booking %d are sold to its customer's account %s", bk.id, want)
+		return nil, ledger.Errorf(ledger.EINVALID, "The tickets of booking %d are sold to its customer's account %s", bk.id, want)
 	}
 	held, err := heldSeats(w.runner, bk)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	want := make(map[string]bool, len(held))
+	types := make(map[string]string, len(held))
 	for _, h := range held {
-		want[h.Seat.Key()] = true
+		types[h.Seat.Key()] = h.Type
 	}
 	for _, t := range o.Tickets {
-		if !want[t.Seat.Key()] {
-			return ledger.Errorf(ledger.ECONFLICT, "Seat %s is not held by booking %d; read the booking and confirm again", t.Seat, bk.id)
+		if _, ok := types[t.Seat.Key()]; !ok {
+			return nil, ledger.Errorf(ledger.ECONFLICT, "Seat %s is not held by booking %d; read the booking and confirm again", t.Seat, bk.id)
 		}
 	}
 	if len(held) != len(o.Tickets) {
-		return ledger.Errorf(ledger.ECONFLICT, "Booking %d holds %d seats, the confirmation names %d; read the booking and confirm again",
+		return nil, ledger.Errorf(ledger.ECONFLICT, "Booking %d holds %d seats, the confirmation names %d; read the booking and confirm again",
 			bk.id, len(held), len(o.Tickets))
 	}
-	return nil
+	return types, nil
 }
 
 // Booking reads a booking and its tickets, for the keys that may sell on its contract.
@@ -205,7 +223,7 @@ func bookingOf(r runner, bk bookingRow, now time.Time) (ledger.Booking, error) {
 
 // bookedTickets returns the booking's tickets in seat index order, with their statuses.
 func bookedTickets(r runner, bk bookingRow) ([]ledger.BookedTicket, error) {
-	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.price, CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END, t.checked_in_at
+	rows, err := r.rows(`SELECT s.section, s.number, s.letter, `+typeSQL+`, CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END, t.checked_in_at
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.booking = ? AND t.booking <> 0 ORDER BY t.idx`, bk.id)
 	if err != nil {
@@ -216,7 +234,7 @@ func bookedTickets(r runner, bk bookingRow) ([]ledger.BookedTicket, error) {
 	for rows.Next() {
 		var t ledger.BookedTicket
 		var sold, checkedIn int64
-		if err := rows.Scan(&t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price, &sold, &checkedIn); err != nil {
+		if err := rows.Scan(&t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Type, &t.Price, &sold, &checkedIn); err != nil {
 			return nil, err
 		}
 		t.Status = ledger.TicketReserved

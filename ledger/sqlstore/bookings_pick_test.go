@@ -170,7 +170,7 @@ func hallPrices(s ledger.Seat) int64 {
 // groups; a price level picks among the seats of that base price.
 func TestHoldBestSeated(t *testing.T) {
 	b := openPicking(t, hall, nil, hallPrices)
-	_, err := b.store.Bookings.Hold(b.org, b.newBooking(t), parseSeats(t, "Stalls/2A"))
+	_, err := b.store.Bookings.Hold(b.org, b.newBooking(t), ledger.HoldSeats("", parseSeats(t, "Stalls/2A")...))
 	mustNil(t, err, "Hold")
 	wantSeats(t, b.pick(t, ledger.Pick{Section: "Stalls", Quantity: 4}), "Stalls/1B", "Stalls/2B", "Stalls/3B", "Stalls/4B")
 	wantSeats(t, b.pick(t, ledger.Pick{Section: "Stalls", Quantity: 3}), "Stalls/3A", "Stalls/4A", "Stalls/5A")

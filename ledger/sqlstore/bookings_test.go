@@ -46,7 +46,7 @@ func (b *bookingEnv) book(t *testing.T, seats ...string) ledger.Booking {
 	t.Helper()
 	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
-	rc, err := b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, seats...))
+	rc, err := b.store.Bookings.Hold(b.org, bk.ID, ledger.HoldSeats("", parseSeats(t, seats...)...))
 	mustNil(t, err, "Hold")
 	return rc.Booking
 }
@@ -90,7 +90,7 @@ func TestBookingFlow(t *testing.T) {
 	wantMessage(t, b.reserve(t, "1A"), ledger.EREFUSED, "not available")
 	other, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
-	_, err = b.store.Bookings.Hold(b.org, other.ID, parseSeats(t, "1C", "1B"))
+	_, err = b.store.Bookings.Hold(b.org, other.ID, ledger.HoldSeats("", parseSeats(t, "1C", "1B")...))
 	wantMessage(t, err, ledger.EREFUSED, "1B not available")
 	rc, err := b.store.Bookings.Free(b.org, bk.ID, parseSeats(t, "1B")[0])
 	mustNil(t, err, "Free")
@@ -125,7 +125,7 @@ func TestBookingFlow(t *testing.T) {
 // TestBookingRefusals: unknown bookings and seats, empty and cancelled bookings.
 func TestBookingRefusals(t *testing.T) {
 	b := openBookings(t, 0, "1A", "1B")
-	_, err := b.store.Bookings.Hold(b.org, 999, parseSeats(t, "1A"))
+	_, err := b.store.Bookings.Hold(b.org, 999, ledger.HoldSeats("", parseSeats(t, "1A")...))
 	wantMessage(t, err, ledger.ENOTFOUND, "No booking 999")
 	_, err = b.store.Bookings.NewBooking(b.org, b.contract, 0)
 	wantCode(t, err, ledger.EINVALID)
@@ -138,13 +138,13 @@ func TestBookingRefusals(t *testing.T) {
 	wantMessage(t, err, ledger.EREFUSED, "was erased")
 	bk, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
 	mustNil(t, err, "NewBooking")
-	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "9Z"))
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, ledger.HoldSeats("", parseSeats(t, "9Z")...))
 	wantMessage(t, err, ledger.EREFUSED, "Invalid seat 9Z")
 	_, err = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, "1A"))
 	wantMessage(t, err, ledger.EREFUSED, "holds no seats")
-	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "1A", "1A"))
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, ledger.HoldSeats("", parseSeats(t, "1A", "1A")...))
 	wantCode(t, err, ledger.EINVALID)
-	_, err = b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "1A", "1B"))
+	_, err = b.store.Bookings.Hold(b.org, bk.ID, ledger.HoldSeats("", parseSeats(t, "1A", "1B")...))
 	mustNil(t, err, "Hold")
 	_, err = b.store.Bookings.Confirm(b.org, bk.ID, ledger.Order{Sender: "someone else", Tickets: confirmOrder(t, bk, "1A", "1B").Tickets})
 	wantCode(t, err, ledger.EINVALID)
@@ -182,7 +182,7 @@ func TestBookingExpiry(t *testing.T) {
 	}
 	_, err = b.store.Bookings.Confirm(b.org, late.ID, confirmOrder(t, late, "1A"))
 	wantMessage(t, err, ledger.ECONFLICT, "expired at")
-	_, err = b.store.Bookings.Hold(b.org, late.ID, parseSeats(t, "1B"))
+	_, err = b.store.Bookings.Hold(b.org, late.ID, ledger.HoldSeats("", parseSeats(t, "1B")...))
 	wantMessage(t, err, ledger.ECONFLICT, "expired at")
 	b.book(t, "1A") // lazily expires booking `late`
 	n, err := b.store.Bookings.ExpireHolds(context.Background(), 100)
@@ -281,7 +281,10 @@ func TestBookingExpiryRace(t *testing.T) {
 			defer wg.Done()
 			_, confirmErr = b.store.Bookings.Confirm(b.org, bk.ID, confirmOrder(t, bk, seat))
 		}()
-		go func() { defer wg.Done(); _, holdErr = b.store.Bookings.Hold(b.org, rival.ID, parseSeats(t, seat)) }()
+		go func() {
+			defer wg.Done()
+			_, holdErr = b.store.Bookings.Hold(b.org, rival.ID, ledger.HoldSeats("", parseSeats(t, seat)...))
+		}()
 		go func() { defer wg.Done(); b.store.Bookings.ExpireHolds(context.Background(), 10) }()
 		wg.Wait()
 		if confirmErr == nil && holdErr == nil {

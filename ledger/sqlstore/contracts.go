@@ -66,12 +66,16 @@ func (s *Contracts) Contract(ctx context.Context, address string) (ledger.Contra
 	return readContract(ctx, s.db, address)
 }
 
-// readContract reads the contract at address from the read pool.
+// readContract reads the contract at address from the read pool, with its latest sale's
+// ticket types (writes, which load the contract with loadContract, leave them out).
 func readContract(ctx context.Context, s *db, address string) (ledger.Contract, error) {
 	r := s.reader(ctx)
 	c, err := loadContract(r, address)
 	if err == nil {
 		c.Standing, err = loadStanding(r, address)
+	}
+	if err == nil {
+		c, err = withTicketTypes(r, c)
 	}
 	if err != nil {
 		return ledger.Contract{}, s.internal("reading the contract", err)

@@ -30,7 +30,7 @@ func TestBookingFormat(t *testing.T) {
 	if bk.Format != ledger.FormatSecure {
 		t.Fatalf("opened booking's format = %q", bk.Format)
 	}
-	rc, err := b.store.Bookings.Hold(b.org, bk.ID, parseSeats(t, "1A", "1B"))
+	rc, err := b.store.Bookings.Hold(b.org, bk.ID, ledger.HoldSeats("", parseSeats(t, "1A", "1B")...))
 	mustNil(t, err, "Hold")
 	if rc.Booking.Format != ledger.FormatSecure || !strings.Contains(string(rc.Effect), `"format":"SECURE"`) {
 		t.Errorf("hold: booking %+v, effect %s", rc.Booking, rc.Effect)

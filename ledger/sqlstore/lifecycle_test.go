@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -91,7 +92,7 @@ func TestSaleLifecycle(t *testing.T) {
 	}
 	got := mustContract(t, e, c.Address)
 	d.Currency = ledger.DefaultCurrency
-	if got.Sale == nil || got.Sale.Number != 1 || !got.Sale.Active || got.Sale.BegunHeight != start || got.Sale.Details != d {
+	if got.Sale == nil || got.Sale.Number != 1 || !got.Sale.Active || got.Sale.BegunHeight != start || !reflect.DeepEqual(got.Sale.Details, d) {
 		t.Fatalf("sale = %+v, want sale 1 active since %d with %+v", got.Sale, start, d)
 	}
 	checkPrices(t, e, c.Address, 10, 20, 30)

@@ -52,7 +52,8 @@ func (s *Contracts) SetIdentityPolicy(ctx context.Context, address string, requi
 	return s.SetRules(ctx, address, ledger.RulesChange{RequireIdentityVerification: &require})
 }
 
-// BeginSale opens the contract's next sale with a price for every seat.
+// BeginSale opens the contract's next sale with a price for every seat, and the ticket
+// types its details offer.
 func (s *Contracts) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
 	if d.Currency == "" {
 		d.Currency = ledger.DefaultCurrency
@@ -75,6 +76,9 @@ func (s *Contracts) BeginSale(ctx context.Context, address string, prices []ledg
 			number = c.Sale.Number + 1
 		}
 		if err := insertSale(w, address, number, d, byIndex); err != nil {
+			return err
+		}
+		if err := insertTicketTypes(w, address, number, seats, d.TicketTypes); err != nil {
 			return err
 		}
 		rc, err = w.journal(ledger.TxSaleBegun, address, ledger.SaleBegunEffect{Sale: number, Details: d, Prices: byIndex})

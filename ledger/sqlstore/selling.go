@@ -103,8 +103,14 @@ func (s *Selling) Reserve(ctx context.Context, address string, o ledger.Order) (
 // orderReceipt is the receipt of a reservation with its effect.
 func orderReceipt(rc ledger.Receipt, eff ledger.TicketsReservedEffect) ledger.OrderReceipt {
 	out := ledger.OrderReceipt{Receipt: rc, Total: eff.Total, Refunded: eff.Refunded, Holder: eff.Holder}
+	typed := false
 	for _, t := range eff.Tickets {
 		out.Prices = append(out.Prices, t.Price)
+		out.Types = append(out.Types, t.Type)
+		typed = typed || t.Type != ""
+	}
+	if !typed {
+		out.Types = nil
 	}
 	return out
 }
@@ -235,13 +241,15 @@ var errNotTaken = errors.New("seat not taken")
 // double-selling impossible, whatever runs at the same time. On PostgreSQL a racing buyer
 // waits on the row and then finds it taken. It also refuses a height below the closed
 // mark, so a write whose height was chosen before its locks were held (a pipelined group)
-// cannot land in a closed block.
-const takeSQL = `UPDATE tickets SET owner = ?, holder = ?, sold_by = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?, paid = price
+// cannot land in a closed block. It charges the seat's price in the sale, or the price of
+// the ticket type a booking holds it as (tickets.type_price), and returns what it charged.
+const takeSQL = `UPDATE tickets SET owner = ?, holder = ?, sold_by = ?, secret_ct = ?, secret_digest = ?, name_ct = ?, name_digest = ?,
+	paid = CASE WHEN ticket_type = '' THEN price ELSE type_price END
 	WHERE contract = ? AND owner IS NULL AND booking = ?
 	AND sale = (SELECT sale_number FROM contracts WHERE address = ?)
 	AND idx = (SELECT idx FROM seats WHERE contract = ? AND section = ? AND number = ? AND letter = ?)
 	AND (SELECT closed FROM seal_mark WHERE id = 1) <= ?
-	RETURNING idx, price`
+	RETURNING idx, paid`
 
 // seller is who a ticket is sold to and by: the sender, its holder address, and the
 // actor ID of the selling key; and the booking whose held seat it is (0: an outright
@@ -315,7 +323,7 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ledger.TicketR
 		return ledger.TicketReleasedEffect{}, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate and cannot be released", r.Seat)
 	}
 	res, err := w.exec(`UPDATE tickets SET owner = NULL, holder = '', sold_by = '', secret_ct = '', secret_digest = '', name_ct = '',
-		name_digest = '', paid = 0, booking = 0, format = 'PDF'
+		name_digest = '', paid = 0, booking = 0, format = 'PDF', ticket_type = '', type_price = 0
 		WHERE contract = ? AND sale = ? AND idx = ? AND owner = ? AND secret_digest = ? AND checked_in_at = 0`,
 		c.Address, c.Sale.Number, idx, t.owner.String, t.digest)
 	if err := changedUnlessOne(res, err); err != nil {
@@ -326,7 +334,8 @@ func release(w *wtx, c ledger.Contract, r ledger.ReleaseRequest) (ledger.TicketR
 		Refund: ledger.Refund(t.price, fee)}, nil
 }
 
-// heldTicket is a ticket's holding as a release or reissue reads it.
+// heldTicket is a ticket's holding as a release or reissue reads it; price is what was
+// paid for it (its ticket type's price, or its seat's).
 type heldTicket struct {
 	owner                  sql.NullString
 	digest, holder, soldBy string
@@ -336,7 +345,7 @@ type heldTicket struct {
 // readHeld reads the holding of the ticket at idx of the sale.
 func readHeld(w *wtx, address string, sale int64, idx int) (heldTicket, error) {
 	var t heldTicket
-	err := w.row(`SELECT owner, secret_digest, holder, sold_by, price, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
+	err := w.row(`SELECT owner, secret_digest, holder, sold_by, paid, checked_in_at FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`,
 		address, sale, idx).Scan(&t.owner, &t.digest, &t.holder, &t.soldBy, &t.price, &t.checkedIn)
 	return t, err
 }

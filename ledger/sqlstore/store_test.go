@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,7 @@ func TestReopen(t *testing.T) {
 		s := mustOpen(t, e.db, sqlstore.Options{BlockInterval: interval, Now: e.clock.Now})
 		again := &env{store: s, clock: e.clock, db: e.db, admin: e.admin}
 		after := mustContract(t, again, c.Address)
-		if after.Rules != before.Rules || after.Sale == nil || *after.Sale != *before.Sale || after.Owner != before.Owner {
+		if after.Rules != before.Rules || after.Sale == nil || !reflect.DeepEqual(*after.Sale, *before.Sale) || after.Owner != before.Owner {
 			t.Errorf("after reopening: %+v, want %+v", after, before)
 		}
 		checkPrices(t, again, c.Address, 40, 40)

@@ -28,9 +28,29 @@ func (c *projContract) hold(rep *ledger.VerifyReport, seq int64, hash string, b 
 			problem(rep, "transaction %d (%s): holds seat index %d of contract %s, which is not available", seq, hash, ht.Index, b.Contract)
 		default:
 			t.booking, t.format = e.Booking, e.Format
+			s.holdAsType(rep, seq, hash, b, t, ht)
 		}
 	}
 	return nil
+}
+
+// holdAsType records the ticket type a seat is held as, and reports a type the sale
+// does not offer for the seat or a price other than the type's for it.
+func (s *projSale) holdAsType(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody, t *projTicket, ht ledger.HeldTicket) {
+	if ht.Type == "" {
+		return
+	}
+	t.ticketType, t.typePrice = ht.Type, ht.Price
+	typ, ok := ledger.FindTicketType(s.details.TicketTypes, ht.Type)
+	price, offered := typ.PriceOf(ht.Seat, t.price)
+	switch {
+	case !ok:
+		problem(rep, "transaction %d (%s): holds seat index %d of contract %s as ticket type %q, which the sale does not offer",
+			seq, hash, ht.Index, b.Contract, ht.Type)
+	case !offered || price != ht.Price:
+		problem(rep, "transaction %d (%s): holds seat index %d of contract %s as ticket type %q at %d, not at the type's price for it",
+			seq, hash, ht.Index, b.Contract, ht.Type, ht.Price)
+	}
 }
 
 // free replays TxTicketFreed, TxBookingCancelled and TxHoldExpired: each seat must be
@@ -51,10 +71,18 @@ func (c *projContract) free(rep *ledger.VerifyReport, seq int64, hash string, b 
 		case t.sold || t.booking != e.Booking:
 			problem(rep, "transaction %d (%s): frees seat index %d of contract %s, which booking %d does not hold", seq, hash, ht.Index, b.Contract, e.Booking)
 		default:
-			t.booking, t.format = 0, ""
+			t.booking, t.format, t.ticketType, t.typePrice = 0, "", "", 0
 		}
 	}
 	return nil
+}
+
+// charge is what a sale of the ticket charges: its type's price, or its seat's.
+func (t *projTicket) charge() int64 {
+	if t.ticketType != "" {
+		return t.typePrice
+	}
+	return t.price
 }
 
 // confirm replays TxBookingConfirmed: an order of seats the booking holds, which keep
@@ -74,8 +102,11 @@ func (c *projContract) confirm(rep *ledger.VerifyReport, seq int64, hash string,
 		case t == nil:
 		case t.sold || t.booking != e.Booking:
 			problem(rep, "transaction %d (%s): issues seat index %d of contract %s, which booking %d does not hold", seq, hash, rt.Index, b.Contract, e.Booking)
+		case rt.Type != t.ticketType:
+			problem(rep, "transaction %d (%s): issues seat index %d of contract %s as ticket type %q, held as %q",
+				seq, hash, rt.Index, b.Contract, rt.Type, t.ticketType)
 		default:
-			t.sold, t.paid, t.holder, t.soldBy = true, t.price, e.Holder, b.Actor
+			t.sold, t.paid, t.holder, t.soldBy = true, t.charge(), e.Holder, b.Actor
 			t.setSealing(rt)
 		}
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -106,16 +107,17 @@ func compareSeats(r runner, rep *ledger.VerifyReport, p *projection) error {
 
 func compareSales(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT contract, number, name, organiser, show_time, end_height, currency, time_zone,
-		hold_seconds, begun_height, ended_height FROM sales ORDER BY contract, number`)
+		hold_seconds, begun_height, ended_height, ticket_types FROM sales ORDER BY contract, number`)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var address string
+		var address, types string
 		var number, hold, begun, ended int64
 		var d ledger.SaleDetails
-		if err := rows.Scan(&address, &number, &d.Name, &d.Organiser, &d.Time, &d.EndOfSale, &d.Currency, &d.TimeZone, &hold, &begun, &ended); err != nil {
+		if err := rows.Scan(&address, &number, &d.Name, &d.Organiser, &d.Time, &d.EndOfSale, &d.Currency, &d.TimeZone, &hold, &begun, &ended,
+			&types); err != nil {
 			return err
 		}
 		where := fmt.Sprintf("contract %s sale %d", address, number)
@@ -134,8 +136,21 @@ func compareSales(r runner, rep *ledger.VerifyReport, p *projection) error {
 		differ(rep, where, "hold_seconds", hold, holdSeconds(s.details))
 		differ(rep, where, "begun_height", begun, s.begun)
 		differ(rep, where, "ended_height", ended, s.ended)
+		differ(rep, where, "ticket_types", types, typesText(s.details.TicketTypes))
 	}
 	return rows.Err()
+}
+
+// typesText is the ticket types as the sales table keeps them: JSON, "" for none.
+func typesText(types []ledger.TicketType) string {
+	if len(types) == 0 {
+		return ""
+	}
+	text, err := json.Marshal(types)
+	if err != nil {
+		return err.Error()
+	}
+	return string(text)
 }
 
 func (p *projection) sale(address string, number int64) *projSale {
@@ -155,11 +170,13 @@ type storedTicketRow struct {
 	secretCT, secretDigest, nameCT, nameDigest string
 	price, paid, checkedIn, booking            int64
 	gate, nonce, format                        string
+	ticketType                                 string
+	typePrice                                  int64
 }
 
 func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	rows, err := r.rows(`SELECT contract, sale, idx, price, owner, holder, sold_by, secret_ct, secret_digest, name_ct, name_digest, paid,
-		checked_in_at, gate, checkin_nonce, booking, format FROM tickets ORDER BY contract, sale, idx`)
+		checked_in_at, gate, checkin_nonce, booking, format, ticket_type, type_price FROM tickets ORDER BY contract, sale, idx`)
 	if err != nil {
 		return err
 	}
@@ -167,7 +184,7 @@ func compareTickets(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for rows.Next() {
 		var t storedTicketRow
 		if err := rows.Scan(&t.address, &t.sale, &t.idx, &t.price, &t.owner, &t.holder, &t.soldBy, &t.secretCT, &t.secretDigest, &t.nameCT,
-			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce, &t.booking, &t.format); err != nil {
+			&t.nameDigest, &t.paid, &t.checkedIn, &t.gate, &t.nonce, &t.booking, &t.format, &t.ticketType, &t.typePrice); err != nil {
 			return err
 		}
 		compareTicket(rep, p, t)
@@ -203,6 +220,8 @@ func compareTicket(rep *ledger.VerifyReport, p *projection, t storedTicketRow) {
 		format = ledger.FormatPDF
 	}
 	differ(rep, where, "format", t.format, format)
+	differ(rep, where, "ticket_type", t.ticketType, want.ticketType)
+	differ(rep, where, "type_price", t.typePrice, want.typePrice)
 }
 
 // compareHolder checks who holds the ticket: the holder address and selling key the

@@ -61,6 +61,8 @@ type projTicket struct {
 	checkedIn                                  int64
 	booking                                    int64  // the booking holding or issued it; 0 for none
 	format                                     string // its booking's format from the hold on; "" for PDF
+	ticketType                                 string // the ticket type it is held or issued as; "" for the base price
+	typePrice                                  int64  // that type's price for the seat
 	gate, nonce                                string
 	seen                                       bool
 }
