@@ -66,10 +66,36 @@ type OwnerBody struct {
 	Owner string `json:"owner"`
 }
 
-// BeginSaleRequest is the body of BeginSale.
+// BeginSaleRequest is the body of BeginSale. TicketTypes, the sale's named ticket types
+// with their own prices (ledger.TicketType), is optional: Ticketbooth's body has none,
+// and every ticket then costs its seat's price. They may come in details instead
+// (details.ticketTypes, as the sale is read back), but not in both places.
 type BeginSaleRequest struct {
-	SeatPrices []ledger.SeatPrice  `json:"seatPrices"`
-	Details    *ledger.SaleDetails `json:"details"`
+	SeatPrices  []ledger.SeatPrice  `json:"seatPrices"`
+	Details     *ledger.SaleDetails `json:"details"`
+	TicketTypes []ledger.TicketType `json:"ticketTypes,omitempty"`
+}
+
+// BeginSaleBody returns the body beginning a sale at the prices with the details d, its
+// ticket types at the top of the body.
+func BeginSaleBody(prices []ledger.SeatPrice, d ledger.SaleDetails) BeginSaleRequest {
+	types := d.TicketTypes
+	d.TicketTypes = nil
+	return BeginSaleRequest{SeatPrices: prices, Details: &d, TicketTypes: types}
+}
+
+// SaleDetails returns the details the body gives (Details not nil), with its ticket
+// types: EINVALID when both the body and its details give some.
+func (r BeginSaleRequest) SaleDetails() (ledger.SaleDetails, error) {
+	d := *r.Details
+	if len(r.TicketTypes) == 0 {
+		return d, nil
+	}
+	if len(d.TicketTypes) > 0 {
+		return d, ledger.Errorf(ledger.EINVALID, "Give ticketTypes once: at the top of the body or in details, not both")
+	}
+	d.TicketTypes = r.TicketTypes
+	return d, nil
 }
 
 // TransactionResponse is the body of every other committed write.

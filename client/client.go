@@ -231,7 +231,7 @@ func (c *Client) TransferContract(ctx context.Context, address, owner string) (l
 
 // BeginSale begins a sale.
 func (c *Client) BeginSale(ctx context.Context, address string, prices []ledger.SeatPrice, d ledger.SaleDetails) (ledger.Receipt, error) {
-	return c.write(ctx, address, "BeginSale", api.BeginSaleRequest{SeatPrices: prices, Details: &d})
+	return c.write(ctx, address, "BeginSale", api.BeginSaleBody(prices, d))
 }
 
 // EndSale ends the active sale.

@@ -84,13 +84,16 @@ func (i *Issuer) Sell(ctx context.Context, address string, p Prepared) (Purchase
 }
 
 // Completed returns the prepared purchase with the receipt of its sale: transaction,
-// height, total, refund, holder address and each ticket's price.
+// height, total, refund, holder address and each ticket's price and ticket type.
 func Completed(p Purchase, rc ledger.OrderReceipt) Purchase {
 	p.TransactionHash, p.Height, p.Total, p.Refunded, p.Holder = rc.TransactionHash, rc.Height, rc.Total, rc.Refunded, rc.Holder
 	p.Tickets = append([]IssuedTicket(nil), p.Tickets...)
 	for k := range p.Tickets {
 		if k < len(rc.Prices) {
 			p.Tickets[k].Price = rc.Prices[k]
+		}
+		if k < len(rc.Types) {
+			p.Tickets[k].Type = rc.Types[k]
 		}
 	}
 	return p

@@ -79,6 +79,7 @@ type NameKeys struct {
 // IssuedTicket is one sold ticket as the purchaser receives it.
 type IssuedTicket struct {
 	Seat         ledger.Seat `json:"seat"`
+	Type         string      `json:"type,omitempty"` // its ticket type; "" for the base price
 	Price        int64       `json:"price"`
 	Secret       SecretKeys  `json:"secret"`
 	CustomerName *NameKeys   `json:"customerName"`

@@ -1,6 +1,8 @@
 package ledger_test
 
 import (
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -103,4 +105,39 @@ func TestValidateHoldTypes(t *testing.T) {
 			t.Errorf("ValidateHold with type %q: %v, want EINVALID", bad, err)
 		}
 	}
+}
+
+// FuzzTicketTypes reads ticket types from JSON and checks them against a hall: never a
+// panic, every refusal EINVALID, and every seat of types that pass priced by PriceOf at
+// one of the type's own prices or not offered.
+func FuzzTicketTypes(f *testing.F) {
+	for _, seed := range []string{
+		`[{"name":"reduced","prices":[{"price":5},{"priceLevel":2000,"price":1},{"section":"Balcony","price":2}]}]`,
+		`[{"name":"child","prices":[{"seat":{"number":1,"letter":"A","section":"Stalls"},"price":3}]}]`,
+		`[{"name":"a","prices":[{"section":"","price":1}]},{"name":"A","prices":[{"price":1}]}]`,
+		`[{"name":"x","prices":[{"seat":{"number":-1},"section":"S","priceLevel":3,"price":-1}]}]`, `[{}]`, `[null]`,
+	} {
+		f.Add(seed)
+	}
+	hall, base := typeHall(f)
+	f.Fuzz(func(t *testing.T, text string) {
+		var types []ledger.TicketType
+		if json.Unmarshal([]byte(text), &types) != nil {
+			return
+		}
+		err := ledger.ValidateTicketTypes(types, hall, base)
+		if err != nil {
+			if ledger.ErrorCode(err) != ledger.EINVALID {
+				t.Fatalf("%s: %v, want EINVALID", text, err)
+			}
+			return
+		}
+		for _, typ := range types {
+			for i, s := range hall {
+				if price, ok := typ.PriceOf(s, base[i]); ok && !slices.ContainsFunc(typ.Prices, func(p ledger.TypePrice) bool { return p.Price == price }) {
+					t.Fatalf("%s: %s costs %d as %q, none of its prices", text, s, price, typ.Name)
+				}
+			}
+		}
+	})
 }

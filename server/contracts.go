@@ -156,12 +156,21 @@ func (h contracts) transferContract(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// beginSale begins a sale: Ticketbooth's body, and optionally the sale's ticket types.
 func (h contracts) beginSale(w http.ResponseWriter, r *http.Request) {
 	var req api.BeginSaleRequest
-	h.write(w, r, &req, func() error { return required(req.Details != nil, "details {name, organiser, time, endOfSale}") },
-		func() (ledger.Receipt, error) {
-			return h.ledger.BeginSale(r.Context(), r.PathValue("address"), req.SeatPrices, *req.Details)
-		})
+	var d ledger.SaleDetails
+	check := func() error {
+		if err := required(req.Details != nil, "details {name, organiser, time, endOfSale}"); err != nil {
+			return err
+		}
+		var err error
+		d, err = req.SaleDetails()
+		return err
+	}
+	h.write(w, r, &req, check, func() (ledger.Receipt, error) {
+		return h.ledger.BeginSale(r.Context(), r.PathValue("address"), req.SeatPrices, d)
+	})
 }
 
 func (h contracts) endSale(w http.ResponseWriter, r *http.Request) {

@@ -48,9 +48,11 @@ type PrintedTicket struct {
 }
 
 // PrintedSeat is one seat of a printed ticket with its price in minor units of the
-// ticket's currency (4500 prints as "EUR 45.00").
+// ticket's currency (4500 prints as "EUR 45.00"), and its ticket type's name ("" for the
+// base price), printed beside the price.
 type PrintedSeat struct {
 	Seat  ledger.Seat
+	Type  string
 	Price int64
 }
 

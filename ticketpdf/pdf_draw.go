@@ -247,12 +247,20 @@ func (c *card) seatBoxes(x, y, w, h, labelSize, valueSize float64) {
 // returns the baseline below the last.
 func (c *card) seatLines(x, y, w, lineH, size float64) float64 {
 	for _, s := range c.t.Seats {
-		c.fit(x, y, w*0.6, 'L', pdf.Bold, size, size*0.6, printable(s.Seat.String()))
+		c.fit(x, y, w*0.6, 'L', pdf.Bold, size, size*0.6, withType(printable(s.Seat.String()), s.Type))
 		c.pg.SetFont(pdf.Regular, size)
 		c.text(x+w, y, 'R', printable(formatMoney(c.t.Currency, s.Price)))
 		y += lineH
 	}
 	return y
+}
+
+// withType is text followed by the ticket type's name, when the seat has a type.
+func withType(text, typ string) string {
+	if typ == "" {
+		return text
+	}
+	return text + " · " + printable(typ)
 }
 
 // price is the price of the ticket: of its one seat, or the total of its seats.

@@ -197,7 +197,7 @@ func (c *card) seatsAndPrice(x, y, w float64, s seatSizes) {
 		c.seatBoxes(x, y, w, s.boxH, s.label, s.box)
 		py := y + s.boxH + s.gap
 		c.label(x, py, s.label, "PRICE")
-		c.fit(x, py+s.price*0.5, w, 'L', pdf.Bold, s.price, s.price*0.6, c.price())
+		c.fit(x, py+s.price*0.5, w, 'L', pdf.Bold, s.price, s.price*0.6, withType(c.price(), c.t.Seats[0].Type))
 		return
 	}
 	c.label(x, y+s.label*0.35, s.label, "SEATS")

@@ -38,7 +38,7 @@ func Printed(p issuer.Purchase, c ledger.Contract, clock ledger.Clock) ([]Printe
 			t.Code, t.Codes = i+1, len(p.QR)
 		}
 		for _, it := range p.Tickets[i*per : min((i+1)*per, len(p.Tickets))] {
-			t.Seats = append(t.Seats, PrintedSeat{Seat: it.Seat, Price: it.Price})
+			t.Seats = append(t.Seats, PrintedSeat{Seat: it.Seat, Type: it.Type, Price: it.Price})
 		}
 		out[i] = t
 	}

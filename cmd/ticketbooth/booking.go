@@ -31,13 +31,13 @@ func bookingCommand() *cli.Command {
 						Usage: "the booking's ticket `FORMAT`: PDF (attached to the confirmation) or SECURE (delivered to the wallet app)"}),
 				Action: contractAction(bookingNew)},
 			{Name: "add", Usage: "hold seats for the booking, named or the best available (the sale's hold time runs from its first hold, 30 minutes unless the sale says)",
-				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B]\n" +
+				UsageText: "ticketbooth booking add --booking ID --seat 1A [--seat 1B] [--type NAME]\n" +
 					"   ticketbooth booking add --booking ID --quantity 3 [--section Standing] [--price-level 35.00] [--type NAME]",
 				Flags: append(connFlags(), id(), seats("a seat to hold (1A, 12, A or Section/12A); repeat or comma-separate for several", false),
 					&cli.IntFlag{Name: "quantity", Usage: "hold `N` seats the ledger picks, best available (adjacent in the best row), or N places of a standing section"},
 					&cli.StringFlag{Name: "section", Usage: "with --quantity: pick in the section `NAME` (default: any section)"},
 					&cli.StringFlag{Name: "price-level", Usage: "with --quantity: pick among the seats whose base price is `PRICE`, in the sale's currency (e.g. 35.00)"},
-					&cli.StringFlag{Name: "type", Usage: "with --quantity: the ticket type `NAME` to hold them as (default: the base price)"}),
+					&cli.StringFlag{Name: "type", Usage: "hold the seats (named or picked) as the sale's ticket type `NAME`, at its prices (default: the base prices)"}),
 				Action: bookingAction(bookingAdd)},
 			{Name: "free", Usage: "return one held seat of the booking to sale",
 				UsageText: "ticketbooth booking free --booking ID --seat 1A",
@@ -83,10 +83,10 @@ func bookingNew(c *cli.Context, s *session, address string) error {
 }
 
 func bookingAdd(c *cli.Context, s *session, id int64) error {
-	picking := c.IsSet("quantity") || c.IsSet("section") || c.IsSet("price-level") || c.IsSet("type")
+	picking := c.IsSet("quantity") || c.IsSet("section") || c.IsSet("price-level")
 	switch {
 	case picking && c.IsSet("seat"):
-		return usagef("give either --seat or --quantity (with --section, --price-level, --type), not both")
+		return usagef("give either --seat or --quantity (with --section, --price-level), not both")
 	case picking:
 		return bookingPick(c, s, id)
 	case !c.IsSet("seat"):
@@ -107,7 +107,7 @@ func bookingAdd(c *cli.Context, s *session, id int64) error {
 // --price-level (read in the sale's currency).
 func bookingPick(c *cli.Context, s *session, id int64) error {
 	if !c.IsSet("quantity") {
-		return usagef("--quantity N is required with --section, --price-level or --type: how many to hold")
+		return usagef("--quantity N is required with --section or --price-level: how many to hold")
 	}
 	p := ledger.Pick{Section: c.String("section"), Quantity: c.Int("quantity"), Type: c.String("type")}
 	if c.IsSet("price-level") {
@@ -208,7 +208,11 @@ func (s *session) printBooking(v any, what string) error {
 		}
 		fmt.Fprintln(w)
 		for _, t := range b.Tickets {
-			fmt.Fprintf(w, "  %s  %s  %d\n", t.Seat, t.Status, t.Price)
+			fmt.Fprintf(w, "  %s  %s  %d", t.Seat, t.Status, t.Price)
+			if t.Type != "" {
+				fmt.Fprintf(w, "  %s", t.Type)
+			}
+			fmt.Fprintln(w)
 		}
 		if changed {
 			fmt.Fprintf(w, "transaction %s\n", rc.TransactionHash)

@@ -22,8 +22,9 @@ func saleCommand() *cli.Command {
 				Name:  "begin",
 				Usage: "begin a sale: a price for every seat and the show's details",
 				UsageText: "ticketbooth sale begin --contract ADDR --name SHOW --organiser WHO --time '2026-12-24 19:30'\n" +
-					"     (--ends-in 2h | --end-height H) (--price N | --prices FILE | --prices-fixture NAME) [--currency EUR]",
-				Flags: append(connFlags(), contractFlag(),
+					"     (--ends-in 2h | --end-height H) (--price N | --prices FILE | --prices-fixture NAME) [--currency EUR]\n" +
+					"     [--type reduced=12.00 [--type reduced@section:Balcony=9.00] | --types FILE]",
+				Flags: append(append(connFlags(), contractFlag(),
 					&cli.StringFlag{Name: "name", Required: true, Usage: "the show's `NAME`"},
 					&cli.StringFlag{Name: "organiser", Required: true, Usage: "who puts the show on"},
 					&cli.StringFlag{Name: "time", Required: true, Usage: "when the show starts: RFC 3339, 'YYYY-MM-DD HH:MM' (local time) or unix seconds"},
@@ -35,7 +36,7 @@ func saleCommand() *cli.Command {
 					&cli.StringFlag{Name: "currency", Usage: "the sale's currency, an ISO 4217 code such as EUR or JPY (default: the price list's, else EUR)"},
 					&cli.DurationFlag{Name: "hold-time", Usage: "how long a booking holds its seats before they return to sale, from its first hold: 1m to 24h (default 30m)"},
 					&cli.StringFlag{Name: "time-zone", Usage: "the show's IANA time `ZONE`, e.g. Europe/Zurich: --time is read and tickets print in it (default: this machine's)"},
-				),
+				), ticketTypeFlags()...),
 				Action: contractAction(saleBegin),
 			},
 			{
@@ -142,11 +143,14 @@ func saleBegin(c *cli.Context, s *session, address string) error {
 	d := ledger.SaleDetails{Name: c.String("name"), Organiser: c.String("organiser"), Time: show.Unix(),
 		EndOfSale: end, Currency: firstNonEmpty(c.String("currency"), list.Currency), TimeZone: c.String("time-zone"),
 		HoldTime: ledger.Duration(c.Duration("hold-time"))}
+	if d.TicketTypes, err = ticketTypes(c, d.Currency); err != nil {
+		return err
+	}
 	rc, err := s.svc.BeginSale(s.ctx, address, prices, d)
 	if err != nil {
 		return err
 	}
-	return s.receipt(fmt.Sprintf("sale %q begun for %d seats, ending at height %d;", d.Name, len(prices), end), rc)
+	return s.receipt(fmt.Sprintf("sale %q begun for %d seats%s, ending at height %d;", d.Name, len(prices), typeNames(d.TicketTypes), end), rc)
 }
 
 // seatPrices prices every seat of the contract from the list.
