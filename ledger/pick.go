@@ -27,15 +27,13 @@ func (p Pick) Validate() error {
 		return Errorf(EINVALID, "Quantity must be at most %d: a booking holds at most %d seats", MaxTicketsInBooking, MaxTicketsInBooking)
 	case p.PriceLevel < 0 || p.PriceLevel > MaxPrice:
 		return Errorf(EINVALID, "Price level must be a price from 0 (any) to %d in minor units", int64(MaxPrice))
-	case len(p.Type) > 40:
-		return Errorf(EINVALID, "Ticket type must be at most 40 characters")
 	}
 	if p.Section != "" {
 		if err := (Seat{Number: 1, Section: p.Section}).Validate(); err != nil {
 			return Errorf(EINVALID, "Invalid section %q: at most %d characters, without '/' or surrounding spaces", clip(p.Section, 60), MaxSectionLen)
 		}
 	}
-	return CheckText("The ticket type", p.Type)
+	return ValidateTypeName(p.Type)
 }
 
 // Where words the part of the sale the pick chooses from, for messages: `in section

@@ -80,6 +80,7 @@ var cases = []testCase{
 	{"BookingFormat", testBookingFormat},
 	{"PickStanding", testPickStanding},
 	{"TicketList", testTicketList},
+	{"TicketTypes", testTicketTypes},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh

@@ -36,9 +36,6 @@ func (s *Bookings) HoldBest(ctx context.Context, id int64, p ledger.Pick) (ledge
 	}
 	var out ledger.BookingReceipt
 	err := s.onBooking(ctx, "holding the best seats", id, func(w *wtx, c ledger.Contract) error {
-		if err := pickType(p); err != nil {
-			return err
-		}
 		if w.d.pickLockSQL != nil {
 			if _, err := w.exec(w.d.pickLockSQL(c.Address)); err != nil {
 				return err
@@ -57,20 +54,14 @@ func (s *Bookings) HoldBest(ctx context.Context, id int64, p ledger.Pick) (ledge
 			if eff.Tickets[i], err = takePicked(w, bk, cand); err != nil {
 				return err
 			}
+			if eff.Tickets[i], err = holdAsType(w, bk, eff.Tickets[i], p.Type); err != nil {
+				return err
+			}
 		}
 		out, err = journalBooking(w, ledger.TxTicketsHeld, bk, eff)
 		return err
 	})
 	return out, err
-}
-
-// pickType refuses a named ticket type: the sale's base price is the only one offered.
-// (The ticket types of issue 12 item 4 arrive here.)
-func pickType(p ledger.Pick) error {
-	if p.Type != "" {
-		return ledger.Errorf(ledger.EREFUSED, "Ticket type %q is not offered: this sale sells at its base prices only; leave the type out", p.Type)
-	}
-	return nil
 }
 
 // pickSeats reads the seats the pick may choose from and chooses, in seat order: the
@@ -81,6 +72,9 @@ func pickSeats(w *wtx, bk bookingRow, p ledger.Pick) ([]pickCandidate, error) {
 		return nil, err
 	}
 	free, err := pickCandidates(w, bk, p, standing)
+	if err == nil {
+		free, err = offeredTo(w, bk, p, free)
+	}
 	if err != nil {
 		return nil, err
 	}

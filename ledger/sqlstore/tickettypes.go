@@ -120,6 +120,34 @@ func typeRefusal(r runner, address string, sale int64, typ string, seat ledger.S
 	return ledger.ErrTypeNotForSeat(typ, seat)
 }
 
+// offeredTo keeps the free seats a pick may choose from that its ticket type is offered
+// for (all of them for no type): a type the sale lacks, or one offered for none of them,
+// is refused in words. (In a standing section the candidates are the first free places
+// alone; a type is offered for all of them or none, unless priced place by place.)
+func offeredTo(w *wtx, bk bookingRow, p ledger.Pick, free []pickCandidate) ([]pickCandidate, error) {
+	if p.Type == "" {
+		return free, nil
+	}
+	types, err := loadTicketTypes(w.runner, bk.contract, bk.sale)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := ledger.FindTicketType(types, p.Type)
+	if !ok {
+		return nil, ledger.ErrUnknownTicketType(p.Type, types)
+	}
+	var out []pickCandidate
+	for _, c := range free {
+		if _, ok := t.PriceOf(c.seat, c.price); ok {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 && len(free) > 0 {
+		return nil, ledger.Errorf(ledger.EREFUSED, "Ticket type %q is not offered for the seats free %s", p.Type, p.Where())
+	}
+	return out, nil
+}
+
 // loadTicketTypes reads the ticket types of the contract's sale (nil for none).
 func loadTicketTypes(r runner, address string, sale int64) ([]ledger.TicketType, error) {
 	var text string

@@ -154,3 +154,40 @@ func TestVerifyTicketTypes(t *testing.T) {
 		t.Fatalf("verify after tampering: %v", rep.Problems)
 	}
 }
+
+// TestTicketTypePick: a pick of a ticket type chooses among the seats the type is
+// offered for, holds them at the type's prices, and refuses in words a type the sale
+// lacks or offers for none of the seats the pick may take.
+func TestTicketTypePick(t *testing.T) {
+	prices, d, b := typedSale(t)
+	_, err := b.store.Contracts.BeginSale(b.org, b.contract, prices, d)
+	mustNil(t, err, "BeginSale")
+	pick := func(p ledger.Pick) (ledger.Booking, error) {
+		bk, err := b.store.Bookings.NewBooking(b.org, b.contract, b.customer(t))
+		mustNil(t, err, "NewBooking")
+		rc, err := b.store.Bookings.HoldBest(b.org, bk.ID, p)
+		return rc.Booking, err
+	}
+	_, err = pick(ledger.Pick{Quantity: 1, Type: "vip"})
+	wantMessage(t, err, ledger.EREFUSED, `"vip" is not offered in this sale`)
+	_, err = pick(ledger.Pick{Quantity: 1, Section: "Stalls", Type: "child"})
+	wantMessage(t, err, ledger.EREFUSED, `"child" is not offered for the seats free in section "Stalls"`)
+	_, err = pick(ledger.Pick{Quantity: 2, Type: "child"})
+	wantMessage(t, err, ledger.EREFUSED, "Only 1 seat remains")
+	bk, err := pick(ledger.Pick{Quantity: 1, Type: "child"})
+	mustNil(t, err, "HoldBest child")
+	if len(bk.Tickets) != 1 || bk.Tickets[0].Seat.String() != "Balcony/2B" || bk.Tickets[0].Type != "child" || bk.Total != 500 {
+		t.Fatalf("picked child: %+v", bk)
+	}
+	bk, err = pick(ledger.Pick{Quantity: 2, Section: "Stalls", Type: "reduced"})
+	mustNil(t, err, "HoldBest reduced")
+	want := map[string]int64{"Stalls/1A": 2500, "Stalls/1B": 1000, "Stalls/1C": 1200}
+	for _, tk := range bk.Tickets {
+		if tk.Type != "reduced" || tk.Price != want[tk.Seat.String()] {
+			t.Errorf("picked %s as %q at %d, want reduced at %d", tk.Seat, tk.Type, tk.Price, want[tk.Seat.String()])
+		}
+	}
+	if rep := mustVerify(t, b.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
+	}
+}
