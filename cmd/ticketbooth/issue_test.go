@@ -161,7 +161,7 @@ func TestIssueResumeAllAvailableLeavesHeldSeats(t *testing.T) {
 	if err == nil {
 		var bk ledger.Booking
 		if bk, err = st.Bookings.NewBooking(admin, address, cu.ID); err == nil {
-			_, err = st.Bookings.Hold(admin, bk.ID, seats[6:7])
+			_, err = st.Bookings.Hold(admin, bk.ID, ledger.HoldSeats("", seats[6:7]...))
 		}
 	}
 	st.Close()

@@ -28,7 +28,7 @@ func TestLoadtestLeavesHeldSeats(t *testing.T) {
 			held = append(held, s)
 		}
 	}
-	if _, err := shop.Hold(ctx, bk.ID, held); err != nil {
+	if _, err := shop.Hold(ctx, bk.ID, ledger.HoldSeats("", held...)); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := loadgen.Run(ctx, loadgen.Options{Servers: e.urls, Key: e.shop, Contract: e.contract, Clients: 1, Requests: 10,

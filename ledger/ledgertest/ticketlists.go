@@ -49,7 +49,7 @@ func testTicketList(t *testing.T, b Backend) {
 	cu := createCustomer(t, bo, person(t))
 	bk, err := bookings(t, bo).OpenBooking(bo.Ctx, ledger.BookingRequest{Contract: c.Address, Customer: cu.ID, Format: ledger.FormatSecure})
 	must(t, err, "OpenBooking")
-	_, err = bo.Bookings.Hold(bo.Ctx, bk.ID, parseSeats(t, "1A", "1B"))
+	_, err = bo.Bookings.Hold(bo.Ctx, bk.ID, ledger.HoldSeats("", parseSeats(t, "1A", "1B")...))
 	must(t, err, "Hold")
 	walkIn, _ := order(t, "walk-in", "", "2A")
 	_, err = bo.Seller.Reserve(bo.Ctx, c.Address, walkIn)

@@ -61,7 +61,7 @@ func (l *listEnv) book(t *testing.T, customer int64, format string, seats ...str
 	t.Helper()
 	bk, err := l.store.Bookings.OpenBooking(l.org, ledger.BookingRequest{Contract: l.contract, Customer: customer, Format: format})
 	mustNil(t, err, "OpenBooking")
-	rc, err := l.store.Bookings.Hold(l.org, bk.ID, parseSeats(t, seats...))
+	rc, err := l.store.Bookings.Hold(l.org, bk.ID, ledger.HoldSeats("", parseSeats(t, seats...)...))
 	mustNil(t, err, "Hold")
 	return rc.Booking
 }
