@@ -97,7 +97,7 @@ func startRush(b *testing.B, e *env, address string, seats []ledger.Seat, stop c
 				bk, err := e.store.Bookings.NewBooking(e.admin, address, cu.ID)
 				start := time.Now()
 				if err == nil {
-					_, err = e.store.Bookings.Hold(e.admin, bk.ID, seats[i:i+1])
+					_, err = e.store.Bookings.Hold(e.admin, bk.ID, ledger.HoldSeats("", seats[i:i+1]...))
 				}
 				if err != nil {
 					b.Error(err)

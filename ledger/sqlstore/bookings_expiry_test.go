@@ -29,7 +29,7 @@ func TestExpireHoldsInChunks(t *testing.T) {
 	}
 	secure, err := b.store.Bookings.OpenBooking(b.org, ledger.BookingRequest{Contract: b.contract, Customer: b.customer(t), Format: "SECURE"})
 	mustNil(t, err, "OpenBooking")
-	_, err = b.store.Bookings.Hold(b.org, secure.ID, parseSeats(t, seats[203], seats[204]))
+	_, err = b.store.Bookings.Hold(b.org, secure.ID, ledger.HoldSeats("", parseSeats(t, seats[203], seats[204])...))
 	mustNil(t, err, "Hold")
 	freed := b.book(t, seats[205])
 	_, err = b.store.Bookings.Free(b.org, freed.ID, parseSeats(t, seats[205])[0])
