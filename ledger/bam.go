@@ -124,9 +124,9 @@ type BamTicket struct {
 	Event    int64
 	Timeslot int64
 	Sector   int64
-	// TicketConfig is the ticket's type's number (today every ticket is of its sale's
-	// base prices, type "").
+	// TicketConfig is the number of the ticket's type (Type; "" the sale's base prices).
 	TicketConfig int64
+	Type         string
 	Contract     string
 	Sale         int64
 	Seat         Seat

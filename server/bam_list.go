@@ -96,7 +96,32 @@ func (h bam) listed(ctx context.Context, ts []ledger.ListedTicket, q api.BamTick
 		}
 		out = append(out, bamListed(t, e, q))
 	}
-	return out, nil
+	return out, h.typed(ctx, out, events)
+}
+
+// typed sets the ticket config and price of the listed tickets held or issued as a
+// ticket type, read by their ids, when their timeslot offers types at all.
+func (h bam) typed(ctx context.Context, out []api.BamListedTicket, events map[string]ledger.BamEvent) error {
+	var ids []int64
+	var at []int
+	for i, t := range out {
+		for _, e := range events {
+			if slot, ok := e.Timeslot(t.TimeslotID); ok && len(slot.TicketConfigs) > 1 && t.OwnerID != nil {
+				ids, at = append(ids, t.ID), append(at, i)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	ts, err := h.ids.BamTickets(ctx, ids)
+	for j, t := range ts {
+		out[at[j]].TicketConfigID, out[at[j]].Price = t.TicketConfig, t.Price
+		if out[at[j]].TicketConfig != nil {
+			out[at[j]].TicketConfig.ID, out[at[j]].TicketConfig.Name = t.TicketConfig, t.Type
+		}
+	}
+	return err
 }
 
 // bamListed is one listed ticket with the event's numbers and what q asks to add.

@@ -380,3 +380,33 @@ func TestBamExpired(t *testing.T) {
 	e.bamTickets("ticket/issue", e.shop, bamIDs(again...), http.StatusCreated)
 	e.transactionCount()
 }
+
+// TestBamTicketConfigs: a sale's ticket types are the event's ticket configs beside its
+// base prices; a reservation of a config's tickets holds them as that type, at its price,
+// and lists them under that config; a config of another timeslot is a 404.
+func TestBamTicketConfigs(t *testing.T) {
+	e := newEnv(t)
+	addr := e.create(threeSeats)
+	body := strings.Replace(e.saleBody(threePrices, 1000), `"endOfSale"`, `"ticketTypes":[{"name":"reduced","prices":[{"price":25}]}],"endOfSale"`, 1)
+	e.do("POST", api.ContractPath(addr, "BeginSale"), e.alice, body).want(t, http.StatusCreated, nil)
+	var out api.BamData[api.BamEvent]
+	e.do("POST", api.BamPrefix+"v1/event", e.shop, `{"contract":"`+addr+`"}`).want(t, http.StatusOK, &out)
+	ev := out.Data
+	if len(ev.TicketConfig) != 2 || ev.TicketConfig[0].Name != "" || ev.TicketConfig[1].Name != "reduced" {
+		t.Fatalf("ticket configs %+v", ev.TicketConfig)
+	}
+	ev.TicketConfig = ev.TicketConfig[1:]
+	owner := e.newCustomer()
+	held := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, itoa(owner), "", 2, ""), http.StatusCreated)
+	seated := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, itoa(owner), "", 1, `[`+seatJSON(1, "B")+`]`), http.StatusCreated)
+	for _, h := range append(held, seated...) {
+		if h.Price != 25 || h.TicketConfigID != ev.TicketConfig[0].ID {
+			t.Errorf("reserved as %+v, want the reduced config at 25", h)
+		}
+	}
+	issued := e.bamTickets("ticket/issue", e.shop, bamIDs(held...), http.StatusCreated)
+	listed, _ := e.bamList(e.shop, "owner_id="+itoa(owner)+"&ids="+itoa(issued[0].ID))
+	if len(listed) != 1 || listed[0].TicketConfigID != ev.TicketConfig[0].ID || listed[0].Status != "issued" {
+		t.Errorf("listed %+v", listed)
+	}
+}

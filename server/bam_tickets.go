@@ -13,11 +13,11 @@ import (
 )
 
 // bamPlan is a reservation with the platform's numbers resolved: its booking (contract,
-// customer, format), the seats its items name, and the items left to the ledger
+// customer, format), the seats its items name (each as its item's ticket type), and the items left to the ledger
 // to choose (by quantity).
 type bamPlan struct {
 	booking ledger.BookingRequest
-	seats   []ledger.Seat
+	seats   []ledger.HoldItem
 	picks   []bamPick
 }
 
@@ -96,9 +96,9 @@ func (p *bamPlan) add(n int, it api.BamReservationItem, sector ledger.BamSector,
 		if s.Section != sector.Section {
 			return ledger.Errorf(ledger.EINVALID, "Item %d: seat %s is not in sector %d", n, s, sector.ID)
 		}
-		p.seats = append(p.seats, s)
+		p.seats = append(p.seats, ledger.HoldItem{Seat: s, Type: config.Type})
 	}
-	return ledger.ValidateHold(ledger.HoldSeats("", p.seats...))
+	return ledger.ValidateHold(p.seats)
 }
 
 // hold opens the booking and holds the plan's tickets, cancelling the booking when a
@@ -122,7 +122,7 @@ func (h bam) hold(ctx context.Context, p bamPlan) ([]ledger.BamTicket, error) {
 // booking.
 func (h bam) holdAll(ctx context.Context, booking int64, p bamPlan) error {
 	if len(p.seats) > 0 {
-		if _, err := h.bookings.Hold(ctx, booking, ledger.HoldSeats("", p.seats...)); err != nil {
+		if _, err := h.bookings.Hold(ctx, booking, p.seats); err != nil {
 			return err
 		}
 	}

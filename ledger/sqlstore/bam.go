@@ -38,7 +38,7 @@ const (
 )
 
 // BamEvent returns the contract as an event, numbering first what has no number yet:
-// the contract, its sections, its sales and their ticket types.
+// the contract, its sections, its sales, and each sale's base prices and ticket types.
 func (s *Bam) BamEvent(ctx context.Context, address string) (ledger.BamEvent, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleBoxOffice, ledger.RoleOrganizer)
 	if err != nil {
@@ -90,6 +90,13 @@ func bamWanted(r runner, c ledger.Contract) ([]bamRecord, error) {
 	}
 	for _, sale := range sales {
 		out = append(out, bamRecord{kind: bamTimeslot, sale: sale}, bamRecord{kind: bamTicketConfig, sale: sale})
+		types, err := loadTicketTypes(r, c.Address, sale)
+		if err != nil {
+			return nil, err
+		}
+		for _, tt := range types {
+			out = append(out, bamRecord{kind: bamTicketConfig, sale: sale, name: tt.Name})
+		}
 	}
 	return out, nil
 }

@@ -9,9 +9,11 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// bamTicketColumns are what scanBamRow reads of a ticket: its seat, price, format, sale
+// bamTicketColumns are what scanBamRow reads of a ticket: its seat, price (its type's
+// when it is held or issued as one), format, type, sale
 // state, booking and that booking's customer, state and expiry.
-const bamTicketColumns = `t.contract, t.sale, t.idx, s.section, s.number, s.letter, t.price, t.format,
+const bamTicketColumns = `t.contract, t.sale, t.idx, s.section, s.number, s.letter,
+	CASE WHEN t.ticket_type = '' THEN t.price ELSE t.type_price END, t.format, t.ticket_type,
 	CASE WHEN t.owner IS NULL THEN 0 ELSE 1 END, t.checked_in_at, t.booking,
 	COALESCE(b.customer, 0), COALESCE(b.state, ''), COALESCE(b.expires_at, 0)
 	FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
@@ -30,7 +32,7 @@ func scanBamRow(row scanner, now time.Time) (bamRow, error) {
 	var sold, checkedIn int64
 	var bk bookingRow
 	t := &b.t
-	err := row.Scan(&t.Contract, &t.Sale, &b.idx, &t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price, &t.Format,
+	err := row.Scan(&t.Contract, &t.Sale, &b.idx, &t.Seat.Section, &t.Seat.Number, &t.Seat.Letter, &t.Price, &t.Format, &t.Type,
 		&sold, &checkedIn, &t.Booking, &bk.customer, &bk.state, &bk.expires)
 	switch {
 	case err != nil:
@@ -41,9 +43,9 @@ func scanBamRow(row scanner, now time.Time) (bamRow, error) {
 	case t.Booking != 0 && bookingState(bk, now) == ledger.BookingOpen:
 		t.Status, t.Customer = ledger.TicketReserved, bk.customer
 	case t.Booking != 0 && bookingState(bk, now) == ledger.BookingExpired:
-		t.Status, t.Format, t.Expired = ledger.TicketAvailable, ledger.FormatPDF, true
+		t.Status, t.Format, t.Type, t.Expired = ledger.TicketAvailable, ledger.FormatPDF, "", true
 	default:
-		t.Status, t.Booking, t.Format = ledger.TicketAvailable, 0, ledger.FormatPDF
+		t.Status, t.Booking, t.Format, t.Type = ledger.TicketAvailable, 0, ledger.FormatPDF, ""
 	}
 	return b, err
 }
@@ -158,7 +160,7 @@ func (n *bamNamer) name(b bamRow) (ledger.BamTicket, error) {
 			t.Sector = r.id
 		case r.kind == bamTimeslot && r.sale == t.Sale:
 			t.Timeslot, t.ID = r.id, ledger.BamTicketID(r.id, b.idx)
-		case r.kind == bamTicketConfig && r.sale == t.Sale && r.name == "":
+		case r.kind == bamTicketConfig && r.sale == t.Sale && r.name == t.Type:
 			t.TicketConfig = r.id
 		}
 	}
