@@ -210,7 +210,7 @@ func (h ticketpark) showDetails(ctx context.Context, pid string) (d tpShowDetail
 func (d tpShowDetails) ticket(b ledger.TicketparkBooking, lb ledger.Booking, t ledger.BookedTicket) tpTicket {
 	pid := tpTicketPid(lb.ID, t.Seat)
 	sector := d.sectors[t.Seat.Section]
-	price := d.priceOf(sector.PriceCategory, t.Price)
+	price := d.priceOf(sector.PriceCategory, t.Type, t.Price)
 	return tpTicket{Pid: pid, Code: strings.ToUpper(pid), Confirmation: t.Status != ledger.TicketReserved, Status: t.Status,
 		SeatString: seatString(t.Seat), Booking: b.Pid, Show: d.show.Pid, Sector: sector.Pid, Price: price.Pid,
 		HostName: d.host, EventName: d.event.Name, ShowStart: tpShowStart(d.show), VenueName: d.venue.Name,
@@ -218,10 +218,11 @@ func (d tpShowDetails) ticket(b ledger.TicketparkBooking, lb ledger.Booking, t l
 		Currency: d.event.Currency}
 }
 
-// priceOf finds the event's price of the category at the amount a ticket was sold for.
-func (d tpShowDetails) priceOf(category, amount int64) ledger.TicketparkPrice {
+// priceOf finds the event's price of a ticket: of its sector's category, named as its
+// ticket type (a ticket of no type: the category's price at its amount).
+func (d tpShowDetails) priceOf(category int64, typ string, amount int64) ledger.TicketparkPrice {
 	for _, p := range d.prices {
-		if p.PriceCategory == category && p.Price == amount {
+		if p.PriceCategory == category && (p.Name == typ || typ == "" && p.Price == amount) {
 			return p
 		}
 	}

@@ -8,8 +8,8 @@ import (
 )
 
 // startSale puts the show's contract on sale, unless it is already, and returns the
-// contract: every place priced by the first of the event's prices of its sector's price
-// category, the sale ending when the show starts, holds lasting the ledger's default
+// contract: every place's base price the first of the event's prices of its sector's
+// price category, each name of the event's prices a ticket type (saleTypes), the sale ending when the show starts, holds lasting the ledger's default
 // (Ticketpark's 30 minutes). need: the caller wants to sell now, so a show that cannot
 // go on sale (a price category without a price, a sale ended) is an error in words;
 // otherwise such a show is left as it is.
@@ -63,7 +63,39 @@ func (h ticketpark) salePrices(ctx context.Context, s ledger.TicketparkShow) ([]
 		prices[i] = ledger.SeatPrice{Seat: t.Seat, Price: p}
 	}
 	d, err = h.saleDetails(ctx, e, s)
+	if err == nil {
+		d.TicketTypes, err = h.saleTypes(ctx, s)
+	}
 	return prices, d, err
+}
+
+// saleTypes are the ticket types of a show's sale: one for each name of the event's
+// prices ("Normal price", "Children"), priced in each sector whose price category has a
+// price of that name.
+func (h ticketpark) saleTypes(ctx context.Context, s ledger.TicketparkShow) ([]ledger.TicketType, error) {
+	prices, _, err := h.records.Prices(ctx, s.Event, all)
+	if err != nil {
+		return nil, err
+	}
+	sectors, _, err := h.records.Sectors(ctx, s.Venue, all)
+	if err != nil {
+		return nil, err
+	}
+	var types []ledger.TicketType
+	index := map[string]int{}
+	for _, p := range prices {
+		i, ok := index[p.Name]
+		if !ok {
+			i, index[p.Name] = len(types), len(types)
+			types = append(types, ledger.TicketType{Name: p.Name})
+		}
+		for _, sec := range sectors {
+			if sec.PriceCategory == p.PriceCategory {
+				types[i].Prices = append(types[i].Prices, ledger.PriceForSection(sec.Name, p.Price))
+			}
+		}
+	}
+	return types, nil
 }
 
 // basePrices maps each sector of the show's venue to the first price of its price

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ func tpTickets(booking, show, price, where string, seats bool, n int) string {
 
 type tpBookingRead struct {
 	Pid, Status, Show string
+	DeliveryMethod    string `json:"delivery_method"`
 	Confirmation      bool
 	Customer          struct{ Pid, Firstname string }
 	Tickets           []struct {
@@ -235,6 +237,43 @@ func TestTicketparkShowsSellAtOnce(t *testing.T) {
 	for _, show := range s.shows {
 		if c := e.tpCapacity(show).Capacity.Total; c.Sold != buyers/2*3 || c.Available != 1500-buyers/2*3 {
 			t.Errorf("show %s: %+v", show, c)
+		}
+	}
+}
+
+// TestTicketparkPrices: each of an event's price names is a ticket type of its shows'
+// sales, so a ticket costs its own price: a child's place in Tribune A 40.00 beside a
+// full one at 50.00, a child's seat in Tribune B 10.00, before and after confirmation.
+func TestTicketparkPrices(t *testing.T) {
+	e := newEnv(t)
+	s := e.tpSetUp()
+	person := e.tpCreate("persons/", e.shop, tpPersonDoc, 1)[0]
+	booking := e.tpCreate("bookings/", e.shop, tpFill(tpBookingDoc, "{pid of person from request 1}", person), 1)[0]
+	body := strings.Replace(tpTickets(booking, s.shows[0], s.prices[0], s.sectors[0], false, 2), s.prices[0], s.prices[1], 1)
+	e.tpCreate("tickets/", e.shop, body, 2)
+	e.tpCreate("tickets/", e.shop, tpTickets(booking, s.shows[0], s.prices[3], s.sectors[1]+"-5", true, 1), 1)
+	want := "Tribune A: Children 40.00; Tribune A: Normal price 50.00; Tribune B, Place 5: Children 10.00"
+	for _, patch := range []bool{false, true} {
+		var read tpBookingRead
+		if patch {
+			e.do("PATCH", "/ticketpark/bookings/"+booking, e.shop, `{"confirmation": true, "delivery": true}`).want(t, http.StatusOK, &read)
+		} else {
+			e.tpGet("bookings/"+booking+"?properties[tickets]=1&properties[customer]=1", e.shop, &read)
+		}
+		var got []string
+		for _, tk := range read.Tickets {
+			where := tk.SeatString
+			if strings.HasPrefix(where, "Tribune A") {
+				where = "Tribune A" // which of the two places is which type is the store's choice
+			}
+			got = append(got, where+": "+tk.PriceName+" "+tk.Amount)
+		}
+		sort.Strings(got)
+		if patch && (!read.Confirmation || read.DeliveryMethod != "postal") {
+			t.Errorf("PATCH with delivery answered %+v", read)
+		}
+		if strings.Join(got, "; ") != want {
+			t.Errorf("confirmed %v: tickets %q, want %q", patch, strings.Join(got, "; "), want)
 		}
 	}
 }

@@ -59,9 +59,6 @@ func (h ticketpark) holdTickets(ctx context.Context, items []tpTicketBody) ([]st
 		return nil, err
 	}
 	wants, err := h.ticketWants(ctx, show, items)
-	if err == nil {
-		err = h.checkPrices(ctx, show, wants)
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -189,21 +186,22 @@ func (h ticketpark) holdWants(ctx context.Context, b ledger.TicketparkBooking, i
 	return mapped(held, func(s ledger.Seat) string { return tpTicketPid(id, s) }), nil
 }
 
-// holdNamed holds the places the tickets name, in one hold.
+// holdNamed holds the places the tickets name, in one hold, each as the ticket type of
+// its price (named as the price).
 func (h ticketpark) holdNamed(ctx context.Context, id int64, wants []tpWant, held *[]ledger.Seat) error {
-	var seats []ledger.Seat
+	var items []ledger.HoldItem
 	for _, w := range wants {
 		if w.place != 0 {
-			seats = append(seats, ledger.Seat{Number: w.place, Section: w.sector.Name})
+			items = append(items, ledger.HoldItem{Seat: ledger.Seat{Number: w.place, Section: w.sector.Name}, Type: w.price.Name})
 		}
 	}
-	if len(seats) == 0 {
+	if len(items) == 0 {
 		return nil
 	}
-	if _, err := h.bookings.Hold(ctx, id, ledger.HoldSeats("", seats...)); err != nil {
+	if _, err := h.bookings.Hold(ctx, id, items); err != nil {
 		return err
 	}
-	*held = append(*held, seats...)
+	*held = append(*held, ledger.HeldSeats(items)...)
 	return nil
 }
 
@@ -214,20 +212,17 @@ func tpTicketPid(booking int64, s ledger.Seat) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// holdPicked holds, for the tickets that name a sector, that many free places of it,
-// chosen by the store (a sector is a standing section of the show's contract).
+// holdPicked holds, for the tickets that name a sector, that many free places of it at
+// their price, chosen by the store (a sector is a standing section of the show's
+// contract, a price the ticket type named as it).
 func (h ticketpark) holdPicked(ctx context.Context, id int64, wants []tpWant, held *[]ledger.Seat) error {
-	var order []string
-	count := map[string]int{}
+	var picks []ledger.Pick
 	for _, w := range wants {
 		if w.place == 0 {
-			if count[w.sector.Name] == 0 {
-				order = append(order, w.sector.Name)
-			}
-			count[w.sector.Name]++
+			picks = addPick(picks, w.sector.Name, w.price.Name)
 		}
 	}
-	if len(order) == 0 {
+	if len(picks) == 0 {
 		return nil
 	}
 	b, err := h.bookings.Booking(ctx, id)
@@ -235,8 +230,8 @@ func (h ticketpark) holdPicked(ctx context.Context, id int64, wants []tpWant, he
 		return err
 	}
 	had := seatSet(b.Tickets)
-	for _, section := range order {
-		rc, err := h.bookings.HoldBest(ctx, id, ledger.Pick{Section: section, Quantity: count[section]})
+	for _, p := range picks {
+		rc, err := h.bookings.HoldBest(ctx, id, p)
 		if err != nil {
 			return err
 		}
@@ -250,23 +245,21 @@ func (h ticketpark) holdPicked(ctx context.Context, id int64, wants []tpWant, he
 	return nil
 }
 
+// addPick counts one more place of the section at the type into picks.
+func addPick(picks []ledger.Pick, section, typ string) []ledger.Pick {
+	for i := range picks {
+		if picks[i].Section == section && picks[i].Type == typ {
+			picks[i].Quantity++
+			return picks
+		}
+	}
+	return append(picks, ledger.Pick{Section: section, Type: typ, Quantity: 1})
+}
+
 func seatSet(tickets []ledger.BookedTicket) map[string]bool {
 	set := make(map[string]bool, len(tickets))
 	for _, t := range tickets {
 		set[t.Seat.Key()] = true
 	}
 	return set
-}
-
-// checkPrices refuses a price that is not the first of its category: the sale sells each
-// place at that price alone.
-func (h ticketpark) checkPrices(ctx context.Context, show ledger.TicketparkShow, wants []tpWant) error {
-	prices, _, err := h.records.Prices(ctx, show.Event, all)
-	for _, w := range wants {
-		if p, _ := firstPrice(prices, w.price.PriceCategory); err == nil && p.Pid != w.price.Pid {
-			err = ledger.Errorf(ledger.EREFUSED, "Price %s (%s) is not sold yet: a place sells at the first price of its category, %s (%s)",
-				w.price.Pid, w.price.Name, p.Pid, p.Name)
-		}
-	}
-	return err
 }
