@@ -13,7 +13,11 @@ import (
 // expireBatch is how many bookings one transaction of ExpireHolds expires: a short
 // write, so that a rush of holds going on meanwhile waits little for it (on SQLite it
 // shares a group commit with them).
-const expireBatch = 200
+const expireBatch = 500
+
+// expireChunkSize is how many bookings a chunk takes: expireBatch, or fewer in tests that
+// need several chunks from few bookings (the statements keep expireBatch slots).
+var expireChunkSize = expireBatch
 
 // expireSlots is the list of expireBatch placeholders the chunk's statements name
 // their bookings by; chunks of fewer bookings fill it with -1, no booking's id, so each
@@ -31,7 +35,7 @@ func (s *Bookings) ExpireHolds(ctx context.Context, limit int) (int, error) {
 	}
 	expired := 0
 	for len(due) > 0 {
-		batch := sameContract(due, expireBatch)
+		batch := sameContract(due, expireChunkSize)
 		due = due[len(batch):]
 		n := 0
 		err := s.update(ctx, "expiring holds", ledger.Actor{Admin: true}, batch[0].contract, lockShared, func(w *wtx) (err error) {

@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 )
 
 // TestExpireHoldsInChunks: the sweeper expires more bookings than one chunk holds
-// (expireBatch, 200) in chunks: every booking whose hold passed, including one holding two
+// (chunks made 100 bookings long here) in chunks: every booking whose hold passed, including one holding two
 // SECURE seats and one that freed its only seat, journaled one by one, the seats PDF
 // again; a confirmed booking and
 // one whose hold still runs keep their seats; afterwards the journal replays.
 func TestExpireHoldsInChunks(t *testing.T) {
+	defer sqlstore.SetExpireChunk(100)()
 	var seats []string
 	for row := 1; row <= 21; row++ {
 		for _, letter := range "ABCDEFGHIJ" {

@@ -76,3 +76,11 @@ func Explain(s *Store, q string, args ...any) (string, error) {
 	}
 	return strings.Join(plan, "\n"), rows.Err()
 }
+
+// SetExpireChunk makes the sweeper's chunks n bookings long (at most expireBatch) until
+// the returned function restores them.
+func SetExpireChunk(n int) (restore func()) {
+	old := expireChunkSize
+	expireChunkSize = min(n, expireBatch)
+	return func() { expireChunkSize = old }
+}
