@@ -64,7 +64,11 @@ func Build(iss Issuer, t Ticket, s Signer) ([]byte, error) {
 	if err != nil {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "The pass could not be written: %v", err)
 	}
-	files := map[string][]byte{"pass.json": passJSON}
+	files, err := icons()
+	if err != nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "The pass's icon could not be drawn: %v", err)
+	}
+	files["pass.json"] = passJSON
 	manifest, err := Manifest(files)
 	if err != nil {
 		return nil, err
@@ -75,7 +79,7 @@ func Build(iss Issuer, t Ticket, s Signer) ([]byte, error) {
 	}
 	files["manifest.json"] = manifest
 	files["signature"] = sig
-	return zipFiles([]string{"pass.json", "manifest.json", "signature"}, files)
+	return zipFiles([]string{"pass.json", "icon.png", "icon@2x.png", "manifest.json", "signature"}, files)
 }
 
 // Manifest returns manifest.json for files: each name with the SHA-1 hex digest of its bytes.

@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"image/png"
 	"io"
 	"math/big"
 	"os"
@@ -137,13 +138,19 @@ func TestBuildPassContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	files := unzip(t, b)
-	for _, name := range []string{"pass.json", "manifest.json", "signature"} {
+	for _, name := range []string{"pass.json", "icon.png", "icon@2x.png", "manifest.json", "signature"} {
 		if len(files[name]) == 0 {
 			t.Fatalf("%s missing from the pass (has %d files)", name, len(files))
 		}
 	}
 	if p := manifestProblem(files); p != "" {
 		t.Fatal(p)
+	}
+	for name, size := range map[string]int{"icon.png": 29, "icon@2x.png": 58} {
+		cfg, err := png.DecodeConfig(bytes.NewReader(files[name]))
+		if err != nil || cfg.Width != size || cfg.Height != size {
+			t.Errorf("%s: %dx%d (%v), want a %d-pixel square PNG", name, cfg.Width, cfg.Height, err, size)
+		}
 	}
 	var p map[string]any
 	if err := json.Unmarshal(files["pass.json"], &p); err != nil {
@@ -224,6 +231,11 @@ func TestTamperedPassFailsManifest(t *testing.T) {
 	files["pass.json"] = bytes.Replace(files["pass.json"], []byte("Stalls/12C"), []byte("Stalls/01A"), 1)
 	if manifestProblem(files) == "" {
 		t.Fatal("a changed pass.json still matched the manifest")
+	}
+	files = unzip(t, b)
+	files["icon.png"] = append(files["icon.png"], 0)
+	if manifestProblem(files) == "" {
+		t.Fatal("a changed icon.png still matched the manifest")
 	}
 }
 
