@@ -35,8 +35,8 @@ type Confirmation struct {
 	CustomerName string    // shown in the body only, never in a header
 	ShowTitle    string    // the show, in the subject and the body
 	Tickets      int       // how many tickets the booking holds
-	WalletURL    string    // the customer's wallet page
-	PDF          []byte    // the booking's PDF tickets
+	WalletURL    string    // the customer's wallet page; empty: the mail names none
+	PDF          []byte    // the booking's PDF tickets; none (SECURE tickets): nothing is attached
 	Passes       []Pass    // one Wallet pass per ticket, or none
 	Date         time.Time // the Date header; zero: now
 }
@@ -159,8 +159,10 @@ func write(w io.Writer, h []header, c Confirmation) error {
 	if err := writeAlternative(mixed, c); err != nil {
 		return err
 	}
-	if err := attach(mixed, "application/pdf", "tickets-"+c.BookingID+".pdf", c.PDF); err != nil {
-		return err
+	if len(c.PDF) > 0 {
+		if err := attach(mixed, "application/pdf", "tickets-"+c.BookingID+".pdf", c.PDF); err != nil {
+			return err
+		}
 	}
 	for _, p := range c.Passes {
 		if err := attach(mixed, "application/vnd.apple.pkpass", p.FileName, p.Data); err != nil {

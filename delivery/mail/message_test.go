@@ -180,6 +180,39 @@ func checkAttachments(t *testing.T, parts []part, c mail.Confirmation) {
 	}
 }
 
+// TestBuildWithoutAttachments: SECURE tickets' mail attaches nothing and says the tickets
+// are in the wallet, in the customer's language; a mail without a wallet link names none.
+func TestBuildWithoutAttachments(t *testing.T) {
+	for _, tc := range []struct{ locale, sentence string }{
+		{"de-CH", "Ihre Tickets sind in Ihrer Wallet"}, {"en", "Your tickets are in your wallet"},
+	} {
+		c := confirmation(tc.locale)
+		c.PDF, c.Passes = nil, nil
+		raw, err := mail.Build(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, parts := parse(t, raw)
+		if len(parts) != 2 {
+			t.Errorf("%s: %d parts, want the text and the HTML only", tc.locale, len(parts))
+		}
+		for _, p := range parts {
+			if !strings.Contains(string(p.body), tc.sentence) || !strings.Contains(string(p.body), c.WalletURL) {
+				t.Errorf("%s: %s lacks %q or the link:\n%s", tc.locale, p.contentType, tc.sentence, p.body)
+			}
+		}
+	}
+	c := confirmation("en")
+	c.WalletURL = ""
+	raw, err := mail.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, parts := parse(t, raw); strings.Contains(string(find(t, parts, "text/plain").body), "wallet page") {
+		t.Errorf("a mail without a link mentions the wallet page:\n%s", find(t, parts, "text/plain").body)
+	}
+}
+
 func TestBuildRefusesHeaderInjection(t *testing.T) {
 	for name, change := range map[string]func(*mail.Confirmation){
 		"name":       func(c *mail.Confirmation) { c.CustomerName = "Zoë\r\nBcc: all@example.org" },

@@ -12,7 +12,8 @@ type words struct {
 	Subject  string // printf format with the show title
 	Greeting string
 	Body     string
-	Attached string
+	Attached string // the PDF (and passes) are attached
+	InWallet string // nothing is attached: the tickets are in the wallet only (SECURE)
 	Wallet   string
 	Closing  string
 }
@@ -24,6 +25,7 @@ var languages = map[string]words{
 		Greeting: "Hello",
 		Body:     "thank you for your booking. Your tickets for this show are confirmed:",
 		Attached: "Your tickets are attached as a PDF, and as Apple Wallet passes where available.",
+		InWallet: "Your tickets are in your wallet: open the link below on your phone and show the code at the entrance. A screenshot will not work.",
 		Wallet:   "Your wallet page with all your tickets:",
 		Closing:  "See you at the show!",
 	},
@@ -32,6 +34,7 @@ var languages = map[string]words{
 		Greeting: "Hallo",
 		Body:     "vielen Dank für Ihre Buchung. Ihre Tickets für diese Vorstellung sind bestätigt:",
 		Attached: "Ihre Tickets hängen als PDF an, und, wo verfügbar, als Apple-Wallet-Pässe.",
+		InWallet: "Ihre Tickets sind in Ihrer Wallet: Öffnen Sie den Link unten auf Ihrem Smartphone und zeigen Sie den Code am Eingang. Ein Screenshot funktioniert nicht.",
 		Wallet:   "Ihre Wallet-Seite mit allen Ihren Tickets:",
 		Closing:  "Wir freuen uns auf Ihren Besuch!",
 	},
@@ -54,6 +57,7 @@ func (w words) subject(show string) string {
 // page is what the templates see.
 type page struct {
 	W         words
+	Files     string // W.Attached, or W.InWallet when nothing is attached
 	Name      string
 	Show      string
 	Tickets   int
@@ -65,11 +69,11 @@ const plainSource = `{{.W.Greeting}} {{.Name}},
 {{.W.Body}}
 {{.Show}} ({{.Tickets}})
 
-{{.W.Attached}}
-
+{{.Files}}
+{{if .WalletURL}}
 {{.W.Wallet}}
 {{.WalletURL}}
-
+{{end}}
 {{.W.Closing}}
 `
 
@@ -77,8 +81,8 @@ const htmlSource = `<!DOCTYPE html>
 <html><body>
 <p>{{.W.Greeting}} {{.Name}},</p>
 <p>{{.W.Body}}<br><strong>{{.Show}}</strong> ({{.Tickets}})</p>
-<p>{{.W.Attached}}</p>
-<p>{{.W.Wallet}} <a href="{{.WalletURL}}">{{.WalletURL}}</a></p>
+<p>{{.Files}}</p>
+{{if .WalletURL}}<p>{{.W.Wallet}} <a href="{{.WalletURL}}">{{.WalletURL}}</a></p>{{end}}
 <p>{{.W.Closing}}</p>
 </body></html>
 `
@@ -90,7 +94,13 @@ var (
 
 // render returns the plain text and the HTML of the e-mail in the customer's language.
 func render(c Confirmation) (plain, html string, err error) {
-	p := page{W: textFor(c.Locale), Name: c.CustomerName, Show: c.ShowTitle, Tickets: c.Tickets, WalletURL: c.WalletURL}
+	w := textFor(c.Locale)
+	files := w.Attached
+	if len(c.PDF) == 0 && len(c.Passes) == 0 {
+		files = w.InWallet
+	}
+	p := page{W: w, Files: files, Name: c.CustomerName, Show: c.ShowTitle, Tickets: c.Tickets,
+		WalletURL: c.WalletURL}
 	var a, b bytes.Buffer
 	if err := plainTemplate.Execute(&a, p); err != nil {
 		return "", "", err
