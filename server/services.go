@@ -49,6 +49,9 @@ type Services struct {
 	// TicketLists serves the shop's ticket list, GET /api/v1.0/tickets: filtered, sorted,
 	// paged, with related records.
 	TicketLists ledger.TicketLists
+	// Wallets keeps the customers' wallet links, for the wallet page (/wallet) and its
+	// routes under /api/v1.0/wallet.
+	Wallets ledger.Wallets
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

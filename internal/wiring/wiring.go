@@ -4,9 +4,9 @@
 // the paged ticket list, Keys the keys, Customers the shop's customers, Bookings their
 // bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
-// /ticketpark/ facade, and Bam the numbers of the /bam/ facade. It is the one place that
-// wires them, used by
-// `ticketbooth serve` and by the tests that run the real server.
+// /ticketpark/ facade, Bam the numbers of the /bam/ facade, and Wallets the customers'
+// wallet links. It is the one place that wires them, used by `ticketbooth serve` and by
+// the tests that run the real server.
 package wiring
 
 import (
@@ -37,5 +37,7 @@ func Services(st *sqlstore.Store) server.Services {
 		Bam:        st.Bam,
 		// the shop's ticket list, filtered and sorted
 		TicketLists: st.TicketLists,
+		// the customers' wallet links and the codes sealed under them
+		Wallets: st.Wallets,
 	}
 }

@@ -95,6 +95,8 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN ticket_types`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN ticket_type`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN type_price`)
+	mustExec(t, raw, `DROP TABLE wallet_codes`)
+	mustExec(t, raw, `DROP TABLE wallet_links`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)

@@ -33,6 +33,9 @@
 //     ticket list, found along an index by contract and sale, booking, owner or ids,
 //     filtered, sorted, paged by key, with related records; ledger.TicketLists. It reads
 //     only.
+//   - Wallets (wallet.go, wallet_read.go, wallet_seal.go): the customers' wallet links,
+//     found by the SHA-256 of their token (never stored), and the QR texts sealed under
+//     a key derived from the token; ledger.Wallets. It journals nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

@@ -56,6 +56,9 @@ type Store struct {
 	// TicketLists answers the shop's ticket list: filtered, sorted, with related records
 	// (ledger.TicketLists).
 	TicketLists *TicketLists
+	// Wallets keeps the customers' wallet links and the codes sealed under them
+	// (ledger.Wallets).
+	Wallets *Wallets
 
 	closeOnce sync.Once
 	closeErr  error
@@ -78,7 +81,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
-		Bam: &Bam{d}, TicketLists: &TicketLists{d}}, nil
+		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
