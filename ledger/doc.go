@@ -12,9 +12,10 @@
 // (customer.go), whose personal data never enters the journal; TicketLists is the shop's
 // ticket list (ticketquery.go: TicketQuery, its sorts, relations and keys) and a
 // booking's tickets have a format (format.go); Wallets keeps the customers' wallet
-// links and the codes sealed under them (wallet.go). Storage lives in ledger/sqlstore, whose
-// aggregate stores implement one interface each (Store.Ledger joins the two parts of
-// Service); the HTTP client implements Service too, so every caller works the same
+// links and the codes sealed under them (wallet.go); Resale transfers tickets and runs
+// the secondary market (resale.go: terms, offers, credits). Storage lives in
+// ledger/sqlstore, whose aggregate stores implement one interface each (Store.Ledger
+// joins the two parts of Service); the HTTP client implements Service too, so every caller works the same
 // in-process or against a server.
 //
 // Calls run callers -> Service -> store, each write one database transaction that

@@ -161,3 +161,52 @@ type BookingConfirmedEffect struct {
 	Booking int64 `json:"booking"`
 	TicketsReservedEffect
 }
+
+// TicketTransferredEffect is the effect of TxTicketTransferred: the ticket's new sealing,
+// moved from the holder From to Holder (pseudonymous addresses), for the same seat and
+// face value.
+type TicketTransferredEffect struct {
+	Sale   int64  `json:"sale"`
+	From   string `json:"from"`
+	Holder string `json:"holder"`
+	ReservedTicket
+}
+
+// ResaleTermsEffect is the effect of TxResaleTermsSet: the terms of the sale.
+type ResaleTermsEffect struct {
+	Sale  int64       `json:"sale"`
+	Terms ResaleTerms `json:"terms"`
+}
+
+// ResaleOfferedEffect is the effect of TxResaleOffered: the offer, the ticket's seat and
+// index, the seller's holder address, the price, and the digest of the secret the ticket
+// had when offered (an offer is void once the ticket has another).
+type ResaleOfferedEffect struct {
+	Offer        int64  `json:"offer"`
+	Sale         int64  `json:"sale"`
+	Index        int    `json:"index"`
+	Seat         Seat   `json:"seat"`
+	Holder       string `json:"holder"`
+	Price        int64  `json:"price"`
+	SecretDigest string `json:"secretDigest"`
+}
+
+// ResaleWithdrawnEffect is the effect of TxResaleWithdrawn.
+type ResaleWithdrawnEffect struct {
+	Offer int64 `json:"offer"`
+	Sale  int64 `json:"sale"`
+}
+
+// ResaleSoldEffect is the effect of TxResaleSold: the offer, its seller (From) and buyer
+// (Holder) as holder addresses, the price, the release fee and the seller's credit, and
+// the ticket's new sealing.
+type ResaleSoldEffect struct {
+	Offer  int64  `json:"offer"`
+	Sale   int64  `json:"sale"`
+	From   string `json:"from"`
+	Holder string `json:"holder"`
+	Paid   int64  `json:"paid"`
+	Fee    int64  `json:"fee"`
+	Credit int64  `json:"credit"`
+	ReservedTicket
+}

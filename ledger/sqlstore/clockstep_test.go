@@ -92,6 +92,8 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE standing_sections`)
 	mustExec(t, raw, `DROP TABLE bam_ids`)
 	mustExec(t, raw, `DROP TABLE sale_type_prices`)
+	mustExec(t, raw, `DROP TABLE resale_terms`)
+	mustExec(t, raw, `DROP TABLE resale_offers`)
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN ticket_types`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN ticket_type`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN type_price`)

@@ -36,6 +36,10 @@
 //   - Wallets (wallet.go, wallet_read.go, wallet_seal.go): the customers' wallet links,
 //     found by the SHA-256 of their token (never stored), and the QR texts sealed under
 //     a key derived from the token; ledger.Wallets. It journals nothing.
+//   - Resale (resale.go, resale_offers.go, resale_buy.go): transfers, the organizer's
+//     resale terms per sale, offers and their purchase, the sellers' credits;
+//     ledger.Resale. A transfer or a resale moves the ticket with a fresh sealing in one
+//     conditional update, as a reissue does; verify_resale.go replays them.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

@@ -340,6 +340,8 @@ type heldTicket struct {
 	owner                  sql.NullString
 	digest, holder, soldBy string
 	price, checkedIn       int64
+	sale                   int64 // the sale and seat index, when a move read it (soldTicket)
+	idx                    int
 }
 
 // readHeld reads the holding of the ticket at idx of the sale.

@@ -59,6 +59,9 @@ type Store struct {
 	// Wallets keeps the customers' wallet links and the codes sealed under them
 	// (ledger.Wallets).
 	Wallets *Wallets
+	// Resale transfers tickets and keeps the resale terms, offers and credits
+	// (ledger.Resale).
+	Resale *Resale
 
 	closeOnce sync.Once
 	closeErr  error
@@ -81,7 +84,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
-		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}}, nil
+		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

@@ -37,6 +37,7 @@ type projContract struct {
 	saleNumber    int64
 	saleActive    bool
 	sales         map[int64]*projSale
+	offers        map[int64]*projOffer // resale offers by id (verify_resale.go)
 	seen          bool
 }
 
@@ -44,6 +45,8 @@ type projSale struct {
 	details      ledger.SaleDetails
 	begun, ended int64
 	tickets      []projTicket
+	terms        ledger.ResaleTerms // the resale terms the journal set (termsSet)
+	termsSet     bool
 	seen         bool
 }
 
@@ -110,6 +113,8 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 		err = c.free(rep, seq, hash, b)
 	case ledger.TxBookingConfirmed:
 		err = c.confirm(rep, seq, hash, b)
+	case ledger.TxTicketTransferred, ledger.TxResaleTermsSet, ledger.TxResaleOffered, ledger.TxResaleWithdrawn, ledger.TxResaleSold:
+		err = c.resale(rep, seq, hash, b)
 	default:
 		problem(rep, "transaction %d (%s): unknown kind %q", seq, hash, b.Kind)
 	}
