@@ -52,6 +52,8 @@ type Services struct {
 	// Wallets keeps the customers' wallet links, for the wallet page (/wallet) and its
 	// routes under /api/v1.0/wallet.
 	Wallets ledger.Wallets
+	// Mail queues e-mails durably for the sender (delivery/mailq), each key once.
+	Mail ledger.MailQueue
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

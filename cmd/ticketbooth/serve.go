@@ -36,7 +36,7 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
-		}, append(timeoutFlags(), tlsFlags()...)...),
+		}, append(append(timeoutFlags(), tlsFlags()...), mailFlags()...)...),
 		Action: serve,
 	}
 }
@@ -103,7 +103,11 @@ func serve(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{BlockInterval: interval, Logger: log, Serving: true})
+	key, err := deliveryKey(c)
+	if err != nil {
+		return err
+	}
+	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{BlockInterval: interval, Logger: log, Serving: true, DeliveryKey: key})
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,9 @@
 // the paged ticket list, Keys the keys, Customers the shop's customers, Bookings their
 // bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
-// /ticketpark/ facade, Bam the numbers of the /bam/ facade, and Wallets the customers'
-// wallet links. It is the one place that wires them, used by `ticketbooth serve` and by
-// the tests that run the real server.
+// /ticketpark/ facade, Bam the numbers of the /bam/ facade, Wallets the customers'
+// wallet links, and Mails the mail queue. It is the one place that wires them, used by
+// `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
 import (
@@ -39,5 +39,7 @@ func Services(st *sqlstore.Store) server.Services {
 		TicketLists: st.TicketLists,
 		// the customers' wallet links and the codes sealed under them
 		Wallets: st.Wallets,
+		// the durable mail queue
+		Mail: st.Mails,
 	}
 }

@@ -101,6 +101,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE wallet_links`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
+	mustExec(t, raw, `DROP TABLE mail_queue`)
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
 	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
 	if pgtest.OnPostgres() {

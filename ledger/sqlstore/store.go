@@ -22,6 +22,9 @@ type Options struct {
 	// PostgreSQL it then opens its whole pool at once and keeps it, so the first buyers
 	// of an on-sale do not wait for connections to be made.
 	Serving bool
+	// DeliveryKey (DeliveryKeySize bytes) seals the queued mails' messages; it is kept
+	// outside the database. Without it the mail queue can be read but not filled or sent.
+	DeliveryKey []byte
 }
 
 // Store is the SQL ledger, on SQLite or PostgreSQL: one database handle and its
@@ -62,6 +65,8 @@ type Store struct {
 	// Resale transfers tickets and keeps the resale terms, offers and credits
 	// (ledger.Resale).
 	Resale *Resale
+	// Mails is the durable queue of outgoing e-mails (ledger.MailSpool).
+	Mails *Mails
 
 	closeOnce sync.Once
 	closeErr  error
@@ -80,7 +85,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		d.close()
 		return nil, err
 	}
-	return &Store{db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
+	mails, err := newMails(d, opts.DeliveryKey)
+	if err != nil {
+		d.close()
+		return nil, err
+	}
+	return &Store{Mails: mails, db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
