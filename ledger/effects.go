@@ -210,3 +210,17 @@ type ResaleSoldEffect struct {
 	Credit int64  `json:"credit"`
 	ReservedTicket
 }
+
+// DeviceRegisteredEffect is the effect of TxDeviceRegistered: the ticket (sale, seat
+// index, seat, its holder's pseudonymous address), its device number, and KeyDigest, a
+// digest of the public key under the ledger's holder key (DeviceKeyDigest), so `ledger
+// verify` can check the stored key while the journal shows no key material and nobody
+// can link one phone's tickets.
+type DeviceRegisteredEffect struct {
+	Sale      int64  `json:"sale"`
+	Index     int    `json:"index"`
+	Seat      Seat   `json:"seat"`
+	Holder    string `json:"holder"`
+	Device    int64  `json:"device"`
+	KeyDigest string `json:"keyDigest"`
+}

@@ -36,9 +36,11 @@ const DefaultGate = "main"
 // MaxNonceLen bounds a check-in request's nonce, in bytes.
 const MaxNonceLen = 100
 
-// CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR.
+// CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR:
+// a static QR's Tickets, or the one ticket of a rotating Code.
 type CheckInRequest struct {
 	Tickets    []QRTicket
+	Code       *RotatingCode
 	Gate       string
 	Nonce      string // a retry with the same nonce gets the same answer
 	VerifyOnly bool

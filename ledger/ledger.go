@@ -34,12 +34,21 @@ type Actor struct {
 	Name  string // the key's name, for the journal
 	Role  Role
 	Admin bool
+	// Wallet: a customer acting through their wallet link, whose token the server
+	// checked (WalletActor); journaled as "wallet", never as a key.
+	Wallet bool
 }
+
+// WalletActor is the actor of the writes a customer makes through their wallet link.
+var WalletActor = Actor{Name: "wallet", Wallet: true}
 
 // ID is the owner identifier the ledger records for contracts the actor creates.
 func (a Actor) ID() string {
 	if a.Admin {
 		return "admin"
+	}
+	if a.Wallet {
+		return "wallet"
 	}
 	return "key:" + itoa(a.KeyID)
 }

@@ -1,6 +1,7 @@
 // Package scanner is the gate: QR text to tickets, verify and check in.
 //
-// ParseQR parses QR text strictly into ledger.QRTickets. Gate checks the tickets of one
+// ParseQR parses QR text strictly into ledger.QRTickets; a SECURE ticket's rotating code
+// ("TBR1.…", see ledger/rotating.go) is parsed by ledger.ParseRotatingCode. Gate checks the tickets of one
 // scan in against the ledger, which verifies and admits them atomically. Service is what
 // a door checks tickets in through: the Gate in-process, the HTTP client remotely. Each
 // scan carries a fresh NewNonce; Verdict words each result as the line door staff read.

@@ -37,9 +37,10 @@ type Gate struct {
 
 var _ Service = (*Gate)(nil)
 
-// CheckIn reads the image with Pictures if there is one, parses the QR text strictly and has the
-// ledger verify and admit the tickets atomically. Unparseable QR text is journaled as a
-// malformed attempt (unless only verifying).
+// CheckIn reads the image with Pictures if there is one, parses the QR text strictly (a
+// static QR with ParseQR, a SECURE ticket's rotating code "TBR1.…" with
+// ledger.ParseRotatingCode) and has the ledger verify and admit the tickets atomically.
+// Unparseable QR text is journaled as a malformed attempt (unless only verifying).
 func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.CheckResult, error) {
 	text := s.QR
 	if len(s.Image) > 0 {
@@ -51,7 +52,15 @@ func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.Ch
 			return nil, err
 		}
 	}
-	tickets, err := ParseQR(text)
+	req := ledger.CheckInRequest{Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly}
+	var err error
+	if ledger.IsRotatingCode(text) {
+		var code ledger.RotatingCode
+		code, err = ledger.ParseRotatingCode(text)
+		req.Code = &code
+	} else {
+		req.Tickets, err = ParseQR(text)
+	}
 	if err != nil {
 		res := ledger.CheckResult{Status: ledger.StatusMalformed, Reason: ledger.ErrorMessage(err)}
 		if !s.VerifyOnly {
@@ -61,7 +70,7 @@ func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.Ch
 		}
 		return []ledger.CheckResult{res}, err
 	}
-	return g.Ledger.CheckIn(ctx, address, ledger.CheckInRequest{Tickets: tickets, Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly})
+	return g.Ledger.CheckIn(ctx, address, req)
 }
 
 // CheckIns passes the report through from the ledger.

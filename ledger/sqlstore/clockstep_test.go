@@ -99,6 +99,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN type_price`)
 	mustExec(t, raw, `DROP TABLE wallet_codes`)
 	mustExec(t, raw, `DROP TABLE wallet_links`)
+	mustExec(t, raw, `DROP TABLE device_keys`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DROP TABLE mail_queue`)

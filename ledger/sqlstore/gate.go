@@ -36,6 +36,13 @@ func (s *Gate) CheckIn(ctx context.Context, address string, r ledger.CheckInRequ
 				return err
 			}
 		}
+		if r.Code != nil {
+			res, err := checkCode(w, c, *r.Code, r)
+			if err != nil {
+				return err
+			}
+			results = append(results, res)
+		}
 		if r.VerifyOnly {
 			return nil
 		}
@@ -100,38 +107,26 @@ type storedTicket struct {
 	checkedIn int64
 	gate      string
 	nonce     string
+	format    string
 }
 
-// checkOne decides one ticket and, when it is valid, admits it.
+// checkOne decides one ticket of a static QR and, when it is valid, admits it.
 func checkOne(w *wtx, c ledger.Contract, t ledger.QRTicket, r ledger.CheckInRequest) (ledger.CheckResult, error) {
-	res := ledger.CheckResult{Seat: t.Seat}
-	if c.Sale == nil {
-		res.Status, res.Reason = ledger.StatusNoSale, "this contract has had no sale"
-		return res, nil
-	}
-	idx, err := seatIndex(w, c.Address, t.Seat)
-	if ledger.ErrorCode(err) == ledger.EREFUSED {
-		res.Status, res.Reason = ledger.StatusUnknownSeat, "no seat "+t.Seat.String()+" at "+c.Venue
-		return res, nil
-	}
-	if err != nil {
+	idx, st, res, err := loadChecked(w, c, t.Seat, ledger.CheckResult{Seat: t.Seat})
+	if err != nil || res.Status != "" {
 		return res, err
 	}
-	st, err := loadStored(w, c, idx)
-	if err != nil {
-		return res, err
-	}
-	if !st.owner.Valid {
-		res.Status, res.Reason = ledger.StatusNotSold, "seat "+t.Seat.String()+" is not sold (free or released)"
-		return res, nil
-	}
-	res.IdentityCheckRequired = len(st.NameCiphertext) > 0
 	status, reason, name := ledger.VerifyTicket(t, st.StoredTicket)
 	if status != "" {
 		res.Status, res.Reason = status, reason
 		return res, nil
 	}
 	res.Name = name
+	if st.format == ledger.FormatSecure {
+		if res, err = refuseStaticSecure(w, c, idx, st, res); err != nil || res.Status != "" {
+			return res, err
+		}
+	}
 	return admit(w, c, idx, st, r, res)
 }
 
@@ -164,9 +159,9 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 func loadStored(w *wtx, c ledger.Contract, idx int) (storedTicket, error) {
 	var st storedTicket
 	var sct, sd, nct, nd string
-	err := w.row(`SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce
+	err := w.row(`SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce, format
 		FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).
-		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce)
+		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce, &st.format)
 	if err != nil {
 		return st, err
 	}

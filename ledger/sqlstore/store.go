@@ -67,6 +67,9 @@ type Store struct {
 	Resale *Resale
 	// Mails is the durable queue of outgoing e-mails (ledger.MailSpool).
 	Mails *Mails
+	// Devices keeps the phones' public keys of SECURE tickets, for their rotating codes
+	// (ledger.Devices).
+	Devices *Devices
 
 	closeOnce sync.Once
 	closeErr  error
@@ -94,7 +97,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Bookings: &Bookings{db: d, holders: holders},
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
-		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders}}, nil
+		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
+		Devices: &Devices{db: d, holders: holders}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.

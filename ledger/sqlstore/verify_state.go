@@ -47,6 +47,7 @@ type projSale struct {
 	tickets      []projTicket
 	terms        ledger.ResaleTerms // the resale terms the journal set (termsSet)
 	termsSet     bool
+	devices      map[int]*projDevice // the device keys registered, by seat index (verify_devices.go)
 	seen         bool
 }
 
@@ -107,6 +108,8 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 		err = c.reissue(rep, seq, hash, b)
 	case ledger.TxCheckIn:
 		err = c.checkIn(rep, seq, hash, b)
+	case ledger.TxDeviceRegistered:
+		err = c.registerDevice(rep, seq, hash, b)
 	case ledger.TxTicketsHeld:
 		err = c.hold(rep, seq, hash, b)
 	case ledger.TxTicketFreed, ledger.TxBookingCancelled, ledger.TxHoldExpired:

@@ -1,0 +1,59 @@
+package ledger
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+)
+
+// TxDeviceRegistered is the journal kind of a device key registered for a SECURE ticket.
+const TxDeviceRegistered = "device_registered"
+
+// DeviceRequest registers the public key of the holder's phone for one SECURE ticket:
+// Customer is the customer the wallet link's token named (the caller checked the token),
+// PublicKey the key as WebCrypto exports it (see ParseDeviceKey).
+type DeviceRequest struct {
+	Customer  int64
+	Contract  string
+	Seat      Seat
+	PublicKey []byte
+}
+
+// DeviceReceipt answers a registration: its journal receipt, the ticket's device number
+// (1 for its first phone, 2 after a move to a new one...), whether an older key was
+// retired by it, and the start of the ticket's rotating codes (RotatingCodePrefix), to
+// which the phone adds the step and its signature.
+type DeviceReceipt struct {
+	Receipt    `json:"receipt"`
+	Device     int64  `json:"device"`
+	Replaced   bool   `json:"replaced"`
+	CodePrefix string `json:"codePrefix"`
+}
+
+// Devices keeps the device keys of SECURE tickets, implemented by the SQL store. A ticket
+// has at most one: registering again (a move to a new phone through the wallet page)
+// replaces it, and from that moment the old phone's codes are refused. Each key is kept
+// with the ticket's secret digest at registration; the gate accepts a rotating code only
+// while that digest is still the ticket's, so a reissue or a transfer (a new secret)
+// retires the key without touching it.
+type Devices interface {
+	// RegisterDevice registers r's key for the ticket at r.Seat of r.Contract's latest
+	// sale. The caller has authenticated r.Customer by a wallet link's token; the store
+	// checks that the ticket is sold, SECURE, not yet used at the gate, and held by that
+	// customer (EREFUSED in words otherwise; EINVALID for a malformed key or seat).
+	RegisterDevice(ctx context.Context, r DeviceRequest) (DeviceReceipt, error)
+}
+
+// DeviceKeyDigest is the journal's digest of a device's public key (SPKI DER) registered
+// on the contract: the first 16 bytes of an HMAC-SHA256 under the ledger's holder key, in
+// hex.
+func DeviceKeyDigest(holderKey []byte, contract string, spki []byte) string {
+	mac := hmac.New(sha256.New, holderKey)
+	for _, part := range [][]byte{[]byte("ticketbooth device key v1"), []byte(contract), spki} {
+		mac.Write(binary.BigEndian.AppendUint32(nil, uint32(len(part))))
+		mac.Write(part)
+	}
+	return hex.EncodeToString(mac.Sum(nil)[:16])
+}
