@@ -15,6 +15,8 @@ type Answer string
 const (
 	WrongMethod Answer = "wrong_method" // 405: the route is served, but for another method
 	NoCodeRead  Answer = "no_code_read" // 422: a picture or PDF that holds no readable code
+	// TooManyRequests: 429, a client over a public route's rate (EUNAVAILABLE, with Retry-After)
+	TooManyRequests Answer = "too_many_requests"
 )
 
 // errorStatus is one row of the table: an answer, the code in its body and its status.
@@ -38,6 +40,7 @@ var errorStatuses = []errorStatus{
 	{ledger.EUNAVAILABLE, ledger.EUNAVAILABLE, http.StatusServiceUnavailable},
 	{WrongMethod, ledger.EINVALID, http.StatusMethodNotAllowed},
 	{NoCodeRead, ledger.EINVALID, http.StatusUnprocessableEntity},
+	{TooManyRequests, ledger.EUNAVAILABLE, http.StatusTooManyRequests},
 }
 
 // Status returns the HTTP status of an answer and the error code its body carries: 500

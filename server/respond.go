@@ -33,7 +33,9 @@ func (o responder) answer(w http.ResponseWriter, a api.Answer, err error, result
 	case ledger.EINTERNAL:
 		o.log.Error("internal error", "err", err)
 	case ledger.EUNAUTHORIZED:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
+		if w.Header().Get("WWW-Authenticate") == "" { // the wallet's routes name their own scheme
+			w.Header().Set("WWW-Authenticate", `Bearer realm="ticketbooth"`)
+		}
 	case ledger.EUNAVAILABLE:
 		w.Header().Set("Retry-After", "1")
 	}

@@ -51,6 +51,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 		bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
 	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer, lists: svc.TicketLists}.routes(s.mux)
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
+	wallets{responder: out, wallets: svc.Wallets, limit: newRateLimit(WalletRate, WalletBurst)}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {
 		s.replay = &replayer{responder: out, store: svc.Replays}
@@ -126,10 +127,12 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 }
 
 // authenticate attaches the actor of the bearer key, if any. A request without a key
-// goes on anonymous (reads are public; writes then fail with 401).
+// goes on anonymous (reads are public; writes then fail with 401), and so does every
+// request to the wallet's API, whose routes read the header themselves (a link's token,
+// api.WalletScheme).
 func (s *Server) authenticate(r *http.Request) (context.Context, error) {
 	h := r.Header.Get("Authorization")
-	if h == "" {
+	if h == "" || api.IsWalletPath(r.URL.Path) { // the wallet's routes read their own (a link's token)
 		return r.Context(), nil
 	}
 	key, ok := strings.CutPrefix(h, "Bearer ")
