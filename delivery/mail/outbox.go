@@ -14,7 +14,13 @@ func WriteOutbox(dir, bookingID string, message []byte) (string, error) {
 	if !validID(bookingID) {
 		return "", ledger.Errorf(ledger.EINVALID, "The booking id must be 1 to 64 letters, digits, '-' or '_'.")
 	}
-	path := filepath.Join(dir, "booking-"+bookingID+".eml")
+	return WriteOutboxFile(dir, "booking-"+bookingID+".eml", message)
+}
+
+// WriteOutboxFile writes a message into dir under the file name, atomically, as
+// WriteOutbox does; the name must be a plain file name chosen by the caller, not the user.
+func WriteOutboxFile(dir, name string, message []byte) (string, error) {
+	path := filepath.Join(dir, filepath.Base(name))
 	if err := writeAtomic(dir, path, message); err != nil {
 		return "", ledger.Errorf(ledger.EINTERNAL, "The e-mail could not be written into the outbox.")
 	}
