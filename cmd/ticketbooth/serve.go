@@ -107,6 +107,10 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	mails, err := mailSetup(c, key)
+	if err != nil {
+		return err
+	}
 	st, err := sqlstore.Open(ctx, c.String("db"), sqlstore.Options{BlockInterval: interval, Logger: log, Serving: true, DeliveryKey: key})
 	if err != nil {
 		return err
@@ -121,7 +125,9 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.String("addr"), err)
 	}
-	h, err := server.New(wiring.Services(st), log)
+	svc := wiring.Services(st)
+	defer mails.start(ctx, st, &svc, log)()
+	h, err := server.New(svc, log)
 	if err != nil {
 		return err
 	}
@@ -130,6 +136,7 @@ func serve(c *cli.Context) error {
 	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", st.Name(), base, st.Clock().Interval)
 	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)
 	tc.describe(c.App.Writer, base)
+	mails.describe(c.App.Writer)
 	errc := make(chan error, 1)
 	go func() { errc <- tc.serve(srv, ln) }()
 	select {
