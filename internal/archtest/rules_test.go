@@ -40,7 +40,7 @@ var mayImport = map[string][]string{
 // testOnly are packages that exist for tests: the ticketbooth binary must not link them.
 // (internal/forge is not one: the demo plays its attack at the gate for the audience.)
 var testOnly = []string{"internal/archtest", "internal/golden", "internal/imagebomb", "internal/mailtest",
-	"internal/passtest", "internal/pgtest", "internal/testclock", "internal/testtool", "ledger/ledgertest"}
+	"internal/passtest", "internal/pgtest", "internal/smtptest", "internal/testclock", "internal/testtool", "ledger/ledgertest"}
 
 func TestEnginesStayOutOfLeanPackages(t *testing.T) {
 	g := loadGraph(t)
