@@ -13,10 +13,13 @@
 // ticket list (ticketquery.go: TicketQuery, its sorts, relations and keys) and a
 // booking's tickets have a format (format.go); Wallets keeps the customers' wallet
 // links and the codes sealed under them (wallet.go); Resale transfers tickets and runs
-// the secondary market (resale.go: terms, offers, credits). Storage lives in
-// ledger/sqlstore, whose aggregate stores implement one interface each (Store.Ledger
-// joins the two parts of Service); the HTTP client implements Service too, so every caller works the same
-// in-process or against a server.
+// the secondary market (resale.go: terms, offers, credits); Webhooks registers
+// organizers' endpoints for the events WebhookEventsOf makes of the journal's
+// transactions (webhook*.go: the events, their data without personal data, where an
+// endpoint may be, the queue that WebhookQueue hands to the senders of
+// delivery/webhook). Storage lives in ledger/sqlstore, whose aggregate stores implement
+// one interface each (Store.Ledger joins the two parts of Service); the HTTP client
+// implements Service too, so every caller works the same in-process or against a server.
 //
 // Calls run callers -> Service -> store, each write one database transaction that
 // changes state and appends its journal entry together; imports run the other way at the

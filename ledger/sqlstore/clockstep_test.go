@@ -103,6 +103,9 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DROP TABLE mail_queue`)
+	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
+		mustExec(t, raw, `DROP TABLE `+table)
+	}
 	mustExec(t, raw, `DELETE FROM meta WHERE name IN ('holder_key', 'holders_filled')`)
 	mustExec(t, raw, `DELETE FROM schema_migrations WHERE name <> '0001_init.sql'`)
 	if pgtest.OnPostgres() {

@@ -40,6 +40,10 @@
 //     resale terms per sale, offers and their purchase, the sellers' credits;
 //     ledger.Resale. A transfer or a resale moves the ticket with a fresh sealing in one
 //     conditional update, as a reissue does; verify_resale.go replays them.
+//   - Webhooks (webhooks.go, webhooks_follow.go, webhooks_queue.go,
+//     webhooks_deliveries.go): the organizers' webhook endpoints, and the durable queue
+//     of their deliveries, filled by following the journal's closed blocks and handed to
+//     senders under leases; ledger.Webhooks and ledger.WebhookQueue. It journals nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

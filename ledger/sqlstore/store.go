@@ -70,6 +70,9 @@ type Store struct {
 	// Devices keeps the phones' public keys of SECURE tickets, for their rotating codes
 	// (ledger.Devices).
 	Devices *Devices
+	// Webhooks keeps the organizers' webhook endpoints and the queue of their deliveries,
+	// followed from the journal (ledger.Webhooks, ledger.WebhookQueue).
+	Webhooks *Webhooks
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
-		Devices: &Devices{db: d, holders: holders}}, nil
+		Devices: &Devices{db: d, holders: holders}, Webhooks: &Webhooks{db: d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
