@@ -119,3 +119,16 @@ func WalletLanguage(locale string) string {
 	}
 	return "en"
 }
+
+// RenewWalletLink makes a new link for the customer, holding no codes, after revoking
+// every link the customer has when revoke is set; it returns the token (shown only this
+// once) and how many links were revoked. Errors are the Wallets'.
+func RenewWalletLink(ctx context.Context, w Wallets, customer int64, revoke bool) (token string, revoked int, err error) {
+	if revoke {
+		if revoked, err = w.RevokeLinks(ctx, customer); err != nil {
+			return "", 0, err
+		}
+	}
+	token, err = w.OpenLink(ctx, customer, nil)
+	return token, revoked, err
+}

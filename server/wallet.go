@@ -153,11 +153,8 @@ func (h wallets) newLink(w http.ResponseWriter, r *http.Request) {
 		err = decode(r, &body)
 	}
 	out := api.WalletLinkResponse{Customer: id}
-	if err == nil && body.Revoke {
-		out.Revoked, err = h.wallets.RevokeLinks(r.Context(), id)
-	}
 	if err == nil {
-		out.Token, err = h.wallets.OpenLink(r.Context(), id, nil)
+		out.Token, out.Revoked, err = ledger.RenewWalletLink(r.Context(), h.wallets, id, body.Revoke)
 		out.Link = api.WalletLink(out.Token)
 	}
 	h.reply(w, http.StatusCreated, out, err)

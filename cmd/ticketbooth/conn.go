@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/client"
 	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
@@ -64,6 +65,9 @@ type session struct {
 
 	// ticketLists is the shop's ticket list (tickets --status ...).
 	ticketLists ledger.TicketLists
+
+	// newWalletLink makes a new link to a customer's wallet page (customer wallet-link).
+	newWalletLink func(ctx context.Context, customer int64, revoke bool) (api.WalletLinkResponse, error)
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -86,6 +90,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers = cl
 		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
+		s.newWalletLink = cl.NewWalletLink
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -105,6 +110,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 	s.bookings, s.confirmer, s.ticketLists = st.Bookings, sales, st.TicketLists
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.customers = st.Customers
+	s.newWalletLink = storeWalletLink(st.Wallets)
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

@@ -13,7 +13,7 @@ import (
 func customerCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "customer",
-		Usage: "keep the shop's customers: add, show, find, and export or erase one's data (box-office and organizer keys)",
+		Usage: "keep the shop's customers: add, show, find, export or erase one's data, link to their wallet (box-office and organizer keys)",
 		Subcommands: []*cli.Command{
 			{
 				Name:  "add",
@@ -57,6 +57,7 @@ func customerCommand() *cli.Command {
 					&cli.BoolFlag{Name: "yes", Usage: "confirm the erasure, which cannot be undone (required)"}),
 				Action: customerAction(customerErase),
 			},
+			walletLinkCommand(),
 		},
 	}
 }
