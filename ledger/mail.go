@@ -76,19 +76,35 @@ type MailFilter struct {
 	Limit int
 }
 
-// MailSpool is the sending side of the mail queue and its view for organizers. Claim takes
-// up to limit due mails for lease (another sender cannot claim them until it expires), Sent
-// and Failed record an attempt of a claimed mail (ECONFLICT when the lease was lost),
-// Mails and Mail list and read rows, Retry makes a failed or waiting mail due now (ECONFLICT
-// for a sent one).
+// MailView is the queue as organizers and box offices see it: Mails lists rows by id,
+// Mail reads one (ENOTFOUND), RetryMail makes a failed or waiting mail due now with its
+// attempts counted afresh (ECONFLICT for a sent one). Only the administrator sees whole
+// recipient addresses; other keys see their domains.
+type MailView interface {
+	Mails(ctx context.Context, f MailFilter) ([]QueuedMail, error)
+	Mail(ctx context.Context, id int64) (QueuedMail, error)
+	RetryMail(ctx context.Context, id int64) error
+}
+
+// MailSpool is the whole mail queue: filled by Enqueue, read through MailView, and sent
+// by a sender that Claims up to limit due mails for lease (another sender cannot claim
+// them until it expires) and records each attempt with Sent or Failed (ECONFLICT when
+// the lease was lost to another sender).
 type MailSpool interface {
 	MailQueue
+	MailView
 	Claim(ctx context.Context, limit int, lease time.Duration) ([]ClaimedMail, error)
 	Sent(ctx context.Context, m ClaimedMail) error
 	Failed(ctx context.Context, m ClaimedMail, f MailFailure) error
-	Mails(ctx context.Context, f MailFilter) ([]QueuedMail, error)
-	Mail(ctx context.Context, id int64) (QueuedMail, error)
-	Retry(ctx context.Context, id int64) error
+}
+
+// ParseMailState reads a state for a listing: "" (every state), queued, sent or failed.
+func ParseMailState(s string) (MailState, error) {
+	switch st := MailState(s); st {
+	case "", MailQueued, MailSent, MailFailed:
+		return st, nil
+	}
+	return "", Errorf(EINVALID, "A mail's state is queued, sent or failed.")
 }
 
 // MaxMailKey and MaxMailMessage bound a queued mail's key (bytes) and message (bytes).

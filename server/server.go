@@ -51,6 +51,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 		bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
 	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer, lists: svc.TicketLists}.routes(s.mux)
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
+	mails{responder: out, view: svc.Mails}.routes(s.mux)
 	wallets{responder: out, wallets: svc.Wallets, limit: newRateLimit(WalletRate, WalletBurst)}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {

@@ -54,6 +54,8 @@ type Services struct {
 	Wallets ledger.Wallets
 	// Mail queues e-mails durably for the sender (delivery/mailq), each key once.
 	Mail ledger.MailQueue
+	// Mails serves the mail queue's rows under /api/v1.0/mail: list, read, retry.
+	Mails ledger.MailView
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

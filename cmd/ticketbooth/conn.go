@@ -68,6 +68,9 @@ type session struct {
 
 	// newWalletLink makes a new link to a customer's wallet page (customer wallet-link).
 	newWalletLink func(ctx context.Context, customer int64, revoke bool) (api.WalletLinkResponse, error)
+
+	// mails is the e-mail queue (mail list, show, retry).
+	mails ledger.MailView
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -88,7 +91,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		}
 		cl.RetryWrites(remoteRetries) // a write whose answer was lost is sent again, and runs once
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
-		s.customers = cl
+		s.customers, s.mails = cl, cl
 		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
 		s.newWalletLink = cl.NewWalletLink
 		return s, nil
@@ -109,7 +112,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
 	s.bookings, s.confirmer, s.ticketLists = st.Bookings, sales, st.TicketLists
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
-	s.customers = st.Customers
+	s.customers, s.mails = st.Customers, st.Mails
 	s.newWalletLink = storeWalletLink(st.Wallets)
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }

@@ -110,3 +110,58 @@ func TestServeMailFlagsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestMailCommands(t *testing.T) {
+	url, organizer, scannerKey, db := remote(t)
+	st, err := sqlstore.Open(context.Background(), db, sqlstore.Options{DeliveryKey: bytes.Repeat([]byte{3}, mailq.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for _, key := range []string{"booking/1/confirmed", "booking/2/confirmed"} {
+		if _, err := st.Mails.Enqueue(ctx, ledger.OutgoingMail{Key: key, To: "ada@example.com", Message: []byte("Subject: x\r\n\r\nx\r\n")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimed, err := st.Mails.Claim(ctx, 1, time.Minute)
+	if err != nil || len(claimed) != 1 {
+		t.Fatalf("Claim = %v, %v", claimed, err)
+	}
+	if err := st.Mails.Failed(ctx, claimed[0], ledger.MailFailure{Reason: "refused: 550 5.1.1 <***@example.com>: no such user", Permanent: true}); err != nil {
+		t.Fatal(err)
+	}
+	org := []string{"--server", url, "--key", organizer}
+	if out := mustCLI(t, "mail", "list", "--db", db); !strings.Contains(out, "1\tfailed\tbooking/1/confirmed\tada@example.com\tattempts 1") {
+		t.Errorf("in-process mail list (the administrator):\n%s", out)
+	}
+	out := mustCLI(t, append([]string{"mail", "list"}, org...)...)
+	if strings.Contains(out, "ada@") || !strings.Contains(out, "2\tqueued\tbooking/2/confirmed\t***@example.com\tattempts 0\tdue ") {
+		t.Errorf("an organizer's mail list shows a mailbox or misses a mail:\n%s", out)
+	}
+	if out := mustCLI(t, append([]string{"mail", "list", "--state", "failed"}, org...)...); strings.Count(out, "\n") != 1 {
+		t.Errorf("mail list --state failed:\n%s", out)
+	}
+	if out := mustCLI(t, append([]string{"mail", "show", "--id", "1"}, org...)...); !strings.Contains(out, "last error  refused: 550 5.1.1 <***@example.com>: no such user") {
+		t.Errorf("mail show:\n%s", out)
+	}
+	if out := mustCLI(t, append([]string{"mail", "retry", "--id", "1"}, org...)...); out != "mail 1 is due now\n" {
+		t.Errorf("mail retry: %q", out)
+	}
+	if m, _ := st.Mails.Mail(ledger.WithActor(ctx, ledger.Actor{Admin: true}), 1); m.State != ledger.MailQueued || m.Attempts != 0 {
+		t.Errorf("after mail retry the mail reads %+v", m)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"mail", "list", "--server", url, "--key", scannerKey}, exitDenied, "scanner key may not"},
+		{append([]string{"mail", "list", "--state", "lost"}, org...), exitUsage, "--state must be"},
+		{append([]string{"mail", "show", "--id", "99"}, org...), exitFailed, "There is no mail 99"},
+	} {
+		if r := runCLI(t, "", c.args...); r.code != c.code || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d %q, want %d and %q", c.args, r.code, r.stderr, c.code, c.want)
+		}
+	}
+}

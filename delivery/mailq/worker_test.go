@@ -211,7 +211,7 @@ func TestPermanentRefusalFailsForGood(t *testing.T) {
 		t.Fatalf("last error %q", failed[0].LastError)
 	}
 	srv.OnRcpt(nil)
-	if err := q.store.Mails.Retry(q.admin, failed[0].ID); err != nil {
+	if err := q.store.Mails.RetryMail(q.admin, failed[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := w.Drain(context.Background()); n != 1 || srv.Count() != 1 {

@@ -40,6 +40,7 @@ func Services(st *sqlstore.Store) server.Services {
 		// the customers' wallet links and the codes sealed under them
 		Wallets: st.Wallets,
 		// the durable mail queue
-		Mail: st.Mails,
+		Mail:  st.Mails,
+		Mails: st.Mails,
 	}
 }

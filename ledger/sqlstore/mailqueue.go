@@ -172,9 +172,9 @@ func (s *Mails) attempt(ctx context.Context, what string, m ledger.ClaimedMail, 
 	})
 }
 
-// Retry makes a failed or waiting mail due now, with its attempts counted afresh.
+// RetryMail makes a failed or waiting mail due now, with its attempts counted afresh.
 // ENOTFOUND for an unknown id, ECONFLICT for a sent mail.
-func (s *Mails) Retry(ctx context.Context, id int64) error {
+func (s *Mails) RetryMail(ctx context.Context, id int64) error {
 	if _, err := ledger.Authorize(ctx, ledger.RoleOrganizer); err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func TestMailQueueRetriesAfterTheBackoff(t *testing.T) {
 	if len(failed) != 1 || failed[0].Attempts != 2 || failed[0].LastError != "550 no such user" {
 		t.Fatalf("failed mails: %+v", failed)
 	}
-	mustNil(t, q.Retry(e.admin, m.ID), "Retry")
+	mustNil(t, q.RetryMail(e.admin, m.ID), "Retry")
 	if got := mustClaim(t, q, 1); len(got) != 1 {
 		t.Fatal("a retried mail was not due")
 	}
@@ -159,14 +159,14 @@ func TestMailQueueRefusals(t *testing.T) {
 	mustEnqueue(t, q, testMail("booking/3/confirmed"))
 	m := mustClaim(t, q, 1)[0]
 	mustNil(t, q.Sent(context.Background(), m), "Sent")
-	wantCode(t, q.Retry(e.admin, m.ID), ledger.ECONFLICT)
+	wantCode(t, q.RetryMail(e.admin, m.ID), ledger.ECONFLICT)
 	box := e.actor(t, ledger.RoleBoxOffice, "till")
 	list, err := q.Mails(box, ledger.MailFilter{})
 	mustNil(t, err, "Mails")
 	if len(list) != 1 || list[0].To != "***@example.com" {
 		t.Fatalf("a box office sees %+v, want the domain only", list)
 	}
-	wantCode(t, q.Retry(box, m.ID), ledger.EFORBIDDEN)
+	wantCode(t, q.RetryMail(box, m.ID), ledger.EFORBIDDEN)
 	_, err = q.Mails(e.actor(t, ledger.RoleScanner, "gate"), ledger.MailFilter{})
 	wantCode(t, err, ledger.EFORBIDDEN)
 }
