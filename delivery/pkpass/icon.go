@@ -5,14 +5,28 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"maps"
+	"sync"
 )
 
 // iconColor is the plain square Wallet shows beside the pass in notifications.
 var iconColor = color.NRGBA{R: 0x1f, G: 0x3a, B: 0x5f, A: 0xff}
 
 // icons returns icon.png and icon@2x.png, which Wallet requires in every pass: plain
-// squares of 29 and 58 pixels, drawn here so the package ships no image files.
+// squares of 29 and 58 pixels, drawn here so the package ships no image files. They are
+// drawn once (a batch of mails builds thousands of passes); each call gets its own map.
 func icons() (map[string][]byte, error) {
+	drawn, err := drawnIcons()
+	if err != nil {
+		return nil, err
+	}
+	return maps.Clone(drawn), nil
+}
+
+var drawnIcons = sync.OnceValues(drawIcons)
+
+// drawIcons draws and encodes the icons.
+func drawIcons() (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for name, size := range map[string]int{"icon.png": 29, "icon@2x.png": 58} {
 		img := image.NewNRGBA(image.Rect(0, 0, size, size))
