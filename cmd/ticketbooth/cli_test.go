@@ -324,12 +324,14 @@ func TestDemoTellsTheWholeStory(t *testing.T) {
 	dir := t.TempDir()
 	out := mustCLI(t, "demo", "--dir", dir)
 	for _, want := range []string{"ADMIT 1A; ADMIT 1B", "ADMIT 3B — Zoë Łukasiewicz-Ødegård (check ID)", "ALREADY IN 1A",
-		"REJECT 2A: seat 2A is not sold", "the forged QR scanned: REJECT 1B", "ledger verify:"} {
+		"REJECT 2A: seat 2A is not sold", "the forged QR scanned: REJECT 1B", "ledger verify:",
+		"went through the mail queue into the outbox"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{"alice.pdf", "alice.png", "bob.pdf", "zoe.pdf", "zoe.png", "demo.db"} {
+	for _, f := range []string{"alice.pdf", "alice.png", "bob.pdf", "zoe.pdf", "zoe.png", "demo.db",
+		"demo.db.outbox/000001-demo-alice-confirmed.eml"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("demo did not write %s: %v", f, err)
 		}

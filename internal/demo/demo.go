@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/delivery/mailq"
 	"github.com/ticketbooth-go/ticketbooth/fixtures"
 	"github.com/ticketbooth-go/ticketbooth/internal/gateread"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
@@ -28,6 +29,7 @@ type demoRun struct {
 	gate  *scanner.Gate
 	clock ledger.Clock
 	dir   string
+	db    string // the ledger file
 	say   func(format string, args ...any)
 
 	theatre, studio string            // contract addresses
@@ -41,14 +43,18 @@ type demoRun struct {
 // at the first step that fails and returns its error.
 func Run(ctx context.Context, w io.Writer, dir string) error {
 	db := filepath.Join(dir, "demo.db")
-	st, err := sqlstore.Open(ctx, db, sqlstore.Options{BlockInterval: demoInterval})
+	key, err := mailq.LoadDeliveryKey(db+".delivery-key", true)
+	if err != nil {
+		return err
+	}
+	st, err := sqlstore.Open(ctx, db, sqlstore.Options{BlockInterval: demoInterval, DeliveryKey: key})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	step := 0
 	d := &demoRun{ctx: ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"}), st: st,
-		sell: &issuer.Issuer{Ledger: st.Selling}, gate: &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}, clock: st.Clock(), dir: dir,
+		sell: &issuer.Issuer{Ledger: st.Selling}, gate: &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}, clock: st.Clock(), dir: dir, db: db,
 		files: map[string]string{}, bought: map[string]issuer.Purchase{},
 		say: func(format string, args ...any) {
 			step++
@@ -56,12 +62,12 @@ func Run(ctx context.Context, w io.Writer, dir string) error {
 		}}
 	start := time.Now()
 	d.say("fresh ledger %s, one block every %s", db, demoInterval)
-	for _, f := range []func() error{d.contracts, d.sales, d.purchases, d.forge, d.release, d.endSales, d.scans, d.scanForged, d.verify} {
+	for _, f := range []func() error{d.contracts, d.sales, d.purchases, d.mailOutbox, d.forge, d.release, d.endSales, d.scans, d.scanForged, d.verify} {
 		if err := f(); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "done in %.1fs: tickets, QR images and the ledger are in %s\n", time.Since(start).Seconds(), dir)
+	fmt.Fprintf(w, "done in %.1fs: tickets, QR images and the ledger are in %s, e-mails in %s\n", time.Since(start).Seconds(), dir, db+".outbox")
 	return nil
 }
 
