@@ -39,6 +39,9 @@ type Issuer struct {
 	// Bookings is the ledger's booking side, for ConfirmBooking; nil: the issuer
 	// confirms no bookings.
 	Bookings ledger.Bookings
+	// Resale is the ledger's resale side, for Transfer and BuyResale; nil: the issuer
+	// moves no tickets between holders.
+	Resale ledger.Resale
 	// policies remembers the identity policy of contracts seen with a sale active, when
 	// their rules are locked, so a reservation needs no read of the contract first
 	// (address → bool). The ledger checks the policy again under its lock; see Reserve.

@@ -189,6 +189,10 @@ type Resale interface {
 	ResaleOffers(ctx context.Context, address string) ([]ResaleOffer, error)
 	// ResaleCredits lists what the contract's sold offers owe their sellers (its owner only).
 	ResaleCredits(ctx context.Context, address string) ([]ResaleCredit, error)
+	// TicketHolder returns the account holding the sold ticket at seat of the contract's
+	// latest sale, for a key that may act for its holder (MayActForHolder): EREFUSED
+	// otherwise, and for a free seat.
+	TicketHolder(ctx context.Context, address string, seat Seat) (string, error)
 }
 
 // ValidateOfferID checks an offer id: a positive number.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -53,6 +54,8 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
 	mails{responder: out, view: svc.Mails}.routes(s.mux)
 	wallets{responder: out, wallets: svc.Wallets, limit: newRateLimit(WalletRate, WalletBurst)}.routes(s.mux)
+	resale{responder: out, ledger: svc.Resale, deliver: issuer.Deliverer{Reseller: svc.Reseller, Sales: svc.Sales, Resale: svc.Resale,
+		Customers: svc.Customers, Mail: svc.TicketMail}}.routes(s.mux)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {
 		s.replay = &replayer{responder: out, store: svc.Replays}

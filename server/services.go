@@ -56,6 +56,13 @@ type Services struct {
 	Mail ledger.MailQueue
 	// Mails serves the mail queue's rows under /api/v1.0/mail: list, read, retry.
 	Mails ledger.MailView
+	// Resale serves transfers and resale (terms, offers, credits); Reseller moves tickets
+	// with fresh secrets (TransferTicket and buying an offer, which need Customers too);
+	// TicketMail mails a moved or reissued ticket to its customer (nil: nothing is mailed,
+	// and ReissueAndSend is not served).
+	Resale     ledger.Resale
+	Reseller   issuer.Reseller
+	TicketMail issuer.TicketMailer
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

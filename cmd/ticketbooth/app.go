@@ -27,6 +27,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			reserveCommand(),
 			releaseCommand(),
 			reissueCommand(),
+			transferCommand(),
+			resaleCommand(),
 			customerCommand(),
 			bookingCommand(),
 			mailCommand(),

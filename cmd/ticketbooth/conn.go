@@ -71,6 +71,8 @@ type session struct {
 
 	// mails is the e-mail queue (mail list, show, retry).
 	mails ledger.MailView
+	// resale serves transfer, resale and reissue --send.
+	resale resaleService
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -94,6 +96,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		s.customers, s.mails = cl, cl
 		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
 		s.newWalletLink = cl.NewWalletLink
+		s.resale = cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -109,8 +112,9 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		stop()
 		return nil, err
 	}
-	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
+	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings, Resale: st.Resale}
 	s.bookings, s.confirmer, s.ticketLists = st.Bookings, sales, st.TicketLists
+	s.resale = newLocalResale(st, sales)
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.customers, s.mails = st.Customers, st.Mails
 	s.newWalletLink = storeWalletLink(st.Wallets)

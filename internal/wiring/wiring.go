@@ -5,8 +5,9 @@
 // bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
 // /ticketpark/ facade, Bam the numbers of the /bam/ facade, Wallets the customers'
-// wallet links, and Mails the mail queue. It is the one place that wires them, used by
-// `ticketbooth serve` and by the tests that run the real server.
+// wallet links, Mails the mail queue, and Resale the transfers and resale offers (moved
+// by the issuer). It is the one place that wires them, used by `ticketbooth serve` and by
+// the tests that run the real server.
 package wiring
 
 import (
@@ -19,7 +20,7 @@ import (
 
 // Services returns every service of the HTTP API served by the store st.
 func Services(st *sqlstore.Store) server.Services {
-	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings}
+	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings, Resale: st.Resale}
 	return server.Services{
 		Ledger:    st.Ledger(),
 		Auth:      st.Keys,
@@ -42,5 +43,8 @@ func Services(st *sqlstore.Store) server.Services {
 		// the durable mail queue
 		Mail:  st.Mails,
 		Mails: st.Mails,
+		// transfers and resale: terms, offers, credits, and the issuer moving tickets
+		Resale:   st.Resale,
+		Reseller: sales,
 	}
 }

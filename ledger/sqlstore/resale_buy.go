@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -184,4 +186,44 @@ func (s *Resale) internalIf(what string, err error) error {
 		return nil
 	}
 	return s.internal(what, err)
+}
+
+// TicketHolder returns the account holding the sold ticket at seat of the contract's
+// latest sale, for a key that may act for its holder (the administrator, the contract's
+// owner, the key that sold it): EREFUSED otherwise and for a free seat, in the words of
+// ledger.ProveHolding, so a stranger learns nothing of the holder.
+func (s *Resale) TicketHolder(ctx context.Context, address string, seat ledger.Seat) (string, error) {
+	if err := seat.Validate(); err != nil {
+		return "", err
+	}
+	c, err := s.sellerContract(ctx, address)
+	if err != nil {
+		return "", err
+	}
+	actor, _ := ledger.ActorFrom(ctx)
+	var t heldTicket
+	err = s.reader(ctx).row(`SELECT t.owner, t.sold_by FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
+		WHERE t.contract = ? AND t.sale = ? AND s.section = ? AND s.number = ? AND s.letter = ?`,
+		address, saleNumber(c), seat.Section, seat.Number, seat.Letter).Scan(&t.owner, &t.soldBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ledger.ErrNoSuchSeat(seat)
+	}
+	if err != nil {
+		return "", s.internal("reading the ticket's holder", err)
+	}
+	if !t.owner.Valid {
+		return "", ledger.Errorf(ledger.EREFUSED, "Seat %s is not sold: there is no ticket", seat)
+	}
+	if err := ledger.ProveHolding(actor, c, seat, ledger.Holding{Sold: true, SoldBy: t.soldBy}, "", ""); err != nil {
+		return "", err
+	}
+	return t.owner.String, nil
+}
+
+// saleNumber is the number of the contract's latest sale, 0 before any.
+func saleNumber(c ledger.Contract) int64 {
+	if c.Sale == nil {
+		return 0
+	}
+	return c.Sale.Number
 }
