@@ -55,7 +55,7 @@ type fontUsage struct {
 func NewWriter(w io.Writer, width, height float64) *Writer {
 	d := &Writer{out: bufio.NewWriterSize(w, 64<<10), width: width, height: height,
 		offsets: make([]int64, objFirstPage)}
-	d.z, _ = zlib.NewWriterLevel(&d.zbuf, zlib.BestSpeed) // a valid level cannot fail
+	d.z = zlibWriters.Get().(*zlib.Writer)
 	for id := range d.used {
 		n := len(Font(id).face().advance)
 		d.used[id] = fontUsage{glyphs: make([]bool, n), chars: make([]rune, n)}
@@ -88,13 +88,23 @@ func (d *Writer) begin(n int) {
 
 // stream writes object n as a compressed stream with extra dictionary entries.
 func (d *Writer) stream(n int, extra string, data []byte) {
+	d.compressed(n, extra, d.compress(data))
+}
+
+// compress returns data compressed, in a buffer the next call reuses.
+func (d *Writer) compress(data []byte) []byte {
 	d.zbuf.Reset()
 	d.z.Reset(&d.zbuf)
 	d.z.Write(data) // writes to a bytes.Buffer cannot fail
 	d.z.Close()
+	return d.zbuf.Bytes()
+}
+
+// compressed writes object n as the stream z, compressed already.
+func (d *Writer) compressed(n int, extra string, z []byte) {
 	d.begin(n)
-	d.printf("<</Filter /FlateDecode /Length %d%s>>\nstream\n", d.zbuf.Len(), extra)
-	d.write(d.zbuf.Bytes())
+	d.printf("<</Filter /FlateDecode /Length %d%s>>\nstream\n", len(z), extra)
+	d.write(z)
 	d.printf("\nendstream\nendobj\n")
 }
 
@@ -138,6 +148,10 @@ func (d *Writer) Close(title string, created time.Time) error {
 	d.begin(objCatalog)
 	d.printf("<</Type /Catalog /Pages %d 0 R>>\nendobj\n", objPageTree)
 	d.writeXref()
+	if d.z != nil {
+		zlibWriters.Put(d.z) // the next document's
+		d.z = nil
+	}
 	if d.err != nil {
 		return d.err
 	}
@@ -161,7 +175,7 @@ func (d *Writer) writeXref() {
 // ToUnicode map so that text can be searched and copied.
 func (d *Writer) writeFont(id Font) {
 	face, use := id.face(), &d.used[id]
-	sub, err := subsetFont(face.ttf, use.glyphs)
+	ff, err := d.fontFile(id, use.glyphs)
 	if err != nil {
 		d.err = fmt.Errorf("embed font %s: %w", face.baseName, err)
 		return
@@ -181,7 +195,7 @@ func (d *Writer) writeFont(id Font) {
 	d.begin(base + 2)
 	d.printf("<</Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R>>\nendobj\n",
 		name, flags, face.bbox[0], face.bbox[1], face.bbox[2], face.bbox[3], face.ascent, face.descent, face.capHeight, base+3)
-	d.stream(base+3, " /Length1 "+strconv.Itoa(len(sub)), sub)
+	d.compressed(base+3, " /Length1 "+strconv.Itoa(ff.length1), ff.z)
 	d.stream(base+4, "", toUnicodeCMap(use))
 }
 
