@@ -83,7 +83,7 @@ func (s *Mails) Claim(ctx context.Context, limit int, lease time.Duration) ([]le
 	if err != nil {
 		return nil, err
 	}
-	return s.open(claimed)
+	return s.open(ctx, claimed)
 }
 
 // claimRows leases the rows of ids still free and reads them back.
@@ -113,16 +113,25 @@ func claimRows(w *wtx, ids []int64, token string, now, until int64) ([]ledger.Cl
 	return claimed, nil
 }
 
-// open opens the sealed messages of claimed mails in place.
-func (s *Mails) open(claimed []ledger.ClaimedMail) ([]ledger.ClaimedMail, error) {
-	for i := range claimed {
-		msg, err := s.seal.open(claimed[i].Key, claimed[i].Message)
-		if err != nil {
-			return nil, ledger.Errorf(ledger.EINTERNAL, "The message of mail %d does not open with this delivery key: was the server given another --delivery-key-file?", claimed[i].ID)
+// open opens the sealed messages of claimed mails. A message that does not open (the
+// server was given another delivery key than the one that sealed it) is recorded failed,
+// to be retried by hand once the key is right, rather than blocking the queue.
+func (s *Mails) open(ctx context.Context, claimed []ledger.ClaimedMail) ([]ledger.ClaimedMail, error) {
+	opened := claimed[:0]
+	for _, m := range claimed {
+		msg, err := s.seal.open(m.Key, m.Message)
+		if err == nil {
+			m.Message = msg
+			opened = append(opened, m)
+			continue
 		}
-		claimed[i].Message = msg
+		s.log.Error("mail queue: a message does not open with this delivery key", "id", m.ID, "key", m.Key)
+		if err := s.Failed(ctx, m, ledger.MailFailure{Permanent: true,
+			Reason: "The message does not open with this server's delivery key: was it given another --delivery-key-file?"}); err != nil {
+			return nil, err
+		}
 	}
-	return claimed, nil
+	return opened, nil
 }
 
 // newLease returns a fresh lease token.
