@@ -12,21 +12,22 @@ import (
 const TxDeviceRegistered = "device_registered"
 
 // DeviceRequest registers the public key of the holder's phone for one SECURE ticket:
-// Customer is the customer the wallet link's token named (the caller checked the token),
-// PublicKey the key as WebCrypto exports it (see ParseDeviceKey).
+// Token is the wallet link's token (whoever presents it acts for its customer, as with
+// Wallets), Ticket the ticket by its id, PublicKey the key as WebCrypto exports it (see
+// ParseDeviceKey).
 type DeviceRequest struct {
-	Customer  int64
-	Contract  string
-	Seat      Seat
+	Token     string
+	Ticket    TicketID
 	PublicKey []byte
 }
 
-// DeviceReceipt answers a registration: its journal receipt, the ticket's device number
-// (1 for its first phone, 2 after a move to a new one...), whether an older key was
-// retired by it, and the start of the ticket's rotating codes (RotatingCodePrefix), to
-// which the phone adds the step and its signature.
+// DeviceReceipt answers a registration: its journal receipt, the ticket's seat and device
+// number (1 for its first phone, 2 after a move to a new one...), whether an older key
+// was retired by it, and the start of the ticket's rotating codes (RotatingCodePrefix),
+// to which the phone adds the step and its signature.
 type DeviceReceipt struct {
-	Receipt    `json:"receipt"`
+	Receipt
+	Seat       Seat   `json:"seat"`
 	Device     int64  `json:"device"`
 	Replaced   bool   `json:"replaced"`
 	CodePrefix string `json:"codePrefix"`
@@ -39,10 +40,11 @@ type DeviceReceipt struct {
 // while that digest is still the ticket's, so a reissue or a transfer (a new secret)
 // retires the key without touching it.
 type Devices interface {
-	// RegisterDevice registers r's key for the ticket at r.Seat of r.Contract's latest
-	// sale. The caller has authenticated r.Customer by a wallet link's token; the store
-	// checks that the ticket is sold, SECURE, not yet used at the gate, and held by that
-	// customer (EREFUSED in words otherwise; EINVALID for a malformed key or seat).
+	// RegisterDevice registers r's key for the ticket r.Ticket of its contract's latest
+	// sale, for the customer of the wallet link r.Token: ErrWalletToken for a token that
+	// is malformed, unknown or revoked; EREFUSED in words unless the customer holds the
+	// ticket now and it is SECURE; ECONFLICT once it was used at the gate; EINVALID for a
+	// malformed key.
 	RegisterDevice(ctx context.Context, r DeviceRequest) (DeviceReceipt, error)
 }
 

@@ -10,10 +10,12 @@ import (
 )
 
 // Devices keeps the device keys of SECURE tickets (ledger.Devices), which the gate
-// verifies rotating codes with (gate_rotating.go).
+// verifies rotating codes with (gate_rotating.go). A registration presents a wallet
+// link's token, read as Wallets reads it.
 type Devices struct {
 	*db
 	holders holderKey
+	wallets *Wallets
 }
 
 var _ ledger.Devices = (*Devices)(nil)
@@ -22,10 +24,10 @@ var _ ledger.Devices = (*Devices)(nil)
 // had, in one write with its journal row (TxDeviceRegistered, under the wallet actor).
 // The key is stored with the ticket's secret digest of this moment.
 func (s *Devices) RegisterDevice(ctx context.Context, r ledger.DeviceRequest) (ledger.DeviceReceipt, error) {
-	if err := ledger.ValidateAddress(r.Contract); err != nil {
+	if _, err := ledger.ParseWalletToken(r.Token); err != nil {
 		return ledger.DeviceReceipt{}, err
 	}
-	if err := r.Seat.Validate(); err != nil {
+	if err := ledger.ValidateAddress(r.Ticket.Contract); err != nil {
 		return ledger.DeviceReceipt{}, err
 	}
 	_, spki, err := ledger.ParseDeviceKey(r.PublicKey)
@@ -33,37 +35,42 @@ func (s *Devices) RegisterDevice(ctx context.Context, r ledger.DeviceRequest) (l
 		return ledger.DeviceReceipt{}, err
 	}
 	var out ledger.DeviceReceipt
-	err = s.update(ctx, "registering the device key", ledger.WalletActor, r.Contract, lockShared, func(w *wtx) error {
-		c, err := w.contract(r.Contract, lockShared)
+	err = s.update(ctx, "registering the device key", ledger.WalletActor, r.Ticket.Contract, lockShared, func(w *wtx) error {
+		l, err := s.wallets.link(w.runner, r.Token)
 		if err != nil {
 			return err
 		}
-		eff, replaced, err := registerDevice(w, c, r, spki, s.holders)
+		c, err := w.contract(r.Ticket.Contract, lockShared)
 		if err != nil {
 			return err
 		}
-		rc, err := w.journal(ledger.TxDeviceRegistered, r.Contract, eff)
-		out = ledger.DeviceReceipt{Receipt: rc, Device: eff.Device, Replaced: replaced,
-			CodePrefix: ledger.RotatingCodePrefix(r.Contract, r.Seat)}
+		eff, replaced, err := registerDevice(w, c, l.customer, r, spki, s.holders)
+		if err != nil {
+			return err
+		}
+		rc, err := w.journal(ledger.TxDeviceRegistered, c.Address, eff)
+		out = ledger.DeviceReceipt{Receipt: rc, Seat: eff.Seat, Device: eff.Device, Replaced: replaced,
+			CodePrefix: ledger.RotatingCodePrefix(c.Address, eff.Seat)}
 		return err
 	})
 	return out, err
 }
 
-// registerDevice checks that the customer holds the SECURE ticket at the seat, unused,
-// and stores the key for it: a new row, or the old row replaced (conditionally on its
-// device number, so two registrations at once on PostgreSQL run one after the other).
-func registerDevice(w *wtx, c ledger.Contract, r ledger.DeviceRequest, spki []byte, holders holderKey) (ledger.DeviceRegisteredEffect, bool, error) {
+// registerDevice checks that the customer holds the SECURE ticket, unused, and stores
+// the key for it: a new row, or the old row replaced (conditionally on its device
+// number, so two registrations at once on PostgreSQL run one after the other).
+func registerDevice(w *wtx, c ledger.Contract, customer int64, r ledger.DeviceRequest, spki []byte, holders holderKey) (ledger.DeviceRegisteredEffect, bool, error) {
 	var eff ledger.DeviceRegisteredEffect
-	t, idx, err := securedTicket(w, c, r)
+	t, seat, err := securedTicket(w, c, customer, r.Ticket)
 	if err != nil {
 		return eff, false, err
 	}
+	idx := r.Ticket.Index
 	prev, _, _, err := readDevice(w, c.Address, c.Sale.Number, idx)
 	if err != nil {
 		return eff, false, err
 	}
-	eff = ledger.DeviceRegisteredEffect{Sale: c.Sale.Number, Index: idx, Seat: r.Seat, Holder: t.holder, Device: prev + 1,
+	eff = ledger.DeviceRegisteredEffect{Sale: c.Sale.Number, Index: idx, Seat: seat, Holder: t.holder, Device: prev + 1,
 		KeyDigest: ledger.DeviceKeyDigest(holders, c.Address, spki)}
 	key := hex.EncodeToString(spki)
 	var res sql.Result
@@ -79,36 +86,36 @@ func registerDevice(w *wtx, c ledger.Contract, r ledger.DeviceRequest, spki []by
 	return eff, prev > 0, changedUnlessOne(res, err)
 }
 
-// securedTicket reads the ticket a registration is for and checks it: sold to the
-// customer (a confirmed booking's tickets are sold to ledger.BookingSender), SECURE, and
+// securedTicket reads the ticket a registration is for, and its seat, and checks it: of
+// the contract's latest sale, sold to the customer now (a confirmed booking's tickets,
+// and those passed on to the customer, are sold to ledger.BookingSender), SECURE, and
 // not yet used at the gate. A ticket someone else holds is refused as a free one is, so
 // a wallet learns nothing of other customers' seats.
-func securedTicket(w *wtx, c ledger.Contract, r ledger.DeviceRequest) (heldTicket, int, error) {
-	notHeld := ledger.Errorf(ledger.EREFUSED, "Seat %s is not one of this wallet's tickets", r.Seat)
-	if c.Sale == nil {
-		return heldTicket{}, 0, notHeld
+func securedTicket(w *wtx, c ledger.Contract, customer int64, id ledger.TicketID) (heldTicket, ledger.Seat, error) {
+	var seat ledger.Seat
+	notHeld := ledger.Errorf(ledger.EREFUSED, "Ticket %s is not one of this wallet's tickets", id)
+	if c.Sale == nil || id.Sale != c.Sale.Number {
+		return heldTicket{}, seat, notHeld
 	}
-	idx, err := seatIndex(w, c.Address, r.Seat)
-	if err != nil {
-		return heldTicket{}, 0, err
-	}
-	t, err := readHeld(w, c.Address, c.Sale.Number, idx)
-	if err != nil {
-		return t, idx, err
-	}
+	var t heldTicket
 	var format string
-	if err := w.row(`SELECT format FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).Scan(&format); err != nil {
-		return t, idx, err
-	}
+	err := w.row(`SELECT t.owner, t.secret_digest, t.holder, t.checked_in_at, t.format, s.section, s.number, s.letter
+		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
+		WHERE t.contract = ? AND t.sale = ? AND t.idx = ?`, c.Address, id.Sale, id.Index).
+		Scan(&t.owner, &t.digest, &t.holder, &t.checkedIn, &format, &seat.Section, &seat.Number, &seat.Letter)
 	switch {
-	case !t.owner.Valid || t.owner.String != ledger.BookingSender(r.Customer):
-		return t, idx, notHeld
+	case errors.Is(err, sql.ErrNoRows):
+		return t, seat, notHeld
+	case err != nil:
+		return t, seat, err
+	case !t.owner.Valid || t.owner.String != ledger.BookingSender(customer):
+		return t, seat, notHeld
 	case format != ledger.FormatSecure:
-		return t, idx, ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s is a %s ticket: only SECURE tickets show a rotating code", r.Seat, format)
+		return t, seat, ledger.Errorf(ledger.EREFUSED, "Ticket for seat %s is a %s ticket: only SECURE tickets show a rotating code", seat, format)
 	case t.checkedIn != 0:
-		return t, idx, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate: it needs no new phone", r.Seat)
+		return t, seat, ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s was used at the gate: it needs no new phone", seat)
 	}
-	return t, idx, nil
+	return t, seat, nil
 }
 
 // readDevice returns the ticket's device number (0: it has no device key), its public

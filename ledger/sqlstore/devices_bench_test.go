@@ -36,8 +36,10 @@ func BenchmarkCheckInRotating(b *testing.B) {
 		Tickets: []ledger.SealedTicket{{Seat: parseSeats(b, "1A")[0], SecretCiphertext: []byte(secretA), SecretDigest: crypto.SecretDigest(secretA)}}})
 	mustNil(b, err, "Reserve")
 	key, pub := newDeviceKey(b)
-	_, err = e.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Customer: cust.ID, Contract: c.Address,
-		Seat: parseSeats(b, "1B")[0], PublicKey: pub})
+	token, err := e.store.Wallets.OpenLink(org, cust.ID, nil)
+	mustNil(b, err, "OpenLink")
+	_, err = e.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: token,
+		Ticket: ledger.TicketID{Contract: c.Address, Sale: 1, Index: 1}, PublicKey: pub})
 	mustNil(b, err, "RegisterDevice")
 	code, err := ledger.SignRotatingCode(key, c.Address, parseSeats(b, "1B")[0], ledger.RotatingStepAt(e.clock.Now()))
 	mustNil(b, err, "SignRotatingCode")

@@ -18,6 +18,8 @@ import (
 type secureEnv struct {
 	*bookingEnv
 	holder, other int64
+	// tokens are the wallet links of holder and other
+	holderToken, otherToken string
 }
 
 const (
@@ -44,7 +46,19 @@ func openSecure(t *testing.T) *secureEnv {
 	_, err = b.store.Bookings.Confirm(b.org, pdf.ID, ledger.Order{Sender: ledger.BookingSender(s.other),
 		Tickets: []ledger.SealedTicket{secretTicket(t, "1C", secretC)}})
 	mustNil(t, err, "Confirm")
+	s.holderToken, err = b.store.Wallets.OpenLink(b.org, s.holder, nil)
+	mustNil(t, err, "OpenLink")
+	s.otherToken, err = b.store.Wallets.OpenLink(b.org, s.other, nil)
+	mustNil(t, err, "OpenLink")
 	return s
+}
+
+// ticketID is the id of the seat's ticket in the sale (the contract's seats are made in
+// the order 1A, 1B, 1C, 2A).
+func (s *secureEnv) ticketID(t *testing.T, seat string) ledger.TicketID {
+	t.Helper()
+	idx := map[string]int{"1A": 0, "1B": 1, "1C": 2, "2A": 3}[seat]
+	return ledger.TicketID{Contract: s.contract, Sale: 1, Index: idx}
 }
 
 func newDeviceKey(t testing.TB) (*ecdsa.PrivateKey, []byte) {
@@ -56,10 +70,9 @@ func newDeviceKey(t testing.TB) (*ecdsa.PrivateKey, []byte) {
 	return k, der
 }
 
-func (s *secureEnv) register(t *testing.T, customer int64, seat string, key []byte) (ledger.DeviceReceipt, error) {
+func (s *secureEnv) register(t *testing.T, token string, seat string, key []byte) (ledger.DeviceReceipt, error) {
 	t.Helper()
-	return s.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Customer: customer, Contract: s.contract,
-		Seat: parseSeats(t, seat)[0], PublicKey: key})
+	return s.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: token, Ticket: s.ticketID(t, seat), PublicKey: key})
 }
 
 // code is the device's code for the seat at the store's clock, steps away from it.
@@ -94,7 +107,7 @@ func wantStatus(t *testing.T, what string, got ledger.CheckResult, status, reaso
 func TestRegisterDevice(t *testing.T) {
 	s := openSecure(t)
 	oldKey, oldPub := newDeviceKey(t)
-	rc, err := s.register(t, s.holder, "1A", oldPub)
+	rc, err := s.register(t, s.holderToken, "1A", oldPub)
 	mustNil(t, err, "RegisterDevice")
 	if rc.Device != 1 || rc.Replaced || rc.Kind != ledger.TxDeviceRegistered || rc.Actor != "wallet" ||
 		rc.CodePrefix != ledger.RotatingPrefix+s.contract+".1A." {
@@ -105,7 +118,7 @@ func TestRegisterDevice(t *testing.T) {
 		t.Errorf("effect %s shows a key or the customer", effect)
 	}
 	newKey, newPub := newDeviceKey(t)
-	rc, err = s.register(t, s.holder, "1A", newPub)
+	rc, err = s.register(t, s.holderToken, "1A", newPub)
 	mustNil(t, err, "RegisterDevice again")
 	if rc.Device != 2 || !rc.Replaced {
 		t.Errorf("second registration: device %d, replaced %v", rc.Device, rc.Replaced)
@@ -125,20 +138,32 @@ func ptr[T any](v T) *T { return &v }
 func TestRegisterDeviceRefused(t *testing.T) {
 	s := openSecure(t)
 	key, pub := newDeviceKey(t)
-	_, err := s.register(t, s.other, "1A", pub)
+	_, err := s.register(t, s.otherToken, "1A", pub)
 	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
-	_, err = s.register(t, s.holder, "2A", pub) // unsold
+	_, err = s.register(t, s.holderToken, "2A", pub) // unsold
 	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
-	_, err = s.register(t, s.other, "1C", pub)
+	_, err = s.register(t, s.otherToken, "1C", pub)
 	wantMessage(t, err, ledger.EREFUSED, "only SECURE tickets")
-	_, err = s.register(t, s.holder, "9Z", pub)
-	wantCode(t, err, ledger.EREFUSED)
-	_, err = s.register(t, s.holder, "1A", pub[:40])
+	_, err = s.register(t, s.holderToken, "1C", pub)
+	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
+	_, err = s.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: s.holderToken,
+		Ticket: ledger.TicketID{Contract: s.contract, Sale: 1, Index: 9}, PublicKey: pub}) // no such seat
+	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
+	_, err = s.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: s.holderToken,
+		Ticket: ledger.TicketID{Contract: s.contract, Sale: 2, Index: 0}, PublicKey: pub}) // no such sale
+	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
+	_, err = s.register(t, "not-a-token", "1A", pub)
+	wantCode(t, err, ledger.EUNAUTHORIZED)
+	_, err = s.store.Wallets.RevokeLinks(s.org, s.other)
+	mustNil(t, err, "RevokeLinks")
+	_, err = s.register(t, s.otherToken, "1C", pub) // a revoked link
+	wantCode(t, err, ledger.EUNAUTHORIZED)
+	_, err = s.register(t, s.holderToken, "1A", pub[:40])
 	wantMessage(t, err, ledger.EINVALID, "P-256")
-	_, err = s.register(t, s.holder, "1B", pub)
+	_, err = s.register(t, s.holderToken, "1B", pub)
 	mustNil(t, err, "RegisterDevice 1B")
 	wantStatus(t, "1B's code", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, key, "1B", 0))}), ledger.StatusAdmitted, "")
-	_, err = s.register(t, s.holder, "1B", pub)
+	_, err = s.register(t, s.holderToken, "1B", pub)
 	wantMessage(t, err, ledger.ECONFLICT, "used at the gate")
 	if n := len(s.journalKinds(t, ledger.TxDeviceRegistered, "")); n != 1 {
 		t.Errorf("%d registrations journaled, want 1 (refusals journal nothing)", n)
@@ -152,7 +177,7 @@ func TestRegisterDeviceRefused(t *testing.T) {
 func TestRotatingCheckIn(t *testing.T) {
 	s := openSecure(t)
 	key, pub := newDeviceKey(t)
-	_, err := s.register(t, s.holder, "1A", pub)
+	_, err := s.register(t, s.holderToken, "1A", pub)
 	mustNil(t, err, "RegisterDevice")
 	static := func(seat, secret string) ledger.CheckInRequest {
 		return ledger.CheckInRequest{Tickets: []ledger.QRTicket{{Seat: parseSeats(t, seat)[0], Secret: secret}}}
@@ -179,7 +204,7 @@ func TestRotatingCheckIn(t *testing.T) {
 func TestRotatingWindowEdges(t *testing.T) {
 	s := openSecure(t)
 	key, pub := newDeviceKey(t)
-	_, err := s.register(t, s.holder, "1A", pub)
+	_, err := s.register(t, s.holderToken, "1A", pub)
 	mustNil(t, err, "RegisterDevice")
 	for steps, want := range map[int64]string{-3: ledger.StatusInvalid, -2: ledger.StatusValid, 2: ledger.StatusValid, 3: ledger.StatusInvalid} {
 		got := s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, key, "1A", steps)), VerifyOnly: true})
@@ -194,7 +219,7 @@ func TestRotatingWindowEdges(t *testing.T) {
 func TestRotatingAfterReissue(t *testing.T) {
 	s := openSecure(t)
 	key, pub := newDeviceKey(t)
-	_, err := s.register(t, s.holder, "1A", pub)
+	_, err := s.register(t, s.holderToken, "1A", pub)
 	mustNil(t, err, "RegisterDevice")
 	const newSecret = "NNNNNNNNNNNNNNN"
 	_, err = s.store.Selling.Reissue(s.org, s.contract, ledger.ReissueRequest{Ticket: secretTicket(t, "1A", newSecret)})
@@ -203,7 +228,7 @@ func TestRotatingAfterReissue(t *testing.T) {
 		ledger.StatusInvalid, "reissued or passed on")
 	wantStatus(t, "the new static QR", s.scan(t, ledger.CheckInRequest{VerifyOnly: true,
 		Tickets: []ledger.QRTicket{{Seat: parseSeats(t, "1A")[0], Secret: newSecret}}}), ledger.StatusValid, "")
-	_, err = s.register(t, s.holder, "1A", pub) // the phone again, for the new secret
+	_, err = s.register(t, s.holderToken, "1A", pub) // the phone again, for the new secret
 	mustNil(t, err, "RegisterDevice after the reissue")
 	wantStatus(t, "the code once registered again", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, key, "1A", 0))}), ledger.StatusAdmitted, "")
 	if rep := mustVerify(t, s.env); !rep.OK {
@@ -216,7 +241,7 @@ func TestRotatingAfterReissue(t *testing.T) {
 func TestVerifyDeviceKeys(t *testing.T) {
 	s := openSecure(t)
 	_, pub := newDeviceKey(t)
-	_, err := s.register(t, s.holder, "1A", pub)
+	_, err := s.register(t, s.holderToken, "1A", pub)
 	mustNil(t, err, "RegisterDevice")
 	_, forged := newDeviceKey(t)
 	db := s.rawDB(t)
@@ -233,5 +258,32 @@ func TestVerifyDeviceKeys(t *testing.T) {
 		if rep.OK || !strings.Contains(strings.Join(rep.Problems, "\n"), tc.want) {
 			t.Errorf("after %s: %v, want %q", tc.sql, rep.Problems, tc.want)
 		}
+	}
+}
+
+// TestRotatingAfterTransfer: a transfer to another customer retires the phone of the
+// holder before: its codes are refused in words, the old holder's wallet may no longer
+// register, and the new holder's may.
+func TestRotatingAfterTransfer(t *testing.T) {
+	s := openSecure(t)
+	key, pub := newDeviceKey(t)
+	_, err := s.register(t, s.holderToken, "1A", pub)
+	mustNil(t, err, "RegisterDevice")
+	receiver := s.customer(t)
+	_, err = s.store.Resale.Transfer(s.org, s.contract, ledger.TransferRequest{Secret: secretA, To: ledger.BookingSender(receiver),
+		Ticket: secretTicket(t, "1A", "TTTTTTTTTTTTTTT")})
+	mustNil(t, err, "Transfer")
+	wantStatus(t, "the old holder's code", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, key, "1A", 0)), VerifyOnly: true}),
+		ledger.StatusInvalid, "reissued or passed on")
+	_, err = s.register(t, s.holderToken, "1A", pub)
+	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
+	token, err := s.store.Wallets.OpenLink(s.org, receiver, nil)
+	mustNil(t, err, "OpenLink")
+	newKey, newPub := newDeviceKey(t)
+	_, err = s.register(t, token, "1A", newPub)
+	mustNil(t, err, "RegisterDevice by the new holder")
+	wantStatus(t, "the new holder's code", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, newKey, "1A", 0))}), ledger.StatusAdmitted, "")
+	if rep := mustVerify(t, s.env); !rep.OK {
+		t.Fatalf("verify: %v", rep.Problems)
 	}
 }

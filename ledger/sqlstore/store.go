@@ -101,7 +101,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
-		Devices: &Devices{db: d, holders: holders}, Webhooks: &Webhooks{db: d}}, nil
+		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
