@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"time"
 )
 
 // TxDeviceRegistered is the journal kind of a device key registered for a SECURE ticket.
@@ -46,6 +47,21 @@ type Devices interface {
 	// ticket now and it is SECURE; ECONFLICT once it was used at the gate; EINVALID for a
 	// malformed key.
 	RegisterDevice(ctx context.Context, r DeviceRequest) (DeviceReceipt, error)
+	// Device answers the ticket's phone as the wallet link r.Token may see it, with the
+	// ledger's clock, which the page draws its codes by: the same refusals as
+	// RegisterDevice, except that a ticket used at the gate is answered too.
+	Device(ctx context.Context, token string, ticket TicketID) (DeviceStatus, error)
+}
+
+// DeviceStatus is what a wallet page learns of its ticket's phone: the seat, the start of
+// its codes, the public key registered (SPKI DER; nil when none is, or the one registered
+// was retired by a reissue or transfer) and its device number, and the ledger's clock.
+type DeviceStatus struct {
+	Seat       Seat
+	CodePrefix string
+	PublicKey  []byte
+	Device     int64
+	Now        time.Time
 }
 
 // DeviceKeyDigest is the journal's digest of a device's public key (SPKI DER) registered

@@ -52,6 +52,9 @@ type Services struct {
 	// Wallets keeps the customers' wallet links, for the wallet page (/wallet) and its
 	// routes under /api/v1.0/wallet.
 	Wallets ledger.Wallets
+	// Devices keeps the phones of SECURE tickets, whose codes rotate: served under the
+	// wallet's routes (so only with Wallets too).
+	Devices ledger.Devices
 	// Mail queues e-mails durably for the sender (delivery/mailq), each key once.
 	Mail ledger.MailQueue
 	// Mails serves the mail queue's rows under /api/v1.0/mail: list, read, retry.

@@ -5,9 +5,9 @@
 // bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
 // /ticketpark/ facade, Bam the numbers of the /bam/ facade, Wallets the customers'
-// wallet links, Mails the mail queue, and Resale the transfers and resale offers (moved
-// by the issuer). It is the one place that wires them, used by `ticketbooth serve` and by
-// the tests that run the real server.
+// wallet links, Devices the phones of SECURE tickets, Mails the mail queue, and Resale the
+// transfers and resale offers (moved by the issuer). It is the one place that wires them,
+// used by `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
 import (
@@ -40,6 +40,8 @@ func Services(st *sqlstore.Store) server.Services {
 		TicketLists: st.TicketLists,
 		// the customers' wallet links and the codes sealed under them
 		Wallets: st.Wallets,
+		// the phones of SECURE tickets, for their rotating codes
+		Devices: st.Devices,
 		// the durable mail queue
 		Mail:  st.Mails,
 		Mails: st.Mails,

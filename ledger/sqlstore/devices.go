@@ -56,6 +56,43 @@ func (s *Devices) RegisterDevice(ctx context.Context, r ledger.DeviceRequest) (l
 	return out, err
 }
 
+// Device answers the ticket's phone for the wallet link's customer (ledger.DeviceStatus):
+// read in one snapshot, journaling nothing.
+func (s *Devices) Device(ctx context.Context, token string, id ledger.TicketID) (ledger.DeviceStatus, error) {
+	var out ledger.DeviceStatus
+	if _, err := ledger.ParseWalletToken(token); err != nil {
+		return out, err
+	}
+	if err := ledger.ValidateAddress(id.Contract); err != nil {
+		return out, err
+	}
+	err := s.snapshot(ctx, func(r runner) error {
+		l, err := s.wallets.link(r, token)
+		if err != nil {
+			return err
+		}
+		c, err := loadContract(r, id.Contract)
+		if err != nil {
+			return err
+		}
+		w := &wtx{runner: r}
+		t, seat, err := securedTicket(w, c, l.customer, id)
+		if err != nil && ledger.ErrorCode(err) != ledger.ECONFLICT {
+			return err
+		}
+		device, key, digest, err := readDevice(w, c.Address, id.Sale, id.Index)
+		out = ledger.DeviceStatus{Seat: seat, CodePrefix: ledger.RotatingCodePrefix(c.Address, seat), Device: device, Now: s.now()}
+		if device > 0 && digest == t.digest {
+			out.PublicKey = key
+		}
+		return err
+	})
+	if err != nil {
+		return ledger.DeviceStatus{}, s.internal("reading the device", err)
+	}
+	return out, nil
+}
+
 // registerDevice checks that the customer holds the SECURE ticket, unused, and stores
 // the key for it: a new row, or the old row replaced (conditionally on its device
 // number, so two registrations at once on PostgreSQL run one after the other).

@@ -126,6 +126,13 @@ func TestRegisterDevice(t *testing.T) {
 	wantStatus(t, "the old phone's code", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, oldKey, "1A", 0))}),
 		ledger.StatusInvalid, "not made by the phone registered")
 	wantStatus(t, "the new phone's code", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, newKey, "1A", 0))}), ledger.StatusAdmitted, "")
+	st, err := s.store.Devices.Device(context.Background(), s.holderToken, s.ticketID(t, "1A"))
+	mustNil(t, err, "Device")
+	if st.Device != 2 || string(st.PublicKey) != string(newPub) || !st.Now.Equal(s.clock.Now()) || st.CodePrefix != rc.CodePrefix {
+		t.Errorf("Device after the move and the check-in: %+v", st)
+	}
+	_, err = s.store.Devices.Device(context.Background(), s.otherToken, s.ticketID(t, "1A"))
+	wantMessage(t, err, ledger.EREFUSED, "not one of this wallet's tickets")
 	if rep := mustVerify(t, s.env); !rep.OK {
 		t.Fatalf("verify: %v", rep.Problems)
 	}
@@ -228,6 +235,11 @@ func TestRotatingAfterReissue(t *testing.T) {
 		ledger.StatusInvalid, "reissued or passed on")
 	wantStatus(t, "the new static QR", s.scan(t, ledger.CheckInRequest{VerifyOnly: true,
 		Tickets: []ledger.QRTicket{{Seat: parseSeats(t, "1A")[0], Secret: newSecret}}}), ledger.StatusValid, "")
+	st, err := s.store.Devices.Device(context.Background(), s.holderToken, s.ticketID(t, "1A"))
+	mustNil(t, err, "Device")
+	if st.Device != 1 || st.PublicKey != nil {
+		t.Errorf("Device after the reissue: %+v, want the retired key left out", st)
+	}
 	_, err = s.register(t, s.holderToken, "1A", pub) // the phone again, for the new secret
 	mustNil(t, err, "RegisterDevice after the reissue")
 	wantStatus(t, "the code once registered again", s.scan(t, ledger.CheckInRequest{Code: ptr(s.code(t, key, "1A", 0))}), ledger.StatusAdmitted, "")

@@ -7,6 +7,7 @@
 import {el, seatText} from './common.js';
 import {language, setLanguage, word} from './wallet-words.js';
 import {codeView, problemWord} from './wallet-code.js';
+import './wallet-rotate.js'; // the rotating codes of SECURE tickets register their view
 
 const API = '/api/v1.0';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
