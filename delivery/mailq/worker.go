@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -34,7 +35,8 @@ type Worker struct {
 	Poll        time.Duration // how often an idle worker looks for due mails
 	Batch       int           // mails claimed at once
 
-	wake chan struct{}
+	wakeOnce sync.Once
+	wake     chan struct{}
 }
 
 // Queue returns the worker's queue for callers that queue mails: Enqueue stores the mail
@@ -60,9 +62,7 @@ func (w *Worker) Wake() {
 }
 
 func (w *Worker) wakeup() chan struct{} {
-	if w.wake == nil {
-		w.wake = make(chan struct{}, 1)
-	}
+	w.wakeOnce.Do(func() { w.wake = make(chan struct{}, 1) })
 	return w.wake
 }
 
@@ -80,7 +80,7 @@ func (w *Worker) Run(ctx context.Context) {
 		s.close()
 		select {
 		case <-ctx.Done():
-		case <-w.wake:
+		case <-w.wakeup():
 		case <-time.After(w.Poll):
 		}
 	}
