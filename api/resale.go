@@ -9,7 +9,9 @@ import (
 
 // Transfers and resale. A contract's routes: POST TransferTicket, GET and POST
 // ResaleTerms, GET and POST ResaleOffers, GET ResaleCredits, POST ReissueAndSend; an
-// offer's under ResalePath: GET /{offer}, POST /{offer}/withdraw, POST /{offer}/buy.
+// offer's under ResalePath: GET /{offer}, POST /{offer}/withdraw, POST /{offer}/buy; the
+// holder's from the wallet page under WalletPath: POST /tickets/{id}/transfer, /offer and
+// /withdraw.
 
 // ResalePath is the prefix of an offer's routes.
 const ResalePath = "/api/v1.0/resale"
@@ -86,4 +88,23 @@ type OffersResponse struct {
 // CreditsResponse answers GET ResaleCredits.
 type CreditsResponse struct {
 	Credits []ledger.ResaleCredit `json:"credits"`
+}
+
+// WalletTransferBody is the body of POST /api/v1.0/wallet/tickets/{id}/transfer: the
+// person to give the ticket to, by e-mail address and name.
+type WalletTransferBody struct {
+	Receiver Receiver `json:"to"`
+}
+
+// WalletTransferred answers it: whether the ticket was mailed to the receiver (and why
+// not). Nothing of the new ticket: it is the receiver's.
+type WalletTransferred struct {
+	Mailed    bool   `json:"mailed"`
+	MailError string `json:"mailError,omitempty"`
+}
+
+// WalletWithdrawBody is the body of POST /api/v1.0/wallet/tickets/{id}/withdraw: the
+// ticket's offer to withdraw.
+type WalletWithdrawBody struct {
+	Offer int64 `json:"offer"`
 }

@@ -58,7 +58,31 @@ func (d Deliverer) Transfer(ctx context.Context, address string, r TransferReque
 	if err != nil {
 		return Delivery{}, err
 	}
-	cu, err := d.receiver(ctx, to)
+	return d.transfer(ctx, ctx, address, r, to, mail)
+}
+
+// TransferFromWallet is Transfer for a customer acting through their wallet link: ctx
+// carries ledger.WalletActor and r the secret of the ticket's code kept under the link,
+// which proves holding it. The ticket is always mailed to the receiver (EINVALID when
+// there is no mailer), and the Delivery's purchase is for the server only: the giver
+// never gets the new ticket. The receiver is found or recorded, and the mail queued, by
+// the server on the holder's behalf, as the administrator (customers and mails are not
+// the wallet's to read); the move itself is journaled as the wallet's.
+func (d Deliverer) TransferFromWallet(ctx context.Context, address string, r TransferRequest, to Receiver) (Delivery, error) {
+	if d.Mail == nil {
+		return Delivery{}, ledger.Errorf(ledger.EINVALID, "This server does not mail tickets, so a ticket cannot be given away from the wallet")
+	}
+	if strings.TrimSpace(to.Email) == "" || to.Customer != 0 {
+		return Delivery{}, ledger.Errorf(ledger.EINVALID, "Name the person to give the ticket to by their e-mail address and name")
+	}
+	office := ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "wallet"})
+	return d.transfer(ctx, office, address, r, to, true)
+}
+
+// transfer finds or records the receiver and mails the ticket under office, and moves it
+// under ctx.
+func (d Deliverer) transfer(ctx, office context.Context, address string, r TransferRequest, to Receiver, mail bool) (Delivery, error) {
+	cu, err := d.receiver(office, to)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -67,7 +91,7 @@ func (d Deliverer) Transfer(ctx context.Context, address string, r TransferReque
 	if err != nil {
 		return Delivery{}, err
 	}
-	return d.deliver(ctx, mail, "transfer/"+p.TransactionHash, Delivery{Customer: cu.ID, Purchase: p}), nil
+	return d.deliver(office, mail, "transfer/"+p.TransactionHash, Delivery{Customer: cu.ID, Purchase: p}), nil
 }
 
 // Buy buys the offer for the customer (their own name under the identity policy unless

@@ -17,6 +17,7 @@ type resale struct {
 	responder
 	ledger  ledger.Resale
 	deliver issuer.Deliverer // its Reseller, Sales, Customers and Mail may be nil
+	wallets ledger.Wallets   // the codes kept under wallet links; nil: no holder's routes
 }
 
 func (h resale) routes(mux *http.ServeMux) {
@@ -38,6 +39,7 @@ func (h resale) routes(mux *http.ServeMux) {
 	if h.deliver.Sales != nil && h.deliver.Customers != nil && h.deliver.Mail != nil {
 		mux.HandleFunc("POST "+c+"/ReissueAndSend", h.reissueAndSend)
 	}
+	h.walletRoutes(mux)
 }
 
 func (h resale) terms(w http.ResponseWriter, r *http.Request) {

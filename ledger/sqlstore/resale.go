@@ -37,7 +37,7 @@ func (s *Resale) Transfer(ctx context.Context, address string, r ledger.Transfer
 		return ledger.TransferReceipt{}, err
 	}
 	var out ledger.TransferReceipt
-	err := s.writeContract(ctx, "transferring the ticket", address, asSeller, func(w *wtx, c ledger.Contract) error {
+	err := s.holderWrite(ctx, "transferring the ticket", address, r.Secret, func(w *wtx, c ledger.Contract) error {
 		seat := r.Ticket.Seat
 		t, idx, err := soldTicket(w, c, seat, "transferred")
 		if err != nil {
@@ -63,6 +63,30 @@ func (s *Resale) Transfer(ctx context.Context, address string, r ledger.Transfer
 		return err
 	})
 	return out, err
+}
+
+// holderWrite runs fn as a selling write on the contract at address; or, for a customer
+// acting through their wallet link (ledger.WalletActor), as the wallet's write on the
+// shared lock, which must then present the ticket's secret: the wallet acts only for the
+// holder of the code it keeps (EFORBIDDEN otherwise).
+func (s *Resale) holderWrite(ctx context.Context, what, address, secret string, fn func(*wtx, ledger.Contract) error) error {
+	a, ok := ledger.ActorFrom(ctx)
+	if !ok || !a.Wallet {
+		return s.writeContract(ctx, what, address, asSeller, fn)
+	}
+	if secret == "" {
+		return ledger.Errorf(ledger.EFORBIDDEN, "The wallet acts on a ticket only with its code")
+	}
+	if err := ledger.ValidateAddress(address); err != nil {
+		return err
+	}
+	return s.update(ctx, what, a, address, lockShared, func(w *wtx) error {
+		c, err := w.contract(address, lockShared)
+		if err != nil {
+			return err
+		}
+		return fn(w, c)
+	})
 }
 
 // validateMove checks what a transfer or resale gives before it reaches a query: the new

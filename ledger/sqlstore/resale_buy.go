@@ -24,7 +24,7 @@ func (s *Resale) BuyResale(ctx context.Context, id int64, r ledger.BuyRequest) (
 		return ledger.ResaleReceipt{}, err
 	}
 	var out ledger.ResaleReceipt
-	err := s.onOffer(ctx, "buying the resale offer", id, func(w *wtx, c ledger.Contract) error {
+	err := s.onOffer(ctx, "buying the resale offer", id, "", func(w *wtx, c ledger.Contract) error {
 		o, t, err := s.buyable(w, c, id, r)
 		if err != nil {
 			return err

@@ -19,7 +19,7 @@ func (s *Resale) OfferResale(ctx context.Context, address string, r ledger.Offer
 		return ledger.ResaleOffer{}, err
 	}
 	var out ledger.ResaleOffer
-	err := s.writeContract(ctx, "offering the ticket for resale", address, asSeller, func(w *wtx, c ledger.Contract) error {
+	err := s.holderWrite(ctx, "offering the ticket for resale", address, r.Secret, func(w *wtx, c ledger.Contract) error {
 		t, idx, err := soldTicket(w, c, r.Seat, "offered")
 		if err != nil {
 			return err
@@ -86,7 +86,7 @@ func (s *Resale) WithdrawResale(ctx context.Context, id int64, r ledger.Withdraw
 		return ledger.ResaleOffer{}, err
 	}
 	var out ledger.ResaleOffer
-	err := s.onOffer(ctx, "withdrawing the resale offer", id, func(w *wtx, c ledger.Contract) error {
+	err := s.onOffer(ctx, "withdrawing the resale offer", id, r.Secret, func(w *wtx, c ledger.Contract) error {
 		o, err := readOffer(w.runner, id)
 		if err != nil {
 			return err
@@ -131,8 +131,9 @@ func (o offerRow) mayClose() error {
 	return nil
 }
 
-// onOffer runs fn as one selling write on the contract of the offer.
-func (s *Resale) onOffer(ctx context.Context, what string, id int64, fn func(*wtx, ledger.Contract) error) error {
+// onOffer runs fn as one selling write on the contract of the offer (holderWrite: the
+// wallet with the ticket's secret too).
+func (s *Resale) onOffer(ctx context.Context, what string, id int64, secret string, fn func(*wtx, ledger.Contract) error) error {
 	var address string
 	err := s.reader(ctx).row(`SELECT contract FROM resale_offers WHERE id = ?`, id).Scan(&address)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -141,7 +142,7 @@ func (s *Resale) onOffer(ctx context.Context, what string, id int64, fn func(*wt
 	if err != nil {
 		return s.internal(what, err)
 	}
-	return s.writeContract(ctx, what, address, asSeller, fn)
+	return s.holderWrite(ctx, what, address, secret, fn)
 }
 
 func errNoOffer(id int64) error { return ledger.Errorf(ledger.ENOTFOUND, "No resale offer %d", id) }

@@ -241,3 +241,31 @@ func TestVerifyResaleTampering(t *testing.T) {
 		t.Errorf("Verify after tampering = %+v", rep)
 	}
 }
+
+// TestWalletHolder: a customer acting through their wallet link moves or offers a ticket
+// only with its secret (the code the link keeps), and never buys an offer.
+func TestWalletHolder(t *testing.T) {
+	h := openHolders(t, "1A", "1B")
+	_, err := h.store.Selling.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer:1", Tickets: []ledger.SealedTicket{
+		secretTicket(t, "1A", "old-1A"), secretTicket(t, "1B", "old-1B")}})
+	mustNil(t, err, "Reserve")
+	wallet := ledger.WithActor(context.Background(), ledger.WalletActor)
+	_, err = h.store.Resale.Transfer(wallet, h.c.Address, ledger.TransferRequest{To: "customer:2", Ticket: secretTicket(t, "1A", "x")})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	_, err = h.store.Resale.Transfer(wallet, h.c.Address, ledger.TransferRequest{Secret: "old-1B", To: "customer:2", Ticket: secretTicket(t, "1A", "x")})
+	wantCode(t, err, ledger.EREFUSED)
+	tr, err := h.store.Resale.Transfer(wallet, h.c.Address, ledger.TransferRequest{Secret: "old-1A", To: "customer:2", Ticket: secretTicket(t, "1A", "new-1A")})
+	mustNil(t, err, "Transfer from the wallet")
+	if tr.Actor != "wallet" {
+		t.Errorf("the wallet's transfer journaled as %q", tr.Actor)
+	}
+	o, err := h.store.Resale.OfferResale(wallet, h.c.Address, ledger.OfferRequest{Seat: parseSeats(t, "1B")[0], Secret: "old-1B", Price: 50})
+	mustNil(t, err, "OfferResale from the wallet")
+	_, err = h.store.Resale.WithdrawResale(wallet, o.ID, ledger.WithdrawRequest{})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	_, err = h.store.Resale.BuyResale(wallet, o.ID, ledger.BuyRequest{Sender: "customer:3", Ticket: secretTicket(t, "1B", "y")})
+	wantCode(t, err, ledger.EFORBIDDEN)
+	_, err = h.store.Resale.WithdrawResale(wallet, o.ID, ledger.WithdrawRequest{Secret: "old-1B"})
+	mustNil(t, err, "WithdrawResale from the wallet")
+	h.wantVerified(t)
+}
