@@ -237,3 +237,16 @@ func newMails(d *db, deliveryKey []byte) (*Mails, error) {
 	m.seal = seal
 	return m, nil
 }
+
+// eraseMails forgets the mails to an erased customer's address: their rows keep the
+// domain only, and a message not sent yet is deleted and its mail fails, saying why.
+func eraseMails(w *wtx, address string) error {
+	if address == "" {
+		return nil
+	}
+	_, err := w.exec(`UPDATE mail_queue SET recipient = ?, sealed = NULL, lease_until = 0, lease = '',
+		last_error = CASE WHEN state = 'sent' THEN last_error ELSE ? END,
+		state = CASE WHEN state = 'sent' THEN 'sent' ELSE 'failed' END WHERE recipient = ?`,
+		ledger.MaskAddress(address), "The customer's data was erased: the mail was not sent.", address)
+	return err
+}

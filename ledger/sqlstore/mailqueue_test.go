@@ -178,3 +178,31 @@ func TestMailQueueRefusals(t *testing.T) {
 	_, err = q.Mails(e.actor(t, ledger.RoleScanner, "gate"), ledger.MailFilter{})
 	wantCode(t, err, ledger.EFORBIDDEN)
 }
+
+// TestErasedCustomersMailsAreForgotten: erasing a customer masks their address in the
+// queue and deletes the message of a mail not sent yet, which then fails, saying why.
+func TestErasedCustomersMailsAreForgotten(t *testing.T) {
+	e := openMailEnv(t)
+	q := e.store.Mails
+	cu, err := e.store.Customers.CreateCustomer(e.admin, ledger.Customer{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"})
+	mustNil(t, err, "CreateCustomer")
+	mustEnqueue(t, q, testMail("booking/1/confirmed"))
+	mustNil(t, q.Sent(context.Background(), mustClaim(t, q, 1)[0]), "Sent")
+	mustEnqueue(t, q, testMail("booking/2/confirmed"))
+	_, err = e.store.Customers.EraseCustomer(e.admin, cu.ID)
+	mustNil(t, err, "EraseCustomer")
+	if got := mustClaim(t, q, 10); len(got) != 0 {
+		t.Fatalf("an erased customer's mail was claimed: %+v", got)
+	}
+	list, err := q.Mails(e.admin, ledger.MailFilter{})
+	mustNil(t, err, "Mails")
+	if len(list) != 2 || list[0].To != "***@example.com" || list[0].State != ledger.MailSent ||
+		list[1].To != "***@example.com" || list[1].State != ledger.MailFailed || !strings.Contains(list[1].LastError, "erased") {
+		t.Fatalf("after the erasure the queue reads %+v", list)
+	}
+	var left []byte
+	mustNil(t, e.rawDB(t).QueryRow(`SELECT sealed FROM mail_queue WHERE id = 2`).Scan(&left), "reading the row")
+	if left != nil {
+		t.Fatal("the erased customer's unsent message is still stored")
+	}
+}
