@@ -17,8 +17,9 @@
 // selling, gate (check-in), pages (the web pages, their assets, decode and gate counts),
 // journal (ledger info, receipts, verify), customers, bookings, ticketLists (the shop's
 // ticket list, GET /api/v1.0/tickets), ticketpark
-// (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings) and
-// bam (the /bam/ facade of seed 002's wallet platform, bam*.go). Each embeds the one responder (error,
+// (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings),
+// bam (the /bam/ facade of seed 002's wallet platform, bam*.go) and webhooks (the
+// organizers' webhook endpoints and their deliveries, /api/v1.0/webhooks). Each embeds the one responder (error,
 // answer, reply: the status and code of every error come from api.Status) and has a
 // routes(mux) method that registers its routes, and New builds it from Services and calls
 // it. *Server itself keeps only what every request shares: ServeHTTP (authentication,

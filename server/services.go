@@ -66,6 +66,9 @@ type Services struct {
 	Resale     ledger.Resale
 	Reseller   issuer.Reseller
 	TicketMail issuer.TicketMailer
+	// Webhooks keeps the organizers' webhook endpoints and shows their deliveries, under
+	// /api/v1.0/webhooks (the dispatcher that sends them runs beside the server).
+	Webhooks ledger.Webhooks
 }
 
 // check returns EINTERNAL naming the first required service that is missing.

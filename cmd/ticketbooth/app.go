@@ -32,6 +32,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			customerCommand(),
 			bookingCommand(),
 			mailCommand(),
+			webhookCommand(),
 			issueCommand(),
 			scanCommand(),
 			decodeCommand(),

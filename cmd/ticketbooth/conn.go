@@ -73,6 +73,9 @@ type session struct {
 	mails ledger.MailView
 	// resale serves transfer, resale and reissue --send.
 	resale resaleService
+
+	// webhooks keeps the organizers' webhook endpoints (webhook ...).
+	webhooks ledger.Webhooks
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -97,6 +100,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
 		s.newWalletLink = cl.NewWalletLink
 		s.resale = cl
+		s.webhooks = cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -118,6 +122,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 	s.store, s.svc, s.sell, s.prepared, s.gate = st, st.Ledger(), sales, sales, &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	s.customers, s.mails = st.Customers, st.Mails
 	s.newWalletLink = storeWalletLink(st.Wallets)
+	s.webhooks = st.Webhooks
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

@@ -36,7 +36,7 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
-		}, append(append(timeoutFlags(), tlsFlags()...), mailFlags()...)...),
+		}, append(append(append(timeoutFlags(), tlsFlags()...), mailFlags()...), webhookFlags()...)...),
 		Action: serve,
 	}
 }
@@ -125,6 +125,11 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return usagef("cannot listen on %s: %v", c.String("addr"), err)
 	}
+	stopWebhooks, err := startWebhooks(ctx, c, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopWebhooks()
 	svc := wiring.Services(st)
 	defer mails.start(ctx, st, &svc, log)()
 	h, err := server.New(svc, log)

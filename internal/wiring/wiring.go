@@ -5,9 +5,10 @@
 // bookings (confirmed by the issuer), TicketLists the shop's filtered ticket list,
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
 // /ticketpark/ facade, Bam the numbers of the /bam/ facade, Wallets the customers'
-// wallet links, Devices the phones of SECURE tickets, Mails the mail queue, and Resale the
-// transfers and resale offers (moved by the issuer). It is the one place that wires them,
-// used by `ticketbooth serve` and by the tests that run the real server.
+// wallet links, Devices the phones of SECURE tickets, Mails the mail queue, Resale the
+// transfers and resale offers (moved by the issuer), and Webhooks the organizers' webhook
+// endpoints. It is the one place that wires them, used by `ticketbooth serve` and by the
+// tests that run the real server.
 package wiring
 
 import (
@@ -48,5 +49,7 @@ func Services(st *sqlstore.Store) server.Services {
 		// transfers and resale: terms, offers, credits, and the issuer moving tickets
 		Resale:   st.Resale,
 		Reseller: sales,
+		// the organizers' webhook endpoints and their deliveries
+		Webhooks: st.Webhooks,
 	}
 }
