@@ -63,7 +63,9 @@ func TestWebhooksThroughTheAPI(t *testing.T) {
 	if err != nil || again.State != ledger.DeliveryPending {
 		t.Fatalf("RetryWebhookDelivery = %+v, %v", again, err)
 	}
-	waitDeliveries(t, e, h.ID, func(ds []ledger.WebhookDelivery) bool { return len(ds[0].Attempts) == 2 && ds[0].State == ledger.DeliveryDelivered })
+	waitDeliveries(t, e, h.ID, func(ds []ledger.WebhookDelivery) bool {
+		return len(ds[0].Attempts) == 2 && ds[0].State == ledger.DeliveryDelivered
+	})
 
 	if err := e.alice.RemoveWebhook(ctx, h.ID); err != nil {
 		t.Fatalf("RemoveWebhook: %v", err)
