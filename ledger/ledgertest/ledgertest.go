@@ -21,6 +21,8 @@ type Party struct {
 	Bookings ledger.Bookings
 	// TicketLists is the shop's ticket list; nil when the backend has none.
 	TicketLists ledger.TicketLists
+	// Webhooks keeps the organizers' webhook endpoints; nil when the backend has none.
+	Webhooks ledger.Webhooks
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -81,6 +83,7 @@ var cases = []testCase{
 	{"PickStanding", testPickStanding},
 	{"TicketList", testTicketList},
 	{"TicketTypes", testTicketTypes},
+	{"Webhooks", testWebhooks},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh

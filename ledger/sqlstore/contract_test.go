@@ -19,7 +19,8 @@ func storeBackend(t *testing.T) ledgertest.Backend {
 	e := openEnv(t)
 	party := func(ctx context.Context) ledgertest.Party {
 		return ledgertest.Party{Ctx: ctx, Service: e.store.Ledger(), Pager: e.store.Contracts, Seller: e.store.Selling, Gate: e.store.Gate,
-			Customers: e.store.Customers, Bookings: e.store.Bookings, TicketLists: e.store.TicketLists}
+			Customers: e.store.Customers, Bookings: e.store.Bookings, TicketLists: e.store.TicketLists,
+			Webhooks: e.store.Webhooks}
 	}
 	return ledgertest.Backend{
 		Organizer:     party(e.actor(t, ledger.RoleOrganizer, "organizer")),
