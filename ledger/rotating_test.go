@@ -199,3 +199,19 @@ func FuzzParseRotatingCode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkVerifyRotatingCode: the signature and step check alone, the part of a rotating
+// code's check-in that a static QR does not do (README, performance table).
+func BenchmarkVerifyRotatingCode(b *testing.B) {
+	key, spki := deviceKey(b)
+	c, err := ledger.SignRotatingCode(key, testAddress(b), ledger.Seat{Number: 1, Letter: "A"}, 5)
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Unix(5*15, 0)
+	for b.Loop() {
+		if why := ledger.VerifyRotatingCode(c, spki, now); why != "" {
+			b.Fatal(why)
+		}
+	}
+}
