@@ -2,6 +2,10 @@ package server_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"image"
 	"net/http"
 	"os"
@@ -140,4 +144,42 @@ func moveToSecondBrowser(t *testing.T, f *secureFixture, first *browser, chromiu
 	if res := f.admitOne(f.addr, moved, "North"); res.Status != ledger.StatusAdmitted {
 		t.Errorf("the second phone's code: %+v", res)
 	}
+}
+
+// TestBrowserScannerRotatingCode: the scanner page's camera path reads a rotating code
+// (the server decodes the frame, the page checks the text in): a phone's current code
+// admits, and the same picture once the ledger's clock has moved past the window is
+// refused in the door's words.
+func TestBrowserScannerRotatingCode(t *testing.T) {
+	chromium := chromiumPath(t)
+	f := newSecureFixture(t)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	spki, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	id := ledger.TicketID{Contract: f.addr, Sale: 1, Index: 0} // 1A
+	if _, err := f.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: f.token, Ticket: id, PublicKey: spki}); err != nil {
+		t.Fatal(err)
+	}
+	code, err := ledger.SignRotatingCode(key, f.addr, ledger.Seat{Number: 1, Letter: "A"}, ledger.RotatingStepAt(f.clock.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	camera := filepath.Join(t.TempDir(), "camera.y4m")
+	writeY4M(t, camera, ticketFrame(t, code.Text(), 640, 480, 5), 2)
+	b := newBrowser(t, chromium, camera)
+	b.do("opening the scanner", chromedp.EmulateViewport(360, 740), chromedp.Navigate(f.srv.URL+"/scan/"+f.addr))
+	b.do("setting up the scanner", chromedp.WaitVisible(chromedp.CSS("#setup-key")),
+		chromedp.SendKeys(chromedp.CSS("#setup-gate"), "North"),
+		chromedp.SendKeys(chromedp.CSS("#setup-key"), f.gate), chromedp.Click(chromedp.CSS("#setup-save")))
+	admit := b.waitVerdict(1, "admit")
+	if admit.Word != "ADMIT" || admit.Detail != "Seat 1A" {
+		t.Errorf("the camera's rotating code: %+v", admit)
+	}
+	b.shot("scanner-rotating-admit")
+	f.clock.Advance(time.Duration(ledger.RotatingWindow+1) * ledger.RotatingStep)
+	b.typeWedge(code.Text())
+	expired := b.waitVerdict(2, "reject")
+	if expired.Detail != "Show the live code in the wallet" {
+		t.Errorf("the same code after the window: %+v", expired)
+	}
+	b.shot("scanner-rotating-expired")
 }

@@ -23,6 +23,11 @@ const REFUSED = {
 
 const WORDS = {admit: 'ADMIT', already: 'ALREADY CHECKED IN', reject: 'REJECT'};
 
+// WALLET_CODE matches the ledger's reasons for a SECURE ticket's code that is genuine but
+// not the live one (a screenshot, a replay, the static QR of a ticket with a phone): the
+// holder is sent back to the wallet rather than told the ticket is not genuine.
+const WALLET_CODE = /show the (live )?code in the wallet/;
+
 // verdictView turns the server's results on one scan into what the door staff see: every
 // seat may pass (ADMIT), none because all were used (ALREADY CHECKED IN), none (REJECT),
 // or some but not all (ADMIT n OF m, with the seats that may not pass and why). It
@@ -47,7 +52,7 @@ export function verdictView(results) {
 function headline(outcome, results, ok, bad, already) {
   const seats = (rs) => (rs.length > 1 ? 'Seats ' : 'Seat ') + rs.map((r) => seatText(r.seat)).join(', ');
   switch (outcome) {
-    case 'reject': return REASONS[bad[0].status] || bad[0].reason || 'Not admitted';
+    case 'reject': return WALLET_CODE.test(bad[0].reason || '') ? 'Show the live code in the wallet' : REASONS[bad[0].status] || bad[0].reason || 'Not admitted';
     case 'already': return (already.length === 1 ? seats(already) + ' · first' : 'First') + ' entry ' + clock(already[0].checkedInAt) + ' at ' + already[0].gate;
     case 'partial': return 'Let in ' + seats(ok).replace(/^S/, 's') + ' only';
   }
