@@ -12,7 +12,9 @@
 // (customer.go), whose personal data never enters the journal; TicketLists is the shop's
 // ticket list (ticketquery.go: TicketQuery, its sorts, relations and keys) and a
 // booking's tickets have a format (format.go); Wallets keeps the customers' wallet
-// links and the codes sealed under them (wallet.go); Resale transfers tickets and runs
+// links and the codes sealed under them (wallet.go); Devices keeps the phones' keys of
+// SECURE tickets, whose codes rotate (devices.go; the code format and its checks in
+// rotating.go); Resale transfers tickets and runs
 // the secondary market (resale.go: terms, offers, credits); Webhooks registers
 // organizers' endpoints for the events WebhookEventsOf makes of the journal's
 // transactions (webhook*.go: the events, their data without personal data, where an

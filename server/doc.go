@@ -18,7 +18,9 @@
 // journal (ledger info, receipts, verify), customers, bookings, ticketLists (the shop's
 // ticket list, GET /api/v1.0/tickets), ticketpark
 // (the Ticketpark-compatible API under /ticketpark/, over the customers and bookings),
-// bam (the /bam/ facade of seed 002's wallet platform, bam*.go) and webhooks (the
+// bam (the /bam/ facade of seed 002's wallet platform, bam*.go), wallets (the wallet
+// page and its API, wallet.go) with walletDevices (the phones of SECURE tickets under
+// the wallet's routes, wallet_device.go) and webhooks (the
 // organizers' webhook endpoints and their deliveries, /api/v1.0/webhooks). Each embeds the one responder (error,
 // answer, reply: the status and code of every error come from api.Status) and has a
 // routes(mux) method that registers its routes, and New builds it from Services and calls

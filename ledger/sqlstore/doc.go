@@ -16,7 +16,12 @@
 //     freed, cancelled or expired; ledger.Bookings.
 //   - Customers (customers.go, customers_find.go): the shop's customers, their personal
 //     data in their own table and only their ids in the journal; ledger.Customers.
-//   - Gate (gate.go, gate_reports.go): check-ins and the entry's reports; ledger.Gate.
+//   - Gate (gate.go, gate_reports.go, gate_rotating.go): check-ins and the entry's
+//     reports; ledger.Gate. A SECURE ticket's rotating code is checked against its
+//     phone's key (Devices).
+//   - Devices (devices.go): the phones' public keys of SECURE tickets, one a ticket with
+//     the secret digest it was registered for, found by a wallet link's token as Wallets
+//     finds it; ledger.Devices. verify_devices.go replays its device_registered rows.
 //   - Keys (keys.go): API keys and their authentication.
 //   - Idempotency (idempotency.go, idempotency_seal.go): the answers of writes sent with
 //     an Idempotency-Key, per actor for 24 hours, sealed under keys derived from the
