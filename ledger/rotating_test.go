@@ -215,3 +215,28 @@ func BenchmarkVerifyRotatingCode(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseDeviceKey: no bytes panic the key parser, every refusal is EINVALID, and an
+// accepted key's canonical form parses again to itself.
+func FuzzParseDeviceKey(f *testing.F) {
+	key, spki := deviceKey(f)
+	raw, err := key.PublicKey.Bytes()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(spki)
+	f.Add(raw)
+	f.Add([]byte{4})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, der, err := ledger.ParseDeviceKey(b)
+		if err != nil {
+			if ledger.ErrorCode(err) != ledger.EINVALID {
+				t.Fatalf("ParseDeviceKey: code %q", ledger.ErrorCode(err))
+			}
+			return
+		}
+		if _, again, err := ledger.ParseDeviceKey(der); err != nil || string(again) != string(der) {
+			t.Fatalf("the canonical form of an accepted key does not parse to itself: %v", err)
+		}
+	})
+}
