@@ -47,8 +47,11 @@ type WalletCode struct {
 
 // WalletLinkBody asks for a new wallet link for a customer (POST
 // CustomerPath(id, "wallet-link")); Revoke first revokes all of the customer's links.
+// Send instead revokes them, reissues the tickets the customer holds and mails them with
+// a new link, answering a ledger.WalletResend (no token: the link goes by mail only).
 type WalletLinkBody struct {
 	Revoke bool `json:"revoke"`
+	Send   bool `json:"send"`
 }
 
 // WalletLinkResponse is a new wallet link: its token, shown only this once, the page's

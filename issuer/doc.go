@@ -10,6 +10,11 @@
 // each code's QR version from the byte-mode capacity table (VersionM) rather than building
 // the symbol.
 //
+// WalletResender answers a wallet link that reached someone else: it revokes the
+// customer's links, reissues the tickets they hold (a new link cannot open codes sealed
+// under the old tokens, and the ledger keeps no keys) and has a TicketMailer (the
+// Courier) mail them, one mail per contract, each with a new link.
+//
 // The package draws nothing: ticketpdf renders the PDF tickets and QR images, so that
 // selling (and the client, which imports this package for its types) links no QR encoder
 // and no fonts.

@@ -81,6 +81,22 @@ type Wallets interface {
 	RevokeLink(ctx context.Context, token string) error
 	// RevokeLinks revokes every link of the customer and returns how many were valid.
 	RevokeLinks(ctx context.Context, customer int64) (int, error)
+	// CustomerTickets returns the tickets the customer holds now, as their wallet lists
+	// them (HasCode false), for the keys that may manage the customer: ENOTFOUND for a
+	// customer the actor may not see.
+	CustomerTickets(ctx context.Context, customer int64) ([]WalletTicket, error)
+}
+
+// WalletResend is what resending a customer's wallet by e-mail did: how many links were
+// revoked, tickets reissued and mails queued, and the tickets left as they were, each
+// with the reason in words (one already admitted, one the key may not reissue, a mail
+// that could not be queued).
+type WalletResend struct {
+	Customer int64    `json:"customer"`
+	Revoked  int      `json:"revoked"`
+	Reissued int      `json:"reissued"`
+	Mails    int      `json:"mails"`
+	Skipped  []string `json:"skipped,omitempty"`
 }
 
 // The refusals of the wallet, in the customer's words.

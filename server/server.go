@@ -53,7 +53,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer, lists: svc.TicketLists}.routes(s.mux)
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
 	mails{responder: out, view: svc.Mails}.routes(s.mux)
-	walletRoutes := wallets{responder: out, wallets: svc.Wallets, limit: newRateLimit(WalletRate, WalletBurst)}
+	walletRoutes := wallets{responder: out, wallets: svc.Wallets, mail: walletMail(svc), limit: newRateLimit(WalletRate, WalletBurst)}
 	walletRoutes.routes(s.mux)
 	walletDevices{wallets: walletRoutes, devices: svc.Devices}.routes(s.mux)
 	resale{responder: out, ledger: svc.Resale, deliver: issuer.Deliverer{Reseller: svc.Reseller, Sales: svc.Sales, Resale: svc.Resale,

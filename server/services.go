@@ -62,7 +62,8 @@ type Services struct {
 	// Resale serves transfers and resale (terms, offers, credits); Reseller moves tickets
 	// with fresh secrets (TransferTicket and buying an offer, which need Customers too);
 	// TicketMail mails a moved or reissued ticket to its customer (nil: nothing is mailed,
-	// and ReissueAndSend is not served).
+	// and ReissueAndSend is not served); with Sales and Wallets it also resends a
+	// customer's wallet by e-mail (wallet-link with send: issuer.WalletResender).
 	Resale     ledger.Resale
 	Reseller   issuer.Reseller
 	TicketMail issuer.TicketMailer

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
 	"github.com/ticketbooth-go/ticketbooth/api"
+	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ticketpdf"
 )
@@ -17,6 +19,7 @@ import (
 type wallets struct {
 	responder
 	wallets ledger.Wallets
+	mail    walletMailer // nil: no resending by e-mail
 	limit   *rateLimit
 }
 
@@ -26,6 +29,20 @@ const (
 	WalletRate  = 5
 	WalletBurst = 30
 )
+
+// walletMailer resends a customer's wallet by e-mail (issuer.WalletResender).
+type walletMailer interface {
+	ResendWallet(ctx context.Context, customer int64) (ledger.WalletResend, error)
+}
+
+// walletMail is the resender of the server's services: nil unless it mails tickets
+// (TicketMail) and has the issuer and the wallets it needs.
+func walletMail(svc Services) walletMailer {
+	if svc.TicketMail == nil || svc.Sales == nil || svc.Wallets == nil {
+		return nil
+	}
+	return &issuer.WalletResender{Wallets: svc.Wallets, Issuer: svc.Sales, Mailer: svc.TicketMail}
+}
 
 func (h wallets) routes(mux *http.ServeMux) {
 	if h.wallets == nil {
@@ -144,7 +161,8 @@ func (h wallets) revoke(w http.ResponseWriter, r *http.Request) {
 
 // newLink makes a new wallet link for the path's customer, first revoking the
 // customer's links when the body asks (api.WalletLinkBody; no body: keep them), and
-// answers 201 with the token, shown only this once.
+// answers 201 with the token, shown only this once; or, with send, resends the wallet by
+// e-mail and answers 200 with what was done.
 func (h wallets) newLink(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	id, err := customerID(r)
@@ -152,10 +170,26 @@ func (h wallets) newLink(w http.ResponseWriter, r *http.Request) {
 	if err == nil && r.ContentLength != 0 {
 		err = decode(r, &body)
 	}
+	if err == nil && body.Send {
+		h.resend(w, r, id)
+		return
+	}
 	out := api.WalletLinkResponse{Customer: id}
 	if err == nil {
 		out.Token, out.Revoked, err = ledger.RenewWalletLink(r.Context(), h.wallets, id, body.Revoke)
 		out.Link = api.WalletLink(out.Token)
 	}
 	h.reply(w, http.StatusCreated, out, err)
+}
+
+// resend revokes the customer's links, reissues their tickets and mails them with a new
+// link: EREFUSED in words when this server sends no e-mail.
+func (h wallets) resend(w http.ResponseWriter, r *http.Request, customer int64) {
+	if h.mail == nil {
+		h.error(w, ledger.Errorf(ledger.EREFUSED, "This server sends no e-mail, so it cannot mail a new wallet link: "+
+			"make a link without send and give it to the customer"))
+		return
+	}
+	out, err := h.mail.ResendWallet(r.Context(), customer)
+	h.reply(w, http.StatusOK, out, err)
 }

@@ -8,9 +8,11 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/qrdecode"
+	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // walletFixture is a sale (its show in Zurich's time) with two customers' confirmed bookings and a wallet link each
@@ -186,5 +188,42 @@ func TestWalletNewLink(t *testing.T) {
 	f.walletDo("GET", api.WalletPath, "Wallet "+fresh.Token).want(t, http.StatusOK, &wl)
 	if len(wl.Tickets) != 2 || wl.Tickets[0].HasCode {
 		t.Errorf("the fresh link's wallet %+v, want both tickets without codes", wl)
+	}
+}
+
+// recordedMail records the purchases mailed, instead of mailing them.
+type recordedMail struct{ sent []issuer.Purchase }
+
+func (m *recordedMail) SendTickets(ctx context.Context, customer int64, why string, p issuer.Purchase) error {
+	m.sent = append(m.sent, p)
+	return nil
+}
+
+// TestWalletResendByMail: {"send": true} revokes the customer's links, reissues their
+// tickets with the request's key and mails them (through TicketMail), answering what it
+// did; a server that mails nothing refuses in words.
+func TestWalletResendByMail(t *testing.T) {
+	f := newWalletFixture(t)
+	path := api.CustomerPath(f.mineID, "wallet-link")
+	f.do("POST", path, f.shop, `{"send":true}`).wantErrorText(t, http.StatusBadRequest, ledger.EREFUSED, "sends no e-mail")
+	mail := &recordedMail{}
+	svc := wiring.Services(f.store)
+	svc.TicketMail = mail
+	h, err := server.New(svc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv = serveWith(t, h, server.DefaultTimeouts)
+	var out ledger.WalletResend
+	f.do("POST", path, f.shop, `{"send":true}`).want(t, http.StatusOK, &out)
+	if out.Revoked != 1 || out.Reissued != 2 || out.Mails != 1 || len(mail.sent) != 1 || len(mail.sent[0].QR) != 2 {
+		t.Errorf("resend answered %+v, mailed %+v", out, mail.sent)
+	}
+	wantWalletRefused(t, f.walletDo("GET", api.WalletPath, "Wallet "+f.myToken))
+	if res := f.admitOne(f.addr, f.mine.QR[0], "North"); res.Status != ledger.StatusInvalid {
+		t.Errorf("the old code after the resend: %+v", res)
+	}
+	if res := f.admitOne(f.addr, mail.sent[0].QR[0], "North"); res.Status != ledger.StatusAdmitted {
+		t.Errorf("the mailed code: %+v", res)
 	}
 }

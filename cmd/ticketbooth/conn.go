@@ -68,6 +68,9 @@ type session struct {
 
 	// newWalletLink makes a new link to a customer's wallet page (customer wallet-link).
 	newWalletLink func(ctx context.Context, customer int64, revoke bool) (api.WalletLinkResponse, error)
+	// resendWallet has the server mail the customer a new link (wallet-link --send); nil
+	// in-process, which sends no mail.
+	resendWallet func(ctx context.Context, customer int64) (ledger.WalletResend, error)
 
 	// mails is the e-mail queue (mail list, show, retry).
 	mails ledger.MailView
@@ -98,7 +101,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers, s.mails = cl, cl
 		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
-		s.newWalletLink = cl.NewWalletLink
+		s.newWalletLink, s.resendWallet = cl.NewWalletLink, cl.ResendWallet
 		s.resale = cl
 		s.webhooks = cl
 		return s, nil

@@ -10,7 +10,8 @@ import (
 
 // TestCustomerWalletLink: customer wallet-link prints a new link once, in-process and
 // through a server (where the link opens the wallet); --revoke revokes the older links
-// first; a bad id is a usage error.
+// first; --send without a server that mails is refused in words; a bad id is a usage
+// error.
 func TestCustomerWalletLink(t *testing.T) {
 	url, organizer, _, _ := remote(t)
 	for name, conn := range map[string][]string{
@@ -37,6 +38,11 @@ func TestCustomerWalletLink(t *testing.T) {
 				wantWalletStatus(t, url, link.FindStringSubmatch(first)[1], http.StatusUnauthorized)
 				last := strings.TrimSpace(text[strings.LastIndex(text, "#")+1:])
 				wantWalletStatus(t, url, last, http.StatusOK)
+			}
+			send := runCLI(t, "", cmd("customer", "wallet-link", "--id", id, "--send")...)
+			if want := map[string]int{"InProcess": exitUsage, "Remote": exitFailed}[name]; send.code != want ||
+				!strings.Contains(send.stderr, "e-mail") {
+				t.Errorf("--send: exit %d, stderr %q; want %d saying that no e-mail is sent", send.code, send.stderr, want)
 			}
 			for _, bad := range [][]string{{"customer", "wallet-link"}, {"customer", "wallet-link", "--id", "x"}} {
 				if r := runCLI(t, "", cmd(bad...)...); r.code != exitUsage || r.stderr == "" {

@@ -66,23 +66,48 @@ func (s *Wallets) Wallet(ctx context.Context, token string) (ledger.Wallet, erro
 	if err != nil {
 		return ledger.Wallet{}, s.internal("reading the wallet", err)
 	}
-	rows, err := r.rows(walletTicketsSQL, l.customer, l.customer, l.keys.hash, ledger.BookingSender(l.customer))
+	tickets, err := walletTickets(r, l.customer, l.keys.hash)
 	if err != nil {
 		return ledger.Wallet{}, s.internal("reading the wallet", err)
 	}
+	return ledger.Wallet{Language: l.language, Tickets: tickets}, nil
+}
+
+// CustomerTickets returns the tickets the customer holds now: ENOTFOUND for a customer
+// the actor may not see.
+func (s *Wallets) CustomerTickets(ctx context.Context, customer int64) ([]ledger.WalletTicket, error) {
+	actor, err := ledger.Authorize(ctx, ledger.CustomerRoles...)
+	if err != nil {
+		return nil, err
+	}
+	r := s.reader(ctx)
+	if _, err := loadCustomer(r, actor, customer); err != nil {
+		return nil, s.internal("reading the customer's tickets", err)
+	}
+	tickets, err := walletTickets(r, customer, "")
+	if err != nil {
+		return nil, s.internal("reading the customer's tickets", err)
+	}
+	return tickets, nil
+}
+
+// walletTickets reads the tickets the customer holds now, with the codes of the link
+// named tokenHash ("": none).
+func walletTickets(r runner, customer int64, tokenHash string) ([]ledger.WalletTicket, error) {
+	rows, err := r.rows(walletTicketsSQL, customer, customer, tokenHash, ledger.BookingSender(customer))
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	w := ledger.Wallet{Language: l.language, Tickets: []ledger.WalletTicket{}}
+	tickets := []ledger.WalletTicket{}
 	for rows.Next() {
 		t, err := scanWalletTicket(rows)
 		if err != nil {
-			return ledger.Wallet{}, s.internal("reading the wallet", err)
+			return nil, err
 		}
-		w.Tickets = append(w.Tickets, t)
+		tickets = append(tickets, t)
 	}
-	if err := rows.Err(); err != nil {
-		return ledger.Wallet{}, s.internal("reading the wallet", err)
-	}
-	return w, nil
+	return tickets, rows.Err()
 }
 
 // scanWalletTicket reads one row of walletTicketsSQL.

@@ -189,6 +189,13 @@ func TestWalletCodeRefusals(t *testing.T) {
 	wantCode(t, err, ledger.ENOTFOUND)
 	_, err = w.store.Wallets.RevokeLinks(stranger, w.mine)
 	wantCode(t, err, ledger.ENOTFOUND)
+	_, err = w.store.Wallets.CustomerTickets(stranger, w.mine)
+	wantCode(t, err, ledger.ENOTFOUND)
+	held, err := w.store.Wallets.CustomerTickets(w.org, w.mine)
+	mustNil(t, err, "CustomerTickets")
+	if len(held) != 2 || held[0].Seat.String() != "1A" || held[0].HasCode {
+		t.Errorf("CustomerTickets = %+v, want 1A and 1B without codes", held)
+	}
 	_, err = w.store.Wallets.OpenLink(w.org, w.mine, []ledger.WalletCode{{Contract: w.contract, Seat: parseSeats(t, "9Z")[0], QR: "x", SecretDigest: []byte{1}}})
 	wantCode(t, err, ledger.EINVALID)
 }
