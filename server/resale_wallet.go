@@ -30,6 +30,9 @@ func (h resale) walletRoutes(mux *http.ServeMux) {
 	if h.deliver.Mail != nil {
 		mux.HandleFunc("POST "+one+"/transfer", public(h.walletTransfer))
 	}
+	if h.deliver.Mail != nil && h.deliver.Sales != nil {
+		mux.HandleFunc("POST "+one+"/reissue", public(h.walletReissue))
+	}
 }
 
 // heldCode reads the request's wallet token and the code kept under it for the path's
@@ -115,4 +118,47 @@ func (h resale) walletWithdraw(w http.ResponseWriter, r *http.Request) {
 	}
 	o, err := h.ledger.WithdrawResale(ctx, body.Offer, ledger.WithdrawRequest{Secret: t.Secret})
 	h.reply(w, http.StatusOK, o, err)
+}
+
+// walletReissue sends a lost ticket again: a ticket the link's customer holds now (the
+// wallet lists it, whether or not this link keeps its code) is reissued, its old code
+// refused from then on, and the new one mailed to the customer with a new link. The
+// server reissues on the holder's behalf, as the administrator: the holding is proven by
+// the link. The answer says only whether the mail was queued.
+func (h resale) walletReissue(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	seat, address, err := h.walletHeld(r)
+	if err != nil {
+		if ledger.ErrorCode(err) == ledger.EUNAUTHORIZED {
+			w.Header().Set("WWW-Authenticate", api.WalletScheme+` realm="wallet"`)
+		}
+		h.error(w, err)
+		return
+	}
+	office := ledger.WithActor(r.Context(), ledger.Actor{Admin: true, Name: "wallet"})
+	d, err := h.deliver.ReissueAndSend(office, address, issuer.ReissueRequest{Seat: seat}, 0)
+	h.reply(w, http.StatusOK, api.WalletTransferred{Mailed: d.Mailed, MailError: d.MailError}, err)
+}
+
+// walletHeld returns the seat and contract of the path's ticket when the request's link
+// lists it among the tickets its customer holds now: ENOTFOUND otherwise.
+func (h resale) walletHeld(r *http.Request) (ledger.Seat, string, error) {
+	token, err := walletToken(r.Header.Get("Authorization"))
+	if err != nil {
+		return ledger.Seat{}, "", err
+	}
+	id, err := ledger.ParseTicketID(r.PathValue("id"))
+	if err != nil {
+		return ledger.Seat{}, "", err
+	}
+	wl, err := h.wallets.Wallet(r.Context(), token)
+	if err != nil {
+		return ledger.Seat{}, "", err
+	}
+	for _, t := range wl.Tickets {
+		if t.ID == id.String() && t.Status == ledger.TicketIssued {
+			return t.Seat, t.Contract, nil
+		}
+	}
+	return ledger.Seat{}, "", ledger.Errorf(ledger.ENOTFOUND, "This ticket is not in the wallet, or it was used at the gate")
 }
