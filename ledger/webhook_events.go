@@ -199,7 +199,9 @@ type WebhookOutcome struct {
 type WebhookQueue interface {
 	// FollowJournal queues the events of up to limit journal transactions past the
 	// queue's cursor whose blocks are closed, moves the cursor past them and returns how
-	// many it read (limit: there may be more).
+	// many it read (limit: there may be more). Ahead of the cursor it also queues what
+	// has committed in the open blocks, so events need not wait for their block; the
+	// cursor's pass queues nothing twice.
 	FollowJournal(ctx context.Context, limit int) (int, error)
 	// ClaimWebhookDeliveries takes up to n pending deliveries that are due and not leased,
 	// each for lease.

@@ -3,7 +3,7 @@
 // retried.
 //
 // A Dispatcher runs in `ticketbooth serve`. Each round it has the queue follow the journal
-// (FollowJournal: every closed transaction's events become one delivery row per endpoint
+// (FollowJournal: every committed transaction's events become one delivery row per endpoint
 // that wants them), then claims as many due deliveries as it has free senders, under a
 // lease, and posts each in a goroutine of its own: the JSON body (ledger.WebhookPayload),
 // signed by Sign with the endpoint's secret over the timestamp and the body. A 2xx answer

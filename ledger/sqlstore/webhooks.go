@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -25,6 +26,9 @@ type Webhooks struct {
 	// AllowPrivate lets endpoints be registered on private and link-local addresses
 	// (serve --webhook-allow-private); set it before serving.
 	AllowPrivate bool
+	// early is the highest journal seq the early pass of FollowJournal has read in this
+	// process (webhooks_follow.go).
+	early atomic.Int64
 }
 
 var (

@@ -13,9 +13,11 @@ import (
 // closed mark no transaction can commit any more (chain.go), so the journal's rows there,
 // in (height, seq) order as the blocks list them, are final, and a cursor over that order
 // misses none. (Seqs alone would not do: on PostgreSQL a transaction may commit after
-// one with a higher seq.) An event is therefore queued within about one block interval
-// of its transaction; FollowJournal closes the blocks itself when they are due, as every
-// write does. Following takes the cursor's row, so servers sharing a database take turns
+// one with a higher seq.) FollowJournal closes the blocks itself when they are due, as
+// every write does. So that an event need not wait for its block to close, an early pass
+// also reads the committed transactions of the open blocks past the highest seq it saw
+// (kept in memory): nearly every event is queued within a poll of its commit, and one the
+// early pass missed (committed after a higher seq) is queued by the cursor's pass. Following takes the cursor's row, so servers sharing a database take turns
 // and queue each delivery once; the (webhook, event_key) key would refuse a second anyway.
 
 // hook is an endpoint as following sees it.
@@ -39,25 +41,71 @@ func (s *Webhooks) FollowJournal(ctx context.Context, limit int) (int, error) {
 		return 0, s.internal("closing blocks for webhooks", err)
 	}
 	closed := s.closed.Load()
-	if more, err := s.journalAhead(ctx, closed); err != nil || !more {
+	behind, top, err := s.journalAhead(ctx, closed)
+	if err != nil || (!behind && top <= s.early.Load()) {
 		return 0, err
 	}
 	var n int
-	err := s.update(ctx, "queueing webhook deliveries", ledger.Actor{Admin: true}, "", lockUnrelated, func(w *wtx) error {
+	err = s.update(ctx, "queueing webhook deliveries", ledger.Actor{Admin: true}, "", lockUnrelated, func(w *wtx) error {
 		var err error
-		n, err = followJournal(w, closed, limit)
-		return err
+		if n, err = followJournal(w, closed, limit); err != nil {
+			return err
+		}
+		return s.followEarly(w, closed, top, limit)
 	})
 	return n, err
 }
 
-// journalAhead reports, without a write, whether the cursor is behind the closed mark.
-func (s *Webhooks) journalAhead(ctx context.Context, closed int64) (bool, error) {
+// journalAhead reports, without a write, whether the cursor is behind the closed mark,
+// and the journal's highest seq.
+func (s *Webhooks) journalAhead(ctx context.Context, closed int64) (bool, int64, error) {
 	var c cursor
-	if err := s.reader(ctx).row(`SELECT height, seq FROM webhook_cursor WHERE id = 1`).Scan(&c.height, &c.seq); err != nil {
-		return false, s.internal("reading the webhook cursor", err)
+	var top int64
+	err := s.reader(ctx).row(`SELECT height, seq, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM webhook_cursor WHERE id = 1`).
+		Scan(&c.height, &c.seq, &top)
+	if err != nil {
+		return false, 0, s.internal("reading the webhook cursor", err)
 	}
-	return c.before(cursor{closed, 0}), nil
+	return c.before(cursor{closed, 0}), top, nil
+}
+
+// followEarly queues the events of up to limit committed transactions of the open blocks
+// (at or above closed) with seqs past the highest the early pass saw, up to top, and
+// remembers how far it read. Should the transaction roll back, the cursor's pass queues
+// them all the same, later.
+func (s *Webhooks) followEarly(w *wtx, closed, top int64, limit int) error {
+	from := s.early.Load()
+	hooks, err := loadHooks(w)
+	if err != nil {
+		return err
+	}
+	kinds := wantedKinds(hooks)
+	if len(kinds) == 0 || top <= from {
+		s.raiseEarly(top)
+		return nil
+	}
+	rows, err := readJournal(w, `seq > ? AND seq <= ? AND height >= ?`, []any{from, top, closed}, kinds, `seq`, limit)
+	if err != nil {
+		return err
+	}
+	if err := queueJournalRows(w, hooks, rows); err != nil {
+		return err
+	}
+	if len(rows) == limit {
+		top = rows[len(rows)-1].at.seq
+	}
+	s.raiseEarly(top)
+	return nil
+}
+
+// raiseEarly moves the early pass's mark up to seq; it never goes down.
+func (s *Webhooks) raiseEarly(seq int64) {
+	for {
+		old := s.early.Load()
+		if seq <= old || s.early.CompareAndSwap(old, seq) {
+			return
+		}
+	}
 }
 
 // followJournal queues the events of the rows past the cursor below closed, for the
@@ -147,33 +195,43 @@ type journalRow struct {
 // queueRows reads up to limit rows of the kinds past at below closed and queues their
 // events; it returns the last row's place and how many it read.
 func queueRows(w *wtx, hooks []hook, kinds []string, at cursor, closed int64, limit int) (cursor, int, error) {
-	rows, err := readJournalRows(w, kinds, at, closed, limit)
+	rows, err := readJournal(w, `height < ? AND (height > ? OR (height = ? AND seq > ?))`,
+		[]any{closed, at.height, at.height, at.seq}, kinds, `height, seq`, limit)
 	if err != nil || len(rows) == 0 {
 		return at, 0, err
 	}
-	owners := map[string]string{}
-	for _, r := range rows {
-		audience, err := eventAudience(w, r.body, owners)
-		if err != nil {
-			return at, 0, err
-		}
-		events, err := ledger.WebhookEventsOf(r.body, r.hash)
-		if err != nil {
-			return at, 0, err
-		}
-		for _, e := range events {
-			if err := queueEvent(w, hooks, audience, r, e); err != nil {
-				return at, 0, err
-			}
-		}
+	if err := queueJournalRows(w, hooks, rows); err != nil {
+		return at, 0, err
 	}
 	return rows[len(rows)-1].at, len(rows), nil
 }
 
-func readJournalRows(w *wtx, kinds []string, at cursor, closed int64, limit int) ([]journalRow, error) {
-	q := `SELECT height, seq, hash, body FROM journal WHERE height < ? AND (height > ? OR (height = ? AND seq > ?))
-		AND kind IN (` + strings.Repeat("?, ", len(kinds)-1) + `?) ORDER BY height, seq LIMIT ?`
-	args := []any{closed, at.height, at.height, at.seq}
+// queueJournalRows queues the events of the rows.
+func queueJournalRows(w *wtx, hooks []hook, rows []journalRow) error {
+	owners := map[string]string{}
+	for _, r := range rows {
+		audience, err := eventAudience(w, r.body, owners)
+		if err != nil {
+			return err
+		}
+		events, err := ledger.WebhookEventsOf(r.body, r.hash)
+		if err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := queueEvent(w, hooks, audience, r, e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// readJournal reads up to limit journal rows of the kinds where the condition holds, in
+// the order given.
+func readJournal(w *wtx, where string, args []any, kinds []string, order string, limit int) ([]journalRow, error) {
+	q := `SELECT height, seq, hash, body FROM journal WHERE ` + where + `
+		AND kind IN (` + strings.Repeat("?, ", len(kinds)-1) + `?) ORDER BY ` + order + ` LIMIT ?`
 	for _, k := range kinds {
 		args = append(args, k)
 	}
