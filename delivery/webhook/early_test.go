@@ -48,3 +48,37 @@ func TestSentBeforeTheBlockCloses(t *testing.T) {
 		t.Errorf("%d deliveries due again after the block closed", len(claims))
 	}
 }
+
+// TestOldDeliveriesPruned: delivered deliveries stay visible for KeepDeliveries, then
+// following the journal deletes them with their attempts.
+func TestOldDeliveriesPruned(t *testing.T) {
+	clock := testclock.New(testclock.Start, time.Second)
+	st, err := sqlstore.Open(context.Background(), pgtest.LedgerDB(t), sqlstore.Options{BlockInterval: time.Second, Now: clock.Now})
+	must(t, err, "Open")
+	t.Cleanup(func() { st.Close() })
+	w := &world{t: t, st: st}
+	alice := w.organizer("alice")
+	rcv := newReceiver(t)
+	h := w.register(alice, rcv.url(), ledger.EventNewPerson)
+	d := dispatcher(st)
+	d.Now = clock.Now
+	stop := run(t, d)
+	w.customer(alice, "Tom")
+	waitFor(t, "the delivery", func() bool {
+		ds := w.deliveries(alice, h.ID)
+		return len(ds) == 1 && ds[0].State == ledger.DeliveryDelivered
+	})
+	stop()
+	clock.Advance(sqlstore.KeepDeliveries - time.Hour)
+	_, err = st.Webhooks.FollowJournal(alice, 500)
+	must(t, err, "FollowJournal")
+	if n := len(w.deliveries(alice, h.ID)); n != 1 {
+		t.Fatalf("%d deliveries before KeepDeliveries, want 1", n)
+	}
+	clock.Advance(2 * time.Hour)
+	_, err = st.Webhooks.FollowJournal(alice, 500)
+	must(t, err, "FollowJournal")
+	if n := len(w.deliveries(alice, h.ID)); n != 0 {
+		t.Errorf("%d deliveries after KeepDeliveries, want 0", n)
+	}
+}

@@ -17,7 +17,8 @@ import (
 // (ledger.Webhooks, ledger.WebhookQueue): endpoints in the webhooks table, one delivery
 // row per endpoint and event, made from the journal by FollowJournal
 // (webhooks_follow.go), handed to senders under leases (webhooks_queue.go), with their
-// attempts. Nothing here is journaled: the journal is what webhooks report on.
+// attempts, until KeepDeliveries after their event. Nothing here is journaled: the
+// journal is what webhooks report on.
 //
 // The secret that signs an endpoint's deliveries is stored as it is: an HMAC needs the
 // secret itself, and every server that sends must have it (see the README, Webhooks).
@@ -29,6 +30,37 @@ type Webhooks struct {
 	// early is the highest journal seq the early pass of FollowJournal has read in this
 	// process (webhooks_follow.go).
 	early atomic.Int64
+	// lastPrune is when this process last deleted the deliveries past KeepDeliveries
+	// (unix nanoseconds).
+	lastPrune atomic.Int64
+}
+
+// KeepDeliveries is how long a delivered or failed delivery, with its attempts, stays
+// visible; pending ones stay until they are sent or fail.
+const KeepDeliveries = 30 * 24 * time.Hour
+
+// pruneEvery is how often one process deletes the deliveries past KeepDeliveries.
+const pruneEvery = time.Hour
+
+// pruneDue reports whether this process's prune is due.
+func (s *Webhooks) pruneDue() bool {
+	return s.now().UnixNano()-s.lastPrune.Load() >= int64(pruneEvery)
+}
+
+// prune deletes the delivered and failed deliveries whose event is older than
+// KeepDeliveries, and their attempts, at most once every pruneEvery in this process.
+func (s *Webhooks) prune(w *wtx) error {
+	last, now := s.lastPrune.Load(), w.now.UnixNano()
+	if now-last < int64(pruneEvery) || !s.lastPrune.CompareAndSwap(last, now) {
+		return nil
+	}
+	cutoff := now - int64(KeepDeliveries)
+	if _, err := w.exec(`DELETE FROM webhook_attempts WHERE delivery IN
+		(SELECT id FROM webhook_deliveries WHERE state <> 'pending' AND tx_time < ?)`, cutoff); err != nil {
+		return err
+	}
+	_, err := w.exec(`DELETE FROM webhook_deliveries WHERE state <> 'pending' AND tx_time < ?`, cutoff)
+	return err
 }
 
 var (

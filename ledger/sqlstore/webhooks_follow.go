@@ -42,12 +42,15 @@ func (s *Webhooks) FollowJournal(ctx context.Context, limit int) (int, error) {
 	}
 	closed := s.closed.Load()
 	behind, top, err := s.journalAhead(ctx, closed)
-	if err != nil || (!behind && top <= s.early.Load()) {
+	if err != nil || (!behind && top <= s.early.Load() && !s.pruneDue()) {
 		return 0, err
 	}
 	var n int
 	err = s.update(ctx, "queueing webhook deliveries", ledger.Actor{Admin: true}, "", lockUnrelated, func(w *wtx) error {
 		var err error
+		if err := s.prune(w); err != nil {
+			return err
+		}
 		if n, err = followJournal(w, closed, limit); err != nil {
 			return err
 		}
