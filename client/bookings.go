@@ -72,6 +72,17 @@ func (c *Client) ConfirmBooking(ctx context.Context, id int64, r issuer.ConfirmR
 	return out, err
 }
 
+// ResendBooking has the server reissue the confirmed booking's tickets not checked in
+// and mail the new ones to its customer (issuer.Resender): their old QR codes are refused
+// from then on.
+func (c *Client) ResendBooking(ctx context.Context, id int64, r issuer.ResendRequest) (issuer.Resent, error) {
+	var out issuer.Resent
+	err := c.do(ctx, http.MethodPost, api.BookingPath(id, "send"), r, &out)
+	return out, err
+}
+
+var _ issuer.Resender = (*Client)(nil)
+
 // Confirm confirms the booking with tickets sealed here (issuer.Prepare), through the
 // confirmSealed route: the secrets and keys never leave this process.
 func (c *Client) Confirm(ctx context.Context, id int64, o ledger.Order) (ledger.OrderReceipt, error) {

@@ -34,7 +34,7 @@ const DefaultFrom = "Ticketbooth <tickets@localhost>"
 type Courier struct {
 	Ledger    Ledger
 	Customers CustomerReader
-	Queue     Queue
+	Queue     ledger.MailQueue
 	// Tickets finds out whether a purchase's tickets are SECURE (the ticket list's
 	// format); nil: every ticket is taken for a PDF ticket.
 	Tickets ledger.TicketLists
@@ -67,12 +67,9 @@ func (c *Courier) SendTickets(ctx context.Context, customer int64, why string, p
 	if why == "" || len(p.Tickets) == 0 {
 		return ledger.Errorf(ledger.EINVALID, "A mail of tickets needs a reason (its queue key) and at least one ticket.")
 	}
-	cu, err := c.Customers.Customer(ctx, customer)
+	cu, err := c.CanMail(ctx, customer, "")
 	if err != nil {
 		return err
-	}
-	if cu.Email == "" {
-		return ledger.Errorf(ledger.EREFUSED, "Customer %d has no e-mail address to send the tickets to.", customer)
 	}
 	contract, err := c.Ledger.Contract(ctx, p.Contract)
 	if err != nil {
@@ -92,9 +89,30 @@ func (c *Courier) SendTickets(ctx context.Context, customer int64, why string, p
 	if err != nil {
 		return err
 	}
-	_, err = c.Queue.Enqueue(ctx, OutgoingMail{Key: why, To: cu.Email, Message: msg})
+	_, err = c.Queue.Enqueue(ctx, ledger.OutgoingMail{Key: why, To: cu.Email, Message: msg})
 	return err
 }
+
+// CanMail reads the customer and returns it when tickets of the format ("" or
+// ledger.FormatPDF, ledger.FormatSecure) can be mailed to them: EREFUSED in words when the
+// customer has no e-mail address (or was erased), or the tickets are SECURE and the
+// Courier has no wallets to deliver them through.
+func (c *Courier) CanMail(ctx context.Context, customer int64, format string) (ledger.Customer, error) {
+	cu, err := c.Customers.Customer(ctx, customer)
+	if err != nil {
+		return ledger.Customer{}, err
+	}
+	if cu.Email == "" {
+		return ledger.Customer{}, ledger.Errorf(ledger.EREFUSED, "Customer %d has no e-mail address to send the tickets to.", customer)
+	}
+	if format == ledger.FormatSecure && c.Wallets == nil {
+		return ledger.Customer{}, errNoWallet
+	}
+	return cu, nil
+}
+
+var errNoWallet = ledger.Errorf(ledger.EREFUSED,
+	"SECURE tickets are delivered through the wallet page, which this server does not serve: nothing was mailed.")
 
 // confirmation gathers what the mail says and carries: the wallet link always, the PDF
 // and passes for PDF tickets only.
@@ -108,8 +126,7 @@ func (c *Courier) confirmation(ctx context.Context, cu ledger.Customer, contract
 		return mail.Confirmation{}, err
 	}
 	if secure && link == "" {
-		return mail.Confirmation{}, ledger.Errorf(ledger.EREFUSED,
-			"SECURE tickets are delivered through the wallet page, which this server does not serve: nothing was mailed.")
+		return mail.Confirmation{}, errNoWallet
 	}
 	conf := mail.Confirmation{BookingID: issuer.Reference(p.TransactionHash), Locale: cu.Locale,
 		From: c.from(), ReplyTo: c.ReplyTo, To: cu.Email, CustomerName: customerName(cu),
@@ -168,9 +185,9 @@ func (c *Courier) walletLink(ctx context.Context, customer int64, p issuer.Purch
 	if c.Wallets == nil {
 		return "", nil
 	}
-	codes := make([]WalletCode, len(p.Tickets))
+	codes := make([]ledger.WalletCode, len(p.Tickets))
 	for i, t := range p.Tickets {
-		codes[i] = WalletCode{Contract: p.Contract, Seat: t.Seat, QR: p.QR[i], SecretDigest: crypto.SecretDigest(t.Secret.Plaintext)}
+		codes[i] = ledger.WalletCode{Contract: p.Contract, Seat: t.Seat, QR: p.QR[i], SecretDigest: crypto.SecretDigest(t.Secret.Plaintext)}
 	}
 	token, err := c.Wallets.OpenLink(ctx, customer, codes)
 	if err != nil {

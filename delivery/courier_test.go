@@ -37,9 +37,9 @@ type env struct {
 }
 
 // fakeWallets hands out numbered tokens and keeps the codes each link was given.
-type fakeWallets struct{ links [][]delivery.WalletCode }
+type fakeWallets struct{ links [][]ledger.WalletCode }
 
-func (w *fakeWallets) OpenLink(ctx context.Context, customer int64, codes []delivery.WalletCode) (string, error) {
+func (w *fakeWallets) OpenLink(ctx context.Context, customer int64, codes []ledger.WalletCode) (string, error) {
 	w.links = append(w.links, codes)
 	return "tok" + strings.Repeat("x", len(w.links)), nil
 }

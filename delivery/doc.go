@@ -13,12 +13,19 @@
 //   - SECURE tickets: attaches nothing, since a file would be a copyable code: the mail
 //     carries the wallet link only.
 //
-// The message is built by delivery/mail in the customer's language and handed to a
-// Queue under a key that makes the mail sent once ("booking/42/confirmed"). The Courier
+// The message is built by delivery/mail in the customer's language and handed to the
+// mail queue (ledger.MailQueue) under a key that makes the mail sent once ("booking/42/confirmed"). The Courier
 // never logs; its errors name no personal data. Keys and QR texts leave the process only
 // inside the message the queue keeps sealed, and inside the wallet link's sealed codes.
 //
 // Confirmer wraps an issuer.BookingConfirmer so every confirmed booking is mailed after
 // the ledger committed it; a mail that cannot be built or queued is logged (the booking
 // id and the reason, no personal data) and never fails the confirmation.
+//
+// Resender sends a confirmed booking's tickets again: since the ledger never keeps a
+// ticket's keys, it reissues every ticket not checked in (new secrets: the old codes are
+// refused at the gate from then on) and mails the new ones, naming the tickets it skipped.
+//
+// Outbox is a ledger.MailQueue writing each mail at once as an .eml file, for the
+// in-process CLI and tests.
 package delivery

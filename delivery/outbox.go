@@ -15,19 +15,20 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Outbox is a Queue that writes each mail at once into the folder Dir as an .eml file
-// (mail.WriteOutbox), named after its key: "booking/42/confirmed" is
+// Outbox is a ledger.MailQueue that writes each mail at once into the folder Dir as an
+// .eml file (mail.WriteOutbox), named after its key: "booking/42/confirmed" is
 // booking-booking-42-confirmed.eml. A key whose file is there is not written again. It
-// keeps nothing else: a mail whose file is removed is written again if queued again.
+// keeps nothing else: a mail whose file is removed is written again if queued again. The
+// in-process `ticketbooth booking send` uses it, and tests that read mails back.
 type Outbox struct {
 	Dir string
 	mu  sync.Mutex // one check-and-write at a time, so a key is written once
 }
 
-var _ Queue = (*Outbox)(nil)
+var _ ledger.MailQueue = (*Outbox)(nil)
 
 // Enqueue writes the mail's file unless its key's file exists, and reports whether it did.
-func (o *Outbox) Enqueue(ctx context.Context, m OutgoingMail) (bool, error) {
+func (o *Outbox) Enqueue(ctx context.Context, m ledger.OutgoingMail) (bool, error) {
 	name := OutboxName(m.Key)
 	o.mu.Lock()
 	defer o.mu.Unlock()

@@ -14,12 +14,14 @@ import (
 // bookings serve the shop's bookings under api.BookingsPath, when the server was given
 // them (Services.Bookings): opened, read, seats held and freed, confirmed (by the
 // issuer, Services.Confirmer: fresh secrets and keys, answered once; or with tickets the
-// caller sealed, confirmSealed) and cancelled.
+// caller sealed, confirmSealed), sent again by e-mail (Services.Resender: reissued) and
+// cancelled.
 // Every route needs a key that may sell on the booking's contract (the store decides).
 type bookings struct {
 	responder
 	bookings  ledger.Bookings
 	confirmer issuer.BookingConfirmer // nil: confirming is not served
+	resender  issuer.Resender         // nil: sending again is not served
 }
 
 func (h bookings) routes(mux *http.ServeMux) {
@@ -35,6 +37,9 @@ func (h bookings) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+one+"/confirmSealed", h.confirmSealed)
 	if h.confirmer != nil {
 		mux.HandleFunc("POST "+one+"/confirm", h.confirm)
+	}
+	if h.resender != nil {
+		mux.HandleFunc("POST "+one+"/send", h.send)
 	}
 }
 
@@ -129,6 +134,23 @@ func (h bookings) confirm(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Transaction-Hash", p.TransactionHash)
 	}
 	h.reply(w, http.StatusCreated, p, err)
+}
+
+// send reissues the confirmed booking's tickets not checked in and mails the new ones to
+// its customer, and answers 200 with the seats reissued and those skipped. The body
+// (optional) names the purchaser under the identity policy.
+func (h bookings) send(w http.ResponseWriter, r *http.Request) {
+	id, err := bookingID(r)
+	var body issuer.ResendRequest
+	if err == nil {
+		err = h.request(r, &body, true)
+	}
+	if err != nil {
+		h.error(w, err)
+		return
+	}
+	out, err := h.resender.ResendBooking(r.Context(), id, body)
+	h.reply(w, http.StatusOK, out, err)
 }
 
 // confirmSealed confirms the booking with tickets the caller sealed (and wrote down)

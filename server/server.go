@@ -47,9 +47,9 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	pages{responder: out, counts: svc.Counts, decoders: s.decode}.routes(s.mux)
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	customers{responder: out, customers: svc.Customers}.routes(s.mux)
-	bookings{responder: out, bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
+	bookings{responder: out, bookings: svc.Bookings, confirmer: svc.Confirmer, resender: svc.Resender}.routes(s.mux)
 	ticketpark{responder: out, records: svc.Ticketpark, ledger: svc.Ledger, customers: svc.Customers,
-		bookings: svc.Bookings, confirmer: svc.Confirmer}.routes(s.mux)
+		bookings: svc.Bookings, confirmer: svc.Confirmer, resender: svc.Resender}.routes(s.mux)
 	bam{responder: out, ids: svc.Bam, bookings: svc.Bookings, confirmer: svc.Confirmer, lists: svc.TicketLists}.routes(s.mux)
 	ticketLists{responder: out, lists: svc.TicketLists}.routes(s.mux)
 	mails{responder: out, view: svc.Mails}.routes(s.mux)

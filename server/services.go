@@ -40,6 +40,10 @@ type Services struct {
 	// confirms them with fresh secrets (its route is served when both are set).
 	Bookings  ledger.Bookings
 	Confirmer issuer.BookingConfirmer
+	// Resender sends a confirmed booking's tickets again by e-mail (reissued: new
+	// secrets), POST /api/v1.0/bookings/{id}/send and Ticketpark's POST email/send; nil:
+	// the native route is not served and email/send only records the request.
+	Resender issuer.Resender
 	// Ticketpark keeps the records of the Ticketpark-compatible API under /ticketpark/
 	// (seed 003), served when Customers and Bookings are set too.
 	Ticketpark ledger.TicketparkRecords

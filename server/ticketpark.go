@@ -36,6 +36,7 @@ type ticketpark struct {
 	customers ledger.Customers
 	bookings  ledger.Bookings
 	confirmer issuer.BookingConfirmer
+	resender  issuer.Resender // nil: email/send records the request only
 }
 
 func (h ticketpark) routes(mux *http.ServeMux) {

@@ -153,10 +153,13 @@ func tpBookingError(pid string, err error) error {
 	return ledger.Errorf(code, "Booking %s: %s", pid, ledger.ErrorMessage(err))
 }
 
-// sendEmail accepts the request for a booking's confirmation mail and records it (202):
-// the mail itself is sent by a later issue's mailer.
+// sendEmail sends the confirmed booking's tickets again (202): the ledger keeps no ticket
+// keys, so they are reissued (their old codes refused from then on, those checked in
+// skipped) and mailed, when the server mails (Services.Resender); it records the request
+// in any case. The answer names the seats reissued and skipped.
 func (h ticketpark) sendEmail(w http.ResponseWriter, r *http.Request) {
 	var body tpEmailBody
+	var out tpEmailSent
 	if _, err := ledger.Authorize(r.Context(), ledger.CustomerRoles...); err != nil {
 		h.error(w, err)
 		return
@@ -169,25 +172,53 @@ func (h ticketpark) sendEmail(w http.ResponseWriter, r *http.Request) {
 	case body.Type != "confirmation":
 		err = ledger.Errorf(ledger.EINVALID, "Mail type %q is not one this server sends: use \"confirmation\"", clip(body.Type))
 	default:
-		if err = h.confirmed(r.Context(), body.Booking); err == nil {
+		var b ledger.TicketparkBooking
+		if b, err = h.confirmed(r.Context(), body.Booking); err == nil {
 			err = h.records.RecordEmail(r.Context(), body.Booking, body.Type)
 		}
+		if err == nil && h.resender != nil {
+			out.Reissued, out.Skipped, err = h.resend(r.Context(), b)
+		}
 	}
-	h.reply(w, http.StatusAccepted, map[string]string{"booking": body.Booking, "type": body.Type, "status": "accepted"}, err)
+	out.Booking, out.Type, out.Status = body.Booking, body.Type, "accepted"
+	h.reply(w, http.StatusAccepted, out, err)
 }
 
-// confirmed returns nil when the booking is confirmed, ECONFLICT in words when not.
-func (h ticketpark) confirmed(ctx context.Context, pid string) error {
+// tpEmailSent is the answer of email/send: the booking, the mail type, "accepted", and
+// when the server mails, the seats reissued and mailed and those skipped, with why.
+type tpEmailSent struct {
+	Booking  string                 `json:"booking"`
+	Type     string                 `json:"type"`
+	Status   string                 `json:"status"`
+	Reissued []string               `json:"reissued,omitempty"`
+	Skipped  []issuer.SkippedTicket `json:"skipped,omitempty"`
+}
+
+// resend reissues and mails the booking's tickets, and returns their seats as text.
+func (h ticketpark) resend(ctx context.Context, b ledger.TicketparkBooking) ([]string, []issuer.SkippedTicket, error) {
+	rs, err := h.resender.ResendBooking(ctx, b.Booking, issuer.ResendRequest{})
+	if err != nil {
+		return nil, nil, tpBookingError(b.Pid, err)
+	}
+	seats := make([]string, len(rs.Reissued))
+	for i, s := range rs.Reissued {
+		seats[i] = s.String()
+	}
+	return seats, rs.Skipped, nil
+}
+
+// confirmed returns the booking when it is confirmed, ECONFLICT in words when not.
+func (h ticketpark) confirmed(ctx context.Context, pid string) (ledger.TicketparkBooking, error) {
 	b, err := h.records.Booking(ctx, pid)
 	if err != nil || b.Booking == 0 {
 		if err == nil {
 			err = ledger.Errorf(ledger.ECONFLICT, "Booking %s is not confirmed: it holds no tickets yet", pid)
 		}
-		return err
+		return b, err
 	}
 	lb, err := h.bookings.Booking(ctx, b.Booking)
 	if err == nil && lb.State != ledger.BookingConfirmed {
 		err = ledger.Errorf(ledger.ECONFLICT, "Booking %s is not confirmed (it is %s): confirm it before sending its confirmation", pid, lb.State)
 	}
-	return err
+	return b, err
 }

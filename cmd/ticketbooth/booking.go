@@ -8,6 +8,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ticketbooth-go/ticketbooth/delivery"
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -50,6 +52,16 @@ func bookingCommand() *cli.Command {
 					&cli.StringFlag{Name: "out", Required: true, Usage: "write the tickets to `FILE` (.pdf, .png or .json)"},
 					&cli.StringFlag{Name: "layout", Value: "a4", Usage: "the page the tickets print on: a4 or a6"}),
 				Action: bookingAction(bookingConfirm)},
+			{Name: "send", Usage: "send the confirmed booking's tickets to its customer again by e-mail: REISSUED, with new QR codes (the old ones are refused at the gate from then on)",
+				UsageText: "ticketbooth booking send --booking ID [--name NAME]\n" +
+					"   The ledger never keeps a ticket's keys, so its QR code cannot be sent again: each ticket not yet checked in\n" +
+					"   is reissued (a new secret) and the new ones are mailed in one e-mail; tickets checked in are skipped, and named.\n" +
+					"   Through --server the server's mail settings apply; in-process the mail is written into the outbox folder\n" +
+					"   beside --db (FILE.outbox), without Wallet passes, and with a wallet link only given --public-url.",
+				Flags: append(connFlags(), id(),
+					&cli.StringFlag{Name: "name", Usage: "under the identity policy, the purchaser's `NAME` sealed into the new tickets (default: the customer's name on record)"},
+					&cli.StringFlag{Name: "public-url", EnvVars: []string{"TICKETBOOTH_PUBLIC_URL"}, Usage: "in-process: the `URL` the server is reached at, for the mail's wallet link (default: no link)"}),
+				Action: bookingAction(bookingSend)},
 			{Name: "cancel", Usage: "cancel the booking and return its held seats to sale",
 				UsageText: "ticketbooth booking cancel --booking ID",
 				Flags:     append(connFlags(), id()),
@@ -188,6 +200,36 @@ func bookingConfirm(c *cli.Context, s *session, id int64) error {
 		fmt.Fprintf(w, "confirmed booking %d: %s, total %s, refunded %s, reference %s\ntransaction %s\nwrote %s\n",
 			id, seatNames(p.Tickets), ledger.FormatAmount(currency, p.Total), ledger.FormatAmount(currency, p.Refunded),
 			issuer.Reference(p.TransactionHash), p.TransactionHash, strings.Join(files, ", "))
+	})
+}
+
+// bookingSend reissues the booking's tickets and mails them: through the server's
+// resender, or in-process into the outbox folder beside the database.
+func bookingSend(c *cli.Context, s *session, id int64) error {
+	rs, where := s.resender, "queued for the customer"
+	if s.store != nil {
+		dir := outboxDir(c.String("db"))
+		courier := wiring.Courier(s.store, wiring.Mailer{Queue: &delivery.Outbox{Dir: dir}, PublicURL: c.String("public-url")})
+		if c.String("public-url") == "" {
+			courier.Wallets = nil // a link without the server's address would lead nowhere
+		}
+		rs = delivery.Resender{Bookings: s.store.Bookings, Issuer: s.sell, Courier: courier}
+		where = "written to " + dir
+	}
+	out, err := rs.ResendBooking(s.ctx, id, issuer.ResendRequest{CustomerName: c.String("name")})
+	if err != nil {
+		return err
+	}
+	return s.print(out, func(w io.Writer) {
+		seats := make([]string, len(out.Reissued))
+		for i, seat := range out.Reissued {
+			seats[i] = seat.String()
+		}
+		fmt.Fprintf(w, "reissued %s of booking %d and mailed the new tickets (%s): the old QR codes are refused from now on\n",
+			strings.Join(seats, ", "), id, where)
+		for _, sk := range out.Skipped {
+			fmt.Fprintf(w, "skipped %s: %s\n", sk.Seat, sk.Reason)
+		}
 	})
 }
 

@@ -62,6 +62,9 @@ type session struct {
 	// bookings and confirmer serve the booking commands.
 	bookings  ledger.Bookings
 	confirmer issuer.BookingConfirmer
+	// resender sends a booking's tickets again through the server (remote only:
+	// in-process, booking send builds its own over the store).
+	resender issuer.Resender
 
 	// ticketLists is the shop's ticket list (tickets --status ...).
 	ticketLists ledger.TicketLists
@@ -100,7 +103,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		cl.RetryWrites(remoteRetries) // a write whose answer was lost is sent again, and runs once
 		s.svc, s.sell, s.prepared, s.gate, s.ctx, s.close = cl, cl, cl, cl, ctx, stop
 		s.customers, s.mails = cl, cl
-		s.bookings, s.confirmer, s.ticketLists = cl, cl, cl
+		s.bookings, s.confirmer, s.ticketLists, s.resender = cl, cl, cl, cl
 		s.newWalletLink, s.resendWallet = cl.NewWalletLink, cl.ResendWallet
 		s.resale = cl
 		s.webhooks = cl

@@ -36,7 +36,7 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
-		}, append(append(append(timeoutFlags(), tlsFlags()...), mailFlags()...), webhookFlags()...)...),
+		}, append(append(append(append(timeoutFlags(), tlsFlags()...), mailFlags()...), webhookFlags()...), deliveryFlags()...)...),
 		Action: serve,
 	}
 }
@@ -97,6 +97,10 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	ps, err := passes(c)
+	if err != nil {
+		return err
+	}
 	interval := time.Duration(0)
 	if c.IsSet("block-interval") {
 		interval = c.Duration("block-interval")
@@ -132,12 +136,18 @@ func serve(c *cli.Context) error {
 	defer stopWebhooks()
 	svc := wiring.Services(st)
 	defer mails.start(ctx, st, &svc, log)()
+	base := tc.baseURL(ln.Addr())
+	public, err := publicURL(c, base)
+	if err != nil {
+		return err
+	}
+	svc = wiring.Mailing(svc, st, wiring.Mailer{PublicURL: public, Passes: ps, Log: log,
+		From: c.String("mail-from"), ReplyTo: c.String("mail-reply-to")})
 	h, err := server.New(svc, log)
 	if err != nil {
 		return err
 	}
 	srv := server.HTTPServer(tc.handler(h), limits)
-	base := tc.baseURL(ln.Addr())
 	fmt.Fprintf(c.App.Writer, "ticketbooth serving %s on %s (block interval %s)\n", st.Name(), base, st.Clock().Interval)
 	fmt.Fprintf(c.App.Writer, "gate scanner %s/scan/ADDRESS, entry dashboard %s/dashboard/ADDRESS\n", base, base)
 	tc.describe(c.App.Writer, base)
