@@ -110,3 +110,29 @@ func TestTicketparkMailsTheTickets(t *testing.T) {
 		t.Errorf("the log names the customer:\n%s", e.logs.String())
 	}
 }
+
+// TestBamIssueMailsTheTickets: the /bam/ facade's issue confirms through the mailing
+// confirmer too: a PDF reservation's mail carries the PDF and the wallet link, a SECURE
+// one's the link alone.
+func TestBamIssueMailsTheTickets(t *testing.T) {
+	e, outbox := newMailingEnv(t)
+	addr := e.openSale(threeSeats, threePrices, 1000, saleRules{})
+	ev := e.bamEvent(addr)
+	owner := `"` + itoa(e.newCustomer()) + `"`
+	for i, format := range []string{"PDF", "SECURE"} {
+		held := e.bamTickets("ticket/reserve", e.shop, bamReserveBody(ev, owner, format, 1, `[`+seatJSON(i+1, "A")+`]`), http.StatusCreated)
+		e.bamTickets("ticket/issue", e.shop, bamIDs(held...), http.StatusCreated)
+	}
+	mails := outboxMails(t, outbox)
+	if len(mails) != 2 {
+		t.Fatalf("%d mails after two issues, want 2", len(mails))
+	}
+	for name, m := range mails {
+		text := string(m.One(t, "text/plain").Body)
+		pdf := len(m.All("application/pdf"))
+		if !strings.Contains(text, "https://tickets.example/wallet#") || m.Header.Get("To") != "<ann@example.org>" ||
+			(name == "booking-booking-1-confirmed.eml") != (pdf == 1) {
+			t.Errorf("%s: %d PDFs, To %q, text:\n%s", name, pdf, m.Header.Get("To"), text)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509/pkix"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -236,6 +237,13 @@ func TestPassFlags(t *testing.T) {
 		if r.code != exitUsage || !strings.Contains(r.stderr, want) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 			t.Errorf("serve %s: exit %d, %q; want %d and one line with %q", args, r.code, r.stderr, exitUsage, want)
 		}
+	}
+	apple := passtest.NewChainFor(t, pkix.Name{CommonName: "Pass Type ID: pass.org.globe", OrganizationalUnit: []string{"GLOBE12345"},
+		Organization: []string{"Globe Theatre Ltd"}, ExtraNames: []pkix.AttributeTypeAndValue{{Type: passtest.OIDUserID, Value: "pass.org.globe"}}})
+	af := apple.WritePEM(t, t.TempDir())
+	ps, err = parsePassFlags(t, "--pass-cert", af.Cert, "--pass-key", af.Key, "--pass-wwdr", af.WWDR)
+	if err != nil || ps.Issuer != (pkpass.Issuer{PassTypeIdentifier: "pass.org.globe", TeamIdentifier: "GLOBE12345", OrganizationName: "Globe Theatre Ltd"}) {
+		t.Errorf("the pass type, team and organization from Apple's certificate: %+v, %v", ps, err)
 	}
 	t.Setenv(passPasswordEnv, "wrong")
 	if _, err := parsePassFlags(t, "--pass-p12", p12, "--pass-wwdr", f.WWDR); !strings.Contains(ledger.ErrorMessage(err), "password of the .p12 file pass.p12 is wrong") {

@@ -14,6 +14,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -37,12 +38,25 @@ type Chain struct {
 
 // NewChain makes a fresh chain of P-256 keys valid for a day.
 func NewChain(tb testing.TB) Chain {
+	return NewChainFor(tb, pkix.Name{CommonName: "Pass Type ID: pass.com.example.tickets"})
+}
+
+// NewChainFor makes a fresh chain whose pass certificate has the subject given: Apple's
+// name the pass type ID as the UID (OIDUserID), the team as the OU and the organization
+// as the O.
+func NewChainFor(tb testing.TB, subject pkix.Name) Chain {
 	tb.Helper()
 	root, rootKey := mint(tb, template(1, "Test Root CA", true), nil, nil)
 	inter, interKey := mint(tb, template(2, "Test WWDR Intermediate", true), root, rootKey)
-	cert, key := mint(tb, template(3, "Pass Type ID: pass.com.example.tickets", false), inter, interKey)
+	leaf := template(3, "", false)
+	leaf.Subject = subject
+	cert, key := mint(tb, leaf, inter, interKey)
 	return Chain{Root: root, Signer: pkpass.Signer{Cert: cert, Key: key, Intermediate: inter}}
 }
+
+// OIDUserID is the subject attribute UID, in which Apple's pass certificates name their
+// pass type ID.
+var OIDUserID = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}
 
 func mint(tb testing.TB, tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
 	tb.Helper()
