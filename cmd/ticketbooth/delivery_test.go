@@ -1,24 +1,27 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509/pkix"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	pkcs12 "software.sslmate.com/src/go-pkcs12"
 
 	"github.com/ticketbooth-go/ticketbooth/client"
 	"github.com/ticketbooth-go/ticketbooth/delivery"
+	"github.com/ticketbooth-go/ticketbooth/delivery/mailq"
 	"github.com/ticketbooth-go/ticketbooth/delivery/pkpass"
 	"github.com/ticketbooth-go/ticketbooth/internal/mailtest"
 	"github.com/ticketbooth-go/ticketbooth/internal/passtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/smtptest"
 	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -28,13 +31,14 @@ import (
 )
 
 // mailRig is a real server on loopback that mails the tickets it confirms, as `serve`
-// wires it, into an outbox folder read back by the test.
+// wires it: through the ledger's mail queue and its sender to an SMTP server started by
+// the test (emersion/go-smtp, in process).
 type mailRig struct {
 	url, organizer, scanner string
-	outbox                  string
+	smtp                    *smtptest.Server
 	chain                   passtest.Chain
 	wallets                 *countingWallets
-	seen                    []string // the outbox files read so far
+	read                    int // the messages read so far
 }
 
 // countingWallets mints numbered tokens.
@@ -47,16 +51,17 @@ func (w *countingWallets) OpenLink(ctx context.Context, customer int64, codes []
 
 func newMailRig(t *testing.T) *mailRig {
 	t.Helper()
-	st, err := sqlstore.Open(context.Background(), newDB(t, 0), sqlstore.Options{})
+	st, err := sqlstore.Open(context.Background(), newDB(t, 0), sqlstore.Options{DeliveryKey: bytes.Repeat([]byte{7}, sqlstore.DeliveryKeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	r := &mailRig{outbox: filepath.Join(t.TempDir(), "outbox"), chain: passtest.NewChain(t), wallets: &countingWallets{}}
+	r := &mailRig{smtp: smtptest.Start(t, smtptest.Options{}), chain: passtest.NewChain(t), wallets: &countingWallets{}}
 	r.organizer, _, _ = st.Keys.CreateKey(context.Background(), ledger.RoleOrganizer, "office")
 	r.scanner, _, _ = st.Keys.CreateKey(context.Background(), ledger.RoleScanner, "north gate")
-	svc := wiring.Mailing(wiring.Services(st), st, wiring.Mailer{Queue: &delivery.Outbox{Dir: r.outbox},
-		Wallets: r.wallets, PublicURL: "https://tickets.example", From: "Globe <tickets@globe.example>",
+	svc := wiring.Services(st)
+	r.startSender(t, st, &svc)
+	svc = wiring.Mailing(svc, st, wiring.Mailer{Wallets: r.wallets, PublicURL: "https://tickets.example", From: "Globe <tickets@globe.example>",
 		Passes: &delivery.Passes{Signer: r.chain.Signer, Issuer: pkpass.Issuer{PassTypeIdentifier: "pass.com.example.tickets",
 			TeamIdentifier: "ABCDE12345", OrganizationName: "Globe"}}})
 	h, err := server.New(svc, nil)
@@ -69,6 +74,21 @@ func newMailRig(t *testing.T) *mailRig {
 	return r
 }
 
+// startSender runs the mail queue's sender to the test's SMTP server, as serve does.
+func (r *mailRig) startSender(t *testing.T, st *sqlstore.Store, svc *server.Services) {
+	t.Helper()
+	transport, err := mailq.ParseSMTPURL(r.smtp.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &mailq.Worker{Spool: st.Mails, Transport: transport, From: "tickets@globe.example"}
+	svc.Mail = w.Queue()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); w.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
 func (r *mailRig) client(t *testing.T, key string) *client.Client {
 	t.Helper()
 	cl, err := client.New(r.url, key)
@@ -78,25 +98,15 @@ func (r *mailRig) client(t *testing.T, key string) *client.Client {
 	return cl
 }
 
-// nextMail returns the one mail written to the outbox since the last call.
+// nextMail waits for the next message the SMTP server accepts and reads it back.
 func (r *mailRig) nextMail(t *testing.T) mailtest.Message {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(r.outbox, "*.eml"))
-	var fresh []string
-	for _, f := range files {
-		if !slices.Contains(r.seen, f) {
-			fresh = append(fresh, f)
-		}
+	msgs := r.smtp.Wait(t, r.read+1, time.Minute)
+	if len(msgs) != r.read+1 {
+		t.Fatalf("the SMTP server got %d messages, want %d", len(msgs), r.read+1)
 	}
-	if len(fresh) != 1 {
-		t.Fatalf("%d new mails in the outbox, want one", len(fresh))
-	}
-	r.seen = append(r.seen, fresh[0])
-	raw, err := os.ReadFile(fresh[0])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return mailtest.Parse(t, raw)
+	r.read++
+	return mailtest.Parse(t, msgs[r.read-1].Data)
 }
 
 // book opens a booking of the format for a new customer and confirms the seats over HTTP.
@@ -134,8 +144,8 @@ func (r *mailRig) checkIn(t *testing.T, address, qr string) string {
 	return strings.Join(out, ",")
 }
 
-// TestConfirmationMailEndToEnd: a booking confirmed through the server is mailed in the
-// customer's language with a PDF whose codes (rasterized by pdftoppm, read by zbarimg)
+// TestConfirmationMailEndToEnd: a booking confirmed through the server is queued, sent
+// over SMTP on loopback and read back there, in the customer's language with a PDF whose codes (rasterized by pdftoppm, read by zbarimg)
 // are admitted at the gate, and one pass a ticket whose signature openssl verifies; a
 // SECURE booking's mail carries the link only; `booking send` reissues the tickets not
 // checked in and mails them: the old code is refused at the gate, the new one admitted.
@@ -146,6 +156,9 @@ func TestConfirmationMailEndToEnd(t *testing.T) {
 	booking := r.book(t, address, ledger.Customer{FirstName: "Zoë", LastName: "Łukasiewicz", Email: "zoe@example.org", Locale: "de-CH"},
 		ledger.FormatPDF, seat1A, seat1B)
 	m := r.nextMail(t)
+	if to := r.smtp.Messages()[0].To; len(to) != 1 || to[0] != "zoe@example.org" {
+		t.Errorf("the SMTP envelope's recipients: %q", to)
+	}
 	if s := m.Subject(t); s != "Ihre Tickets für Hamlet" || !strings.Contains(string(m.One(t, "text/plain").Body), "Hallo Zoë") {
 		t.Errorf("the mail to a de-CH customer: subject %q", s)
 	}
