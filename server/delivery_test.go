@@ -136,3 +136,24 @@ func TestBamIssueMailsTheTickets(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferMailsThroughTheCourier: as `serve` wires it, a transfer's mail goes through
+// the Courier: the receiver gets the moved ticket in their language, its PDF and a
+// wallet link, under the key transfer/<transaction>.
+func TestTransferMailsThroughTheCourier(t *testing.T) {
+	e, outbox := newMailingEnv(t)
+	addr := e.openSale(`[`+seatJSON(1, "A")+`]`, `[{"seat":`+seatJSON(1, "A")+`,"price":100}]`, 50, saleRules{})
+	e.buy(addr, seatJSON(1, "A"), "ann-account", "")
+	body := `{"seat":` + seatJSON(1, "A") + `,"to":{"email":"bea@example.com","firstName":"Bea","locale":"de-CH"}}`
+	var d api.Delivered
+	e.do("POST", api.ContractPath(addr, "TransferTicket"), e.shop, body).want(t, http.StatusOK, &d)
+	mails := outboxMails(t, outbox)
+	m, ok := mails["booking-"+delivery.OutboxName("transfer/"+d.Purchase.TransactionHash)+".eml"]
+	if !d.Mailed || !ok || len(mails) != 1 {
+		t.Fatalf("transfer answered %+v; the outbox holds %v", d, mails)
+	}
+	if m.Header.Get("To") != "<bea@example.com>" || len(m.All("application/pdf")) != 1 ||
+		!strings.Contains(string(m.One(t, "text/plain").Body), "Hallo Bea") {
+		t.Errorf("the receiver's mail: To %q, text:\n%s", m.Header.Get("To"), m.One(t, "text/plain").Body)
+	}
+}
