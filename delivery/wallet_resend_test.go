@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/ticketbooth-go/ticketbooth/delivery"
 	"github.com/ticketbooth-go/ticketbooth/internal/mailtest"
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -17,12 +16,8 @@ import (
 // storeWallets gives the Courier the store's wallet links.
 type storeWallets struct{ ledger.Wallets }
 
-func (w storeWallets) OpenLink(ctx context.Context, customer int64, codes []delivery.WalletCode) (string, error) {
-	out := make([]ledger.WalletCode, len(codes))
-	for i, c := range codes {
-		out[i] = ledger.WalletCode(c)
-	}
-	return w.Wallets.OpenLink(ctx, customer, out)
+func (w storeWallets) OpenLink(ctx context.Context, customer int64, codes []ledger.WalletCode) (string, error) {
+	return w.Wallets.OpenLink(ctx, customer, codes)
 }
 
 var walletToken = regexp.MustCompile(`/wallet#([A-Za-z0-9_-]{43})`)
