@@ -102,7 +102,12 @@ func TestWalletRoutes(t *testing.T) {
 	if len(wl.Tickets) != 2 || wl.Language != "en" || r.header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("wallet %+v (Cache-Control %q), want 2 tickets in English, not stored", wl, r.header.Get("Cache-Control"))
 	}
-	for _, leak := range []string{"1B", "Ann", "Example", "@", f.theirs.Holder, f.mine.Holder, ledger.BookingSender(f.theirsID), f.theirs.QR[0]} {
+	for _, tk := range wl.Tickets {
+		if tk.Seat.String() == "1B" {
+			t.Errorf("the wallet lists the other customer's seat 1B: %s", r.body)
+		}
+	}
+	for _, leak := range []string{"Ann", "Example", "@", f.theirs.Holder, f.mine.Holder, ledger.BookingSender(f.theirsID), f.theirs.QR[0]} {
 		if strings.Contains(string(r.body), leak) {
 			t.Errorf("the wallet shows %q: %s", leak, r.body)
 		}

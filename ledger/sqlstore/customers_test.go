@@ -21,6 +21,16 @@ func personalFields(c ledger.Customer) []string {
 	return []string{c.FirstName, c.LastName, c.Email, c.Phone, c.Company, c.Locale, a.Address1, a.Address2, a.Zip, a.City}
 }
 
+// holdsField reports whether the journal body holds a customer's field. A field of hex
+// digits only (a zip code such as 3000) is looked for as a whole JSON string, since a
+// random hash or address in hex may hold its digits by chance.
+func holdsField(body, field string) bool {
+	if strings.Trim(field, "0123456789abcdefABCDEF") == "" {
+		return strings.Contains(body, `"`+field+`"`)
+	}
+	return strings.Contains(body, field)
+}
+
 // TestCustomerJournalHasNoPersonalData creates, changes and erases a customer and reads
 // the whole journal back: its rows name the customer by id and nothing else of theirs.
 func TestCustomerJournalHasNoPersonalData(t *testing.T) {
@@ -39,7 +49,7 @@ func TestCustomerJournalHasNoPersonalData(t *testing.T) {
 		var kind, body string
 		mustNil(t, rows.Scan(&kind, &body), "scanning the journal")
 		for _, field := range append(personalFields(c), city) {
-			if strings.Contains(body, field) {
+			if holdsField(body, field) {
 				t.Errorf("journal %s holds the customer's %q: %s", kind, field, body)
 			}
 		}
