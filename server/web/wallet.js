@@ -8,6 +8,7 @@ import {el, seatText} from './common.js';
 import {language, setLanguage, word} from './wallet-words.js';
 import {codeView, problemWord} from './wallet-code.js';
 import './wallet-rotate.js'; // the rotating codes of SECURE tickets register their view
+import {ticketActions} from './wallet-actions.js';
 
 const API = '/api/v1.0';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -144,7 +145,17 @@ function ticketItem(t) {
   } else {
     li.append(el('p', 'ticket-nocode', word('noCode')));
   }
+  if (t.status !== 'checked in') li.append(ticketActions(t, {token: () => token, reload: load, gone}));
   return li;
+}
+
+// gone takes a ticket that left the wallet off the list.
+function gone(li) {
+  li.remove();
+  if (!$('tickets').children.length) {
+    $('state').textContent = word('none');
+    $('state').hidden = false;
+  }
 }
 
 // openCode shows the ticket's code full-screen through its format's view, keeping the
@@ -205,6 +216,19 @@ async function start() {
   $('code-close').addEventListener('click', () => closeCode && closeCode());
   document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && closeCode) closeCode(); });
   $('revoke').addEventListener('click', revoke);
+  window.addEventListener('hashchange', switchLink);
+  token = await takeToken().catch(() => '');
+  if (!token) return problem(word('noLink'));
+  await load();
+}
+
+// switchLink opens the wallet of another link opened in this tab (only its fragment
+// differs, so the page is not loaded again).
+async function switchLink() {
+  if (!location.hash.slice(1)) return;
+  if (closeCode) closeCode();
+  $('tickets').replaceChildren();
+  if ($('notice')) $('notice').hidden = true;
   token = await takeToken().catch(() => '');
   if (!token) return problem(word('noLink'));
   await load();
