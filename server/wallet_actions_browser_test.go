@@ -15,13 +15,9 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/crypto"
-	"github.com/ticketbooth-go/ticketbooth/delivery"
 	"github.com/ticketbooth-go/ticketbooth/internal/mailtest"
 	"github.com/ticketbooth-go/ticketbooth/internal/testtool"
-	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
-	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
-	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // TestBrowserWalletTransfer: a holder opens their wallet in headless chromium and gives a
@@ -36,8 +32,7 @@ import (
 func TestBrowserWalletTransfer(t *testing.T) {
 	chromium := chromiumPath(t)
 	zbarimg := testtool.Need(t, "zbarimg", "zbar-tools")
-	e := newEnv(t)
-	outbox := e.withWalletCourier()
+	e, outbox := newMailingEnv(t)
 	addr, annToken, codes := walletOfTwo(e)
 	blank := filepath.Join(t.TempDir(), "blank.y4m")
 	writeY4M(t, blank, image.NewRGBA(image.Rect(0, 0, 16, 16)), 1)
@@ -65,10 +60,11 @@ func TestBrowserWalletTransfer(t *testing.T) {
 	}
 
 	link, mailed := receiverLink(t, outbox, "bea@example.com")
-	if !strings.HasPrefix(link, e.srv.URL+"/wallet#") {
-		t.Errorf("the receiver's wallet link is %q, want it on the server's URL", link)
+	token, ok := strings.CutPrefix(link, "https://tickets.example/wallet#")
+	if !ok {
+		t.Fatalf("the receiver's wallet link is %q, want it on the public URL", link)
 	}
-	b.do("opening the receiver's link", chromedp.Navigate(link))
+	b.do("opening the receiver's link", chromedp.Navigate(e.srv.URL+"/wallet#"+token))
 	b.poll("the receiver's ticket", `document.querySelectorAll('.ticket .show-code').length === 1 &&
 		document.querySelector('.ticket').textContent.includes('Seat 1A')`)
 	b.showCode(0)
@@ -144,36 +140,6 @@ func walletOfTwo(e *env) (string, string, []ledger.WalletCode) {
 		e.t.Fatalf("OpenLink: %v", err)
 	}
 	return addr, token, codes
-}
-
-// withWalletCourier serves the env's store again with the real Courier mailing into an
-// outbox folder, as withCourier does, its mails carrying a wallet link on the server's
-// URL; it returns the folder.
-func (e *env) withWalletCourier() string {
-	e.t.Helper()
-	outbox := filepath.Join(e.t.TempDir(), "outbox")
-	svc := wiring.Services(e.store)
-	courier := &delivery.Courier{Ledger: e.store.Ledger(), Customers: e.store.Customers, Tickets: e.store.TicketLists,
-		Wallets: courierWallets{e.store.Wallets}, Queue: &delivery.Outbox{Dir: outbox}, Layout: issuer.LayoutA6, Now: e.clock.Now}
-	svc.TicketMail = courier
-	h, err := server.New(svc, nil)
-	if err != nil {
-		e.t.Fatalf("server.New: %v", err)
-	}
-	e.srv = serveWith(e.t, h, server.DefaultTimeouts)
-	courier.PublicURL = e.srv.URL
-	return outbox
-}
-
-// courierWallets opens the Courier's wallet links in the ledger's wallets.
-type courierWallets struct{ w ledger.Wallets }
-
-func (c courierWallets) OpenLink(ctx context.Context, customer int64, codes []delivery.WalletCode) (string, error) {
-	kept := make([]ledger.WalletCode, len(codes))
-	for i, code := range codes {
-		kept[i] = ledger.WalletCode(code)
-	}
-	return c.w.OpenLink(ledger.WithActor(ctx, ledger.Actor{Admin: true}), customer, kept)
 }
 
 var walletLinkRE = regexp.MustCompile(`(\S+)/wallet#([A-Za-z0-9_-]{43})`)
