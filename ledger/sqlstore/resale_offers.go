@@ -6,6 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -178,11 +181,27 @@ func (o offerRow) offer(current bool) ledger.ResaleOffer {
 	return out
 }
 
+// insertOffer adds the offer. On PostgreSQL two offers of the same ticket may both pass
+// checkOfferable and meet at the unique index of open offers, the second once the first
+// commits: that is the same conflict as checkOfferable's, in the same words.
 func insertOffer(w *wtx, o offerRow) error {
 	_, err := w.exec(`INSERT INTO resale_offers (id, contract, sale, idx, seller, seller_holder, seller_sold_by, secret_digest, face, price,
 		state, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.id, o.contract, o.sale, o.idx, o.seller, o.sellerHolder, o.sellerSoldBy, o.digest, o.face, o.price, o.state, o.createdBy, o.createdAt)
+	if uniqueViolation(err) {
+		return ledger.Errorf(ledger.ECONFLICT, "Ticket for seat %s is already offered for resale", o.seat)
+	}
 	return err
+}
+
+// uniqueViolation reports whether err is a unique index refusing a row: PostgreSQL's
+// unique_violation (23505), SQLite's "UNIQUE constraint failed".
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // offerColumns are what scanOffer reads, the offer o joined with its seat s.

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/internal/pgtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
@@ -268,4 +270,50 @@ func TestWalletHolder(t *testing.T) {
 	_, err = h.store.Resale.WithdrawResale(wallet, o.ID, ledger.WithdrawRequest{Secret: "old-1B"})
 	mustNil(t, err, "WithdrawResale from the wallet")
 	h.wantVerified(t)
+}
+
+// TestOfferRaceConflict (PostgreSQL): an offer whose check saw no open offer of the
+// ticket, but whose insert then meets one a concurrent transaction committed meanwhile
+// (the unique index on open offers), is refused as ECONFLICT in words, not a 500. The
+// concurrent transaction is held open by the test (reopening a withdrawn offer) until the
+// offer's insert waits on it, found in pg_locks, so the race is met every run.
+func TestOfferRaceConflict(t *testing.T) {
+	if !pgtest.OnPostgres() {
+		t.Skip("SQLite runs one write at a time: two offers cannot race (run with TICKETBOOTH_TEST_DB=postgres)")
+	}
+	h := openHolders(t, "1A")
+	_, err := h.store.Selling.Reserve(h.shop, h.c.Address, ledger.Order{Sender: "customer:1", Tickets: []ledger.SealedTicket{
+		secretTicket(t, "1A", "old-1A")}})
+	mustNil(t, err, "Reserve")
+	offer := ledger.OfferRequest{Seat: parseSeats(t, "1A")[0], Price: 90}
+	first, err := h.store.Resale.OfferResale(h.shop, h.c.Address, offer)
+	mustNil(t, err, "OfferResale")
+	_, err = h.store.Resale.WithdrawResale(h.shop, first.ID, ledger.WithdrawRequest{})
+	mustNil(t, err, "WithdrawResale")
+	raw := h.rawDB(t)
+	tx, err := raw.db.Begin()
+	mustNil(t, err, "Begin")
+	defer tx.Rollback()
+	_, err = tx.Exec(`UPDATE resale_offers SET state = 'open' WHERE id = $1`, first.ID)
+	mustNil(t, err, "reopening the first offer")
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.store.Resale.OfferResale(h.shop, h.c.Address, offer)
+		done <- err
+	}()
+	for waiting := 0; waiting == 0; {
+		select {
+		case err := <-done:
+			t.Fatalf("the second offer did not wait for the open one: %v", err)
+		default:
+		}
+		time.Sleep(5 * time.Millisecond) // between looks at pg_locks, not a timing assertion
+		mustNil(t, raw.db.QueryRow(`SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting), "pg_locks")
+	}
+	mustNil(t, tx.Commit(), "Commit")
+	err = <-done
+	wantCode(t, err, ledger.ECONFLICT)
+	if !strings.Contains(err.Error(), "already offered") {
+		t.Errorf("the refusal reads %q", err)
+	}
 }
