@@ -28,12 +28,13 @@ import (
 // the gate admits. Back in the holder's wallet, Sell above the cap shows the API's
 // refusal, Sell at a lower price lists the offer (price, fee, credit) and the offer is in
 // the contract's open resale offers; Withdraw offer takes it off that list. Send a new
-// code says so, the old code is refused, and the one mailed to the holder admitted.
+// code says so, the old code is refused, and the one mailed to the holder admitted. A
+// link that keeps no code of the ticket offers only Send a new code.
 func TestBrowserWalletTransfer(t *testing.T) {
 	chromium := chromiumPath(t)
 	zbarimg := testtool.Need(t, "zbarimg", "zbar-tools")
 	e, outbox := newMailingEnv(t)
-	addr, annToken, codes := walletOfTwo(e)
+	addr, ann, annToken, codes := walletOfTwo(e)
 	blank := filepath.Join(t.TempDir(), "blank.y4m")
 	writeY4M(t, blank, image.NewRGBA(image.Rect(0, 0, 16, 16)), 1)
 	b := newBrowser(t, chromium, blank)
@@ -102,6 +103,19 @@ func TestBrowserWalletTransfer(t *testing.T) {
 	if got := e.admitOne(addr, codes[1].QR, "north"); got.Status != ledger.StatusInvalid {
 		t.Errorf("the old code after Send a new code: %+v, want invalid", got)
 	}
+
+	bare, err := e.store.Wallets.OpenLink(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}), ann, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.do("opening a link without codes", chromedp.Navigate(e.srv.URL+"/wallet#"+bare))
+	b.poll("the ticket without its code", `document.querySelectorAll('.ticket .ticket-nocode').length === 1`)
+	if n := eval[int](b, `document.querySelectorAll('.ticket .transfer, .ticket .sell').length`); n != 0 {
+		t.Errorf("a link without the ticket's code offers %d transfer or sell buttons, want only Send a new code", n)
+	}
+	if n := eval[int](b, `document.querySelectorAll('.ticket .reissue').length`); n != 1 {
+		t.Errorf("a link without the ticket's code offers %d Send a new code buttons, want one", n)
+	}
 	if _, qr := receiverLink(t, outbox, "ann@example.com"); e.admitOne(addr, qr, "north").Status != ledger.StatusAdmitted {
 		t.Errorf("the new code mailed to the holder is not admitted")
 	}
@@ -120,8 +134,8 @@ func (b *browser) sell(price string) {
 }
 
 // walletOfTwo sells two tickets to a customer, Ann, and opens a wallet link holding
-// their codes: it returns the contract, the link's token and the codes.
-func walletOfTwo(e *env) (string, string, []ledger.WalletCode) {
+// their codes: it returns the contract, Ann's id, the link's token and the codes.
+func walletOfTwo(e *env) (string, int64, string, []ledger.WalletCode) {
 	e.t.Helper()
 	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
 	addr := e.openSale(`[`+seatJSON(1, "A")+`,`+seatJSON(1, "B")+`]`,
@@ -139,7 +153,7 @@ func walletOfTwo(e *env) (string, string, []ledger.WalletCode) {
 	if err != nil {
 		e.t.Fatalf("OpenLink: %v", err)
 	}
-	return addr, token, codes
+	return addr, ann.ID, token, codes
 }
 
 var walletLinkRE = regexp.MustCompile(`(\S+)/wallet#([A-Za-z0-9_-]{43})`)

@@ -6,7 +6,9 @@
 //   import {ticketActions} from './wallet-actions.js';
 //   li.append(ticketActions(ticket, {token, reload, gone(li)}));
 //
-// The wallet's list does not say which tickets are offered: the page keeps the offers it
+// A link that keeps no code of a ticket (another mail brought it) offers only "Send a new
+// code": the other actions prove holding by that code. The wallet's list does not say
+// which tickets are offered: the page keeps the offers it
 // made in this browser (localStorage, by ticket id) to offer their withdrawal.
 
 import {el} from './common.js';
@@ -160,9 +162,12 @@ export function ticketActions(ticket, ctx) {
   const a = {ticket, ctx, box, panel, status, row};
   const redraw = () => {
     const offer = offers.get(ticket.id);
-    row.replaceChildren(button('transfer', say('transfer'), () => open(a, transferForm)),
-      offer ? button('withdraw', say('withdraw'), () => withdraw(a, offer)) : button('sell', say('sell'), () => open(a, sellForm)),
-      button('reissue', say('reissue'), () => reissue(a)));
+    const buttons = [button('reissue', say('reissue'), () => reissue(a))];
+    if (ticket.hasCode) { // giving away and selling prove holding by the code this link keeps
+      buttons.unshift(button('transfer', say('transfer'), () => open(a, transferForm)),
+        offer ? button('withdraw', say('withdraw'), () => withdraw(a, offer)) : button('sell', say('sell'), () => open(a, sellForm)));
+    }
+    row.replaceChildren(...buttons);
   };
   a.redraw = redraw;
   redraw();
