@@ -29,7 +29,8 @@ import (
 // refusal, Sell at a lower price lists the offer (price, fee, credit) and the offer is in
 // the contract's open resale offers; Withdraw offer takes it off that list. Send a new
 // code says so, the old code is refused, and the one mailed to the holder admitted. A
-// link that keeps no code of the ticket offers only Send a new code.
+// link that keeps no code of the ticket offers only Send a new code, in the customer's
+// German.
 func TestBrowserWalletTransfer(t *testing.T) {
 	chromium := chromiumPath(t)
 	zbarimg := testtool.Need(t, "zbarimg", "zbar-tools")
@@ -104,7 +105,12 @@ func TestBrowserWalletTransfer(t *testing.T) {
 		t.Errorf("the old code after Send a new code: %+v, want invalid", got)
 	}
 
-	bare, err := e.store.Wallets.OpenLink(ledger.WithActor(context.Background(), ledger.Actor{Admin: true}), ann, nil)
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	german := "de-CH"
+	if _, err := e.store.Customers.UpdateCustomer(admin, ann, ledger.CustomerChange{Locale: &german}); err != nil {
+		t.Fatal(err)
+	}
+	bare, err := e.store.Wallets.OpenLink(admin, ann, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +121,9 @@ func TestBrowserWalletTransfer(t *testing.T) {
 	}
 	if n := eval[int](b, `document.querySelectorAll('.ticket .reissue').length`); n != 1 {
 		t.Errorf("a link without the ticket's code offers %d Send a new code buttons, want one", n)
+	}
+	if text := eval[string](b, `document.querySelector('.ticket .reissue').textContent`); text != "Neuen Code senden" {
+		t.Errorf("in the customer's German the button reads %q", text)
 	}
 	if _, qr := receiverLink(t, outbox, "ann@example.com"); e.admitOne(addr, qr, "north").Status != ledger.StatusAdmitted {
 		t.Errorf("the new code mailed to the holder is not admitted")
