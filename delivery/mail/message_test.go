@@ -2,11 +2,7 @@ package mail_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"io"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	netmail "net/mail"
 	"os"
 	"path/filepath"
@@ -15,15 +11,12 @@ import (
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/delivery/mail"
+	"github.com/ticketbooth-go/ticketbooth/internal/mailtest"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
 // part is one leaf part of a parsed message.
-type part struct {
-	contentType string
-	fileName    string
-	body        []byte
-}
+type part = mailtest.Part
 
 func confirmation(locale string) mail.Confirmation {
 	return mail.Confirmation{
@@ -42,61 +35,17 @@ func confirmation(locale string) mail.Confirmation {
 	}
 }
 
-// parse reads a message back with net/mail and mime/multipart only.
+// parse reads a message back with net/mail and mime/multipart only (internal/mailtest).
 func parse(t *testing.T, raw []byte) (*netmail.Message, []part) {
 	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("ReadMessage: %v", err)
-	}
-	return msg, leaves(t, msg.Header.Get("Content-Type"), msg.Body)
-}
-
-// leaves walks the multipart tree and returns its decoded leaf parts.
-func leaves(t *testing.T, contentType string, body io.Reader) []part {
-	t.Helper()
-	media, params, err := mime.ParseMediaType(contentType)
-	if err != nil || !strings.HasPrefix(media, "multipart/") {
-		t.Fatalf("content type %q: %v", contentType, err)
-	}
-	var out []part
-	r := multipart.NewReader(body, params["boundary"])
-	for {
-		p, err := r.NextRawPart()
-		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatalf("NextRawPart: %v", err)
-		}
-		ct := p.Header.Get("Content-Type")
-		if strings.HasPrefix(ct, "multipart/") {
-			out = append(out, leaves(t, ct, p)...)
-			continue
-		}
-		out = append(out, part{ct, p.FileName(), decode(t, p.Header.Get("Content-Transfer-Encoding"), p)})
-	}
-}
-
-func decode(t *testing.T, encoding string, r io.Reader) []byte {
-	t.Helper()
-	switch encoding {
-	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, r)
-	case "quoted-printable":
-		r = quotedprintable.NewReader(r)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatalf("decoding %s: %v", encoding, err)
-	}
-	return b
+	m := mailtest.Parse(t, raw)
+	return &netmail.Message{Header: m.Header}, m.Parts
 }
 
 func find(t *testing.T, parts []part, contentType string) part {
 	t.Helper()
 	for _, p := range parts {
-		if strings.HasPrefix(p.contentType, contentType) {
+		if strings.HasPrefix(p.ContentType, contentType) {
 			return p
 		}
 	}
@@ -118,8 +67,8 @@ func TestBuildInTheCustomersLanguage(t *testing.T) {
 			}
 			msg, parts := parse(t, raw)
 			checkHeaders(t, msg, tc.subject)
-			plain := string(find(t, parts, "text/plain").body)
-			html := string(find(t, parts, "text/html").body)
+			plain := string(find(t, parts, "text/plain").Body)
+			html := string(find(t, parts, "text/html").Body)
 			for _, text := range []string{plain, html} {
 				if !strings.Contains(text, tc.greeting) || !strings.Contains(text, tc.wallet) ||
 					!strings.Contains(text, c.WalletURL) {
@@ -171,12 +120,12 @@ func checkHeaders(t *testing.T, msg *netmail.Message, subject string) {
 func checkAttachments(t *testing.T, parts []part, c mail.Confirmation) {
 	t.Helper()
 	pdf := find(t, parts, "application/pdf")
-	if !bytes.Equal(pdf.body, c.PDF) || pdf.fileName != "tickets-bk-42.pdf" {
-		t.Errorf("PDF attachment %q: %d bytes, want %d equal bytes", pdf.fileName, len(pdf.body), len(c.PDF))
+	if !bytes.Equal(pdf.Body, c.PDF) || pdf.FileName != "tickets-bk-42.pdf" {
+		t.Errorf("PDF attachment %q: %d bytes, want %d equal bytes", pdf.FileName, len(pdf.Body), len(c.PDF))
 	}
 	pass := find(t, parts, "application/vnd.apple.pkpass")
-	if !bytes.Equal(pass.body, c.Passes[0].Data) || pass.fileName != "ticket-1.pkpass" {
-		t.Errorf("pass attachment %q = %q", pass.fileName, pass.body)
+	if !bytes.Equal(pass.Body, c.Passes[0].Data) || pass.FileName != "ticket-1.pkpass" {
+		t.Errorf("pass attachment %q = %q", pass.FileName, pass.Body)
 	}
 }
 
@@ -197,8 +146,8 @@ func TestBuildWithoutAttachments(t *testing.T) {
 			t.Errorf("%s: %d parts, want the text and the HTML only", tc.locale, len(parts))
 		}
 		for _, p := range parts {
-			if !strings.Contains(string(p.body), tc.sentence) || !strings.Contains(string(p.body), c.WalletURL) {
-				t.Errorf("%s: %s lacks %q or the link:\n%s", tc.locale, p.contentType, tc.sentence, p.body)
+			if !strings.Contains(string(p.Body), tc.sentence) || !strings.Contains(string(p.Body), c.WalletURL) {
+				t.Errorf("%s: %s lacks %q or the link:\n%s", tc.locale, p.ContentType, tc.sentence, p.Body)
 			}
 		}
 	}
@@ -208,8 +157,8 @@ func TestBuildWithoutAttachments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, parts := parse(t, raw); strings.Contains(string(find(t, parts, "text/plain").body), "wallet page") {
-		t.Errorf("a mail without a link mentions the wallet page:\n%s", find(t, parts, "text/plain").body)
+	if _, parts := parse(t, raw); strings.Contains(string(find(t, parts, "text/plain").Body), "wallet page") {
+		t.Errorf("a mail without a link mentions the wallet page:\n%s", find(t, parts, "text/plain").Body)
 	}
 }
 
