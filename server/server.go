@@ -59,6 +59,9 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	resale{responder: out, ledger: svc.Resale, deliver: issuer.Deliverer{Reseller: svc.Reseller, Sales: svc.Sales, Resale: svc.Resale,
 		Customers: svc.Customers, Mail: svc.TicketMail}, wallets: svc.Wallets}.routes(s.mux)
 	webhooks{responder: out, hooks: svc.Webhooks}.routes(s.mux)
+	if svc.Commands != nil {
+		s.mux.Handle(CommandsPath, svc.Commands)
+	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	if svc.Replays != nil {
 		s.replay = &replayer{responder: out, store: svc.Replays}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -74,7 +75,15 @@ type Services struct {
 	// Webhooks keeps the organizers' webhook endpoints and shows their deliveries, under
 	// /api/v1.0/webhooks (the dispatcher that sends them runs beside the server).
 	Webhooks ledger.Webhooks
+	// Commands serves the season-ticketing command API of seed 004 (package season) at
+	// CommandsPath; it reads its own key (the URL's apikey), and the server's
+	// authentication, logging (paths only, so never the key), recovery and body limit
+	// wrap it as every route.
+	Commands http.Handler
 }
+
+// CommandsPath is the route of the command API of seed 004.
+const CommandsPath = "POST /{product}/ticketing_services.aspx"
 
 // check returns EINTERNAL naming the first required service that is missing.
 func (v Services) check() error {

@@ -143,6 +143,9 @@ func serve(c *cli.Context) error {
 	}
 	svc = wiring.Mailing(svc, st, wiring.Mailer{PublicURL: public, Passes: ps, Log: log,
 		From: c.String("mail-from"), ReplyTo: c.String("mail-reply-to")})
+	if svc, err = wiring.Season(svc, st, "", log); err != nil {
+		return err
+	}
 	h, err := server.New(svc, log)
 	if err != nil {
 		return err

@@ -16,7 +16,8 @@ import (
 // the bearer of one. Only the keys' hashes are stored.
 type Keys struct {
 	*db
-	cache keyCache
+	cache  keyCache
+	grants grantCache // of partner keys (keys_partner.go)
 }
 
 // Key describes an API key; the key itself is never stored, only its hash.
@@ -33,6 +34,15 @@ func (s *Keys) CreateKey(ctx context.Context, role ledger.Role, name string) (st
 	if _, err := ledger.ParseRole(string(role)); err != nil {
 		return "", Key{}, err
 	}
+	if role == ledger.RolePartner {
+		return s.CreatePartnerKey(ctx, name, ledger.PartnerGrant{Product: ledger.PartnerProducts[0], DSNs: []string{"main"}})
+	}
+	return s.create(ctx, role, name, nil)
+}
+
+// create makes a key of the role, and runs also (when not nil) in the same transaction
+// with the new key's id.
+func (s *Keys) create(ctx context.Context, role ledger.Role, name string, also func(w *wtx, id int64) error) (string, Key, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", Key{}, ledger.Errorf(ledger.EINVALID, "a key needs a name of 1 to 100 characters (who or what holds it)")
@@ -46,8 +56,12 @@ func (s *Keys) CreateKey(ctx context.Context, role ledger.Role, name string) (st
 	}
 	rec := Key{Name: name, Role: role}
 	err = s.update(ctx, "creating the key", ledger.Actor{Admin: true}, "", lockNone, func(w *wtx) error {
-		return w.row(`INSERT INTO api_keys (id, hash, name, role, created_at) VALUES (`+s.d.nextKeyID+`, ?, ?, ?, ?) RETURNING id`,
+		err := w.row(`INSERT INTO api_keys (id, hash, name, role, created_at) VALUES (`+s.d.nextKeyID+`, ?, ?, ?, ?) RETURNING id`,
 			crypto.HashAPIKey(key), name, string(role), w.now.Unix()).Scan(&rec.ID)
+		if err != nil || also == nil {
+			return err
+		}
+		return also(w, rec.ID)
 	})
 	if err != nil {
 		return "", Key{}, err
@@ -210,5 +224,6 @@ func (s *Keys) RevokeKey(ctx context.Context, id int64) error {
 		return nil
 	})
 	s.cache.forget()
+	s.grants.forget()
 	return err
 }

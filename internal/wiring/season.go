@@ -1,0 +1,31 @@
+package wiring
+
+import (
+	"log/slog"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/season"
+	"github.com/ticketbooth-go/ticketbooth/server"
+)
+
+// Season adds the season-ticketing command API of seed 004 to svc, serving the DSN dsn
+// ("" is season.DefaultDSN) over the same customers, bookings and tickets: its partners'
+// keys and their calls are the store's Keys, and it confirms bookings through svc's
+// Confirmer, so call it after Mailing (a booking paid through it is mailed as any).
+func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logger) (server.Services, error) {
+	h, err := season.New(season.Services{
+		DSN:       dsn,
+		Partners:  st.Keys,
+		Ledger:    svc.Ledger,
+		Customers: svc.Customers,
+		Bookings:  svc.Bookings,
+		Confirmer: svc.Confirmer,
+		Resender:  svc.Resender,
+		Lists:     svc.TicketLists,
+	}, log)
+	if err != nil {
+		return svc, err
+	}
+	svc.Commands = h
+	return svc, nil
+}

@@ -1,0 +1,237 @@
+package season
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ticketbooth-go/ticketbooth/issuer"
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// Path is the route of the command API; {product} is one of ProductNames.
+const Path = "POST /{product}/ticketing_services.aspx"
+
+// MaxBodyBytes bounds a command's body (the server bounds every body too).
+const MaxBodyBytes = 1 << 20
+
+// DefaultDSN is the DSN of the ledger a server was started with, unless named otherwise.
+const DefaultDSN = "main"
+
+// Services are what the command API serves, wired by internal/wiring. Partners is
+// required; without Meter calls are not limited (tests of other parts only).
+type Services struct {
+	DSN       string // the DSN this server serves; "" is DefaultDSN
+	Partners  ledger.PartnerKeys
+	Meter     ledger.CallMeter
+	Ledger    ledger.Service
+	Customers ledger.Customers
+	Bookings  ledger.Bookings
+	Confirmer issuer.BookingConfirmer
+	Resender  issuer.Resender
+	Lists     ledger.TicketLists
+}
+
+// Handler serves the command API.
+type Handler struct {
+	svc      Services
+	log      *slog.Logger
+	commands map[string]command
+}
+
+// New returns the handler serving svc.
+func New(svc Services, log *slog.Logger) (*Handler, error) {
+	if svc.Partners == nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its partner keys (season.Services.Partners)")
+	}
+	if svc.DSN == "" {
+		svc.DSN = DefaultDSN
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{svc: svc, log: log, commands: commands()}, nil
+}
+
+// call is one admitted call: the partner, its grant and the path's product, and once the
+// envelope is read, the request.
+type call struct {
+	actor   ledger.Actor
+	grant   ledger.PartnerGrant
+	product Product
+	dsn     string
+	req     request
+}
+
+// ServeHTTP admits the call (product, key, DSN, limits), reads the envelope and runs the
+// command; every answer is the envelope, a failure's too.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c, f := h.admit(r)
+	if f == nil {
+		f = h.read(r, c)
+	}
+	if f != nil {
+		h.fail(w, c.req, f)
+		return
+	}
+	h.execute(w, r, c)
+}
+
+// admit checks the path's product, the key and its grant, the DSN and the key's limits.
+func (h *Handler) admit(r *http.Request) (*call, *failure) {
+	c := &call{}
+	p, ok := ParseProduct(r.PathValue("product"))
+	if !ok {
+		return c, refuse(http.StatusNotFound, ResultNotFound, "There is no product %q: use %s.", r.PathValue("product"), strings.Join(ProductNames(), ", "))
+	}
+	c.product = p
+	q := r.URL.Query()
+	key := q.Get("apikey")
+	if key == "" {
+		return c, refuse(http.StatusUnauthorized, ResultKey, "An API key is required: add apikey=KEY to the URL.")
+	}
+	a, g, err := h.svc.Partners.Partner(r.Context(), key)
+	if err != nil {
+		return c, h.keyFailure(err)
+	}
+	c.actor, c.grant, c.dsn = a, g, q.Get("dsn")
+	if f := h.granted(c); f != nil {
+		return c, f
+	}
+	return c, h.meter(r.Context(), c)
+}
+
+// keyFailure answers a key the partner keys refused: 401, or 503 when they could not say.
+func (h *Handler) keyFailure(err error) *failure {
+	if ledger.ErrorCode(err) == ledger.EUNAUTHORIZED {
+		return refuse(http.StatusUnauthorized, ResultKey, "%s", ledger.ErrorMessage(err))
+	}
+	h.log.Error("checking a partner key", "err", err)
+	return failureOf(err)
+}
+
+// granted checks the key's grant against the path's product and the URL's DSN.
+func (h *Handler) granted(c *call) *failure {
+	top, _ := ParseProduct(c.grant.Product)
+	if !top.Includes(c.product) {
+		return refuse(http.StatusUnauthorized, ResultKey, "This key may not use %s (it may use %s and the products below it).", c.product, top)
+	}
+	if c.dsn == "" {
+		return refuse(http.StatusNotFound, ResultNotFound, "The URL names no DSN: add dsn=%s.", h.svc.DSN)
+	}
+	if !slices.ContainsFunc(c.grant.DSNs, func(d string) bool { return strings.EqualFold(d, c.dsn) }) {
+		return refuse(http.StatusUnauthorized, ResultKey, "This key may not use the DSN %q.", c.dsn)
+	}
+	if !strings.EqualFold(c.dsn, h.svc.DSN) {
+		return refuse(http.StatusNotFound, ResultNotFound, "This server serves the DSN %q, not %q.", h.svc.DSN, c.dsn)
+	}
+	return nil
+}
+
+// meter counts the call against the key's limits: 429 with Retry-After over one.
+func (h *Handler) meter(ctx context.Context, c *call) *failure {
+	if h.svc.Meter == nil {
+		return nil
+	}
+	v, err := h.svc.Meter.Meter(ctx, c.actor.KeyID, c.grant)
+	if err != nil {
+		h.log.Error("counting a partner's call", "key", c.actor.KeyID, "err", err)
+		return failureOf(err)
+	}
+	if v.Allowed {
+		return nil
+	}
+	f := refuse(http.StatusTooManyRequests, ResultLimit, "This key has made all the calls its limit allows this %s; try again in %s.", v.Limit, waitWords(v.RetryAfter.Seconds()))
+	f.retryAfter = v.RetryAfter
+	return f
+}
+
+// waitWords says a wait in whole seconds: "12 seconds".
+func waitWords(seconds float64) string {
+	n := int(math.Ceil(seconds))
+	if n <= 1 {
+		return "1 second"
+	}
+	return strconv.Itoa(n) + " seconds"
+}
+
+// read reads the envelope and checks its DSN and command against the URL's.
+func (h *Handler) read(r *http.Request, c *call) *failure {
+	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return failf(ResultMalformed, "The body is larger than %d bytes.", MaxBodyBytes)
+		}
+		return failf(ResultMalformed, "The body could not be read to its end.")
+	}
+	req, f := parseEnvelope(data)
+	c.req = req
+	if f != nil {
+		return f
+	}
+	if !strings.EqualFold(req.dsn, c.dsn) {
+		return failf(ResultDSNMismatch, "command1.dsn %q is not the URL's DSN %q.", req.dsn, c.dsn)
+	}
+	cmd, ok := h.commands[req.cmd]
+	if !ok {
+		return failf(ResultUnknownCommand, "There is no command %q.", req.cmd)
+	}
+	if !c.product.Includes(cmd.product) {
+		return failf(ResultNotInProduct, "%s is not part of %s: call it under /%s/ or a product above it.", req.cmd, c.product, cmd.product)
+	}
+	return nil
+}
+
+// execute runs the admitted call's command and answers it.
+func (h *Handler) execute(w http.ResponseWriter, r *http.Request, c *call) {
+	fields, err := h.run(r.Context(), c)
+	if err != nil {
+		h.fail(w, c.req, h.logged(c, err))
+		return
+	}
+	h.write(w, http.StatusOK, answer(c.req, ResultOK, fields, ""))
+}
+
+// run runs the call's command with the partner acting as a box-office key.
+func (h *Handler) run(ctx context.Context, c *call) (map[string]any, error) {
+	as := ledger.Actor{KeyID: c.actor.KeyID, Name: c.actor.Name, Role: ledger.RoleBoxOffice}
+	return h.commands[c.req.cmd].run(ledger.WithActor(ctx, as), h, c)
+}
+
+// logged turns a command's error into its failure, logging an internal one (the
+// command and the error, never the body).
+func (h *Handler) logged(c *call, err error) *failure {
+	f := failureOf(err)
+	if f.status >= http.StatusInternalServerError {
+		h.log.Error("command failed", "cmd", c.req.cmd, "key", c.actor.KeyID, "err", err)
+	}
+	return f
+}
+
+// fail answers a failure in the envelope, with its status and Retry-After.
+func (h *Handler) fail(w http.ResponseWriter, req request, f *failure) {
+	if f.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(f.retryAfter.Seconds()))))
+	}
+	h.write(w, f.status, answer(req, f.result, nil, f.detail))
+}
+
+// write sends an answer as JSON.
+func (h *Handler) write(w http.ResponseWriter, status int, body map[string]any) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		h.log.Error("encoding an answer", "err", err)
+		status, data = http.StatusServiceUnavailable, []byte(`{"command1":{"result":9012,"error_detail":"The answer could not be encoded."}}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(data)
+}
