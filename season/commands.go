@@ -16,7 +16,10 @@ type command struct {
 // commands is the table of the API's commands, by their lower-case name.
 func commands() map[string]command {
 	return map[string]command{
-		"ping": {ProductCustomer, ping},
+		"ping":                {ProductCustomer, ping},
+		"seats_hold":          {ProductHold, seatsHold},
+		"seats_hold_specific": {ProductHold, seatsHoldSpecific},
+		"shopping_cart":       {ProductHold, shoppingCart},
 	}
 }
 
