@@ -56,6 +56,18 @@ type PartnerGrant struct {
 	PerDay    int `json:"perDay"`
 }
 
+// Limits returns the key's limits, a minute and a day: the defaults where g says zero.
+func (g PartnerGrant) Limits() (perMinute, perDay int) {
+	perMinute, perDay = g.PerMinute, g.PerDay
+	if perMinute == 0 {
+		perMinute = DefaultCallsPerMinute
+	}
+	if perDay == 0 {
+		perDay = DefaultCallsPerDay
+	}
+	return perMinute, perDay
+}
+
 // PartnerKeys resolves the keys of partner systems.
 type PartnerKeys interface {
 	// Partner returns the actor holding key and its grant: EUNAUTHORIZED for an unknown or

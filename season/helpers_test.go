@@ -27,7 +27,14 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, err := sqlstore.Open(context.Background(), pgtest.LedgerDB(t), sqlstore.Options{})
+	return envOn(t, pgtest.LedgerDB(t), sqlstore.Options{})
+}
+
+// envOn is a server of its own over the ledger at db (a server of several sharing one
+// database), opened with opts.
+func envOn(t *testing.T, db string, opts sqlstore.Options) *env {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,14 @@ import (
 
 // Season adds the season-ticketing command API of seed 004 to svc, serving the DSN dsn
 // ("" is season.DefaultDSN) over the same customers, bookings and tickets: its partners'
-// keys and their calls are the store's Keys, and it confirms bookings through svc's
-// Confirmer, so call it after Mailing (a booking paid through it is mailed as any).
+// keys are the store's Keys, their calls are counted against their limits by its Calls,
+// and it confirms bookings through svc's Confirmer, so call it after Mailing (a booking
+// paid through it is mailed as any).
 func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logger) (server.Services, error) {
 	h, err := season.New(season.Services{
 		DSN:       dsn,
 		Partners:  st.Keys,
+		Meter:     st.Calls,
 		Ledger:    svc.Ledger,
 		Customers: svc.Customers,
 		Bookings:  svc.Bookings,

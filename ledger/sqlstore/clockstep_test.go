@@ -104,6 +104,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DROP TABLE mail_queue`)
 	mustExec(t, raw, `DROP TABLE partner_grants`)
+	mustExec(t, raw, `DROP TABLE partner_calls`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

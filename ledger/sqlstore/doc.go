@@ -49,6 +49,10 @@
 //     webhooks_deliveries.go): the organizers' webhook endpoints, and the durable queue
 //     of their deliveries, filled by following the journal's closed blocks and handed to
 //     senders under leases; ledger.Webhooks and ledger.WebhookQueue. It journals nothing.
+//   - Calls (calls.go, calls_count.go): partner keys' calls on the command API counted
+//     against their limits, one row of counters a key shared by every server of the
+//     database, the calls of each process counted together in one transaction;
+//     ledger.CallMeter. It journals nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.

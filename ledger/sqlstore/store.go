@@ -73,6 +73,9 @@ type Store struct {
 	// Webhooks keeps the organizers' webhook endpoints and the queue of their deliveries,
 	// followed from the journal (ledger.Webhooks, ledger.WebhookQueue).
 	Webhooks *Webhooks
+	// Calls counts partner keys' calls on the command API against their limits, across
+	// every server of the database (ledger.CallMeter).
+	Calls *Calls
 
 	closeOnce sync.Once
 	closeErr  error
@@ -101,7 +104,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
-		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}}, nil
+		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d)}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
@@ -113,6 +116,7 @@ func (s *Store) Ledger() ledger.Joined {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.Selling.stop()
+		s.Calls.stop()
 		s.closeErr = s.db.close()
 	})
 	return s.closeErr

@@ -1,0 +1,99 @@
+package sqlstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+)
+
+// meterTimeout bounds one batch's transaction.
+const meterTimeout = 10 * time.Second
+
+// count judges the batch's calls in one transaction, running it again after a failure
+// the database says may simply be retried (on PostgreSQL, a deadlock or a serialization
+// failure). Each call's verdict is set; they hold only when count returns nil.
+func (c *Calls) count(batch []*meteredCall) error {
+	for attempt := 1; ; attempt++ {
+		err := c.countOnce(batch)
+		if err == nil || attempt == maxAttempts || !c.d.retryable(err) {
+			return err
+		}
+	}
+}
+
+// countOnce locks the counters of the batch's keys, judges its calls in their order and
+// writes the counters back, in one transaction.
+func (c *Calls) countOnce(batch []*meteredCall) error {
+	ctx, cancel := context.WithTimeout(context.Background(), meterTimeout)
+	defer cancel()
+	tx, err := c.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Unprepared: the statements' texts vary with the number of keys in the batch.
+	r := runner{ctx: ctx, q: tx, tx: tx, d: c.d}
+	counters, err := lockCounters(r, batchKeys(batch))
+	if err != nil {
+		return err
+	}
+	now := c.now()
+	for _, m := range batch {
+		m.verdict = counters[m.key].judge(now, m.grant)
+	}
+	if err := writeCounters(r, counters); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// batchKeys returns the distinct keys of the batch, lowest first: every server locks
+// counters in that order, so two batches never wait for each other in a cycle.
+func batchKeys(batch []*meteredCall) []int64 {
+	keys := make([]int64, 0, len(batch))
+	for _, m := range batch {
+		keys = append(keys, m.key)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// lockCounters reads the keys' counters, creating those missing, and holds them until
+// the transaction ends: an upsert that changes nothing takes the row's lock on
+// PostgreSQL and returns its latest committed values; SQLite's transaction holds the
+// database's write lock from its start.
+func lockCounters(r runner, keys []int64) (map[int64]*callCounter, error) {
+	args := make([]any, 0, len(keys))
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	rows, err := r.rows(`INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, 0, 0, 0, 0, 0, 0), ", len(keys)), ", ")+` ON CONFLICT (key_id) DO UPDATE SET minute = partner_calls.minute
+		RETURNING key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counters := make(map[int64]*callCounter, len(keys))
+	for rows.Next() {
+		k := &callCounter{}
+		if err := rows.Scan(&k.key, &k.minute, &k.minuteCalls, &k.minuteRefused, &k.day, &k.dayCalls, &k.dayRefused); err != nil {
+			return nil, err
+		}
+		counters[k.key] = k
+	}
+	return counters, rows.Err()
+}
+
+// writeCounters writes the counters back, in one statement.
+func writeCounters(r runner, counters map[int64]*callCounter) error {
+	args := make([]any, 0, 7*len(counters))
+	for _, k := range counters {
+		args = append(args, k.key, k.minute, k.minuteCalls, k.minuteRefused, k.day, k.dayCalls, k.dayRefused)
+	}
+	_, err := r.exec(`INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused) VALUES `+
+		valuesList(len(counters), 7)+` ON CONFLICT (key_id) DO UPDATE SET minute = excluded.minute, minute_calls = excluded.minute_calls,
+		minute_refused = excluded.minute_refused, day = excluded.day, day_calls = excluded.day_calls, day_refused = excluded.day_refused`, args...)
+	return err
+}
