@@ -20,9 +20,9 @@ type symbolJob struct {
 }
 
 // buildSymbols builds the QR symbols of the tickets on every core and returns them in
-// ticket order. Building the symbol dominates the cost of a ticket (go-qrcode tries all
-// eight masks), so the page writer only waits on workers that run ahead of it. The
-// workers stay at most a few symbols per core ahead, so memory does not grow with the
+// ticket order. Building the symbol is a large part of the cost of a ticket (all eight
+// masks are drawn and scored), so the page writer only waits on workers that run ahead
+// of it. The workers stay at most a few symbols per core ahead, so memory does not grow with the
 // batch. Closing stop makes the pipeline wind down early; its goroutines then exit after
 // the jobs already handed out.
 func buildSymbols(tickets []PrintedTicket, level qrcode.RecoveryLevel, stop <-chan struct{}) <-chan *pendingSymbol {

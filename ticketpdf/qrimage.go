@@ -21,60 +21,41 @@ const DefaultRecovery = qrcode.Medium
 // for an image of gigabytes.
 const MaxModulePx = 64
 
-// qrSymbol is one QR symbol built once by go-qrcode and drawn as many ways as needed: a
+// qrSymbol is one QR symbol built once (newQRSymbol) and drawn as many ways as needed: a
 // square of size×size modules without its quiet zone, dark[y*size+x] true for dark.
 type qrSymbol struct {
 	size int
 	dark []bool
 }
 
-// qrVersion returns the version (1 to 40) of the QR symbol text needs at the level:
-// EINVALID for a text that fits in no symbol. At level M it is read from the issuer's
-// capacity table (issuer.VersionM) without building the symbol; other levels, and texts
-// over the table, ask go-qrcode.
+// qrVersion returns the version (1 to 40) of the QR symbol text needs at the level, in
+// byte mode: EINVALID for a text that fits in no symbol. At level M it is the issuer's
+// (issuer.VersionM), which TestQRVersionIsTheIssuers checks.
 func qrVersion(text string, level qrcode.RecoveryLevel) (int, error) {
-	if level == qrcode.Medium {
-		if v, ok := issuer.VersionM(text); ok {
-			return v, nil
-		}
+	if level < qrcode.Low || level > qrcode.Highest {
+		return 0, ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
 	}
-	q, err := qrcode.New(text, level)
-	if err != nil {
-		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (%v)", len(text), err)
+	v := qrFitVersion(len(text), level)
+	if v == 0 {
+		return 0, ledger.Errorf(ledger.EINVALID, "the QR text of %d bytes does not fit in a QR code (content too long to encode)", len(text))
 	}
-	return q.VersionNumber, nil
+	return v, nil
 }
 
-// newQRSymbol encodes text at the recovery level. It returns an EINVALID error for an
-// empty text, an unknown level or a text longer than a QR symbol holds.
-func newQRSymbol(text string, level qrcode.RecoveryLevel) (sym *qrSymbol, err error) {
+// newQRSymbol encodes text at the recovery level (qrencode.go). It returns an EINVALID
+// error for an empty text, an unknown level or a text longer than a QR symbol holds.
+func newQRSymbol(text string, level qrcode.RecoveryLevel) (*qrSymbol, error) {
 	if text == "" {
 		return nil, ledger.Errorf(ledger.EINVALID, "Invalid QR text: it is empty")
 	}
 	if level < qrcode.Low || level > qrcode.Highest {
 		return nil, ledger.Errorf(ledger.EINVALID, "Invalid QR recovery level %d: use 0 (L) to 3 (H)", level)
 	}
-	q, err := qrcode.New(text, level)
-	if err != nil {
-		return nil, ledger.Errorf(ledger.EINVALID, "Invalid QR text: %d bytes do not fit in a QR code at this recovery level (%v)", len(text), err)
+	v := qrFitVersion(len(text), level)
+	if v == 0 {
+		return nil, ledger.Errorf(ledger.EINVALID, "Invalid QR text: %d bytes do not fit in a QR code at this recovery level (content too long to encode)", len(text))
 	}
-	q.DisableBorder = true // the quiet zone is ours to draw
-	defer func() {
-		// go-qrcode panics only on its own internal faults; turn them into errors.
-		if r := recover(); r != nil {
-			sym, err = nil, ledger.Errorf(ledger.EINTERNAL, "QR encoder failed: %v", r)
-		}
-	}()
-	return symbolFromBitmap(q.Bitmap()), nil
-}
-
-func symbolFromBitmap(bitmap [][]bool) *qrSymbol {
-	n := len(bitmap)
-	s := &qrSymbol{size: n, dark: make([]bool, n*n)}
-	for y, row := range bitmap {
-		copy(s.dark[y*n:(y+1)*n], row)
-	}
-	return s
+	return encodeQR(text, v, level, -1), nil
 }
 
 // width returns the number of modules across the symbol with its quiet zone.
