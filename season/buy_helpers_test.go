@@ -3,11 +3,18 @@ package season_test
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/ticketbooth-go/ticketbooth/delivery"
+	"github.com/ticketbooth-go/ticketbooth/internal/mailtest"
+	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
 // admin is the context of the test's own set-up: the administrator.
@@ -107,4 +114,39 @@ func list(t *testing.T, v any) []map[string]any {
 // seatText writes an answered seat as "SECTION/ROW/NUM".
 func seatText(s map[string]any) string {
 	return fmt.Sprintf("%v/%v/%s", s["section_name"], s["row_name"], strconv.FormatFloat(s["seat_num"].(float64), 'f', -1, 64))
+}
+
+// mailing points the env at a second server over the same store that mails the tickets
+// it confirms and resends, as `serve` wires it, into an outbox folder it returns.
+func (e *env) mailing() string {
+	e.t.Helper()
+	outbox := filepath.Join(e.t.TempDir(), "outbox")
+	svc := wiring.Mailing(wiring.Services(e.store), e.store, wiring.Mailer{Queue: &delivery.Outbox{Dir: outbox}, PublicURL: "https://tickets.example"})
+	svc, err := wiring.Season(svc, e.store, "", nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	h, err := server.New(svc, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	e.t.Cleanup(srv.Close)
+	e.url = srv.URL
+	return outbox
+}
+
+// outboxMails reads the outbox's mails.
+func outboxMails(t *testing.T, dir string) []mailtest.Message {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.eml"))
+	var out []mailtest.Message
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, mailtest.Parse(t, raw))
+	}
+	return out
 }

@@ -20,6 +20,9 @@ func commands() map[string]command {
 		"seats_hold":          {ProductHold, seatsHold},
 		"seats_hold_specific": {ProductHold, seatsHoldSpecific},
 		"shopping_cart":       {ProductHold, shoppingCart},
+		"check_out":           {ProductBuy, checkOut},
+		"payment_request":     {ProductBuy, paymentRequestCmd},
+		"ticket_print":        {ProductBuy, ticketPrint},
 	}
 }
 

@@ -37,6 +37,7 @@ type Services struct {
 	Confirmer issuer.BookingConfirmer
 	Resender  issuer.Resender
 	Lists     ledger.TicketLists
+	Reissuer  Reissuer
 }
 
 // Handler serves the command API.

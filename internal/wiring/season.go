@@ -24,6 +24,7 @@ func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logge
 		Confirmer: svc.Confirmer,
 		Resender:  svc.Resender,
 		Lists:     svc.TicketLists,
+		Reissuer:  svc.Sales,
 	}, log)
 	if err != nil {
 		return svc, err
