@@ -23,6 +23,8 @@ func commands() map[string]command {
 		"check_out":           {ProductBuy, checkOut},
 		"payment_request":     {ProductBuy, paymentRequestCmd},
 		"ticket_print":        {ProductBuy, ticketPrint},
+		"event_search":        {ProductCustomer, eventSearchCmd},
+		"event_details":       {ProductCustomer, eventDetailsCmd},
 	}
 }
 
@@ -41,9 +43,4 @@ func (c *call) decode(v any) error {
 		return failf(ResultInvalidField, "command1 has a member of the wrong type.")
 	}
 	return nil
-}
-
-// ping confirms connectivity: the server answers, with the DSN it serves.
-func ping(ctx context.Context, h *Handler, c *call) (map[string]any, error) {
-	return map[string]any{"system_available": "Y", "db_name": h.svc.DSN}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -30,6 +31,7 @@ const DefaultDSN = "main"
 type Services struct {
 	DSN       string // the DSN this server serves; "" is DefaultDSN
 	Partners  ledger.PartnerKeys
+	Events    ledger.SeasonEvents // the events and the database's status
 	Meter     ledger.CallMeter
 	Ledger    ledger.Service
 	Customers ledger.Customers
@@ -45,12 +47,17 @@ type Handler struct {
 	svc      Services
 	log      *slog.Logger
 	commands map[string]command
+	active   atomic.Int64 // calls being answered now (ping's active_requests)
+	load     cpuLoad
 }
 
 // New returns the handler serving svc.
 func New(svc Services, log *slog.Logger) (*Handler, error) {
 	if svc.Partners == nil {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its partner keys (season.Services.Partners)")
+	}
+	if svc.Events == nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its events (season.Services.Events)")
 	}
 	if svc.DSN == "" {
 		svc.DSN = DefaultDSN
@@ -74,6 +81,8 @@ type call struct {
 // ServeHTTP admits the call (product, key, DSN, limits), reads the envelope and runs the
 // command; every answer is the envelope, a failure's too.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.active.Add(1)
+	defer h.active.Add(-1)
 	c, f := h.admit(r)
 	if f == nil {
 		f = h.read(r, c)

@@ -18,6 +18,7 @@ func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logge
 		DSN:       dsn,
 		Partners:  st.Keys,
 		Meter:     st.Calls,
+		Events:    st.Season,
 		Ledger:    svc.Ledger,
 		Customers: svc.Customers,
 		Bookings:  svc.Bookings,

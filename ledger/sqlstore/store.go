@@ -76,6 +76,9 @@ type Store struct {
 	// Calls counts partner keys' calls on the command API against their limits, across
 	// every server of the database (ledger.CallMeter).
 	Calls *Calls
+	// Season answers the season-ticketing command API's reads: events and the database's
+	// status (ledger.SeasonEvents).
+	Season *Season
 
 	closeOnce sync.Once
 	closeErr  error
@@ -104,7 +107,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
-		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d)}, nil
+		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d),
+		Season: &Season{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
