@@ -494,3 +494,38 @@ func TestWritePDFFonts(t *testing.T) {
 		}
 	}
 }
+
+// TestMonoSubsetSameForEveryReference: tickets with different references and transaction
+// hashes embed the same monospaced font program, so a batch of mails makes it once.
+func TestMonoSubsetSameForEveryReference(t *testing.T) {
+	var programs []string
+	for _, ref := range []string{"TB-0000-1111", "TB-ZYXW-VTS9", "TB-7KQ2-91XA"} {
+		tk := newPrintedTicket(t, 1, "")
+		tk.Reference, tk.TransactionHash = ref, randomHex(t, 32)
+		var b bytes.Buffer
+		if err := WritePDF(&b, issuer.LayoutA6, []PrintedTicket{tk}); err != nil {
+			t.Fatal(err)
+		}
+		programs = append(programs, monoFontProgram(t, b.Bytes()))
+	}
+	for i, p := range programs[1:] {
+		if p != programs[0] {
+			t.Errorf("reference %d embeds another monospaced font program than the first", i+2)
+		}
+	}
+}
+
+// monoFontProgram returns the monospaced font's embedded program (the stream of its
+// /FontFile2 object), as written.
+func monoFontProgram(tb testing.TB, doc []byte) string {
+	tb.Helper()
+	name := regexp.MustCompile(`/FontName /[A-Z]{6}\+GoMono /Flags \d+ .*? /FontFile2 (\d+) 0 R`).FindSubmatch(doc)
+	if name == nil {
+		tb.Fatal("no GoMono font descriptor")
+	}
+	obj := regexp.MustCompile(`(?s)\n` + string(name[1]) + ` 0 obj\n.*?stream\n(.*?)\nendstream`).FindSubmatch(doc)
+	if obj == nil {
+		tb.Fatalf("no font program object %s", name[1])
+	}
+	return string(obj[1])
+}

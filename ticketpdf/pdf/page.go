@@ -132,13 +132,7 @@ func (p *Page) Text(x, y float64, s string) {
 	p.point(x, y)
 	p.op("Td <")
 	for _, r := range s {
-		g := face.glyphOf(r)
-		if !use.glyphs[g] {
-			use.glyphs[g] = true
-		}
-		if use.chars[g] == 0 && g != 0 {
-			use.chars[g] = r
-		}
+		g := use.add(face, r)
 		p.content = append(p.content, hexDigits[g>>12], hexDigits[g>>8&15], hexDigits[g>>4&15], hexDigits[g&15])
 	}
 	p.op("> Tj ET\n")

@@ -51,6 +51,28 @@ type fontUsage struct {
 	chars  []rune
 }
 
+// add records that r was drawn and returns its glyph.
+func (use *fontUsage) add(face *fontFace, r rune) uint16 {
+	g := face.glyphOf(r)
+	use.glyphs[g] = true
+	if use.chars[g] == 0 && g != 0 {
+		use.chars[g] = r
+	}
+	return g
+}
+
+// Embed makes the document's subset of the font hold the glyphs of chars, drawn or not.
+// A batch of documents whose pages draw different few characters of a known alphabet
+// (random references, hashes) embeds the whole alphabet in each: their subsets are then
+// the same, and the font program cut and compressed for one is kept for all the others
+// (fontfile.go) instead of being made again for nearly every document.
+func (d *Writer) Embed(f Font, chars string) {
+	use, face := &d.used[f], f.face()
+	for _, r := range chars {
+		use.add(face, r)
+	}
+}
+
 // NewWriter starts a PDF of pages width×height mm on w.
 func NewWriter(w io.Writer, width, height float64) *Writer {
 	d := &Writer{out: bufio.NewWriterSize(w, 64<<10), width: width, height: height,
