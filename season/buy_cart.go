@@ -132,7 +132,7 @@ func clipped(s string) string {
 
 // cartRequest names a cart: shopping_cart's order_num.
 type cartRequest struct {
-	OrderNum int64 `json:"order_num"`
+	OrderNum whole `json:"order_num"`
 }
 
 // shoppingCart answers the cart's contents: its lines with their seats, price codes and
@@ -142,7 +142,7 @@ func shoppingCart(ctx context.Context, h *Handler, c *call) (map[string]any, err
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	b, contract, err := h.cartOf(ctx, req.OrderNum)
+	b, contract, err := h.cartOf(ctx, int64(req.OrderNum))
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func TestBuyFlowToTheGate(t *testing.T) {
 	if cart := e.command("sth-hold", hold, map[string]any{"cmd": "shopping_cart", "order_num": order}); cart.Command1["total"] != "125.00" {
 		t.Fatalf("shopping_cart total %v, want 125.00", cart.Command1["total"])
 	}
-	out := e.command("sth-buy", buy, map[string]any{"cmd": "check_out", "acct_id": acct, "order_num": order})
+	out := e.command("sth-buy", buy, map[string]any{"cmd": "check_out", "acct_id": strconv.FormatInt(acct, 10), "order_num": strconv.FormatInt(order, 10)})
 	if out.Command1["total_due"] != "125.00" || len(list(t, out.Command1["service_charges"])) != 0 ||
 		out.Command1["service_charge_total"] != "0.00" || len(list(t, out.Command1["cart_items"])) != 2 {
 		t.Errorf("check_out = %v", out.Command1)
@@ -69,7 +69,7 @@ func TestBuyFlowToTheGate(t *testing.T) {
 	}
 	e.gate(event, first, ledger.StatusInvalid)
 	e.gate(event, codes, ledger.StatusAdmitted)
-	again := e.call("sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": []int64{order}})
+	again := e.call("sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": []string{strconv.FormatInt(order, 10)}})
 	if detail, _ := again.Command1["error_detail"].(string); again.result() != season.ResultConflict || !strings.Contains(detail, "checked in at the gate") {
 		t.Errorf("printing tickets all checked in: result %d %q", again.result(), detail)
 	}

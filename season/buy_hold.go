@@ -14,11 +14,11 @@ import (
 type holdRequest struct {
 	EventName  string `json:"event_name"`
 	TicketType []struct {
-		NumSeats       int    `json:"num_seats"`
+		NumSeats       whole  `json:"num_seats"`
 		TicketTypeCode string `json:"ticket_type_code"`
 	} `json:"ticket_type"`
-	OrderNumIn  int64  `json:"order_num_in"`
-	AcctID      int64  `json:"acct_id"`
+	OrderNumIn  whole  `json:"order_num_in"`
+	AcctID      whole  `json:"acct_id"`
 	SectionName string `json:"section_name"`
 	PriceLevel  string `json:"price_level"`
 }
@@ -35,7 +35,7 @@ func seatsHold(ctx context.Context, h *Handler, c *call) (map[string]any, error)
 	if err != nil {
 		return nil, err
 	}
-	cart, err := h.openCart(ctx, contract, req.OrderNumIn, req.AcctID)
+	cart, err := h.openCart(ctx, contract, int64(req.OrderNumIn), int64(req.AcctID))
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,11 @@ func (h *Handler) holdPicks(ctx context.Context, req holdRequest) ([]ledger.Pick
 		if tt.NumSeats < 1 {
 			return nil, contract, failf(ResultInvalidField, "command1.ticket_type[%d].num_seats must be 1 or more.", i)
 		}
-		total += tt.NumSeats
-		picks[i] = ledger.Pick{Section: sectionOf(req.SectionName), PriceLevel: level, Quantity: tt.NumSeats, Type: typ}
+		if tt.NumSeats > ledger.MaxTicketsInBooking {
+			return nil, contract, failf(ResultInvalidField, "A cart holds at most %d seats; this asks for %d.", ledger.MaxTicketsInBooking, tt.NumSeats)
+		}
+		total += int(tt.NumSeats)
+		picks[i] = ledger.Pick{Section: sectionOf(req.SectionName), PriceLevel: level, Quantity: int(tt.NumSeats), Type: typ}
 	}
 	if total > ledger.MaxTicketsInBooking {
 		return nil, contract, failf(ResultInvalidField, "A cart holds at most %d seats; this asks for %d.", ledger.MaxTicketsInBooking, total)

@@ -12,8 +12,8 @@ import (
 
 // checkOutRequest is check_out's command1: the account and its cart.
 type checkOutRequest struct {
-	AcctID   int64 `json:"acct_id"`
-	OrderNum int64 `json:"order_num"`
+	AcctID   whole `json:"acct_id"`
+	OrderNum whole `json:"order_num"`
 }
 
 // checkOut answers what the account's open cart costs: its lines (cart_items), the
@@ -27,7 +27,7 @@ func checkOut(ctx context.Context, h *Handler, c *call) (map[string]any, error) 
 	if req.AcctID <= 0 {
 		return nil, failf(ResultMissingField, "command1 needs acct_id, the account whose cart to check out.")
 	}
-	b, contract, err := h.payableCart(ctx, req.OrderNum, req.AcctID)
+	b, contract, err := h.payableCart(ctx, int64(req.OrderNum), int64(req.AcctID))
 	if err != nil {
 		return nil, err
 	}
@@ -67,14 +67,14 @@ type payment struct {
 // delivered is one line of payment_request's cart_items: the line and its delivery
 // method code (dm_code), echoed on the line's tickets.
 type delivered struct {
-	OrderLineItem int    `json:"order_line_item"`
+	OrderLineItem whole  `json:"order_line_item"`
 	DMCode        string `json:"dm_code"`
 }
 
 // paymentRequest is payment_request's command1.
 type paymentRequest struct {
-	OrderNum  int64       `json:"order_num"`
-	AcctID    int64       `json:"acct_id"`
+	OrderNum  whole       `json:"order_num"`
+	AcctID    whole       `json:"acct_id"`
 	Mop       []payment   `json:"mop"`
 	CartItems []delivered `json:"cart_items"`
 }
@@ -88,7 +88,7 @@ func paymentRequestCmd(ctx context.Context, h *Handler, c *call) (map[string]any
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	b, contract, err := h.payableCart(ctx, req.OrderNum, req.AcctID)
+	b, contract, err := h.payableCart(ctx, int64(req.OrderNum), int64(req.AcctID))
 	if err != nil {
 		return nil, err
 	}
@@ -141,10 +141,10 @@ func deliveryCodes(b ledger.Booking, items []delivered) (map[int]string, error) 
 	lines := len(lineItems(b))
 	dm := make(map[int]string, len(items))
 	for _, it := range items {
-		if it.OrderLineItem < 1 || it.OrderLineItem > lines {
+		if it.OrderLineItem < 1 || it.OrderLineItem > whole(lines) {
 			return nil, failf(ResultInvalidField, "Order %d has no line %d: its lines are 1 to %d.", b.ID, it.OrderLineItem, lines)
 		}
-		dm[it.OrderLineItem] = clipped(it.DMCode)
+		dm[int(it.OrderLineItem)] = clipped(it.DMCode)
 	}
 	return dm, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,7 +36,7 @@ const (
 // delivery_method ("pdf", the default, or "email") and for a PDF its paper_size ("A4",
 // the default, or "A6").
 type printRequest struct {
-	AcctID         int64           `json:"acct_id"`
+	AcctID         whole           `json:"acct_id"`
 	EventName      string          `json:"event_name"`
 	OrderNum       json.RawMessage `json:"order_num"`
 	DeliveryMethod string          `json:"delivery_method"`
@@ -91,7 +92,7 @@ func (h *Handler) printOrders(ctx context.Context, req printRequest) ([]ledger.B
 		return nil, err
 	}
 	if len(nums) == 0 {
-		if nums, err = h.accountOrders(ctx, req.AcctID, req.EventName); err != nil {
+		if nums, err = h.accountOrders(ctx, int64(req.AcctID), req.EventName); err != nil {
 			return nil, err
 		}
 	}
@@ -115,28 +116,28 @@ func orderNums(raw json.RawMessage) ([]int64, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var one int64
+	var one whole
 	if json.Unmarshal(raw, &one) == nil {
-		return []int64{one}, nil
+		return []int64{int64(one)}, nil
 	}
-	var many []int64
+	var many []whole
 	if err := json.Unmarshal(raw, &many); err != nil || len(many) == 0 || len(many) > MaxPrintOrders {
 		return nil, failf(ResultInvalidField, "command1.order_num must be an order number or a list of 1 to %d order numbers.", MaxPrintOrders)
 	}
-	seen := make(map[int64]bool, len(many))
-	for _, n := range many {
-		if seen[n] {
+	nums := make([]int64, len(many))
+	for i, n := range many {
+		if slices.Contains(nums[:i], int64(n)) {
 			return nil, failf(ResultInvalidField, "command1.order_num names order %d twice.", n)
 		}
-		seen[n] = true
+		nums[i] = int64(n)
 	}
-	return many, nil
+	return nums, nil
 }
 
 // printable checks that an order may be printed: confirmed, and of the account and event
 // the request names, if it names them.
 func printable(b ledger.Booking, req printRequest) error {
-	if err := ownCart(b, req.AcctID); err != nil {
+	if err := ownCart(b, int64(req.AcctID)); err != nil {
 		return err
 	}
 	if req.EventName != "" && req.EventName != b.Contract {

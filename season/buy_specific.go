@@ -14,11 +14,11 @@ type holdSpecificRequest struct {
 	EventName      string `json:"event_name"`
 	SectionName    string `json:"section_name"`
 	RowName        string `json:"row_name"`
-	SeatNum        int    `json:"seat_num"`
-	NumSeats       int    `json:"num_seats"`
+	SeatNum        whole  `json:"seat_num"`
+	NumSeats       whole  `json:"num_seats"`
 	TicketTypeCode string `json:"ticket_type_code"`
-	OrderNumIn     int64  `json:"order_num_in"`
-	AcctID         int64  `json:"acct_id"`
+	OrderNumIn     whole  `json:"order_num_in"`
+	AcctID         whole  `json:"acct_id"`
 }
 
 // seatsHoldSpecific holds the named seats for the cart, all or none (a seat taken is a
@@ -36,7 +36,7 @@ func seatsHoldSpecific(ctx context.Context, h *Handler, c *call) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	cart, err := h.openCart(ctx, contract, req.OrderNumIn, req.AcctID)
+	cart, err := h.openCart(ctx, contract, int64(req.OrderNumIn), int64(req.AcctID))
 	if err != nil {
 		return nil, err
 	}
@@ -54,19 +54,19 @@ func specificItems(c ledger.Contract, req holdSpecificRequest) ([]ledger.HoldIte
 	if err != nil {
 		return nil, err
 	}
-	n := req.NumSeats
+	n, first := req.NumSeats, req.SeatNum
 	if n == 0 {
 		n = 1
 	}
 	switch {
-	case req.SeatNum < 1:
-		return nil, failf(ResultMissingField, "command1 needs seat_num: the number of the (first) seat to hold.")
+	case first < 1 || first > ledger.MaxSeatNumber:
+		return nil, failf(ResultMissingField, "command1 needs seat_num: the number (1 to %d) of the (first) seat to hold.", ledger.MaxSeatNumber)
 	case n < 1 || n > ledger.MaxTicketsInBooking:
 		return nil, failf(ResultInvalidField, "command1.num_seats must be from 1 to %d.", ledger.MaxTicketsInBooking)
 	}
 	items := make([]ledger.HoldItem, n)
 	for i := range items {
-		items[i] = ledger.HoldItem{Seat: seatOf(req.SectionName, req.RowName, req.SeatNum+i), Type: typ}
+		items[i] = ledger.HoldItem{Seat: seatOf(req.SectionName, req.RowName, int(first)+i), Type: typ}
 	}
 	return items, ledger.ValidateHold(items)
 }
