@@ -25,6 +25,9 @@ func commands() map[string]command {
 		"ticket_print":        {ProductBuy, ticketPrint},
 		"event_search":        {ProductCustomer, eventSearchCmd},
 		"event_details":       {ProductCustomer, eventDetailsCmd},
+		"customer_query":      {ProductCustomer, customerQueryCmd},
+		"customer_add":        {ProductCustomer, customerAddCmd},
+		"customer_update":     {ProductCustomer, customerUpdateCmd},
 	}
 }
 

@@ -32,6 +32,7 @@ type Services struct {
 	DSN       string // the DSN this server serves; "" is DefaultDSN
 	Partners  ledger.PartnerKeys
 	Events    ledger.SeasonEvents // the events and the database's status
+	Accounts  ledger.SeasonAccounts
 	Meter     ledger.CallMeter
 	Ledger    ledger.Service
 	Customers ledger.Customers
@@ -56,8 +57,8 @@ func New(svc Services, log *slog.Logger) (*Handler, error) {
 	if svc.Partners == nil {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its partner keys (season.Services.Partners)")
 	}
-	if svc.Events == nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its events (season.Services.Events)")
+	if svc.Events == nil || svc.Accounts == nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its events and accounts (season.Services.Events, Accounts)")
 	}
 	if svc.DSN == "" {
 		svc.DSN = DefaultDSN

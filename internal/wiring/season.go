@@ -19,6 +19,7 @@ func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logge
 		Partners:  st.Keys,
 		Meter:     st.Calls,
 		Events:    st.Season,
+		Accounts:  st.SeasonAccounts,
 		Ledger:    svc.Ledger,
 		Customers: svc.Customers,
 		Bookings:  svc.Bookings,

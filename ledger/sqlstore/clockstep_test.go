@@ -105,6 +105,8 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE mail_queue`)
 	mustExec(t, raw, `DROP TABLE partner_grants`)
 	mustExec(t, raw, `DROP TABLE partner_calls`)
+	mustExec(t, raw, `DROP TABLE season_accounts`)
+	mustExec(t, raw, `DROP TABLE season_alt_ids`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

@@ -149,7 +149,8 @@ func writeCustomer(w *wtx, kind string, c ledger.Customer, erased int) error {
 }
 
 // EraseCustomer blanks every personal field of the customer and journals customer_erased
-// by id; the id, creator and times stay; the mail queue forgets their address (eraseMails).
+// by id; the id, creator and times stay; the mail queue forgets their address (eraseMails),
+// and the command API their pin and external ids (eraseSeasonAccount).
 // An erased customer is returned as it is.
 func (s *Customers) EraseCustomer(ctx context.Context, id int64) (ledger.Customer, error) {
 	actor, err := ledger.Authorize(ctx, ledger.CustomerRoles...)
@@ -166,6 +167,9 @@ func (s *Customers) EraseCustomer(ctx context.Context, id int64) (ledger.Custome
 		c = old.Anonymized()
 		c.Changed = w.now.UTC()
 		if err := writeCustomer(w, ledger.TxCustomerErased, c, 1); err != nil {
+			return err
+		}
+		if err := eraseSeasonAccount(w, id); err != nil {
 			return err
 		}
 		return eraseMails(w, old.Email)

@@ -79,6 +79,9 @@ type Store struct {
 	// Season answers the season-ticketing command API's reads: events and the database's
 	// status (ledger.SeasonEvents).
 	Season *Season
+	// SeasonAccounts keeps the command API's accounts' pins, locks and external ids
+	// (ledger.SeasonAccounts).
+	SeasonAccounts *SeasonAccounts
 
 	closeOnce sync.Once
 	closeErr  error
@@ -108,7 +111,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
 		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d),
-		Season: &Season{d}}, nil
+		Season: &Season{d}, SeasonAccounts: &SeasonAccounts{d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
