@@ -33,12 +33,21 @@ func CheckPartnerGrant(g PartnerGrant) error {
 		return Errorf(EINVALID, "a partner key needs at least one DSN (the ledger it may use, such as main)")
 	}
 	for _, d := range g.DSNs {
-		if d == "" || len(d) > 64 || strings.ContainsAny(d, ", \t\r\n") {
-			return Errorf(EINVALID, "a DSN is a name of 1 to 64 characters without commas or spaces, not %q", d)
+		if err := CheckDSN(d); err != nil {
+			return err
 		}
 	}
 	if g.PerMinute < 0 || g.PerDay < 0 {
 		return Errorf(EINVALID, "a key's limits are counts of calls, zero for the default, not negative")
+	}
+	return nil
+}
+
+// CheckDSN checks a data source name (the name partners give a ledger): 1 to 64
+// characters without commas or spaces; EINVALID in words.
+func CheckDSN(d string) error {
+	if d == "" || len(d) > 64 || strings.ContainsAny(d, ", \t\r\n") {
+		return Errorf(EINVALID, "a DSN is a name of 1 to 64 characters without commas or spaces, not %q", d)
 	}
 	return nil
 }

@@ -13,25 +13,34 @@ import (
 func keysCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "keys",
-		Usage: "create, list and revoke API keys (in-process on --db only)",
+		Usage: "create, list, show and revoke API keys (in-process on --db only)",
 		Subcommands: []*cli.Command{
 			{
-				Name:      "create",
-				Usage:     "create an API key; prints it alone on the last line (it is shown only once)",
-				UsageText: "ticketbooth keys create --role organizer|box-office|scanner --name TEXT [--db FILE]",
-				Flags: []cli.Flag{dbFlag(),
-					&cli.StringFlag{Name: "role", Required: true, Usage: "organizer, box-office or scanner"},
+				Name:  "create",
+				Usage: "create an API key; prints it alone on the last line (it is shown only once)",
+				UsageText: "ticketbooth keys create --role organizer|box-office|scanner --name TEXT [--db FILE]\n" +
+					"   ticketbooth keys create --role partner --name TEXT --product sth-hold --dsn main [--dsn other] [--per-minute 80] [--per-day 5000]",
+				Flags: append([]cli.Flag{dbFlag(),
+					&cli.StringFlag{Name: "role", Required: true, Usage: "organizer, box-office, scanner or partner (a partner system on the command API)"},
 					&cli.StringFlag{Name: "name", Required: true, Usage: "who or what holds the key, e.g. 'north gate'"},
-					&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts: {id, name, role, key}"},
+					&cli.BoolFlag{Name: "json", Usage: "print JSON for scripts: {id, name, role, key} (and a partner's grant)"},
 					quietFlag(),
-				},
+				}, grantFlags()...),
 				Action: keysCreate,
 			},
 			{
 				Name:   "list",
-				Usage:  "list API keys (never the keys themselves)",
+				Usage:  "list API keys (never the keys themselves), partner keys with their grants",
 				Flags:  []cli.Flag{dbFlag(), &cli.BoolFlag{Name: "json", Usage: "print JSON"}},
 				Action: keysList,
+			},
+			{
+				Name:      "show",
+				Usage:     "show an API key; a partner key with its grant and its calls this minute and today (UTC), allowed and refused",
+				UsageText: "ticketbooth keys show --id N [--db FILE] [--json]",
+				Flags: []cli.Flag{dbFlag(), &cli.Int64Flag{Name: "id", Required: true, Usage: "the key's id from 'keys list'"},
+					&cli.BoolFlag{Name: "json", Usage: "print JSON"}},
+				Action: keysShow,
 			},
 			{
 				Name:      "revoke",
@@ -53,25 +62,42 @@ func keysCreate(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	grant, err := grantOf(c, role)
+	if err != nil {
+		return err
+	}
 	st, err := openStore(c)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	key, rec, err := st.Keys.CreateKey(c.Context, role, c.String("name"))
+	var key string
+	var rec sqlstore.Key
+	if role == ledger.RolePartner {
+		key, rec, err = st.Keys.CreatePartnerKey(c.Context, c.String("name"), grant)
+	} else {
+		key, rec, err = st.Keys.CreateKey(c.Context, role, c.String("name"))
+	}
 	if err != nil {
 		return err
 	}
 	s := &session{out: c.App.Writer, json: c.Bool("json")}
 	out := struct {
-		ID   int64       `json:"id"`
-		Name string      `json:"name"`
-		Role ledger.Role `json:"role"`
-		Key  string      `json:"key"`
-	}{rec.ID, rec.Name, rec.Role, key}
+		ID    int64                `json:"id"`
+		Name  string               `json:"name"`
+		Role  ledger.Role          `json:"role"`
+		Key   string               `json:"key"`
+		Grant *ledger.PartnerGrant `json:"grant,omitempty"`
+	}{rec.ID, rec.Name, rec.Role, key, nil}
+	if role == ledger.RolePartner {
+		out.Grant = &grant
+	}
 	return s.print(out, func(w io.Writer) {
 		if !c.Bool("quiet") {
 			fmt.Fprintf(w, "created %s key %d for %q; keep it secret, it is not shown again:\n", rec.Role, rec.ID, rec.Name)
+			if out.Grant != nil {
+				fmt.Fprintf(w, "it may use %s\n", grantWords(grant))
+			}
 		}
 		fmt.Fprintln(w, key)
 	})
@@ -83,18 +109,14 @@ func keysList(c *cli.Context) error {
 		return err
 	}
 	defer st.Close()
-	keys, err := st.Keys.List(c.Context)
+	keys, err := listedKeys(c, st)
 	if err != nil {
 		return err
 	}
 	s := &session{out: c.App.Writer, json: c.Bool("json")}
 	return s.print(keys, func(w io.Writer) {
 		for _, k := range keys {
-			state := ""
-			if k.Revoked {
-				state = "  (revoked)"
-			}
-			fmt.Fprintf(w, "%4d  %-10s  %s%s\n", k.ID, k.Role, k.Name, state)
+			printKeyLine(w, k)
 		}
 	})
 }

@@ -18,8 +18,8 @@ import (
 )
 
 // serveUntil runs serve with args on db until the test ends, and returns once it printed
-// a line holding want.
-func serveUntil(t *testing.T, db, want string, args ...string) {
+// a line holding want, with that line.
+func serveUntil(t *testing.T, db, want string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -39,10 +39,11 @@ func serveUntil(t *testing.T, db, want string, args ...string) {
 	for lines.Scan() {
 		if strings.Contains(lines.Text(), want) {
 			go io.Copy(io.Discard, pr)
-			return
+			return lines.Text()
 		}
 	}
 	t.Fatalf("serve stopped before printing %q", want)
+	return ""
 }
 
 // queueMail queues a mail into db as another process would, with the key serve keeps

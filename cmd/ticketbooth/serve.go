@@ -17,6 +17,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/season"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
@@ -36,6 +37,8 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "block-interval", Value: ledger.DefaultBlockInterval, EnvVars: []string{"TICKETBOOTH_BLOCK_INTERVAL"},
 				Usage: "block time of a new ledger (an existing ledger keeps the one it was created with)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
+			&cli.StringFlag{Name: "dsn", Value: season.DefaultDSN, EnvVars: []string{"TICKETBOOTH_DSN"},
+				Usage: "the `NAME` partners give this ledger on the command API (?dsn=NAME); their keys name the DSNs they may use"},
 		}, append(append(append(append(timeoutFlags(), tlsFlags()...), mailFlags()...), webhookFlags()...), deliveryFlags()...)...),
 		Action: serve,
 	}
@@ -97,6 +100,9 @@ func serve(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := ledger.CheckDSN(c.String("dsn")); err != nil {
+		return usagef("--dsn: %s", ledger.ErrorMessage(err))
+	}
 	ps, err := passes(c)
 	if err != nil {
 		return err
@@ -143,7 +149,7 @@ func serve(c *cli.Context) error {
 	}
 	svc = wiring.Mailing(svc, st, wiring.Mailer{PublicURL: public, Passes: ps, Log: log,
 		From: c.String("mail-from"), ReplyTo: c.String("mail-reply-to")})
-	if svc, err = wiring.Season(svc, st, "", log); err != nil {
+	if svc, err = wiring.Season(svc, st, c.String("dsn"), log); err != nil {
 		return err
 	}
 	h, err := server.New(svc, log)

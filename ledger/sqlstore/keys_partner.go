@@ -101,3 +101,24 @@ func (c *grantCache) forget() {
 	c.m = nil
 	c.mu.Unlock()
 }
+
+// Grants returns the grants of the partner keys, revoked ones too, by key id.
+func (s *Keys) Grants(ctx context.Context) (map[int64]ledger.PartnerGrant, error) {
+	rows, err := s.reader(ctx).rows(`SELECT key_id, product, dsns, per_minute, per_day FROM partner_grants`)
+	if err != nil {
+		return nil, s.internal("listing the partner keys' grants", err)
+	}
+	defer rows.Close()
+	out := map[int64]ledger.PartnerGrant{}
+	for rows.Next() {
+		var id int64
+		var g ledger.PartnerGrant
+		var dsns string
+		if err := rows.Scan(&id, &g.Product, &dsns, &g.PerMinute, &g.PerDay); err != nil {
+			return nil, s.internal("listing the partner keys' grants", err)
+		}
+		g.DSNs = strings.Split(dsns, ",")
+		out[id] = g
+	}
+	return out, rows.Err()
+}
