@@ -140,9 +140,7 @@ func (h *Handler) openCart(ctx context.Context, c ledger.Contract, orderNum, acc
 	if acct <= 0 {
 		return heldCart{}, failf(ResultMissingField, "command1 needs acct_id (the account a new cart is for) or order_num_in (a cart to add to).")
 	}
-	if _, err := h.svc.Customers.Customer(ctx, acct); ledger.ErrorCode(err) == ledger.ENOTFOUND {
-		return heldCart{}, failf(ResultNotFound, "There is no account %d.", acct)
-	} else if err != nil {
+	if _, err := account(ctx, h, acct); err != nil {
 		return heldCart{}, err
 	}
 	b, err := h.svc.Bookings.NewBooking(ctx, c.Address, acct)
