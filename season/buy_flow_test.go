@@ -16,14 +16,17 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/season"
 )
 
-// TestBuyFlowToTheGate runs the buy flow as a partner drives it: an account, seats held,
+// TestBuyFlowToTheGate runs the buy flow as a partner drives it: an account added, seats held,
 // the cart read, checked out, paid (less than due first) and printed as a PDF whose codes,
 // read back by zbarimg, are admitted at the gate, while the codes the payment answered
 // are refused from the print on.
 func TestBuyFlowToTheGate(t *testing.T) {
 	e := newEnv(t)
 	buy, hold := e.partner("sth-buy", "main"), e.partner("sth-hold", "main")
-	event, acct := e.event(2, 4), e.account("ada@example.com")
+	event := e.event(2, 4)
+	added := e.command("sth-buy", buy, map[string]any{"cmd": "customer_add", "pin": "4711",
+		"customer": map[string]any{"name_first": "Ada", "name_last": "Lovelace", "email": "ada@example.com"}})
+	acct := number(t, added.Command1["acct_id"])
 	held := e.command("sth-hold", hold, map[string]any{"cmd": "seats_hold", "event_name": event, "acct_id": acct,
 		"ticket_type": []map[string]any{{"num_seats": 2, "ticket_type_code": "BASE"}, {"num_seats": 1, "ticket_type_code": "CHILD"}}})
 	order := number(t, held.Command1["order_num_out"])
