@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/issuer"
@@ -247,32 +248,76 @@ func (h *Handler) drawOrder(ctx context.Context, stream *ticketpdf.PDFStream, o 
 	return nil
 }
 
+// reissueWorkers is how many tickets of an order are reissued at once: each reissue is
+// a transaction of its own, and the store commits concurrent ones together.
+const reissueWorkers = 8
+
+// reissued is the outcome of one ticket's reissue: the new ticket, or why not.
+type reissued struct {
+	purchase issuer.Purchase
+	skip     string // checked in: not reissued
+	err      error
+}
+
 // reissueOrder reissues every ticket of the order not checked in, with the account's
-// name under the identity policy. A refusal skips the ticket; any other error fails the
-// print while nothing was reissued yet (started false and none of this order), and skips
-// the ticket afterwards, so that the tickets reissued still reach the caller.
+// name under the identity policy, reissueWorkers at a time, and gathers them in the
+// order's order. A refusal skips the ticket; any other error fails the print while
+// nothing was reissued (started false and none of this order), and skips the ticket
+// otherwise, so that the tickets reissued still reach the caller.
 func (h *Handler) reissueOrder(ctx context.Context, b ledger.Booking, started bool) (printedOrder, error) {
 	o := printedOrder{booking: b, purchase: issuer.Purchase{Contract: b.Contract, TicketsPerQR: 1}}
 	name, err := h.ticketName(ctx, b)
 	if err != nil {
 		return o, err
 	}
-	for _, t := range b.Tickets {
-		if t.Status == ledger.TicketCheckedIn {
-			o.skipped = append(o.skipped, issuer.SkippedTicket{Seat: t.Seat, Reason: "checked in at the gate"})
-			continue
-		}
-		one, err := h.svc.Reissuer.Reissue(ctx, b.Contract, issuer.ReissueRequest{Seat: t.Seat, CustomerName: name})
-		switch code := ledger.ErrorCode(err); {
-		case err == nil:
-			o.purchase = joinedPurchase(o.purchase, one)
-		case code == ledger.EREFUSED || code == ledger.ECONFLICT || started || len(o.purchase.Tickets) > 0:
-			o.skipped = append(o.skipped, issuer.SkippedTicket{Seat: t.Seat, Reason: ledger.ErrorMessage(err)})
+	results := h.reissueAll(ctx, b, name)
+	var failed error
+	for i, t := range b.Tickets {
+		r := results[i]
+		switch code := ledger.ErrorCode(r.err); {
+		case r.skip != "":
+			o.skipped = append(o.skipped, issuer.SkippedTicket{Seat: t.Seat, Reason: r.skip})
+		case r.err == nil:
+			o.purchase = joinedPurchase(o.purchase, r.purchase)
 		default:
-			return o, err
+			if code != ledger.EREFUSED && code != ledger.ECONFLICT && failed == nil {
+				failed = r.err
+			}
+			o.skipped = append(o.skipped, issuer.SkippedTicket{Seat: t.Seat, Reason: ledger.ErrorMessage(r.err)})
 		}
 	}
+	if failed != nil && !started && len(o.purchase.Tickets) == 0 {
+		return o, failed
+	}
 	return o, nil
+}
+
+// reissueAll reissues the order's tickets not checked in, reissueWorkers at a time, and
+// returns each one's outcome by its place in the order.
+func (h *Handler) reissueAll(ctx context.Context, b ledger.Booking, name string) []reissued {
+	results := make([]reissued, len(b.Tickets))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(reissueWorkers, len(b.Tickets)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t := b.Tickets[i]
+				if t.Status == ledger.TicketCheckedIn {
+					results[i].skip = "checked in at the gate"
+					continue
+				}
+				results[i].purchase, results[i].err = h.svc.Reissuer.Reissue(ctx, b.Contract, issuer.ReissueRequest{Seat: t.Seat, CustomerName: name})
+			}
+		}()
+	}
+	for i := range b.Tickets {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return results
 }
 
 // ticketName is the name the order's tickets carry under the identity policy: the
