@@ -46,7 +46,7 @@ func TestBuyFlowMailsThePaymentAndThePrint(t *testing.T) {
 
 func TestBuyFlowRefused(t *testing.T) {
 	e := newEnv(t)
-	buy, hold := e.partner("sth-buy", "main"), e.partner("sth-hold", "main")
+	buy, hold, otherBuy := e.partner("sth-buy", "main"), e.partner("sth-hold", "main"), e.partner("sth-buy", "main")
 	event, acct, other := e.event(1, 6), e.account("ada@example.com"), e.account("bob@example.com")
 	open := e.heldCart(buy, event, acct, 2)
 	sold := e.heldCart(buy, event, acct, 1)
@@ -80,6 +80,7 @@ func TestBuyFlowRefused(t *testing.T) {
 		{"printing on letter paper", "sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": sold, "paper_size": "letter"}, 200, season.ResultInvalidField, "paper_size"},
 		{"printing an order twice", "sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": []int64{sold, sold}}, 200, season.ResultInvalidField, "twice"},
 		{"mailing without a mailer", "sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": sold, "delivery_method": "email"}, 200, season.ResultRefused, "does not mail"},
+		{"printing what another key sold", "sth-buy", otherBuy, map[string]any{"cmd": "ticket_print", "order_num": sold}, 200, season.ResultConflict, "not owned by a customer of this key"},
 		{"ticket_print with a key of sth-hold", "sth-hold", hold, map[string]any{"cmd": "ticket_print", "order_num": sold}, 200, season.ResultNotInProduct, "ticket_print"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
