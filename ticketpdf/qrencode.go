@@ -93,10 +93,10 @@ func encodeQR(text string, v int, level qrcode.RecoveryLevel, mask int) *qrSymbo
 		t.draw(s.dark, words, level, mask)
 		return s
 	}
-	grid, score := newQRGrid(t.size), newQRScorer(t.size)
+	data, grid, score := t.dataGrid(words), newQRGrid(t.size), newQRScorer(t.size)
 	best, bestMask := -1, 0
 	for m := range 8 {
-		t.drawGrid(grid, words, level, m)
+		t.maskGrid(grid, data, level, m)
 		if p := score.penalty(grid); best < 0 || p < best {
 			best, bestMask = p, m
 		}
@@ -110,6 +110,7 @@ type qrTemplate struct {
 	size     int
 	base     []bool     // the function patterns, format information light
 	grid     *qrGrid    // base as bit sets
+	maskBits [8]*qrGrid // each mask's inverted data modules as bit sets
 	function []bool     // which modules are function patterns or format and version information
 	order    []int32    // the data modules, in the order the bits go
 	orderBit []qrBit    // the same in a grid
@@ -146,6 +147,14 @@ func newQRTemplate(v int) *qrTemplate {
 	for i, dark := range t.base {
 		if dark {
 			t.grid.setDark(i%n, i/n)
+		}
+	}
+	for m := range t.maskBits {
+		t.maskBits[m] = t.dataGrid(nil)
+		for i, at := range t.orderBit {
+			if t.masks[m][i/8]&(0x80>>(i%8)) != 0 {
+				t.maskBits[m].set(at)
+			}
 		}
 	}
 	return t
@@ -341,19 +350,26 @@ func (t *qrTemplate) draw(dark []bool, words []byte, level qrcode.RecoveryLevel,
 	}
 }
 
-// drawGrid is draw into a grid of bit sets, for scoring.
-func (t *qrTemplate) drawGrid(g *qrGrid, words []byte, level qrcode.RecoveryLevel, mask int) {
-	copy(g.rows, t.grid.rows)
-	copy(g.cols, t.grid.cols)
-	bits := t.masks[mask]
-	for i, at := range t.orderBit {
-		b := bits[i/8]
-		if i/8 < len(words) {
-			b ^= words[i/8]
+// dataGrid returns the data modules of the codewords, unmasked, as bit sets.
+func (t *qrTemplate) dataGrid(words []byte) *qrGrid {
+	g := newQRGrid(t.size)
+	for i, w := range words {
+		for b, at := range t.orderBit[8*i : 8*i+8] {
+			if w&(0x80>>b) != 0 {
+				g.set(at)
+			}
 		}
-		if b&(0x80>>(i%8)) != 0 {
-			g.set(at)
-		}
+	}
+	return g
+}
+
+// maskGrid writes into g the symbol of the data modules under the mask with its format
+// information, as draw does, for scoring: masking the data is one exclusive or a word.
+func (t *qrTemplate) maskGrid(g, data *qrGrid, level qrcode.RecoveryLevel, mask int) {
+	m := t.maskBits[mask]
+	for i := range g.rows {
+		g.rows[i] = t.grid.rows[i] | data.rows[i] ^ m.rows[i]
+		g.cols[i] = t.grid.cols[i] | data.cols[i] ^ m.cols[i]
 	}
 	format := t.format[level][mask]
 	for i := range 15 {
