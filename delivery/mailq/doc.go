@@ -6,7 +6,9 @@
 //
 // Each mail key is queued once and, normally, sent once. A sender that stops between
 // handing a mail over and recording it (a crash, a kill) leaves its lease to expire, and
-// the mail is sent again: at-least-once across a crash is the honest bound.
+// the mail is sent again: at-least-once across a crash is the honest bound. (A mail is
+// recorded while the next is handed over, so that records share the store's commits: a
+// crash may send again the few mails handed over during the last commit.)
 //
 // The queued messages are sealed under the delivery key (LoadDeliveryKey), a file kept
 // outside the database. Logs name a mail by its id and key and its recipient by domain

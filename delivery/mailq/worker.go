@@ -126,7 +126,11 @@ func (w *Worker) defaults() {
 	}
 }
 
-// round claims a batch of due mails and sends them; it returns how many it claimed.
+// round claims a batch of due mails and sends them; it returns how many it claimed. A
+// mail handed over is recorded sent while the next ones are sent: the records that queue
+// up during one commit of the store are written in the next, together (the store's group
+// commit), instead of the sender waiting on a commit of its own for each mail. The round
+// ends when every record is written.
 func (w *Worker) round(ctx context.Context, s *session) int {
 	claimed, err := w.Spool.Claim(ctx, w.Batch, w.Lease)
 	if err != nil {
@@ -135,6 +139,8 @@ func (w *Worker) round(ctx context.Context, s *session) int {
 		}
 		return 0
 	}
+	var records sync.WaitGroup
+	defer records.Wait()
 	for i, m := range claimed {
 		if ctx.Err() != nil {
 			return len(claimed) // the rest waits for its lease to expire
@@ -143,7 +149,11 @@ func (w *Worker) round(ctx context.Context, s *session) int {
 			w.failAll(ctx, claimed[i:], err)
 			return 0
 		}
-		w.record(ctx, m, s.send(ctx, m))
+		if err := s.send(ctx, m); err != nil {
+			w.record(ctx, m, err)
+			continue
+		}
+		records.Go(func() { w.record(ctx, m, nil) })
 	}
 	return len(claimed)
 }

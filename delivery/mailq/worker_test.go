@@ -303,3 +303,54 @@ func TestTwoWorkersSendEachMailOnce(t *testing.T) {
 		t.Fatalf("%d mails recorded sent, want %d", len(sent), total)
 	}
 }
+
+// pairedSpool holds each Sent record until a second one is under way (or a guard
+// expires, which it notes).
+type pairedSpool struct {
+	ledger.MailSpool
+	mu      sync.Mutex
+	calls   int
+	both    chan struct{}
+	alone   bool // a record waited out the guard without a second
+	guarded time.Duration
+}
+
+func (p *pairedSpool) Sent(ctx context.Context, m ledger.ClaimedMail) error {
+	p.mu.Lock()
+	if p.calls++; p.calls == 2 {
+		close(p.both)
+	}
+	p.mu.Unlock()
+	select {
+	case <-p.both:
+	case <-time.After(p.guarded):
+		p.mu.Lock()
+		p.alone = true
+		p.mu.Unlock()
+	}
+	return p.MailSpool.Sent(ctx, m)
+}
+
+// TestSentRecordsOverlapSending: the worker hands the next mail over while the last one's
+// sent record is being written, so records can share the store's commits; both mails are
+// recorded sent once the round ends.
+func TestSentRecordsOverlapSending(t *testing.T) {
+	q := openQueue(t)
+	srv := smtptest.Start(t, smtptest.Options{})
+	q.enqueue(t, "booking/1/confirmed")
+	q.enqueue(t, "booking/2/confirmed")
+	spool := &pairedSpool{MailSpool: q.store.Mails, both: make(chan struct{}), guarded: 10 * time.Second}
+	w := worker(q.store, plain(srv))
+	w.Spool = spool
+	if n := w.Drain(context.Background()); n != 2 {
+		t.Fatalf("Drain sent %d mails, want 2", n)
+	}
+	if spool.alone {
+		t.Error("the first mail's record was written before the second mail was handed over")
+	}
+	for id := int64(1); id <= 2; id++ {
+		if m := q.mail(t, id); m.State != ledger.MailSent {
+			t.Errorf("mail %d reads %+v after the round", id, m)
+		}
+	}
+}
