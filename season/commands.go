@@ -28,6 +28,9 @@ func commands() map[string]command {
 		"customer_query":      {ProductCustomer, customerQueryCmd},
 		"customer_add":        {ProductCustomer, customerAddCmd},
 		"customer_update":     {ProductCustomer, customerUpdateCmd},
+		"seats_sold":          {ProductCustomer, seatsSoldCmd},
+		"get_avail_seats":     {ProductInventory, getAvailSeatsCmd},
+		"event_price_info":    {ProductInventory, eventPriceInfoCmd},
 	}
 }
 

@@ -89,7 +89,7 @@ func (q eventDetails) listed(ctx context.Context, h *Handler) ([]ledger.SeasonEv
 		if len(out) == int(q.Count) {
 			return out, i < len(names), nil
 		}
-		e, err := h.svc.Events.SeasonEvent(ctx, name)
+		e, err := h.svc.Records.SeasonEvent(ctx, name)
 		if ledger.ErrorCode(err) == ledger.ENOTFOUND {
 			continue
 		}
@@ -112,7 +112,7 @@ func (q eventDetails) seasons(ctx context.Context, h *Handler) ([]ledger.SeasonE
 			return nil, false, failf(ResultInvalidField, "Season %q is not a season of this server: a season is a year, such as 2026.", clipWords(name))
 		}
 		// A day either side: the year is the show's in its own time zone.
-		found, err := h.svc.Events.SeasonEvents(ctx, ledger.SeasonEventQuery{From: year.AddDate(0, 0, -1), To: year.AddDate(1, 0, 1), Limit: ledger.MaxSeasonEvents})
+		found, err := h.svc.Records.SeasonEvents(ctx, ledger.SeasonEventQuery{From: year.AddDate(0, 0, -1), To: year.AddDate(1, 0, 1), Limit: ledger.MaxSeasonEvents})
 		if err != nil {
 			return nil, false, err
 		}

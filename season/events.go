@@ -63,7 +63,7 @@ func eventSearchCmd(ctx context.Context, h *Handler, c *call) (map[string]any, e
 	if err := q.check(ctx, h); err != nil {
 		return nil, err
 	}
-	found, err := h.svc.Events.SeasonEvents(ctx, ledger.SeasonEventQuery{From: from, To: to, Venue: strings.TrimSpace(q.VenueName), Limit: ledger.MaxSeasonEvents})
+	found, err := h.svc.Records.SeasonEvents(ctx, ledger.SeasonEventQuery{From: from, To: to, Venue: strings.TrimSpace(q.VenueName), Limit: ledger.MaxSeasonEvents})
 	if err != nil {
 		return nil, err
 	}

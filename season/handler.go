@@ -31,7 +31,7 @@ const DefaultDSN = "main"
 type Services struct {
 	DSN       string // the DSN this server serves; "" is DefaultDSN
 	Partners  ledger.PartnerKeys
-	Events    ledger.SeasonEvents // the events and the database's status
+	Records   ledger.SeasonRecords // the events, accounts' seats and the database's status
 	Accounts  ledger.SeasonAccounts
 	Meter     ledger.CallMeter
 	Ledger    ledger.Service
@@ -57,8 +57,8 @@ func New(svc Services, log *slog.Logger) (*Handler, error) {
 	if svc.Partners == nil {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its partner keys (season.Services.Partners)")
 	}
-	if svc.Events == nil || svc.Accounts == nil {
-		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its events and accounts (season.Services.Events, Accounts)")
+	if svc.Records == nil || svc.Accounts == nil {
+		return nil, ledger.Errorf(ledger.EINTERNAL, "the command API was started without its events and accounts (season.Services.Records, Accounts)")
 	}
 	if svc.DSN == "" {
 		svc.DSN = DefaultDSN

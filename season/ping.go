@@ -17,7 +17,7 @@ import (
 // last minute per processor, in percent; -1 where the system does not say), db_name (the
 // DSN) and db_connections (the database connections the server's pools hold open).
 func ping(ctx context.Context, h *Handler, c *call) (map[string]any, error) {
-	db := h.svc.Events.DatabaseStatus(ctx)
+	db := h.svc.Records.DatabaseStatus(ctx)
 	available := "Y"
 	if !db.Available {
 		available = "N"

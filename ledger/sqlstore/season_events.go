@@ -8,7 +8,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// Season answers the reads of the season-ticketing command API (ledger.SeasonEvents):
+// Season answers the reads of the season-ticketing command API (ledger.SeasonRecords):
 // the contracts on sale as events, with their seats counted by status, found by the show
 // times of the sales (a scan of the contracts whose sale is active, which the sales'
 // primary key joins), and the database's status for ping. It writes nothing of its own
@@ -17,7 +17,7 @@ type Season struct {
 	*db
 }
 
-var _ ledger.SeasonEvents = (*Season)(nil)
+var _ ledger.SeasonRecords = (*Season)(nil)
 
 // seasonEventsSQL finds the active sales' contracts in a window of show times, in the
 // order of the show time and the address; the caller appends the venue, the page's start
