@@ -4,7 +4,7 @@ PKGS    := ./...
 # The suites over a ledger run a second time on PostgreSQL (TICKETBOOTH_TEST_DB=postgres; a
 # throwaway cluster, see internal/pgtest). A package joins once its tests open their
 # ledger with pgtest.LedgerDB.
-POSTGRES_PKGS := ./ledger/sqlstore/ ./server/ ./client/ ./cmd/ticketbooth/
+POSTGRES_PKGS := ./ledger/sqlstore/ ./server/ ./client/ ./cmd/ticketbooth/ ./season/
 BIN     := bin/ticketbooth
 FUZZTIME ?= 20s
 

@@ -9,12 +9,23 @@ import (
 )
 
 // Season adds the season-ticketing command API of seed 004 to svc, serving the DSN dsn
-// ("" is season.DefaultDSN) over the same customers, bookings and tickets: its partners'
-// keys are the store's Keys, their calls are counted against their limits by its Calls,
-// and it confirms bookings through svc's Confirmer, so call it after Mailing (a booking
-// paid through it is mailed as any).
+// ("" is season.DefaultDSN) over the same customers, bookings and tickets, with the
+// services SeasonServices names. Call it after Mailing (a booking paid through it is
+// mailed as any).
 func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logger) (server.Services, error) {
-	h, err := season.New(season.Services{
+	h, err := season.New(SeasonServices(svc, st, dsn), log)
+	if err != nil {
+		return svc, err
+	}
+	svc.Commands = h
+	return svc, nil
+}
+
+// SeasonServices are the command API's services as Season wires them: its partners' keys
+// are the store's Keys, their calls are counted against their limits by its Calls, and
+// it confirms bookings through svc's Confirmer.
+func SeasonServices(svc server.Services, st *sqlstore.Store, dsn string) season.Services {
+	return season.Services{
 		DSN:       dsn,
 		Partners:  st.Keys,
 		Meter:     st.Calls,
@@ -27,10 +38,5 @@ func Season(svc server.Services, st *sqlstore.Store, dsn string, log *slog.Logge
 		Resender:  svc.Resender,
 		Lists:     svc.TicketLists,
 		Reissuer:  svc.Sales,
-	}, log)
-	if err != nil {
-		return svc, err
 	}
-	svc.Commands = h
-	return svc, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -33,7 +34,13 @@ type Calls struct {
 	queue   *queue[*meteredCall]
 	started sync.Once
 	done    chan struct{}
+	// batches and counted are the transactions run and the calls judged in them.
+	batches, counted atomic.Int64
 }
+
+// Batches returns how many transactions this store has run to count calls, and how many
+// calls they judged (their mean is the batching the load gave).
+func (c *Calls) Batches() (batches, calls int64) { return c.batches.Load(), c.counted.Load() }
 
 // CallUsage is what a partner key has used of its limits: the calls allowed and refused
 // in the current minute and the current day (UTC).
@@ -96,6 +103,8 @@ func (c *Calls) loop() {
 	defer close(c.done)
 	for m := range c.queue.ch {
 		batch := gather(c.queue.ch, m, maxMetered, maxYields)
+		c.batches.Add(1)
+		c.counted.Add(int64(len(batch)))
 		var err error
 		if err = c.count(batch); err != nil {
 			err = c.internal("counting partners' calls", err)

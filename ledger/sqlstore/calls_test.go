@@ -2,7 +2,9 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -71,4 +73,43 @@ func meterAll(t *testing.T, stores []*sqlstore.Store, ids []int64, g ledger.Part
 	}
 	wg.Wait()
 	return allowed
+}
+
+// BenchmarkMeter counts calls of 1,000 keys from 2 and from 32 goroutines straight on
+// the store, no HTTP: the CallMeter's own cost. It reports the process's CPU time per call and the mean
+// number of calls one transaction counted.
+func BenchmarkMeter(b *testing.B) {
+	for _, p := range []int{1, 16} {
+		b.Run(fmt.Sprintf("clients-%d", 2*p), func(b *testing.B) { benchMeter(b, p) })
+	}
+}
+
+func benchMeter(b *testing.B, parallelism int) {
+	e := openEnv(b)
+	grant := ledger.PartnerGrant{Product: "sth-customer", DSNs: []string{"main"}, PerMinute: 1 << 30, PerDay: 1 << 30}
+	ids := make([]int64, 1000)
+	for i := range ids {
+		_, k, err := e.store.Keys.CreatePartnerKey(context.Background(), "partner", grant)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = k.ID
+	}
+	var next atomic.Int64
+	batches, calls := e.store.Calls.Batches()
+	b.SetParallelism(parallelism)
+	cpu := processCPU()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := e.store.Calls.Meter(context.Background(), ids[next.Add(1)%1000], grant); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	nb, nc := e.store.Calls.Batches()
+	b.ReportMetric(float64(processCPU()-cpu)/float64(time.Microsecond)/float64(b.N), "cpu-µs/call")
+	b.ReportMetric(float64(nc-calls)/float64(max(nb-batches, 1)), "calls/batch")
 }

@@ -27,8 +27,8 @@ func (s *Keys) CreatePartnerKey(ctx context.Context, name string, g ledger.Partn
 }
 
 // Partner returns the partner holding key and its grant: EUNAUTHORIZED for an unknown or
-// revoked key, or a key of another role. Both are trusted for KeyCacheTTL, as
-// Authenticate trusts a key.
+// revoked key, or a key of another role. The key is trusted for KeyCacheTTL, as
+// Authenticate trusts it, and its grant for GrantCacheTTL.
 func (s *Keys) Partner(ctx context.Context, key string) (ledger.Actor, ledger.PartnerGrant, error) {
 	a, err := s.Authenticate(ctx, key)
 	if err != nil {
@@ -65,7 +65,13 @@ func (s *Keys) grant(ctx context.Context, id int64) (ledger.PartnerGrant, error)
 	return g, nil
 }
 
-// grantCache remembers partner keys' grants by key id for KeyCacheTTL.
+// GrantCacheTTL is how long Partner trusts a key's grant it has read. A grant does not
+// change once its key is made, and whether the key still holds is Authenticate's check
+// at every call, so the grant is kept far longer than the key: a partner calling with
+// many keys then costs one read of a key a second, not two.
+const GrantCacheTTL = 10 * time.Minute
+
+// grantCache remembers partner keys' grants by key id for GrantCacheTTL.
 type grantCache struct {
 	mu sync.Mutex
 	m  map[int64]cachedGrant
@@ -92,7 +98,7 @@ func (c *grantCache) put(id int64, g ledger.PartnerGrant) {
 	if c.m == nil || len(c.m) >= maxCachedKeys {
 		c.m = map[int64]cachedGrant{}
 	}
-	c.m[id] = cachedGrant{grant: g, until: time.Now().Add(KeyCacheTTL)}
+	c.m[id] = cachedGrant{grant: g, until: time.Now().Add(GrantCacheTTL)}
 }
 
 // forget empties the cache, after a revocation.
