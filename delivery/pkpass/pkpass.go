@@ -3,11 +3,16 @@ package pkpass
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto"
 	"crypto/sha1"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -104,7 +109,7 @@ func Sign(manifest []byte, s Signer) ([]byte, error) {
 		return nil, signFault(err)
 	}
 	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	if err := sd.AddSignerChain(s.Cert, s.Key, []*x509.Certificate{s.Intermediate}, pkcs7.SignerInfoConfig{}); err != nil {
+	if err := addSigner(sd, s); err != nil {
 		return nil, signFault(err)
 	}
 	sd.Detach()
@@ -115,6 +120,32 @@ func Sign(manifest []byte, s Signer) ([]byte, error) {
 	return der, nil
 }
 
+// addSigner adds the signer and its chain to sd. pkcs7's AddSignerChain checks the
+// certificate's signature by the intermediate every time (an ECDSA or RSA verification,
+// a fifth of a pass); the chain is checked once and remembered (verifiedChain), then the
+// signer is added as AddSignerChain would: the same certificates in the same order, and
+// as issuer the intermediate's subject, which is the certificate's own issuer bytes.
+func addSigner(sd *pkcs7.SignedData, s Signer) error {
+	chain := [2]*x509.Certificate{s.Cert, s.Intermediate}
+	if verifiedChain.Load() == nil || *verifiedChain.Load() != chain {
+		if !bytes.Equal(s.Cert.RawIssuer, s.Intermediate.RawSubject) {
+			return sd.AddSignerChain(s.Cert, s.Key, []*x509.Certificate{s.Intermediate}, pkcs7.SignerInfoConfig{})
+		}
+		if err := s.Cert.CheckSignatureFrom(s.Intermediate); err != nil {
+			return fmt.Errorf("pkcs7: certificate signature from parent is invalid: %v", err)
+		}
+		verifiedChain.Store(&chain)
+	}
+	if err := sd.AddSigner(s.Cert, s.Key, pkcs7.SignerInfoConfig{}); err != nil {
+		return err
+	}
+	sd.AddCertificate(s.Intermediate)
+	return nil
+}
+
+// verifiedChain is the last certificate and intermediate whose chain addSigner checked.
+var verifiedChain atomic.Pointer[[2]*x509.Certificate]
+
 func signFault(err error) error {
 	return ledger.Errorf(ledger.EINVALID,
 		"The pass could not be signed with this certificate, key and intermediate: %v", err)
@@ -123,8 +154,13 @@ func signFault(err error) error {
 func zipFiles(order []string, files map[string][]byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, keptCompressor)
 	for _, name := range order {
-		w, err := zw.Create(name)
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		if strings.HasSuffix(name, ".png") {
+			h.Method = zip.Store // compressed already: deflating them again gains nothing
+		}
+		w, err := zw.CreateHeader(h)
 		if err == nil {
 			_, err = w.Write(files[name])
 		}
@@ -136,6 +172,39 @@ func zipFiles(order []string, files map[string][]byte) ([]byte, error) {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "The pass could not be zipped: %v", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// compressors are deflate compressors passes hand on to the next. archive/zip keeps its
+// own in a sync.Pool, which every garbage collection empties: in a batch of mails nearly
+// every pass made a new one, several hundred KB to allocate and clear, most of a pass's
+// zipping. A few are kept here instead, across collections.
+var compressors = make(chan *flate.Writer, 4)
+
+// keptCompressor is archive/zip's Deflate compressor (the same level, so the same bytes),
+// taken from compressors when one is there and given back when its file is closed.
+func keptCompressor(w io.Writer) (io.WriteCloser, error) {
+	select {
+	case fw := <-compressors:
+		fw.Reset(w)
+		return keptFlate{fw}, nil
+	default:
+	}
+	fw, err := flate.NewWriter(w, zipDeflateLevel)
+	return keptFlate{fw}, err
+}
+
+// zipDeflateLevel is the level of archive/zip's own Deflate compressor.
+const zipDeflateLevel = 5
+
+type keptFlate struct{ *flate.Writer }
+
+func (k keptFlate) Close() error {
+	err := k.Writer.Close()
+	select {
+	case compressors <- k.Writer:
+	default:
+	}
+	return err
 }
 
 func check(iss Issuer, t Ticket, s Signer) error {

@@ -267,3 +267,22 @@ func TestBoundedInput(t *testing.T) {
 		t.Errorf("a show name of exactly %d characters was refused: %v", MaxText, err)
 	}
 }
+
+// TestChainCheckedForEachIntermediate: once a pass is signed with one chain, a signer whose
+// intermediate has the same name but another key (so did not issue the certificate) is
+// still refused: the chain checked once is remembered for that chain only.
+func TestChainCheckedForEachIntermediate(t *testing.T) {
+	c := newChain(t)
+	if _, err := Build(testIssuer, testTicket(t), c.signer); err != nil {
+		t.Fatal(err)
+	}
+	impostor, _ := mint(t, certTemplate(2, "Test WWDR Intermediate", true), nil, nil) // the same name, its own key
+	s := c.signer
+	s.Intermediate = impostor
+	if _, err := Build(testIssuer, testTicket(t), s); ledger.ErrorCode(err) != ledger.EINVALID {
+		t.Fatalf("a pass signed under an intermediate that did not issue the certificate: err = %v", err)
+	}
+	if _, err := Build(testIssuer, testTicket(t), c.signer); err != nil {
+		t.Fatalf("the right chain after the wrong one: %v", err)
+	}
+}
