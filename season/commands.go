@@ -44,7 +44,7 @@ func (c *call) decode(v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return failf(ResultInvalidField, "command1.%s must be a %s.", te.Field, typeWords(te.Type.Kind().String()))
+			return failf(ResultInvalidField, "command1.%s must be %s.", te.Field, typeWords(te.Type.Kind().String()))
 		}
 		return failf(ResultInvalidField, "command1 has a member of the wrong type.")
 	}

@@ -1,6 +1,7 @@
 package season_test
 
 import (
+	"testing"
 	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
@@ -27,9 +28,15 @@ func theatre(name string, at time.Time) show {
 // open creates the show's contract and begins its sale: its address.
 func (e *env) open(s show) string {
 	e.t.Helper()
+	return e.openTB(e.t, s)
+}
+
+// openTB is open for a test or a fuzz target.
+func (e *env) openTB(tb testing.TB, s show) string {
+	tb.Helper()
 	c, _, err := e.store.Contracts.CreateContract(admin(), s.venue, s.seats, s.standing...)
 	if err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	all := ledger.ContractSeats(s.seats, s.standing)
 	prices := make([]ledger.SeatPrice, len(all))
@@ -38,12 +45,12 @@ func (e *env) open(s show) string {
 	}
 	info, err := e.store.Ledger().Info(admin())
 	if err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	d := ledger.SaleDetails{Name: s.name, Organiser: "Theater AG", Time: s.at.Unix(), EndOfSale: info.Height + 1000,
 		Currency: "CHF", TimeZone: s.zone, TicketTypes: s.types}
 	if _, err := e.store.Contracts.BeginSale(admin(), c.Address, prices, d); err != nil {
-		e.t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return c.Address
 }

@@ -1,16 +1,16 @@
 package season
 
-// typeWords names a Go kind as a JSON type, for a sentence.
+// typeWords names a Go kind as a JSON type with its article, for a sentence: "a number".
 func typeWords(kind string) string {
 	switch kind {
 	case "string":
-		return "string"
+		return "a string"
 	case "int", "int64", "int32", "uint", "uint64", "float64":
-		return "number"
+		return "a number"
 	case "bool":
-		return "boolean (true or false)"
+		return "a boolean (true or false)"
 	case "slice", "array":
-		return "list"
+		return "a list"
 	}
-	return "object"
+	return "an object"
 }
