@@ -16,21 +16,22 @@ type command struct {
 // commands is the table of the API's commands, by their lower-case name.
 func commands() map[string]command {
 	return map[string]command{
-		"ping":                {ProductCustomer, ping},
-		"seats_hold":          {ProductHold, seatsHold},
-		"seats_hold_specific": {ProductHold, seatsHoldSpecific},
-		"shopping_cart":       {ProductHold, shoppingCart},
-		"check_out":           {ProductBuy, checkOut},
-		"payment_request":     {ProductBuy, paymentRequestCmd},
-		"ticket_print":        {ProductBuy, ticketPrint},
-		"event_search":        {ProductCustomer, eventSearchCmd},
-		"event_details":       {ProductCustomer, eventDetailsCmd},
-		"customer_query":      {ProductCustomer, customerQueryCmd},
-		"customer_add":        {ProductCustomer, customerAddCmd},
-		"customer_update":     {ProductCustomer, customerUpdateCmd},
-		"seats_sold":          {ProductCustomer, seatsSoldCmd},
-		"get_avail_seats":     {ProductInventory, getAvailSeatsCmd},
-		"event_price_info":    {ProductInventory, eventPriceInfoCmd},
+		"ping":                 {ProductCustomer, ping},
+		"seats_hold":           {ProductHold, seatsHold},
+		"seats_hold_specific":  {ProductHold, seatsHoldSpecific},
+		"shopping_cart":        {ProductHold, shoppingCart},
+		"check_out":            {ProductBuy, checkOut},
+		"payment_request":      {ProductBuy, paymentRequestCmd},
+		"ticket_print":         {ProductBuy, ticketPrint},
+		"event_search":         {ProductCustomer, eventSearchCmd},
+		"event_details":        {ProductCustomer, eventDetailsCmd},
+		"customer_query":       {ProductCustomer, customerQueryCmd},
+		"customer_add":         {ProductCustomer, customerAddCmd},
+		"customer_update":      {ProductCustomer, customerUpdateCmd},
+		"seats_sold":           {ProductCustomer, seatsSoldCmd},
+		"get_avail_seats":      {ProductInventory, getAvailSeatsCmd},
+		"event_price_info":     {ProductInventory, eventPriceInfoCmd},
+		"ats_ext_test_polling": {ProductCustomer, testPolling},
 	}
 }
 

@@ -11,10 +11,14 @@
 // (the ledger unavailable).
 //
 // A call flows: the product of the path -> the partner key of the query
-// (ledger.PartnerKeys) and its grant (product, DSN) -> the call meter (ledger.CallMeter)
-// -> the envelope -> the command of the table (commands.go), which must belong to the
-// path's product -> the command's run, with the partner acting on the ledger as a
-// box-office key -> the answer. Each command is its own function in a file of its kind
+// (ledger.PartnerKeys) and its grant (product, DSN) -> a poll (cookies CID and QTKN of a
+// job of this key, with the job's body) is answered here from the job store and not
+// counted -> the call meter (ledger.CallMeter) -> the envelope -> the command of the table
+// (commands.go), which must belong to the path's product -> the command's run, with the
+// partner acting on the ledger as a box-office key, under the polling deadline
+// (Polling.Deadline): its answer when done in time, else 202 and the cookies of a job
+// that goes on in the background on this server (poll.go, poll_answer.go,
+// ledger.CommandJobs). Each command is its own function in a file of its kind
 // (events, customers, the buy flow); they share the envelope, the failures (failure.go)
 // and the services (Services).
 //

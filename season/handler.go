@@ -27,7 +27,8 @@ const MaxBodyBytes = 1 << 20
 const DefaultDSN = "main"
 
 // Services are what the command API serves, wired by internal/wiring. Partners is
-// required; without Meter calls are not limited (tests of other parts only).
+// required; without Meter calls are not limited, without Jobs every call waits for its
+// command (tests of other parts only).
 type Services struct {
 	DSN       string // the DSN this server serves; "" is DefaultDSN
 	Partners  ledger.PartnerKeys
@@ -41,6 +42,11 @@ type Services struct {
 	Resender  issuer.Resender
 	Lists     ledger.TicketLists
 	Reissuer  Reissuer
+	// Jobs keeps the jobs of asynchronous polling (poll.go), shared by the servers of
+	// the database.
+	Jobs ledger.CommandJobs
+	// Polling tunes the polling: the deadline before a 202 (poll.go).
+	Polling Polling
 }
 
 // Handler serves the command API.
@@ -50,6 +56,7 @@ type Handler struct {
 	commands map[string]command
 	active   atomic.Int64 // calls being answered now (ping's active_requests)
 	load     cpuLoad
+	runner   string // names this handler in the jobs it runs (their lease)
 }
 
 // New returns the handler serving svc.
@@ -66,36 +73,51 @@ func New(svc Services, log *slog.Logger) (*Handler, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{svc: svc, log: log, commands: commands()}, nil
+	svc.Polling = svc.Polling.withDefaults()
+	return &Handler{svc: svc, log: log, commands: commands(), runner: randomText(12)}, nil
 }
 
 // call is one admitted call: the partner, its grant and the path's product, and once the
-// envelope is read, the request.
+// envelope is read, the body and the request.
 type call struct {
-	actor   ledger.Actor
-	grant   ledger.PartnerGrant
-	product Product
-	dsn     string
-	req     request
+	actor    ledger.Actor
+	grant    ledger.PartnerGrant
+	product  Product
+	dsn      string
+	data     []byte   // the body as sent
+	bodyErr  *failure // why the body could not be read
+	bodyRead bool     // the body was read (into data, or bodyErr)
+	req      request
+	// pollRefused: the call carried polling cookies that name no job of its key sent
+	// with this body; it is refused once counted.
+	pollRefused *failure
 }
 
-// ServeHTTP admits the call (product, key, DSN, limits), reads the envelope and runs the
-// command; every answer is the envelope, a failure's too.
+// ServeHTTP answers a call in these steps; every answer is the envelope, a failure's too.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.active.Add(1)
 	defer h.active.Add(-1)
-	c, f := h.admit(r)
+	c, f := h.admit(r) // the path's product, the key and its grant, the DSN
+	if f == nil && h.answerPoll(w, r, c) {
+		return // a poll of a job of this key with its body: not counted against the limits
+	}
 	if f == nil {
-		f = h.read(r, c)
+		f = h.meter(r.Context(), c) // the key's limits
+	}
+	if f == nil {
+		f = h.read(r, c) // the envelope, its DSN and command
+	}
+	if f == nil {
+		f = c.pollRefused // polling cookies that name no job of this key with this body
 	}
 	if f != nil {
 		h.fail(w, c.req, f)
 		return
 	}
-	h.execute(w, r, c)
+	h.execute(w, r, c) // the command, answered within the deadline or as a job (poll.go)
 }
 
-// admit checks the path's product, the key and its grant, the DSN and the key's limits.
+// admit checks the path's product, the key and its grant, and the DSN.
 func (h *Handler) admit(r *http.Request) (*call, *failure) {
 	c := &call{}
 	p, ok := ParseProduct(r.PathValue("product"))
@@ -113,10 +135,7 @@ func (h *Handler) admit(r *http.Request) (*call, *failure) {
 		return c, h.keyFailure(err)
 	}
 	c.actor, c.grant, c.dsn = a, g, q.Get("dsn")
-	if f := h.granted(c); f != nil {
-		return c, f
-	}
-	return c, h.meter(r.Context(), c)
+	return c, h.granted(c)
 }
 
 // keyFailure answers a key the partner keys refused: 401, or 503 when they could not say.
@@ -173,17 +192,34 @@ func waitWords(seconds float64) string {
 	return strconv.Itoa(n) + " seconds"
 }
 
-// read reads the envelope and checks its DSN and command against the URL's.
-func (h *Handler) read(r *http.Request, c *call) *failure {
+// readBody reads the call's body into c.data, once.
+func (h *Handler) readBody(r *http.Request, c *call) *failure {
+	if !c.bodyRead {
+		c.bodyRead = true
+		c.data, c.bodyErr = bodyOf(r)
+	}
+	return c.bodyErr
+}
+
+// bodyOf reads a request's body, up to MaxBodyBytes.
+func bodyOf(r *http.Request) ([]byte, *failure) {
 	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return failf(ResultMalformed, "The body is larger than %d bytes.", MaxBodyBytes)
+			return nil, failf(ResultMalformed, "The body is larger than %d bytes.", MaxBodyBytes)
 		}
-		return failf(ResultMalformed, "The body could not be read to its end.")
+		return nil, failf(ResultMalformed, "The body could not be read to its end.")
 	}
-	req, f := parseEnvelope(data)
+	return data, nil
+}
+
+// read reads the envelope and checks its DSN and command against the URL's.
+func (h *Handler) read(r *http.Request, c *call) *failure {
+	if f := h.readBody(r, c); f != nil {
+		return f
+	}
+	req, f := parseEnvelope(c.data)
 	c.req = req
 	if f != nil {
 		return f
@@ -199,16 +235,6 @@ func (h *Handler) read(r *http.Request, c *call) *failure {
 		return failf(ResultNotInProduct, "%s is not part of %s: call it under /%s/ or a product above it.", req.cmd, c.product, cmd.product)
 	}
 	return nil
-}
-
-// execute runs the admitted call's command and answers it.
-func (h *Handler) execute(w http.ResponseWriter, r *http.Request, c *call) {
-	fields, err := h.run(r.Context(), c)
-	if err != nil {
-		h.fail(w, c.req, h.logged(c, err))
-		return
-	}
-	h.write(w, http.StatusOK, answer(c.req, ResultOK, fields, ""))
 }
 
 // run runs the call's command with the partner acting as a box-office key.

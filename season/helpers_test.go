@@ -14,6 +14,7 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/wiring"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
+	"github.com/ticketbooth-go/ticketbooth/season"
 	"github.com/ticketbooth-go/ticketbooth/server"
 )
 
@@ -23,6 +24,7 @@ type env struct {
 	t     *testing.T
 	store *sqlstore.Store
 	url   string
+	db    string // the database as sqlstore.Open takes it
 }
 
 func newEnv(t *testing.T) *env {
@@ -34,12 +36,18 @@ func newEnv(t *testing.T) *env {
 // database), opened with opts.
 func envOn(t *testing.T, db string, opts sqlstore.Options) *env {
 	t.Helper()
+	return envPolling(t, db, opts, season.Polling{})
+}
+
+// envPolling is envOn with the command API's polling tuned.
+func envPolling(t *testing.T, db string, opts sqlstore.Options, polling season.Polling) *env {
+	t.Helper()
 	st, err := sqlstore.Open(context.Background(), db, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc, err := wiring.Season(wiring.Services(st), st, "", nil)
+	svc, err := wiring.Season(wiring.Services(st), st, "", nil, polling)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +57,7 @@ func envOn(t *testing.T, db string, opts sqlstore.Options) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, store: st, url: srv.URL}
+	return &env{t: t, store: st, url: srv.URL, db: db}
 }
 
 // partner makes a partner key with the product and DSNs.
@@ -66,6 +74,7 @@ func (e *env) partner(product string, dsns ...string) string {
 type reply struct {
 	status     int
 	retryAfter string
+	cookies    []*http.Cookie
 	Command1   map[string]any `json:"command1"`
 	Header     map[string]any `json:"header"`
 }
@@ -76,6 +85,12 @@ func (r reply) result() int { n, _ := r.Command1["result"].(float64); return int
 // post sends body to the product's endpoint with the query's dsn and apikey.
 func (e *env) post(product, dsn, key, body string) reply {
 	e.t.Helper()
+	return e.send(product, dsn, key, body)
+}
+
+// send is post with cookies.
+func (e *env) send(product, dsn, key, body string, cookies ...*http.Cookie) reply {
+	e.t.Helper()
 	q := url.Values{}
 	if dsn != "" {
 		q.Set("dsn", dsn)
@@ -83,13 +98,21 @@ func (e *env) post(product, dsn, key, body string) reply {
 	if key != "" {
 		q.Set("apikey", key)
 	}
-	resp, err := http.Post(e.url+"/"+product+"/ticketing_services.aspx?"+q.Encode(), "application/json", bytes.NewBufferString(body))
+	req, err := http.NewRequest(http.MethodPost, e.url+"/"+product+"/ticketing_services.aspx?"+q.Encode(), bytes.NewBufferString(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	r := reply{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After")}
+	r := reply{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"), cookies: resp.Cookies()}
 	if err := json.Unmarshal(data, &r); err != nil {
 		e.t.Fatalf("answer %d is not JSON: %v: %s", resp.StatusCode, err, data)
 	}

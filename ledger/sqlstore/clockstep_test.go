@@ -107,6 +107,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE partner_calls`)
 	mustExec(t, raw, `DROP TABLE season_accounts`)
 	mustExec(t, raw, `DROP TABLE season_alt_ids`)
+	mustExec(t, raw, `DROP TABLE command_jobs`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

@@ -82,6 +82,9 @@ type Store struct {
 	// SeasonAccounts keeps the command API's accounts' pins, locks and external ids
 	// (ledger.SeasonAccounts).
 	SeasonAccounts *SeasonAccounts
+	// Jobs keeps the jobs of the command API's asynchronous polling, their answers sealed
+	// (ledger.CommandJobs).
+	Jobs *Jobs
 
 	closeOnce sync.Once
 	closeErr  error
@@ -111,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
 		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d),
-		Season: &Season{d}, SeasonAccounts: &SeasonAccounts{d}}, nil
+		Season: &Season{d}, SeasonAccounts: &SeasonAccounts{d}, Jobs: &Jobs{db: d}}, nil
 }
 
 // Ledger returns the store's ledger.Service: its contracts and its journal.
