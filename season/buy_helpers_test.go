@@ -82,7 +82,8 @@ func (e *env) call(product, key string, fields map[string]any) reply {
 	for k, v := range fields {
 		cmd[k] = v
 	}
-	return e.post(product, "main", key, envelope(cmd))
+	body := envelope(cmd)
+	return e.answered(product, key, body, e.post(product, "main", key, body))
 }
 
 // number reads a JSON number of an answer as an int64.

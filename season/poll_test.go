@@ -49,8 +49,25 @@ func (r reply) jobCookies(t *testing.T) []*http.Cookie {
 // pollUntilDone sends the body with the cookies every 20 ms until the answer is not 202.
 func (e *env) pollUntilDone(key, body string, cookies []*http.Cookie) (reply, int) {
 	e.t.Helper()
-	for polls := 1; polls < 1500; polls++ {
-		r := e.send("sth-customer", "main", key, body, cookies...)
+	return e.pollProduct("sth-customer", key, body, cookies)
+}
+
+// answered is r, the answer to body, or when r is a 202 the answer its polls end with:
+// a command slower than the deadline is answered through polling.
+func (e *env) answered(product, key, body string, r reply) reply {
+	e.t.Helper()
+	if r.status != http.StatusAccepted {
+		return r
+	}
+	r, _ = e.pollProduct(product, key, body, r.jobCookies(e.t))
+	return r
+}
+
+// pollProduct polls the product's endpoint every 20 ms until the answer is not 202.
+func (e *env) pollProduct(product, key, body string, cookies []*http.Cookie) (reply, int) {
+	e.t.Helper()
+	for polls := 1; polls < 30000; polls++ {
+		r := e.send(product, "main", key, body, cookies...)
 		if r.status != http.StatusAccepted {
 			return r, polls
 		}
@@ -59,7 +76,7 @@ func (e *env) pollUntilDone(key, body string, cookies []*http.Cookie) (reply, in
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	e.t.Fatal("the job was still running after 1,500 polls")
+	e.t.Fatal("the job was still running after 10 minutes of polls")
 	return reply{}, 0
 }
 
