@@ -3,9 +3,7 @@ package season_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,34 +190,28 @@ func TestJobAnswerKeptTenMinutes(t *testing.T) {
 	}
 }
 
-// countingMeter allows every call and counts them.
-type countingMeter struct{ calls atomic.Int64 }
-
-func (m *countingMeter) Meter(ctx context.Context, keyID int64, g ledger.PartnerGrant) (ledger.CallVerdict, error) {
-	m.calls.Add(1)
-	return ledger.CallVerdict{Allowed: true}, nil
-}
-
 func TestPollsAreNotCountedAgainstTheLimits(t *testing.T) {
-	e := newEnv(t)
-	meter := &countingMeter{}
-	h, err := season.New(season.Services{Partners: e.store.Keys, Events: e.store.Season, Jobs: e.store.Jobs, Meter: meter, Polling: quickPolling}, nil)
+	clock := testclock.New(testclock.Start, time.Second)
+	e := envPolling(t, pgtest.LedgerDB(t), sqlstore.Options{Now: clock.Now}, quickPolling)
+	key := e.partner("sth-customer", "main")
+	partner, _, err := e.store.Keys.Partner(context.Background(), key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	mux.Handle(season.Path, h)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	e.url = srv.URL
-	key := e.partner("sth-customer", "main")
+	calls := func() int64 {
+		u, err := e.store.Calls.Usage(context.Background(), partner.KeyID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.DayCalls
+	}
 	cookies := e.post("sth-customer", "main", key, testPolling).jobCookies(t)
 	_, polls := e.pollUntilDone(key, testPolling, cookies)
-	if n := meter.calls.Load(); n != 1 {
+	if n := calls(); n != 1 {
 		t.Errorf("one call and %d polls counted %d calls; want 1", polls, n)
 	}
 	e.send("sth-customer", "main", key, testPolling, &http.Cookie{Name: "CID", Value: "nothing"}, cookies[1])
-	if n := meter.calls.Load(); n != 2 {
+	if n := calls(); n != 2 {
 		t.Errorf("a poll of no job counted %d calls in all; want it counted, 2", n)
 	}
 }
