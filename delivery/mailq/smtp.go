@@ -153,7 +153,8 @@ type smtpConn struct {
 	timeout time.Duration
 }
 
-// Send runs one mail transaction: MAIL FROM, RCPT TO, DATA with the message as it is.
+// Send runs one mail transaction: MAIL FROM, RCPT TO, DATA with the message as it is
+// (data.go).
 func (c *smtpConn) Send(ctx context.Context, e Envelope, message []byte) error {
 	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
 		return err
@@ -164,17 +165,10 @@ func (c *smtpConn) Send(ctx context.Context, e Envelope, message []byte) error {
 	if err := c.sc.Rcpt("<" + e.To + ">"); err != nil {
 		return c.reset(classify(err), true)
 	}
-	w, err := c.sc.Data()
-	if err != nil {
+	if err := startData(c.sc.Text); err != nil {
 		return c.reset(classify(err), true)
 	}
-	if _, err := w.Write(message); err != nil {
-		return classify(err)
-	}
-	if err := w.Close(); err != nil {
-		return classify(err)
-	}
-	return nil
+	return classify(sendData(c.sc.Text, message))
 }
 
 // reset ends a refused transaction so the connection can send the next mail. A 5xx reply
