@@ -48,10 +48,21 @@ func Build(c Confirmation) ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	buf.Grow(messageSize(c))
 	if err := write(&buf, h, c); err != nil {
 		return nil, ledger.Errorf(ledger.EINTERNAL, "The confirmation e-mail could not be built.")
 	}
 	return buf.Bytes(), nil
+}
+
+// messageSize is about the size of c's message: its attachments in base64 lines and room
+// for the texts, so that the message is written into one buffer without growing it.
+func messageSize(c Confirmation) int {
+	n := len(c.PDF)
+	for _, p := range c.Passes {
+		n += len(p.Data)
+	}
+	return n*78/57 + 16<<10
 }
 
 // header is one header field, kept in the order written.
@@ -221,13 +232,26 @@ func attach(w *multipart.Writer, contentType, fileName string, data []byte) erro
 	if err != nil {
 		return err
 	}
-	enc := base64.StdEncoding.EncodeToString(data)
-	for len(enc) > 76 {
-		if _, err := io.WriteString(part, enc[:76]+"\r\n"); err != nil {
-			return err
-		}
-		enc = enc[76:]
-	}
-	_, err = io.WriteString(part, enc+"\r\n")
+	_, err = part.Write(base64Lines(data))
 	return err
+}
+
+// base64Lines is data in base64, in lines of 76 characters (57 bytes) ending in CRLF, the
+// last one shorter, encoded into one buffer line by line.
+func base64Lines(data []byte) []byte {
+	const perLine = 57
+	lines := max(1, (len(data)+perLine-1)/perLine)
+	out := make([]byte, base64.StdEncoding.EncodedLen(len(data))+2*lines)
+	at := 0
+	for len(data) > perLine {
+		base64.StdEncoding.Encode(out[at:], data[:perLine])
+		at += 76
+		out[at], out[at+1] = '\r', '\n'
+		at += 2
+		data = data[perLine:]
+	}
+	base64.StdEncoding.Encode(out[at:], data)
+	at += base64.StdEncoding.EncodedLen(len(data))
+	out[at], out[at+1] = '\r', '\n'
+	return out[:at+2]
 }
