@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -32,9 +34,8 @@ func (c *Calls) countOnce(batch []*meteredCall) error {
 		return err
 	}
 	defer tx.Rollback()
-	// Unprepared: the statements' texts vary with the number of keys in the batch.
-	r := runner{ctx: ctx, q: tx, tx: tx, d: c.d}
-	counters, err := lockCounters(r, batchKeys(batch))
+	r := c.writer(ctx, tx)
+	counters, err := c.lockCounters(r, batchKeys(batch))
 	if err != nil {
 		return err
 	}
@@ -42,10 +43,16 @@ func (c *Calls) countOnce(batch []*meteredCall) error {
 	for _, m := range batch {
 		m.verdict = counters[m.key].judge(now, m.grant)
 	}
-	if err := writeCounters(r, counters); err != nil {
+	if err := c.writeCounters(r, counters); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if c.wstmts != nil { // SQLite: prepare the statements, now that the connection is free
+		return c.wstmts.prepareWanted(ctx)
+	}
+	return nil
 }
 
 // batchKeys returns the distinct keys of the batch, lowest first: every server locks
@@ -63,14 +70,8 @@ func batchKeys(batch []*meteredCall) []int64 {
 // the transaction ends: an upsert that changes nothing takes the row's lock on
 // PostgreSQL and returns its latest committed values; SQLite's transaction holds the
 // database's write lock from its start.
-func lockCounters(r runner, keys []int64) (map[int64]*callCounter, error) {
-	args := make([]any, 0, len(keys))
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	rows, err := r.rows(`INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused) VALUES `+
-		strings.TrimSuffix(strings.Repeat("(?, 0, 0, 0, 0, 0, 0), ", len(keys)), ", ")+` ON CONFLICT (key_id) DO UPDATE SET minute = partner_calls.minute
-		RETURNING key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused`, args...)
+func (c *Calls) lockCounters(r runner, keys []int64) (map[int64]*callCounter, error) {
+	rows, err := c.lockRows(r, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -86,12 +87,58 @@ func lockCounters(r runner, keys []int64) (map[int64]*callCounter, error) {
 	return counters, rows.Err()
 }
 
+// The counters' statements on SQLite take the batch as one JSON parameter, so their text
+// is fixed and each is prepared once: parsing a statement of many rows costs more than
+// running it. PostgreSQL gets statements of as many rows as keys (pgx keeps their
+// preparations itself).
+const (
+	lockCountersSQLite = `INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused)
+		SELECT value, 0, 0, 0, 0, 0, 0 FROM json_each(?) WHERE true
+		ON CONFLICT (key_id) DO UPDATE SET minute = partner_calls.minute
+		RETURNING key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused`
+	writeCountersSQLite = `UPDATE partner_calls SET minute = c.value ->> 1, minute_calls = c.value ->> 2,
+		minute_refused = c.value ->> 3, day = c.value ->> 4, day_calls = c.value ->> 5, day_refused = c.value ->> 6
+		FROM json_each(?) AS c WHERE partner_calls.key_id = c.value ->> 0`
+)
+
+// lockRows runs the upsert that locks the keys' counters and returns them.
+func (c *Calls) lockRows(r runner, keys []int64) (*sql.Rows, error) {
+	if c.d.batch {
+		list, err := json.Marshal(keys)
+		if err != nil {
+			return nil, err
+		}
+		return r.rows(lockCountersSQLite, string(list))
+	}
+	args := make([]any, 0, len(keys))
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	r.stmts = nil
+	return r.rows(`INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused) VALUES `+
+		strings.TrimSuffix(strings.Repeat("(?, 0, 0, 0, 0, 0, 0), ", len(keys)), ", ")+` ON CONFLICT (key_id) DO UPDATE SET minute = partner_calls.minute
+		RETURNING key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused`, args...)
+}
+
 // writeCounters writes the counters back, in one statement.
-func writeCounters(r runner, counters map[int64]*callCounter) error {
+func (c *Calls) writeCounters(r runner, counters map[int64]*callCounter) error {
 	args := make([]any, 0, 7*len(counters))
 	for _, k := range counters {
 		args = append(args, k.key, k.minute, k.minuteCalls, k.minuteRefused, k.day, k.dayCalls, k.dayRefused)
 	}
+	if c.d.batch {
+		list := make([][]any, 0, len(counters))
+		for i := 0; i < len(args); i += 7 {
+			list = append(list, args[i:i+7])
+		}
+		data, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		_, err = r.exec(writeCountersSQLite, string(data))
+		return err
+	}
+	r.stmts = nil
 	_, err := r.exec(`INSERT INTO partner_calls (key_id, minute, minute_calls, minute_refused, day, day_calls, day_refused) VALUES `+
 		valuesList(len(counters), 7)+` ON CONFLICT (key_id) DO UPDATE SET minute = excluded.minute, minute_calls = excluded.minute_calls,
 		minute_refused = excluded.minute_refused, day = excluded.day, day_calls = excluded.day_calls, day_refused = excluded.day_refused`, args...)
