@@ -52,7 +52,7 @@ func eventDetailsCmd(ctx context.Context, h *Handler, c *call) (map[string]any, 
 		return nil, err
 	}
 	if len(events) == 0 {
-		return nil, failf(ResultNoEvents, "No events found for event_filter %q.", clipWords(strings.Join(q.EventFilter, ",")))
+		return nil, failf(ResultNoEvents, "No events found for event_filter %q.", clipWords(strings.Join(q.EventFilter, ", ")))
 	}
 	return detailsAnswer(ctx, h, events, more)
 }
