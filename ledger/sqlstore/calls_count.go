@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -35,9 +36,13 @@ func (c *Calls) countOnce(batch []*meteredCall) error {
 	}
 	defer tx.Rollback()
 	r := c.writer(ctx, tx)
-	counters, err := c.lockCounters(r, batchKeys(batch))
+	keys := batchKeys(batch)
+	counters, err := c.lockCounters(r, keys)
 	if err != nil {
 		return err
+	}
+	if len(counters) != len(keys) {
+		return fmt.Errorf("the counters of %d keys came back for %d", len(counters), len(keys))
 	}
 	now := c.now()
 	for _, m := range batch {
@@ -50,7 +55,9 @@ func (c *Calls) countOnce(batch []*meteredCall) error {
 		return err
 	}
 	if c.wstmts != nil { // SQLite: prepare the statements, now that the connection is free
-		return c.wstmts.prepareWanted(ctx)
+		if err := c.wstmts.prepareWanted(ctx); err != nil {
+			c.log.Warn("ledger store", "op", "preparing the call counters' statements", "err", err)
+		}
 	}
 	return nil
 }

@@ -113,3 +113,27 @@ func benchMeter(b *testing.B, parallelism int) {
 	b.ReportMetric(float64(processCPU()-cpu)/float64(time.Microsecond)/float64(b.N), "cpu-µs/call")
 	b.ReportMetric(float64(nc-calls)/float64(max(nb-batches, 1)), "calls/batch")
 }
+
+// TestCallsWindowNeverGoesBack: a store whose clock is a minute behind another's counts
+// in the other's later minute, so a key's limit is not granted twice.
+func TestCallsWindowNeverGoesBack(t *testing.T) {
+	e := openEnv(t)
+	ahead := newFakeClock()
+	ahead.Advance(time.Minute)
+	other := mustOpen(t, e.db, sqlstore.Options{Now: ahead.Now})
+	grant := ledger.PartnerGrant{Product: "sth-customer", DSNs: []string{"main"}, PerMinute: 2}
+	_, k, err := e.store.Keys.CreatePartnerKey(context.Background(), "partner", grant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if v, err := other.Calls.Meter(context.Background(), k.ID, grant); err != nil || !v.Allowed {
+			t.Fatalf("call ahead: %+v %v", v, err)
+		}
+	}
+	v, err := e.store.Calls.Meter(context.Background(), k.ID, grant)
+	// testclock.Start is 03:04:05: the later minute ends 115 s after the clock behind.
+	if err != nil || v.Allowed || v.Limit != "minute" || v.RetryAfter != 115*time.Second {
+		t.Errorf("call behind: %+v %v, want refused by the minute for 115 s", v, err)
+	}
+}
