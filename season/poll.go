@@ -163,17 +163,30 @@ func (h *Handler) keep(j ledger.CommandJob, cmd string, done <-chan outcome) {
 	for {
 		select {
 		case o := <-done:
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-			defer cancel()
-			if err := h.svc.Jobs.FinishJob(ctx, j, o.status, o.body); err != nil {
-				h.log.Error("keeping a job's answer", "cmd", cmd, "key", j.KeyID, "err", err)
-			}
+			h.finish(j, cmd, o)
 			return
 		case <-renew.C:
-			if err := h.svc.Jobs.RenewJob(context.Background(), j.ID, j.Runner); err != nil {
-				h.log.Error("renewing a job's lease", "cmd", cmd, "key", j.KeyID, "err", err)
-			}
+			h.renew(j, cmd)
 		}
+	}
+}
+
+// renew renews the job's lease, waiting for the store at most a lease's time.
+func (h *Handler) renew(j ledger.CommandJob, cmd string) {
+	ctx, cancel := context.WithTimeout(context.Background(), ledger.JobLease)
+	defer cancel()
+	if err := h.svc.Jobs.RenewJob(ctx, j.ID, j.Runner); err != nil {
+		h.log.Error("renewing a job's lease", "cmd", cmd, "key", j.KeyID, "err", err)
+	}
+}
+
+// finish keeps the job's answer; a job whose answer could not be kept is reported
+// interrupted once its lease runs out.
+func (h *Handler) finish(j ledger.CommandJob, cmd string, o outcome) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := h.svc.Jobs.FinishJob(ctx, j, o.status, o.body); err != nil {
+		h.log.Error("keeping a job's answer", "cmd", cmd, "key", j.KeyID, "err", err)
 	}
 }
 
