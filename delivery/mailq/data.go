@@ -5,10 +5,31 @@ import (
 	"net/textproto"
 )
 
-// This file hands a message over in SMTP's DATA: the message dot-stuffed and ended by a
-// line holding one dot, written to the connection at once. go-mail's DATA writer (net/
-// textproto's DotWriter) does the same byte by byte through a 4 KB buffer: a 52 KB
-// confirmation mail was tens of thousands of calls and 13 writes to the socket.
+// This file hands a message over: in one BDAT chunk (RFC 3030's CHUNKING, which most
+// servers offer: the message goes as it is, its length said first, and the server reads
+// it without scanning it line by line), or in SMTP's DATA: the message dot-stuffed and
+// ended by a line holding one dot, written to the connection at once. go-mail's DATA
+// writer (net/textproto's DotWriter) does the same byte by byte through a 4 KB buffer: a
+// 52 KB confirmation mail was tens of thousands of calls and 13 writes to the socket.
+
+// sendChunk sends the message as the last and only BDAT chunk and reads the server's
+// acceptance.
+func sendChunk(text *textproto.Conn, message []byte) error {
+	id, err := text.Cmd("BDAT %d LAST", len(message))
+	if err != nil {
+		return err
+	}
+	text.StartResponse(id)
+	defer text.EndResponse(id)
+	if _, err := text.W.Write(message); err != nil {
+		return err
+	}
+	if err := text.W.Flush(); err != nil {
+		return err
+	}
+	_, _, err = text.ReadResponse(250)
+	return err
+}
 
 // startData sends DATA and reads the server's go-ahead.
 func startData(text *textproto.Conn) error {

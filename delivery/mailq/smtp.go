@@ -153,8 +153,8 @@ type smtpConn struct {
 	timeout time.Duration
 }
 
-// Send runs one mail transaction: MAIL FROM, RCPT TO, DATA with the message as it is
-// (data.go).
+// Send runs one mail transaction: MAIL FROM, RCPT TO, then the message as it is: in one
+// BDAT chunk when the server offers CHUNKING (RFC 3030), else in DATA (data.go).
 func (c *smtpConn) Send(ctx context.Context, e Envelope, message []byte) error {
 	if err := c.sc.UpdateDeadline(c.timeout); err != nil {
 		return err
@@ -164,6 +164,16 @@ func (c *smtpConn) Send(ctx context.Context, e Envelope, message []byte) error {
 	}
 	if err := c.sc.Rcpt("<" + e.To + ">"); err != nil {
 		return c.reset(classify(err), true)
+	}
+	if chunking, _ := c.sc.Extension("CHUNKING"); chunking {
+		if err := sendChunk(c.sc.Text, message); err != nil {
+			var te *textproto.Error
+			if errors.As(err, &te) { // refused: the transaction ends
+				return c.reset(classify(err), true)
+			}
+			return err
+		}
+		return nil
 	}
 	if err := startData(c.sc.Text); err != nil {
 		return c.reset(classify(err), true)

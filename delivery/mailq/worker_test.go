@@ -354,3 +354,17 @@ func TestSentRecordsOverlapSending(t *testing.T) {
 		}
 	}
 }
+
+// TestSMTPDataWithoutChunking: to a server that does not offer CHUNKING the message goes in
+// DATA, dot-stuffed, and arrives as it was built: lines starting with a dot, 8-bit text.
+func TestSMTPDataWithoutChunking(t *testing.T) {
+	q := openQueue(t)
+	srv := smtptest.Start(t, smtptest.Options{NoChunking: true})
+	msg := q.enqueue(t, "booking/43/confirmed")
+	if n := worker(q.store, plain(srv)).Drain(context.Background()); n != 1 {
+		t.Fatalf("Drain sent %d mails, want 1", n)
+	}
+	if got := srv.Wait(t, 1, hung); len(got) != 1 || !bytes.Equal(got[0].Data, msg) {
+		t.Fatalf("the server received %q\nwant %q", got[0].Data, msg)
+	}
+}

@@ -5,6 +5,7 @@
 package smtptest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
@@ -21,8 +22,8 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/internal/tlscert"
 )
 
-// Message is one message the server accepted: the envelope and the DATA as received
-// (dot-unstuffed, CRLF line ends).
+// Message is one message the server accepted: the envelope and the message as received
+// (in DATA, dot-unstuffed; in BDAT chunks, as sent).
 type Message struct {
 	From string
 	To   []string
@@ -38,6 +39,9 @@ type Options struct {
 	Username, Password string
 	// Discard counts the messages without keeping them (benchmarks).
 	Discard bool
+	// NoChunking leaves CHUNKING (RFC 3030's BDAT) out of the EHLO reply on plain
+	// connections, as a server without it does: clients then send DATA.
+	NoChunking bool
 }
 
 // Server is an SMTP server on loopback. Its zero port is chosen at Start and kept across
@@ -102,7 +106,31 @@ func (s *Server) serve(ln net.Listener) {
 	s.mu.Lock()
 	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
+	if s.opts.NoChunking {
+		go srv.Serve(unchunkedListener{ln})
+		return
+	}
 	go srv.Serve(ln)
+}
+
+// unchunkedListener's connections drop the CHUNKING line of the server's EHLO reply.
+type unchunkedListener struct{ net.Listener }
+
+func (l unchunkedListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return unchunkedConn{c}, nil
+}
+
+type unchunkedConn struct{ net.Conn }
+
+func (c unchunkedConn) Write(p []byte) (int, error) {
+	if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte("250-CHUNKING\r\n"), nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Stop closes the server and its connections: clients now find the port closed.
