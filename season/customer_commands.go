@@ -84,7 +84,9 @@ type customerAdd struct {
 
 // customerAddCmd makes an account: a customer of the shop with the fields given, its pin
 // (hashed) and external id. An e-mail address that is already an account's is
-// ResultEmailExists.
+// ResultEmailExists. Should the pin and external id fail to be kept after the customer
+// was made (an external id taken by a call at the same moment), the customer is erased
+// again.
 func customerAddCmd(ctx context.Context, h *Handler, c *call) (map[string]any, error) {
 	var q customerAdd
 	if err := c.decode(&q); err != nil {
@@ -106,6 +108,10 @@ func customerAddCmd(ctx context.Context, h *Handler, c *call) (map[string]any, e
 		change.Pin = &q.Pin
 	}
 	if _, err := h.svc.Accounts.ChangeSeasonAccount(ctx, cu.ID, change); err != nil {
+		// An external id taken meanwhile: no account is left half made.
+		if _, eraseErr := h.svc.Customers.EraseCustomer(context.WithoutCancel(ctx), cu.ID); eraseErr != nil {
+			h.log.Error("erasing a customer whose account could not be made", "cmd", c.req.cmd, "err", eraseErr)
+		}
 		return nil, err
 	}
 	return map[string]any{"acct_id": cu.ID, "cust_name_id": cu.ID}, nil

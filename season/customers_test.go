@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/season"
 )
 
@@ -156,3 +157,34 @@ func TestErasedCustomerIsNoAccount(t *testing.T) {
 
 // itoa writes an id in decimal.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestCustomerAddRaceLeavesNoHalfAccount(t *testing.T) {
+	e := newEnv(t)
+	key := e.partner("sth-customer", "main")
+	const n = 8
+	results := make(chan reply, n)
+	for i := range n {
+		go func() {
+			results <- e.post("sth-customer", "main", key, envelope(map[string]any{"cmd": "customer_add", "uid": "u", "dsn": "main",
+				"customer": map[string]any{"name_last": "Racer", "email": "racer" + strconv.Itoa(i) + "@example.org", "alt_id": "SAME", "alt_id_type": "crm"}}))
+		}()
+	}
+	made := 0
+	for range n {
+		r := <-results
+		switch r.result() {
+		case 0:
+			made++
+		case season.ResultRefused:
+		default:
+			t.Errorf("%d result %d %q, want the account made or refused as another's external id", r.status, r.result(), r.detail())
+		}
+	}
+	page, err := e.store.Customers.FindCustomers(admin(), ledger.CustomerQuery{Name: "Racer", Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made != 1 || page.Total != 1 {
+		t.Errorf("%d accounts answered made, %d customers named Racer remain; want one of each", made, page.Total)
+	}
+}

@@ -53,6 +53,13 @@
 //     against their limits, one row of counters a key shared by every server of the
 //     database, the calls of each process counted together in one transaction;
 //     ledger.CallMeter. It journals nothing.
+//   - Season (season_events.go, season_seats.go): the command API's reads: contracts whose
+//     sale is active as events, found by their show times, with their seats counted by
+//     status; an account's sold seats; the database's status for ping;
+//     ledger.SeasonRecords. It reads only.
+//   - SeasonAccounts (season_accounts.go): the command API's accounts beyond their
+//     customers: pins (hashed), locks and external ids; ledger.SeasonAccounts. It
+//     journals nothing, and EraseCustomer deletes an erased customer's.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.
