@@ -60,6 +60,36 @@ func (d *Writer) fontFile(id Font, used []bool) (fontFile, error) {
 	return ff, nil
 }
 
+// toUnicodeMaps keeps compressed ToUnicode maps by their text: the documents of a batch
+// draw the same characters with the same glyphs nearly every time, as their font
+// programs, so each map is compressed once.
+var toUnicodeMaps = keptStreams{}
+
+// keptStreams are compressed streams kept by their uncompressed bytes, at most
+// maxFontFiles of them (they start afresh past it).
+type keptStreams struct {
+	sync.Mutex
+	m map[string][]byte
+}
+
+// keptCompressed returns data compressed, as compress does, made once and kept in k.
+func (d *Writer) keptCompressed(k *keptStreams, data []byte) []byte {
+	k.Lock()
+	z, ok := k.m[string(data)]
+	k.Unlock()
+	if ok {
+		return z
+	}
+	z = append([]byte(nil), d.compress(data)...)
+	k.Lock()
+	if k.m == nil || len(k.m) >= maxFontFiles {
+		k.m = map[string][]byte{}
+	}
+	k.m[string(data)] = z
+	k.Unlock()
+	return z
+}
+
 // zlibWriters are compressors documents hand on to the next (each holds several
 // hundred KB of state, worth making once).
 var zlibWriters = sync.Pool{New: func() any {

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// TestKeptFontFilesWriteTheSameBytes: a document whose fonts were cut and compressed
-// afresh and one that took them from fontFiles are the same bytes.
+// TestKeptFontFilesWriteTheSameBytes: a document whose fonts and ToUnicode maps were cut
+// and compressed afresh and one that took them from fontFiles and toUnicodeMaps are the
+// same bytes.
 func TestKeptFontFilesWriteTheSameBytes(t *testing.T) {
 	write := func() []byte {
 		var b bytes.Buffer
@@ -28,12 +29,21 @@ func TestKeptFontFilesWriteTheSameBytes(t *testing.T) {
 	fontFiles.Lock()
 	fontFiles.m = nil
 	fontFiles.Unlock()
+	toUnicodeMaps.Lock()
+	toUnicodeMaps.m = nil
+	toUnicodeMaps.Unlock()
 	fresh := write()
 	fontFiles.Lock()
 	kept := len(fontFiles.m)
 	fontFiles.Unlock()
 	if kept != 3 {
 		t.Fatalf("%d font programs kept, want one a font", kept)
+	}
+	toUnicodeMaps.Lock()
+	kept = len(toUnicodeMaps.m)
+	toUnicodeMaps.Unlock()
+	if kept == 0 { // one: the Go fonts number their glyphs alike, and the text is the same
+		t.Fatal("no ToUnicode map kept")
 	}
 	if again := write(); !bytes.Equal(fresh, again) {
 		t.Fatal("the document with kept fonts differs from the one made afresh")

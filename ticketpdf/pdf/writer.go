@@ -218,7 +218,7 @@ func (d *Writer) writeFont(id Font) {
 	d.printf("<</Type /FontDescriptor /FontName /%s /Flags %d /FontBBox [%d %d %d %d] /ItalicAngle 0 /Ascent %d /Descent %d /CapHeight %d /StemV 80 /FontFile2 %d 0 R>>\nendobj\n",
 		name, flags, face.bbox[0], face.bbox[1], face.bbox[2], face.bbox[3], face.ascent, face.descent, face.capHeight, base+3)
 	d.compressed(base+3, " /Length1 "+strconv.Itoa(ff.length1), ff.z)
-	d.stream(base+4, "", toUnicodeCMap(use))
+	d.compressed(base+4, "", d.keptCompressed(&toUnicodeMaps, toUnicodeCMap(use)))
 }
 
 // glyphWidths is the /W array of the used glyphs, in thousandths of an em.
