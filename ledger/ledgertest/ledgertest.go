@@ -23,6 +23,10 @@ type Party struct {
 	TicketLists ledger.TicketLists
 	// Webhooks keeps the organizers' webhook endpoints; nil when the backend has none.
 	Webhooks ledger.Webhooks
+	// Season and SeasonAccounts are the command API's reads and accounts; nil when the
+	// backend has none.
+	Season         ledger.SeasonRecords
+	SeasonAccounts ledger.SeasonAccounts
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -84,6 +88,8 @@ var cases = []testCase{
 	{"TicketList", testTicketList},
 	{"TicketTypes", testTicketTypes},
 	{"Webhooks", testWebhooks},
+	{"SeasonEvents", testSeasonEvents},
+	{"SeasonAccounts", testSeasonAccounts},
 }
 
 // Run runs every case of the suite as a subtest on one backend newBackend makes (a fresh
