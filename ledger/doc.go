@@ -19,7 +19,10 @@
 // organizers' endpoints for the events WebhookEventsOf makes of the journal's
 // transactions (webhook*.go: the events, their data without personal data, where an
 // endpoint may be, the queue that WebhookQueue hands to the senders of
-// delivery/webhook). Storage lives in ledger/sqlstore, whose aggregate stores implement
+// delivery/webhook); SeasonRecords and SeasonAccounts are what the season-ticketing
+// command API (package season) reads of events and sold seats and keeps of accounts
+// (season.go: events as contracts on sale; season_account.go: pins, kept only as
+// HashPin's hashes, and external ids). Storage lives in ledger/sqlstore, whose aggregate stores implement
 // one interface each (Store.Ledger joins the two parts of Service); the HTTP client
 // implements Service too, so every caller works the same in-process or against a server.
 //
