@@ -39,6 +39,8 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "request log format: text or json"},
 			&cli.StringFlag{Name: "dsn", Value: season.DefaultDSN, EnvVars: []string{"TICKETBOOTH_DSN"},
 				Usage: "the `NAME` partners give this ledger on the command API (?dsn=NAME); their keys name the DSNs they may use"},
+			&cli.DurationFlag{Name: "poll-deadline", Value: season.DefaultDeadline, EnvVars: []string{"TICKETBOOTH_POLL_DEADLINE"},
+				Usage: "the command API answers 202 (poll again) for a command not done within `DURATION` (1ms to 1m)"},
 		}, append(append(append(append(timeoutFlags(), tlsFlags()...), mailFlags()...), webhookFlags()...), deliveryFlags()...)...),
 		Action: serve,
 	}
@@ -103,6 +105,9 @@ func serve(c *cli.Context) error {
 	if err := ledger.CheckDSN(c.String("dsn")); err != nil {
 		return usagef("--dsn: %s", ledger.ErrorMessage(err))
 	}
+	if d := c.Duration("poll-deadline"); d < time.Millisecond || d > time.Minute {
+		return usagef("--poll-deadline %s: give a time from 1ms to 1m (3s by default)", d)
+	}
 	ps, err := passes(c)
 	if err != nil {
 		return err
@@ -149,7 +154,7 @@ func serve(c *cli.Context) error {
 	}
 	svc = wiring.Mailing(svc, st, wiring.Mailer{PublicURL: public, Passes: ps, Log: log,
 		From: c.String("mail-from"), ReplyTo: c.String("mail-reply-to")})
-	if svc, err = wiring.Season(svc, st, c.String("dsn"), log); err != nil {
+	if svc, err = wiring.Season(svc, st, c.String("dsn"), log, season.Polling{Deadline: c.Duration("poll-deadline")}); err != nil {
 		return err
 	}
 	h, err := server.New(svc, log)
