@@ -54,7 +54,7 @@ type Handler struct {
 	svc      Services
 	log      *slog.Logger
 	commands map[string]command
-	active   atomic.Int64 // calls being answered now (ping's active_requests)
+	active   atomic.Int64 // calls being answered now, jobs in the background included (ping's active_requests)
 	load     cpuLoad
 	runner   string // names this handler in the jobs it runs (their lease)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // ping confirms connectivity and says how the server is: active_requests (the calls of
-// the command API this server is answering now, this one included), system_available
+// the command API this server is answering now, this one and the jobs running in the
+// background included), system_available
 // ("Y" when the database answers, else "N"), cpu_load (the machine's load average of the
 // last minute per processor, in percent; -1 where the system does not say), db_name (the
 // DSN) and db_connections (the database connections the server's pools hold open).

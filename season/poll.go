@@ -143,6 +143,7 @@ func (h *Handler) accept(w http.ResponseWriter, r *http.Request, c *call, done <
 		h.fail(w, c.req, failureOf(err))
 		return
 	}
+	h.active.Add(1) // until keep has the answer: the call goes on as a job
 	go h.keep(j, c.req.cmd, done)
 	setJobCookies(w, r, j)
 	h.write(w, http.StatusAccepted, answer(c.req, ResultOK, underWay(), ""))
@@ -163,6 +164,7 @@ func (h *Handler) keep(j ledger.CommandJob, cmd string, done <-chan outcome) {
 	for {
 		select {
 		case o := <-done:
+			h.active.Add(-1)
 			h.finish(j, cmd, o)
 			return
 		case <-renew.C:

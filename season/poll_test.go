@@ -3,6 +3,7 @@ package season_test
 import (
 	"context"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -213,5 +214,28 @@ func TestPollsAreNotCountedAgainstTheLimits(t *testing.T) {
 	e.send("sth-customer", "main", key, testPolling, &http.Cookie{Name: "CID", Value: "nothing"}, cookies[1])
 	if n := calls(); n != 2 {
 		t.Errorf("a poll of no job counted %d calls in all; want it counted, 2", n)
+	}
+}
+
+func TestPolledAnswerIsTheSynchronousOne(t *testing.T) {
+	atOnce := envPolling(t, pgtest.LedgerDB(t), sqlstore.Options{}, season.Polling{Deadline: time.Minute, TestPollingDelay: time.Millisecond})
+	async := envPolling(t, pgtest.LedgerDB(t), sqlstore.Options{}, quickPolling)
+	want := atOnce.post("sth-customer", "main", atOnce.partner("sth-customer", "main"), testPolling)
+	key := async.partner("sth-customer", "main")
+	got := async.answered("sth-customer", key, testPolling, async.post("sth-customer", "main", key, testPolling))
+	if want.status != http.StatusOK || got.status != want.status || !reflect.DeepEqual(got.Command1, want.Command1) || !reflect.DeepEqual(got.Header, want.Header) {
+		t.Errorf("polled: %d %v %v\nat once: %d %v %v", got.status, got.Command1, got.Header, want.status, want.Command1, want.Header)
+	}
+}
+
+func TestPingCountsTheJobsRunning(t *testing.T) {
+	e := envPolling(t, pgtest.LedgerDB(t), sqlstore.Options{}, season.Polling{Deadline: 20 * time.Millisecond, TestPollingDelay: time.Minute})
+	key := e.partner("sth-customer", "main")
+	if r := e.post("sth-customer", "main", key, testPolling); r.status != http.StatusAccepted {
+		t.Fatalf("ats_ext_test_polling: %d; want 202", r.status)
+	}
+	r := e.post("sth-customer", "main", key, envelope(map[string]any{"cmd": "ping", "uid": "u", "dsn": "main"}))
+	if n, _ := r.Command1["active_requests"].(float64); n < 2 { // 3 while the 202's handler returns
+		t.Errorf("active_requests = %v while a job runs; want 2 (the ping and the job)", r.Command1["active_requests"])
 	}
 }
