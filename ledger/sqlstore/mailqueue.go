@@ -45,9 +45,9 @@ func (s *Mails) Enqueue(ctx context.Context, m ledger.OutgoingMail) (bool, error
 	}
 	var added bool
 	err = s.update(ctx, "queueing the mail", mailActor, "", lockUnrelated, func(w *wtx) error {
-		res, err := w.exec(`INSERT INTO mail_queue (mail_key, recipient, sealed, message_id, state, queued_at, due_at)
-			VALUES (?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (mail_key) DO NOTHING`,
-			m.Key, m.To, sealed, messageID(m.Message), w.now.UnixNano(), w.now.UnixNano())
+		res, err := w.exec(`INSERT INTO mail_queue (mail_key, recipient, sealed, message_id, state, queued_at, due_at, lease_until, lease)
+			VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (mail_key) DO NOTHING`,
+			m.Key, m.To, sealed, messageID(m.Message), w.now.UnixNano(), w.now.UnixNano(), noLeaseUntil, noLease)
 		if err != nil {
 			return err
 		}
@@ -134,6 +134,18 @@ func (s *Mails) open(ctx context.Context, claimed []ledger.ClaimedMail) ([]ledge
 	return opened, nil
 }
 
+// A queued mail's row holds its sealed message, tens of KB in SQLite's overflow pages.
+// SQLite writes an updated row over the old one in place, touching only the pages whose
+// bytes changed, when the row keeps its size; else it writes the whole row anew (every
+// overflow page, to the WAL and later to the database). So a row without a lease holds
+// one of the same size as a claim's: noLease, as long as a lease token, and noLeaseUntil,
+// a time long past that is stored in eight bytes as a claim's time is. Claiming a mail
+// then rewrites the end of its row, not its message.
+const (
+	noLeaseUntil = -1 << 62
+	noLease      = "------------------------" // as long as newLease's tokens
+)
+
 // newLease returns a fresh lease token.
 func newLease() string {
 	b := make([]byte, 12)
@@ -161,7 +173,7 @@ func (s *Mails) Failed(ctx context.Context, m ledger.ClaimedMail, f ledger.MailF
 	return s.attempt(ctx, "recording the failed attempt", m, func(w *wtx) (sql.Result, error) {
 		now := w.now.UnixNano()
 		return w.exec(`UPDATE mail_queue SET state = ?, attempts = attempts + 1, last_error = ?, tried_at = ?, due_at = ?,
-			lease_until = 0, lease = '' WHERE id = ? AND lease = ?`, string(state), reason, now, now+int64(f.RetryIn), m.ID, m.Lease)
+			lease_until = ?, lease = ? WHERE id = ? AND lease = ?`, string(state), reason, now, now+int64(f.RetryIn), noLeaseUntil, noLease, m.ID, m.Lease)
 	})
 }
 
