@@ -60,6 +60,10 @@
 //   - SeasonAccounts (season_accounts.go): the command API's accounts beyond their
 //     customers: pins (hashed), locks and external ids; ledger.SeasonAccounts. It
 //     journals nothing, and EraseCustomer deletes an erased customer's.
+//   - Jobs (jobs.go, jobs_seal.go): the command API's jobs of asynchronous polling, run by
+//     the server that accepted them under a lease and polled through any server; their
+//     answers sealed under a key derived from the job's token, which is never stored;
+//     ledger.CommandJobs. It journals nothing.
 //   - Journal (verify.go, verify_state.go, verify_compare.go): the clock's height,
 //     receipts and verification; ledger.Journal. Store.Ledger joins Contracts and Journal
 //     into a ledger.Service.
