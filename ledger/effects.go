@@ -97,12 +97,19 @@ type TicketReissuedEffect struct {
 
 // CheckInEffect is the effect of TxCheckIn, the record of one attempt at the gate: the
 // gate, the request's nonce, and the seats with their statuses, never names; or, for a
-// QR that could not be read, why (Malformed) and no results.
+// QR that could not be read, why (Malformed) and no results. An uploaded offline
+// admission (Offline) also records when it happened on the device (At, unix
+// nanoseconds; the transaction's time is the upload's), the device, and whether the
+// sale's gate policy forbade it (AgainstPolicy).
 type CheckInEffect struct {
-	Gate      string        `json:"gate"`
-	Nonce     string        `json:"nonce,omitempty"`
-	Malformed string        `json:"malformed,omitempty"`
-	Results   []CheckedSeat `json:"results,omitempty"`
+	Gate          string        `json:"gate"`
+	Nonce         string        `json:"nonce,omitempty"`
+	Malformed     string        `json:"malformed,omitempty"`
+	Results       []CheckedSeat `json:"results,omitempty"`
+	Offline       bool          `json:"offline,omitempty"`
+	At            int64         `json:"at,omitempty"`
+	Device        string        `json:"device,omitempty"`
+	AgainstPolicy bool          `json:"againstPolicy,omitempty"`
 }
 
 // CheckedSeat is one seat's status in a CheckInEffect.
@@ -113,9 +120,13 @@ type CheckedSeat struct {
 
 // NewCheckInEffect is the journal's record of the attempt r and its results.
 func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
-	e := CheckInEffect{Gate: r.Gate, Nonce: r.Nonce}
+	e := CheckInEffect{Gate: r.Gate, Nonce: r.Nonce, Offline: r.Offline, Device: r.Device}
+	if r.Offline {
+		e.At = r.At.UnixNano()
+	}
 	for _, res := range results {
 		e.Results = append(e.Results, CheckedSeat{Seat: res.Seat, Status: res.Status})
+		e.AgainstPolicy = e.AgainstPolicy || res.AgainstPolicy
 	}
 	return e
 }

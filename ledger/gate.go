@@ -22,6 +22,11 @@ const (
 	StatusUnknownSeat      = "unknown_seat"       // no such seat on the contract
 	StatusNoSale           = "no_sale"            // the contract has had no sale
 	StatusMalformed        = "malformed"          // the QR text could not be read
+	// StatusDoubleEntry answers an offline admission uploaded for a ticket admitted
+	// before elsewhere (another gate or device, online or offline): the person is in
+	// already; the ledger keeps the second admission as a double entry, flagged and
+	// counted (CheckInReport.DoubleEntries).
+	StatusDoubleEntry = "double_entry"
 )
 
 // TxCheckIn is the journal kind of a check-in attempt.
@@ -36,6 +41,9 @@ const DefaultGate = "main"
 // MaxNonceLen bounds a check-in request's nonce, in bytes.
 const MaxNonceLen = 100
 
+// MaxDeviceLen bounds the name of the device an offline check-in was made on.
+const MaxDeviceLen = 60
+
 // CheckInRequest asks to verify, and unless VerifyOnly to admit, the tickets of one QR:
 // a static QR's Tickets, or the one ticket of a rotating Code.
 type CheckInRequest struct {
@@ -44,6 +52,12 @@ type CheckInRequest struct {
 	Gate       string
 	Nonce      string // a retry with the same nonce gets the same answer
 	VerifyOnly bool
+	// Offline marks an admission a device made alone, from its copy, while the server
+	// did not answer, and uploaded since: a ticket not yet admitted is admitted as of At,
+	// one admitted before elsewhere is recorded as a double entry. It needs a Nonce.
+	Offline bool
+	At      time.Time // when it happened on the device (Offline only); zero: now
+	Device  string    // the device's name, for the record (Offline only)
 }
 
 // CheckResult is the verdict on one ticket. For StatusAlreadyCheckedIn, CheckedInAt and
@@ -57,6 +71,9 @@ type CheckResult struct {
 	IdentityCheckRequired bool       `json:"identityCheckRequired"`
 	CheckedInAt           *time.Time `json:"checkedInAt,omitempty"`
 	Gate                  string     `json:"gate,omitempty"`
+	// AgainstPolicy flags an offline admission uploaded for a sale whose gate policy
+	// forbids offline admission: recorded all the same (it happened).
+	AgainstPolicy bool `json:"againstPolicy,omitempty"`
 }
 
 // OK reports whether the holder may pass: admitted, or valid when only verifying.
@@ -70,6 +87,23 @@ type CheckInReport struct {
 	ToCome   int64            `json:"toCome"`
 	PerGate  map[string]int64 `json:"perGate"`
 	CheckIns []CheckInEntry   `json:"checkIns"`
+	// DoubleEntries counts the tickets admitted again elsewhere while offline (Doubles).
+	DoubleEntries int64         `json:"doubleEntries"`
+	Doubles       []DoubleEntry `json:"doubles"`
+}
+
+// DoubleEntry is an offline admission uploaded for a ticket admitted before elsewhere:
+// the gate, device and time it happened at (At) and was uploaded at (UploadedAt), and
+// the ticket's first admission (FirstGate, FirstAt). GateReport's carry no seat.
+type DoubleEntry struct {
+	Seat          Seat      `json:"seat,omitzero"`
+	Gate          string    `json:"gate"`
+	Device        string    `json:"device,omitempty"`
+	At            time.Time `json:"at"`
+	UploadedAt    time.Time `json:"uploadedAt"`
+	FirstGate     string    `json:"firstGate"`
+	FirstAt       time.Time `json:"firstAt"`
+	AgainstPolicy bool      `json:"againstPolicy,omitempty"`
 }
 
 // CheckInEntry is one admitted ticket.
@@ -81,14 +115,17 @@ type CheckInEntry struct {
 
 // GateReport is what a gate's device may know of the entry: counts of the latest sale,
 // admissions per gate, and the names of the contract's gates seen so far (sorted), so
-// every device can pick the same spelling. Never seats, times or names.
+// every device can pick the same spelling; and the double entries, by their gates and
+// times only. Never seats or names.
 type GateReport struct {
-	Sale     int64
-	Sold     int64
-	Admitted int64
-	ToCome   int64
-	PerGate  map[string]int64
-	Gates    []string
+	Sale          int64
+	Sold          int64
+	Admitted      int64
+	ToCome        int64
+	PerGate       map[string]int64
+	Gates         []string
+	DoubleEntries int64
+	Doubles       []DoubleEntry // without seats
 }
 
 // Gate is the ledger's gate side, implemented by the SQL store: CheckIn and GateCounts
@@ -121,8 +158,9 @@ func CleanGate(name string) (string, error) {
 }
 
 // CleanCheckIn returns the request as the ledger records it: its gate cleaned
-// (CleanGate) and its nonce checked, at most MaxNonceLen bytes of text. It returns
-// EINVALID with the reason otherwise.
+// (CleanGate) and its nonce checked, at most MaxNonceLen bytes of text; an offline
+// admission's nonce given and its device's name one line of at most MaxDeviceLen
+// characters. It returns EINVALID with the reason otherwise.
 func CleanCheckIn(r CheckInRequest) (CheckInRequest, error) {
 	var err error
 	if r.Gate, err = CleanGate(r.Gate); err != nil {
@@ -131,7 +169,18 @@ func CleanCheckIn(r CheckInRequest) (CheckInRequest, error) {
 	if len(r.Nonce) > MaxNonceLen {
 		return r, Errorf(EINVALID, "Nonce must be at most %d characters", MaxNonceLen)
 	}
-	return r, CheckText("Nonce", r.Nonce)
+	if err := CheckText("Nonce", r.Nonce); err != nil || !r.Offline {
+		r.At, r.Device = time.Time{}, ""
+		return r, err
+	}
+	if r.Nonce == "" {
+		return r, Errorf(EINVALID, "An offline check-in must carry the nonce made when it was scanned")
+	}
+	r.Device = strings.Join(strings.Fields(r.Device), " ")
+	if !utf8.ValidString(r.Device) || utf8.RuneCountInString(r.Device) > MaxDeviceLen {
+		return r, Errorf(EINVALID, "Device must be one line of at most %d characters", MaxDeviceLen)
+	}
+	return r, CheckText("Device", r.Device)
 }
 
 // GateKey is the form in which gate names are compared: a cleaned name, case-folded and

@@ -108,6 +108,7 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE season_accounts`)
 	mustExec(t, raw, `DROP TABLE season_alt_ids`)
 	mustExec(t, raw, `DROP TABLE command_jobs`)
+	mustExec(t, raw, `DROP TABLE double_entries`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

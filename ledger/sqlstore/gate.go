@@ -30,6 +30,7 @@ func (s *Gate) CheckIn(ctx context.Context, address string, r ledger.CheckInRequ
 		if r.Gate, err = gateName(w, address, r.Gate, !r.VerifyOnly); err != nil {
 			return err
 		}
+		r.At = offlineTime(r, w.now)
 		results = make([]ledger.CheckResult, len(r.Tickets))
 		for i, t := range r.Tickets {
 			if results[i], err = checkOne(w, c, t, r); err != nil {
@@ -130,14 +131,20 @@ func checkOne(w *wtx, c ledger.Contract, t ledger.QRTicket, r ledger.CheckInRequ
 	return admit(w, c, idx, st, r, res)
 }
 
-// admit checks a genuine ticket in, or reports its first admission.
+// admit checks a genuine ticket in, or reports its first admission. An uploaded
+// offline admission is admitted as of the time it happened, or kept as a double entry
+// when the ticket was admitted before elsewhere.
 func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckInRequest, res ledger.CheckResult) (ledger.CheckResult, error) {
+	res.AgainstPolicy = r.Offline && !r.VerifyOnly && !offlineAllowed(c)
 	if st.checkedIn != 0 {
 		first := time.Unix(0, st.checkedIn).UTC()
 		res.CheckedInAt, res.Gate = &first, st.gate
 		res.Status = ledger.StatusAlreadyCheckedIn
-		if r.Nonce != "" && r.Nonce == st.nonce && r.Gate == st.gate && !r.VerifyOnly {
+		switch {
+		case r.Nonce != "" && r.Nonce == st.nonce && r.Gate == st.gate && !r.VerifyOnly:
 			res.Status = ledger.StatusAdmitted // a retry of the request that admitted it, from its gate
+		case r.Offline && !r.VerifyOnly:
+			return recordDoubleEntry(w, c, idx, r, res)
 		}
 		return res, nil
 	}
@@ -145,14 +152,17 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 		res.Status = ledger.StatusValid
 		return res, nil
 	}
+	at := w.now.UTC()
+	if r.Offline {
+		at = r.At
+	}
 	upd, err := w.exec(`UPDATE tickets SET checked_in_at = ?, gate = ?, checkin_nonce = ?
 		WHERE contract = ? AND sale = ? AND idx = ? AND checked_in_at = 0 AND owner = ? AND secret_digest = ?`,
-		w.now.UnixNano(), r.Gate, r.Nonce, c.Address, c.Sale.Number, idx, st.owner.String, st.digest)
+		at.UnixNano(), r.Gate, r.Nonce, c.Address, c.Sale.Number, idx, st.owner.String, st.digest)
 	if err := changedUnlessOne(upd, err); err != nil {
 		return res, err
 	}
-	now := w.now.UTC()
-	res.Status, res.CheckedInAt, res.Gate = ledger.StatusAdmitted, &now, r.Gate
+	res.Status, res.CheckedInAt, res.Gate = ledger.StatusAdmitted, &at, r.Gate
 	return res, nil
 }
 

@@ -23,7 +23,7 @@ func (s *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInRepo
 	if err := ledger.AuthorizeOwner(actor, c.Owner, address); err != nil {
 		return ledger.CheckInReport{}, err
 	}
-	rep := ledger.CheckInReport{PerGate: map[string]int64{}, CheckIns: []ledger.CheckInEntry{}}
+	rep := ledger.CheckInReport{PerGate: map[string]int64{}, CheckIns: []ledger.CheckInEntry{}, Doubles: []ledger.DoubleEntry{}}
 	if c.Sale == nil {
 		return rep, nil
 	}
@@ -35,6 +35,10 @@ func (s *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInRepo
 	if err := loadCheckIns(r, address, c.Sale.Number, &rep); err != nil {
 		return rep, s.internal("reading check-ins", err)
 	}
+	if rep.Doubles, err = loadDoubleEntries(r, address, c.Sale.Number); err != nil {
+		return rep, s.internal("reading check-ins", err)
+	}
+	rep.DoubleEntries = int64(len(rep.Doubles))
 	rep.ToCome = rep.Sold - rep.Admitted
 	return rep, nil
 }
@@ -77,7 +81,7 @@ func (s *Gate) GateCounts(ctx context.Context, address string) (ledger.GateRepor
 	if err := ledger.AuthorizeSeller(actor, c.Owner, address); err != nil {
 		return ledger.GateReport{}, err
 	}
-	rep := ledger.GateReport{PerGate: map[string]int64{}, Gates: []string{}}
+	rep := ledger.GateReport{PerGate: map[string]int64{}, Gates: []string{}, Doubles: []ledger.DoubleEntry{}}
 	if err := loadGateCounts(r, c, &rep); err != nil {
 		return ledger.GateReport{}, s.internal("reading gate counts", err)
 	}
@@ -110,7 +114,17 @@ func loadGateCounts(r runner, c ledger.Contract, rep *ledger.GateReport) error {
 	err = r.row(`SELECT COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND owner IS NOT NULL`,
 		c.Address, c.Sale.Number).Scan(&rep.Sold)
 	rep.ToCome = rep.Sold - rep.Admitted
-	return err
+	if err != nil {
+		return err
+	}
+	if rep.Doubles, err = loadDoubleEntries(r, c.Address, c.Sale.Number); err != nil {
+		return err
+	}
+	for i := range rep.Doubles {
+		rep.Doubles[i].Seat = ledger.Seat{} // a gate's device sees gates and times only
+	}
+	rep.DoubleEntries = int64(len(rep.Doubles))
+	return nil
 }
 
 func loadGates(r runner, address string, rep *ledger.GateReport) error {

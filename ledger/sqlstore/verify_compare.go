@@ -16,7 +16,7 @@ import (
 // difference.
 func compareState(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for _, compare := range []func(runner, *ledger.VerifyReport, *projection) error{
-		compareContracts, compareSeats, compareStanding, compareSales, compareTickets, compareCustomers, compareResale, compareDevices,
+		compareContracts, compareSeats, compareStanding, compareSales, compareTickets, compareCustomers, compareResale, compareDevices, compareDoubles,
 	} {
 		if err := compare(r, rep, p); err != nil {
 			return err

@@ -47,7 +47,8 @@ type projSale struct {
 	tickets      []projTicket
 	terms        ledger.ResaleTerms // the resale terms the journal set (termsSet)
 	termsSet     bool
-	devices      map[int]*projDevice // the device keys registered, by seat index (verify_devices.go)
+	devices      map[int]*projDevice       // the device keys registered, by seat index (verify_devices.go)
+	doubles      map[doubleKey]*projDouble // the double entries (verify_double.go)
 	seen         bool
 }
 
@@ -289,14 +290,20 @@ func (c *projContract) release(rep *ledger.VerifyReport, seq int64, hash string,
 }
 
 // checkIn admits, in the contract's latest sale, each ticket the attempt admitted that
-// was not admitted before (a retry of the same request reports admitted again).
+// was not admitted before (a retry of the same request reports admitted again): as of
+// the transaction's time, or an uploaded offline admission's own (At). A double entry
+// is kept once per ticket and nonce (verify_double.go).
 func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
 	var e ledger.CheckInEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
 		return err
 	}
+	at := b.Time
+	if e.Offline && e.At != 0 {
+		at = e.At
+	}
 	for _, res := range e.Results {
-		if res.Status != ledger.StatusAdmitted {
+		if res.Status != ledger.StatusAdmitted && res.Status != ledger.StatusDoubleEntry {
 			continue
 		}
 		s := c.sale(rep, seq, hash, b, c.saleNumber)
@@ -308,8 +315,13 @@ func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string,
 			problem(rep, "transaction %d (%s): admits seat %s, which contract %s lacks", seq, hash, res.Seat, b.Contract)
 			continue
 		}
-		if t := s.ticket(rep, seq, hash, b, idx); t != nil && t.checkedIn == 0 {
-			t.checkedIn, t.gate, t.nonce = b.Time, e.Gate, e.Nonce
+		t := s.ticket(rep, seq, hash, b, idx)
+		switch {
+		case t == nil:
+		case res.Status == ledger.StatusDoubleEntry:
+			s.doubleEntry(rep, seq, hash, b, idx, e, t)
+		case t.checkedIn == 0:
+			t.checkedIn, t.gate, t.nonce = at, e.Gate, e.Nonce
 		}
 	}
 	return nil
