@@ -99,6 +99,7 @@ func (h pages) routes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET "+ScanPath, page("scan.html"))
 	mux.HandleFunc("GET "+ScanPath+"/{address}", page("scan.html"))
+	mux.HandleFunc("GET "+ScanWorkerPath, serveScanWorker(assets))
 	mux.HandleFunc("GET "+DashboardPath, page("dashboard.html"))
 	mux.HandleFunc("GET "+DashboardPath+"/{address}", page("dashboard.html"))
 	mux.HandleFunc("GET "+AssetsPath+"{name}", func(w http.ResponseWriter, r *http.Request) {

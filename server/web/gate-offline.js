@@ -12,6 +12,7 @@ import {seatText} from './common.js';
 const SECRET_ALPHABET = /^[A-Za-z0-9_-]{15}$/;
 const HEX = /^[0-9a-fA-F]*$/;
 const MAX_TICKETS = 64;
+const STATIC_SECURE = 'this ticket is shown as a live code in the holder\'s wallet: a printed or copied code no longer admits; show the code in the wallet';
 const TICKET_MEMBERS = ['seat', 'secret', 'secretKey', 'secretIV', 'nameKey', 'nameIV'];
 const SEAT_MEMBERS = ['number', 'letter', 'section'];
 const HEX_SIZES = {secretKey: 32, secretIV: 16, nameKey: 32, nameIV: 16};
@@ -167,7 +168,9 @@ async function decideOne(copy, q, admittedHere) {
   res.identityCheckRequired = Boolean(e.nameCiphertext && e.nameCiphertext.length);
   const v = await verifyTicket(q, e);
   if (v.status) return {...res, status: v.status, reason: v.reason};
-  if (e.secure) return {...res, status: 'invalid', reason: 'this ticket has a phone: show the live code in the wallet'};
+  if (e.secure && e.deviceKey && e.deviceKey.length && (!e.deviceDigest || equal(e.deviceDigest, e.secretDigest))) {
+    return {...res, status: 'invalid', reason: STATIC_SECURE};
+  }
   const here = admittedHere(key);
   const first = here ? {at: here.at, gate: here.gate} : e.checkedInAt ? {at: e.checkedInAt, gate: e.gate} : null;
   if (first) return {...res, status: 'already_checked_in', checkedInAt: first.at, gate: first.gate};

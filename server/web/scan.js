@@ -8,6 +8,7 @@
 import {api, NetworkError, contractPath, addressFromPath, load, save, clock, nonce, keyProblem, el} from './common.js';
 import {playOutcome, unlockAudio} from './sound.js';
 import {verdictView} from './verdict.js';
+import {OfflineGate} from './gate-copy.js';
 
 const FRAME_EVERY_MS = 250;   // four frames a second while nothing is in flight
 const FRAME_SIDE = 640;        // the central square of the frame, scaled down to this
@@ -17,6 +18,9 @@ const SHOW_MS = {admit: 2500, already: 3500, reject: 3500, partial: 5000, unchec
 const CHECK_DEADLINE_MS = 5000;          // a check-in not answered within this is NOT CHECKED
 const RETRY_NONCE_MS = 10 * 60 * 1000;   // a code scanned again this soon after NOT CHECKED keeps its nonce
 const COUNTS_EVERY_MS = 10000;
+const OFFLINE_AFTER_S = 1.5;             // with a gate copy, a check-in not answered within this is decided here
+const SYNC_EVERY_MS = 15000;             // the gate copy follows the sale this often
+const UPLOAD_EVERY_MS = 3000;            // admissions made offline are offered to the server this often
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -33,6 +37,7 @@ const state = {
   scanId: 0, checking: null, unchecked: null,
   resultTimer: 0, seq: 0, outcomes: [],
   problems: {},
+  gate: null, // the OfflineGate: copy and queue of this set-up
 };
 
 // ---- set-up ----------------------------------------------------------------
@@ -50,6 +55,7 @@ function openSetup(message) {
   ui.setupForm.contract.value = address() || addressFromPath('/scan');
   ui.setupForm.gate.value = state.settings.gate || '';
   ui.setupForm.key.value = state.settings.key || '';
+  ui.setupForm.offlineAfter.value = String(offlineAfterS());
   $('setup-cancel').hidden = !configured();
   showSetupError(message || '');
   if (!ui.setup.open) ui.setup.showModal();
@@ -70,6 +76,7 @@ async function saveSetup(ev) {
     gate: ui.setupForm.gate.value.trim(),
     key: ui.setupForm.key.value.trim(),
     camera: state.settings.camera,
+    offlineAfter: Math.min(10, Math.max(0.5, Number(ui.setupForm.offlineAfter.value) || OFFLINE_AFTER_S)),
   };
   $('setup-save').disabled = true;
   showSetupError('');
@@ -116,7 +123,7 @@ function showContract(c) {
 function problem(kind, text) {
   if (text) state.problems[kind] = text;
   else delete state.problems[kind];
-  const order = ['key', 'contract', 'offline'];
+  const order = ['key', 'contract', 'offline', 'queue'];
   const k = order.find((x) => state.problems[x]);
   ui.banner.hidden = !k;
   ui.banner.textContent = k ? state.problems[k] : '';
@@ -126,6 +133,7 @@ function problem(kind, text) {
 // when the answer is usable.
 function answered(res) {
   problem('offline', '');
+  if (state.gate && state.gate.waiting && res.status < 500) uploadQueue();
   if (res.status === 401 || res.status === 403) {
     problem('key', 'Key refused — check set-up');
     return false;
@@ -140,7 +148,8 @@ function answered(res) {
 }
 
 function offline() {
-  problem('offline', 'Server unreachable — tickets cannot be checked');
+  const g = state.gate;
+  problem('offline', g && g.ready() ? 'Offline — ' + waitingText(g.waiting) + ' waiting to upload' : 'Server unreachable — tickets cannot be checked');
 }
 
 // ---- counts ----------------------------------------------------------------
@@ -418,20 +427,23 @@ function nonceFor(text) {
 async function check(scan) {
   let res = null;
   let why = '';
+  const g = state.gate && state.gate.ready() ? state.gate : null;
   try {
-    res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST', timeout: CHECK_DEADLINE_MS,
+    res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST', timeout: g ? offlineAfterS() * 1000 : CHECK_DEADLINE_MS,
       json: {qr: scan.text, gate: scan.gate, nonce: scan.nonce}});
   } catch (e) {
     why = e instanceof NetworkError && e.message === 'the server did not answer in time' ? 'The server did not answer in time' : 'Server unreachable';
     offline();
   }
   if (state.checking !== scan) return; // set-up changed meanwhile: this answer is for nobody
+  if ((!res || res.status >= 500) && g && await decideHere(scan, g)) return;
   state.checking = null;
   checkingShown(false);
   if (res) answered(res);
   const results = (res && res.data && res.data.results) || [];
   if (res && (res.status === 200 || (res.status === 400 && results.length))) {
     if (state.unchecked && state.unchecked.text === scan.text) state.unchecked = null;
+    if (state.gate) state.gate.noteOnline(results);
     verdict(results, scan);
     return;
   }
@@ -474,6 +486,7 @@ function show(v, scan) {
   box.dataset.outcome = v.outcome;
   box.dataset.seq = String(state.seq);
   box.dataset.scan = String(scan.id);
+  box.dataset.offline = scan.offline ? 'true' : 'false';
   $('result-word').textContent = v.word;
   $('result-name').textContent = v.name || '';
   $('result-name').hidden = !v.name;
@@ -545,11 +558,83 @@ async function start() {
   $('gate-chip').hidden = false;
   keepFocus();
   api(contractPath(address())).then((c) => c.status === 200 && showContract(c.data)).catch(() => {});
+  startOffline();
   refreshCounts();
   if (started) return;
   started = true;
   setInterval(refreshCounts, COUNTS_EVERY_MS);
+  setInterval(syncCopy, SYNC_EVERY_MS);
+  setInterval(uploadQueue, UPLOAD_EVERY_MS);
   startCamera(state.settings.camera || '');
+}
+
+// ---- offline: the gate copy and the queue (gate-copy.js) ----------------------------
+
+function offlineAfterS() {
+  return Number(state.settings.offlineAfter) || OFFLINE_AFTER_S;
+}
+
+function waitingText(n) {
+  return n + (n === 1 ? ' scan' : ' scans');
+}
+
+// decideHere shows the verdict of the device's copy on a scan the server did not answer
+// in time, and queues its admissions under the scan's nonce. It returns false when the
+// copy cannot decide (a wallet's live code): the scan is NOT CHECKED then.
+async function decideHere(scan, g) {
+  const results = await g.decide(scan).catch(() => null);
+  if (!results || state.checking !== scan) return state.checking !== scan;
+  await g.record(scan, results);
+  state.checking = null;
+  checkingShown(false);
+  offline();
+  showQueue();
+  const note = 'Decided offline by this device' + (g.waiting ? ': ' + waitingText(g.waiting) + ' waiting to upload.' : '.');
+  show(verdictView(results), {...scan, offline: true, note: [note, scan.note].filter(Boolean).join(' ')});
+  return true;
+}
+
+// startOffline loads this set-up's copy and queue kept in the browser, then follows the
+// sale and uploads what waits.
+async function startOffline() {
+  const g = new OfflineGate({contract: address(), key: state.settings.key, gate: state.settings.gate});
+  state.gate = g;
+  await g.load().catch(() => {});
+  if (state.gate !== g) return;
+  showQueue();
+  if (state.problems.offline) offline();
+  syncCopy();
+}
+
+async function syncCopy() {
+  const g = state.gate;
+  if (!g) return;
+  try {
+    await g.sync();
+  } catch (e) {
+    // the next sync tries again; the kept copy still decides meanwhile
+  }
+  if (state.problems.offline) offline();
+  if (g.waiting) uploadQueue();
+}
+
+async function uploadQueue() {
+  const g = state.gate;
+  if (!g || !g.waiting) return;
+  try {
+    await g.upload();
+  } catch (e) {
+    if (e instanceof NetworkError) offline();
+  }
+  if (state.gate === g) showQueue();
+}
+
+// showQueue says how many admissions made offline wait to be uploaded.
+function showQueue() {
+  const n = state.gate ? state.gate.waiting : 0;
+  document.body.dataset.waiting = String(n);
+  problem('queue', n ? waitingText(n) + ' waiting to upload' : '');
+  if (state.problems.offline) offline();
 }
 
 function wire() {
@@ -574,6 +659,7 @@ function wire() {
 }
 
 wire();
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/scan/sw.js', {scope: '/scan'}).catch(() => {});
 const fromPath = addressFromPath('/scan');
 if (fromPath && fromPath !== state.settings.contract) {
   state.settings.contract = fromPath;
