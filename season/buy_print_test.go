@@ -111,8 +111,9 @@ func TestLargeTicketPrint(t *testing.T) {
 		t.Fatalf("the server answered %v, want 202 first and 200 last", requests)
 	}
 	longest := slices.MaxFunc(requests, func(a, b answered) int { return cmp.Compare(a.took, b.took) })
-	t.Logf("ticket_print of %d tickets through polling: %s (%.0f tickets/s), %d requests (the longest %s), PDF %.1f MB in base64",
-		n, took.Round(time.Millisecond), float64(n)/took.Seconds(), len(requests), longest.took.Round(time.Millisecond),
+	t.Logf("ticket_print of %d tickets through polling: %s (%.0f tickets/s), %d requests: the first %s (%d), the longest %s (%d), the last %s (%d); PDF %.1f MB in base64",
+		n, took.Round(time.Millisecond), float64(n)/took.Seconds(), len(requests), requests[0].took.Round(time.Millisecond), requests[0].status,
+		longest.took.Round(time.Millisecond), longest.status, requests[len(requests)-1].took.Round(time.Millisecond), requests[len(requests)-1].status,
 		float64(len(r.Command1["pdf"].(string)))/1e6)
 }
 
