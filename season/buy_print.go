@@ -26,6 +26,14 @@ type Reissuer interface {
 // ledger.MaxTicketsInBooking tickets).
 const MaxPrintOrders = 100
 
+// MaxPrintTickets bounds the tickets one ticket_print prints: its PDF (about 4.5 KB a
+// ticket) is held in memory, in base64 and sealed for polling, so a call for more is
+// refused before anything is reissued, and the caller prints in parts.
+const MaxPrintTickets = 5000
+
+// maxPrintTickets is MaxPrintTickets, lowered by tests.
+var maxPrintTickets = MaxPrintTickets
+
 // Delivery methods of ticket_print.
 const (
 	deliveryPDF   = "pdf"
@@ -108,7 +116,19 @@ func (h *Handler) printOrders(ctx context.Context, req printRequest) ([]ledger.B
 		}
 		orders[i] = b
 	}
-	return orders, nil
+	return orders, printBounded(orders)
+}
+
+// printBounded refuses a print of more than MaxPrintTickets tickets, in words.
+func printBounded(orders []ledger.Booking) error {
+	n := 0
+	for _, b := range orders {
+		n += len(b.Tickets)
+	}
+	if n > maxPrintTickets {
+		return failf(ResultInvalidField, "A ticket_print prints at most %d tickets at once, and these orders hold %d: print them in parts, a shorter list of order_num at a time.", maxPrintTickets, n)
+	}
+	return nil
 }
 
 // orderNums reads order_num: absent, a number, or a list of at most MaxPrintOrders

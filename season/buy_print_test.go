@@ -65,6 +65,26 @@ func TestTicketPrintSpansOrders(t *testing.T) {
 	}
 }
 
+func TestTicketPrintBounded(t *testing.T) {
+	e := newEnv(t)
+	season.LowerMaxPrintTickets(t, 5)
+	buy := e.partner("sth-buy", "main")
+	event, acct := e.event(2, 4), e.account("ada@example.com")
+	orders := []int64{e.heldCart(buy, event, acct, 3), e.heldCart(buy, event, acct, 3)}
+	for _, o := range orders {
+		e.paid(buy, o, "150.00")
+	}
+	r := e.post("sth-buy", "main", buy, envelope(map[string]any{"cmd": "ticket_print", "dsn": "main", "order_num": orders}))
+	detail, _ := r.Command1["error_detail"].(string)
+	if r.result() != season.ResultInvalidField || !strings.Contains(detail, "at most 5 tickets") || !strings.Contains(detail, "hold 6") {
+		t.Fatalf("printing 6 tickets with a limit of 5: result %d %q, want 9004 saying the limit", r.result(), detail)
+	}
+	part := e.command("sth-buy", buy, map[string]any{"cmd": "ticket_print", "order_num": orders[0]})
+	if number(t, part.Command1["num_tickets"]) != 3 {
+		t.Errorf("printing one order of 3 after the refusal: %v", part.Command1)
+	}
+}
+
 // TestLargeTicketPrint is the target "a 5,000-ticket ticket_print completes through 202
 // polling without the request holding a connection open": the tickets of one account
 // and event, sold in orders of 500, printed as one A6 PDF through the Go client's
