@@ -63,3 +63,20 @@ func TestCallsRefusedBeforeTheCommand(t *testing.T) {
 		})
 	}
 }
+
+func TestLedgerUnavailableIs503(t *testing.T) {
+	e := newEnv(t)
+	key := e.partner("sth-customer", "main")
+	ping := envelope(map[string]any{"cmd": "ping", "uid": "u", "dsn": "main"})
+	if r := e.post("sth-customer", "main", key, ping); r.status != http.StatusOK {
+		t.Fatalf("ping before: %d %v", r.status, r.Command1)
+	}
+	if err := e.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := e.post("sth-customer", "main", key, envelope(map[string]any{"cmd": "event_search", "uid": "u", "dsn": "main"}))
+	detail, _ := r.Command1["error_detail"].(string)
+	if r.status != http.StatusServiceUnavailable || r.result() != season.ResultUnavailable || r.retryAfter == "" || !strings.Contains(detail, "unavailable") {
+		t.Errorf("with the ledger closed: %d result %d Retry-After %q %q, want 503, 9012, Retry-After and words", r.status, r.result(), r.retryAfter, detail)
+	}
+}
