@@ -10,6 +10,7 @@ package api
 import (
 	"github.com/ticketbooth-go/ticketbooth/issuer"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
+	"github.com/ticketbooth-go/ticketbooth/scanner"
 )
 
 // Base is the path prefix of contract routes.
@@ -174,6 +175,18 @@ type CheckInRequest struct {
 // CheckInResponse answers CheckIn and VerifyTicket: one result per ticket of the QR.
 type CheckInResponse struct {
 	Results []ledger.CheckResult `json:"results"`
+}
+
+// CheckInUploadRequest is the body of CheckInUpload: the offline admissions of one
+// device (its name, for the record), at most scanner.MaxUploadBatch.
+type CheckInUploadRequest struct {
+	Device string           `json:"device,omitempty"`
+	Items  []scanner.Upload `json:"items"`
+}
+
+// CheckInUploadResponse answers CheckInUpload: one result per item, in order.
+type CheckInUploadResponse struct {
+	Results []scanner.UploadResult `json:"results"`
 }
 
 // CheckInErrorResponse is a 4xx answer to a scan that could not be read: the error and,

@@ -42,3 +42,13 @@ func (c *Client) CheckIns(ctx context.Context, address string) (ledger.CheckInRe
 	err := c.contractRoute(ctx, http.MethodGet, address, "CheckIns", nil, &rep)
 	return rep, err
 }
+
+var _ scanner.Uploader = (*Client)(nil)
+
+// CheckInUpload uploads a device's offline admissions to the server's CheckInUpload
+// route, at most scanner.MaxUploadBatch at a time, and returns the answer to each.
+func (c *Client) CheckInUpload(ctx context.Context, address, device string, uploads []scanner.Upload) ([]scanner.UploadResult, error) {
+	var out api.CheckInUploadResponse
+	err := c.contractRoute(ctx, http.MethodPost, address, "CheckInUpload", api.CheckInUploadRequest{Device: device, Items: uploads}, &out)
+	return out.Results, err
+}

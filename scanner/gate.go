@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"time"
 
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
@@ -14,6 +15,11 @@ type Scan struct {
 	Gate       string
 	Nonce      string
 	VerifyOnly bool
+	// Offline, At and Device describe an admission a device made alone and uploads now
+	// (see ledger.CheckInRequest).
+	Offline bool
+	At      time.Time
+	Device  string
 }
 
 // Service checks tickets in: the Gate in-process, the HTTP client remotely.
@@ -52,7 +58,7 @@ func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.Ch
 			return nil, err
 		}
 	}
-	req := ledger.CheckInRequest{Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly}
+	req := ledger.CheckInRequest{Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly, Offline: s.Offline, At: s.At, Device: s.Device}
 	var err error
 	if ledger.IsRotatingCode(text) {
 		var code ledger.RotatingCode

@@ -32,6 +32,7 @@ type Services struct {
 	Sealed  issuer.SealedSeller // ReserveSealedTickets
 	Gate    scanner.Service     // CheckIn, VerifyTicket, CheckIns
 	Counts  GateCounter         // GateCounts, for the scanner page
+	Uploads scanner.Uploader    // CheckInUpload: the gates' offline admissions
 	// Customers keeps the shop's customers, under /api/v1.0/customers.
 	Customers ledger.Customers
 	// Replays keeps the answers of writes sent with an Idempotency-Key; without it the

@@ -24,7 +24,8 @@ type DecodeResponse struct {
 
 // GateCounts is what a gate's device may see of the entry: totals of the latest sale,
 // the admissions through one gate (named as the ledger spells it) and the contract's
-// gates seen so far. Counts and gate names only, never seats or times.
+// gates seen so far; the double entries (offline admissions of tickets admitted before
+// elsewhere) counted and listed by their gates and times. Never seats or names.
 type GateCounts struct {
 	Sale         int64    `json:"sale"`
 	Sold         int64    `json:"sold"`
@@ -33,6 +34,9 @@ type GateCounts struct {
 	Gate         string   `json:"gate"`
 	GateAdmitted int64    `json:"gateAdmitted"`
 	Gates        []string `json:"gates"`
+	// DoubleEntries counts Doubles, each without its seat.
+	DoubleEntries int64                `json:"doubleEntries"`
+	Doubles       []ledger.DoubleEntry `json:"doubles"`
 }
 
 func (h pages) webAPIRoutes(mux *http.ServeMux) {
@@ -95,7 +99,8 @@ func (h pages) gateCounts(w http.ResponseWriter, r *http.Request) {
 		h.error(w, err)
 		return
 	}
-	counts := GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Gate: gate, Gates: rep.Gates}
+	counts := GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Gate: gate, Gates: rep.Gates,
+		DoubleEntries: rep.DoubleEntries, Doubles: rep.Doubles}
 	for _, known := range rep.Gates {
 		if ledger.GateKey(known) == ledger.GateKey(gate) {
 			counts.Gate = known

@@ -22,14 +22,16 @@ import (
 // Services returns every service of the HTTP API served by the store st.
 func Services(st *sqlstore.Store) server.Services {
 	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings, Resale: st.Resale}
+	gate := &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	return server.Services{
 		Ledger:    st.Ledger(),
 		Auth:      st.Keys,
 		Tickets:   st.Contracts,
 		Sales:     sales,
 		Sealed:    sales,
-		Gate:      &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image},
+		Gate:      gate,
 		Counts:    st.Gate,
+		Uploads:   gate,
 		Customers: st.Customers,
 		Replays:   st.Idempotency,
 		Bookings:  st.Bookings,
