@@ -181,7 +181,7 @@ type CheckInResponse struct {
 // device (its name, for the record), at most scanner.MaxUploadBatch.
 type CheckInUploadRequest struct {
 	Device string           `json:"device,omitempty"`
-	Items  []scanner.Upload `json:"items"`
+	Items  []scanner.Upload `json:"checkIns"`
 }
 
 // CheckInUploadResponse answers CheckInUpload: one result per item, in order.

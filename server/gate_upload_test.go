@@ -79,7 +79,7 @@ func TestCheckInUploadRefused(t *testing.T) {
 	path := api.ContractPath(addr, "CheckInUpload")
 	big, _ := json.Marshal(api.CheckInUploadRequest{Items: make([]scanner.Upload, scanner.MaxUploadBatch+1)})
 	e.do("POST", path, e.gate, string(big)).wantErrorText(t, http.StatusBadRequest, ledger.EINVALID, "at most")
-	e.do("POST", path, e.gate, `{"items":"x"}`).wantError(t, http.StatusBadRequest, ledger.EINVALID)
+	e.do("POST", path, e.gate, `{"checkIns":"x"}`).wantError(t, http.StatusBadRequest, ledger.EINVALID)
 	one, _ := json.Marshal(api.CheckInUploadRequest{Items: []scanner.Upload{{QR: "x", Nonce: "n"}}})
 	e.do("POST", path, e.bob, string(one)).wantError(t, http.StatusForbidden, ledger.EFORBIDDEN)
 	e.do("POST", path, "", string(one)).wantError(t, http.StatusUnauthorized, ledger.EUNAUTHORIZED)
