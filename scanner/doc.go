@@ -6,6 +6,10 @@
 // a door checks tickets in through: the Gate in-process, the HTTP client remotely. Each
 // scan carries a fresh NewNonce; Verdict words each result as the line door staff read.
 //
+// A device that admitted offline uploads its admissions (Upload) through an Uploader:
+// the Gate in-process, the HTTP client's CheckInUpload remotely; a Queue keeps them in a
+// file meanwhile, surviving a restart, and Upload empties it when the server answers.
+//
 // The package reads no pictures and links no image decoder, so that the client does not
 // either: a Scan's Image is read by the Gate's Pictures (internal/gateread over
 // qrdecode), and the server reads uploads itself before they reach the Gate.
