@@ -26,7 +26,7 @@ func clientBackend(t *testing.T) ledgertest.Backend {
 	e := newEnv(t)
 	party := func(c *client.Client) ledgertest.Party {
 		return ledgertest.Party{Ctx: context.Background(), Service: c, Seller: clientSeller{c}, Gate: clientGate{c},
-			Customers: c, Bookings: c, TicketLists: c, Webhooks: c}
+			Customers: c, Bookings: c, TicketLists: c, Webhooks: c, Door: c}
 	}
 	return ledgertest.Backend{
 		Organizer:     party(e.alice),

@@ -131,6 +131,13 @@ func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
 	return e
 }
 
+// GatePolicyEffect is the effect of TxGatePolicySet: the sale and the gate policy it has
+// from then on (whole, not only the parts changed).
+type GatePolicyEffect struct {
+	Sale   int64      `json:"sale"`
+	Policy GatePolicy `json:"policy"`
+}
+
 // CustomerEffect is the effect of TxCustomerCreated, TxCustomerChanged and
 // TxCustomerErased: the customer's ID, and nothing of their personal data.
 type CustomerEffect struct {

@@ -35,6 +35,8 @@ func TestEffectsJSON(t *testing.T) {
 			[]ledger.CheckResult{{Seat: seat, Status: ledger.StatusAdmitted, Name: "never journaled"}}),
 			`{"gate":"main","nonce":"n1","results":[{"seat":` + mustJSON(t, seat) + `,"status":"admitted"}]}`},
 		{"CheckInMalformed", ledger.CheckInEffect{Gate: "main", Malformed: "unreadable"}, `{"gate":"main","malformed":"unreadable"}`},
+		{"GatePolicySet", ledger.GatePolicyEffect{Sale: 2, Policy: ledger.GatePolicy{OfflineAdmission: true}},
+			`{"sale":2,"policy":{"offlineAdmission":true,"reentry":false}}`},
 		{"DeviceRegistered", ledger.DeviceRegisteredEffect{Sale: 1, Index: 3, Seat: seat, Holder: "H", Device: 2, KeyDigest: "0a"},
 			`{"sale":1,"index":3,"seat":` + mustJSON(t, seat) + `,"holder":"H","device":2,"keyDigest":"0a"}`},
 	} {

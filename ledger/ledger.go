@@ -132,6 +132,7 @@ type Sale struct {
 	Active      bool        `json:"active"`
 	BegunHeight int64       `json:"begunHeight"`
 	EndedHeight int64       `json:"endedHeight,omitempty"`
+	GatePolicy  GatePolicy  `json:"gatePolicy"` // the organizer's rules at the gates
 }
 
 // Contract is a collection of seats under a venue, with its rules and latest sale.

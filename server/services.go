@@ -33,6 +33,8 @@ type Services struct {
 	Gate    scanner.Service     // CheckIn, VerifyTicket, CheckIns
 	Counts  GateCounter         // GateCounts, for the scanner page
 	Uploads scanner.Uploader    // CheckInUpload: the gates' offline admissions
+	// Door serves the work at the door beyond scanning: the sales' gate policies.
+	Door ledger.Door
 	// Customers keeps the shop's customers, under /api/v1.0/customers.
 	Customers ledger.Customers
 	// Replays keeps the answers of writes sent with an Idempotency-Key; without it the

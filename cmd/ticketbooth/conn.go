@@ -82,6 +82,9 @@ type session struct {
 
 	// webhooks keeps the organizers' webhook endpoints (webhook ...).
 	webhooks ledger.Webhooks
+
+	// door keeps the sales' gate policies (gate-policy).
+	door ledger.Door
 }
 
 // open opens the ledger the flags name; in-process, the database file must exist. Stop
@@ -107,6 +110,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 		s.newWalletLink, s.resendWallet = cl.NewWalletLink, cl.ResendWallet
 		s.resale = cl
 		s.webhooks = cl
+		s.door = cl
 		return s, nil
 	}
 	if c.IsSet("key") && os.Getenv("TICKETBOOTH_KEY") == "" {
@@ -129,6 +133,7 @@ func openLedger(c *cli.Context, create bool) (*session, error) {
 	s.customers, s.mails = st.Customers, st.Mails
 	s.newWalletLink = storeWalletLink(st.Wallets)
 	s.webhooks = st.Webhooks
+	s.door = st.Door
 	s.ctx = ledger.WithActor(ctx, ledger.Actor{Admin: true, Name: "admin"})
 	s.close = func() { st.Close(); stop() }
 	return s, nil

@@ -6,9 +6,9 @@
 // Idempotency the answers kept for retried writes, Ticketpark the pids of the
 // /ticketpark/ facade, Bam the numbers of the /bam/ facade, Wallets the customers'
 // wallet links, Devices the phones of SECURE tickets, Mails the mail queue, Resale the
-// transfers and resale offers (moved by the issuer), and Webhooks the organizers' webhook
-// endpoints. It is the one place that wires them, used by `ticketbooth serve` and by the
-// tests that run the real server.
+// transfers and resale offers (moved by the issuer), Webhooks the organizers' webhook
+// endpoints, and Door the sales' gate policies. It is the one place that wires them, used
+// by `ticketbooth serve` and by the tests that run the real server.
 package wiring
 
 import (
@@ -24,14 +24,16 @@ func Services(st *sqlstore.Store) server.Services {
 	sales := &issuer.Issuer{Ledger: st.Selling, Bookings: st.Bookings, Resale: st.Resale}
 	gate := &scanner.Gate{Ledger: st.Gate, Pictures: gateread.Image}
 	return server.Services{
-		Ledger:    st.Ledger(),
-		Auth:      st.Keys,
-		Tickets:   st.Contracts,
-		Sales:     sales,
-		Sealed:    sales,
-		Gate:      gate,
-		Counts:    st.Gate,
-		Uploads:   gate,
+		Ledger:  st.Ledger(),
+		Auth:    st.Keys,
+		Tickets: st.Contracts,
+		Sales:   sales,
+		Sealed:  sales,
+		Gate:    gate,
+		Counts:  st.Gate,
+		Uploads: gate,
+		// the sales' gate policies
+		Door:      st.Door,
 		Customers: st.Customers,
 		Replays:   st.Idempotency,
 		Bookings:  st.Bookings,

@@ -27,6 +27,8 @@ type Party struct {
 	// backend has none.
 	Season         ledger.SeasonRecords
 	SeasonAccounts ledger.SeasonAccounts
+	// Door keeps the sales' gate policies; nil when the backend has none.
+	Door ledger.Door
 }
 
 // Backend is one implementation of the ledger's interfaces on a fresh ledger, as the
@@ -72,6 +74,7 @@ var cases = []testCase{
 	{"CheckInNamed", testCheckInNamed},
 	{"Malformed", testMalformed},
 	{"GateCounts", testGateCounts},
+	{"GatePolicy", testGatePolicy},
 	{"Receipts", testReceipts},
 	{"Verify", testVerify},
 	{"TicketPages", testTicketPages},

@@ -109,6 +109,8 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE season_alt_ids`)
 	mustExec(t, raw, `DROP TABLE command_jobs`)
 	mustExec(t, raw, `DROP TABLE double_entries`)
+	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN offline_admission`)
+	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN reentry`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

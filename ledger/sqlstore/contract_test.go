@@ -20,7 +20,7 @@ func storeBackend(t *testing.T) ledgertest.Backend {
 	party := func(ctx context.Context) ledgertest.Party {
 		return ledgertest.Party{Ctx: ctx, Service: e.store.Ledger(), Pager: e.store.Contracts, Seller: e.store.Selling, Gate: e.store.Gate,
 			Customers: e.store.Customers, Bookings: e.store.Bookings, TicketLists: e.store.TicketLists,
-			Webhooks: e.store.Webhooks, Season: e.store.Season, SeasonAccounts: e.store.SeasonAccounts}
+			Webhooks: e.store.Webhooks, Season: e.store.Season, SeasonAccounts: e.store.SeasonAccounts, Door: e.store.Door}
 	}
 	return ledgertest.Backend{
 		Organizer:     party(e.actor(t, ledger.RoleOrganizer, "organizer")),

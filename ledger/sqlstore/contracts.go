@@ -94,7 +94,8 @@ func loadContract(r runner, address string) (ledger.Contract, error) {
 
 // contractQuery reads a contract and its latest sale by address, for scanContract.
 const contractQuery = `SELECT c.venue, c.owner, c.seat_count, c.release_fee, c.no_release_blocks, c.require_identity, c.sale_number,
-	c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.hold_seconds, s.begun_height, s.ended_height
+	c.sale_active, c.created_height, s.name, s.organiser, s.show_time, s.end_height, s.currency, s.time_zone, s.hold_seconds, s.begun_height, s.ended_height,
+	s.offline_admission, s.reentry
 	FROM contracts c LEFT JOIN sales s ON s.contract = c.address AND s.number = c.sale_number
 	WHERE c.address = ?`
 
@@ -106,7 +107,7 @@ func scanContract(row scanner, address string) (ledger.Contract, error) {
 	var sale saleRow
 	err := row.Scan(&c.Venue, &c.Owner, &c.SeatCount, &c.Rules.ReleaseFee, &c.Rules.NoReleaseBlocks,
 		&identity, &saleNumber, &active, &c.CreatedHeight, &sale.name, &sale.organiser, &sale.time, &sale.end, &sale.currency,
-		&sale.timeZone, &sale.hold, &sale.begun, &sale.ended)
+		&sale.timeZone, &sale.hold, &sale.begun, &sale.ended, &sale.offline, &sale.reentry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ledger.Contract{}, ledger.Errorf(ledger.ENOTFOUND, "No smart contract found at address %s", address)
 	}
@@ -127,13 +128,15 @@ func scanContract(row scanner, address string) (ledger.Contract, error) {
 type saleRow struct {
 	name, organiser, currency, timeZone sql.NullString
 	time, end, hold, begun, ended       sql.NullInt64
+	offline, reentry                    sql.NullInt64 // the gate policy
 }
 
 func (r saleRow) sale(number int64, active bool) *ledger.Sale {
 	return &ledger.Sale{Number: number, Active: active, BegunHeight: r.begun.Int64, EndedHeight: r.ended.Int64,
 		Details: ledger.SaleDetails{Name: r.name.String, Organiser: r.organiser.String, Time: r.time.Int64,
 			EndOfSale: r.end.Int64, Currency: r.currency.String, TimeZone: r.timeZone.String,
-			HoldTime: ledger.Duration(time.Duration(r.hold.Int64) * time.Second)}}
+			HoldTime: ledger.Duration(time.Duration(r.hold.Int64) * time.Second)},
+		GatePolicy: ledger.GatePolicy{OfflineAdmission: r.offline.Int64 != 0, Reentry: r.reentry.Int64 != 0}}
 }
 
 // loadSeats returns a contract's seats in their order.

@@ -19,6 +19,7 @@
 //   - Gate (gate.go, gate_reports.go, gate_rotating.go): check-ins and the entry's
 //     reports; ledger.Gate. A SECURE ticket's rotating code is checked against its
 //     phone's key (Devices).
+//   - Door (door.go): the sales' gate policies, kept in the sales table; ledger.Door.
 //   - Devices (devices.go): the phones' public keys of SECURE tickets, one a ticket with
 //     the secret digest it was registered for, found by a wallet link's token as Wallets
 //     finds it; ledger.Devices. verify_devices.go replays its device_registered rows.

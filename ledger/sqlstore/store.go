@@ -42,6 +42,8 @@ type Store struct {
 	Bookings *Bookings
 	// Gate checks tickets in and reports the entry (ledger.Gate).
 	Gate *Gate
+	// Door keeps the sales' gate policies (ledger.Door).
+	Door *Door
 	// Keys makes, lists and revokes the API keys, and authenticates them.
 	Keys *Keys
 	// Journal answers the clock, receipts and verification (ledger.Journal).
@@ -109,8 +111,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{Mails: mails, db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
-		Bookings: &Bookings{db: d, holders: holders},
-		Keys:     &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
+		Door: &Door{d}, Bookings: &Bookings{db: d, holders: holders},
+		Keys: &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
 		Devices: &Devices{db: d, holders: holders, wallets: &Wallets{d}}, Webhooks: &Webhooks{db: d}, Calls: newCalls(d),

@@ -149,9 +149,9 @@ func loadSale(r runner, c ledger.Contract, number int64) (*ledger.Sale, error) {
 		return c.Sale, nil
 	}
 	var s saleRow
-	err := r.row(`SELECT name, organiser, show_time, end_height, currency, time_zone, hold_seconds, begun_height, ended_height
-		FROM sales WHERE contract = ? AND number = ?`, c.Address, number).
-		Scan(&s.name, &s.organiser, &s.time, &s.end, &s.currency, &s.timeZone, &s.hold, &s.begun, &s.ended)
+	err := r.row(`SELECT name, organiser, show_time, end_height, currency, time_zone, hold_seconds, begun_height, ended_height,
+		offline_admission, reentry FROM sales WHERE contract = ? AND number = ?`, c.Address, number).
+		Scan(&s.name, &s.organiser, &s.time, &s.end, &s.currency, &s.timeZone, &s.hold, &s.begun, &s.ended, &s.offline, &s.reentry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -49,6 +49,7 @@ type projSale struct {
 	termsSet     bool
 	devices      map[int]*projDevice       // the device keys registered, by seat index (verify_devices.go)
 	doubles      map[doubleKey]*projDouble // the double entries (verify_double.go)
+	gatePolicy   ledger.GatePolicy         // as the journal last set it (verify_door.go)
 	seen         bool
 }
 
@@ -109,6 +110,8 @@ func (p *projection) apply(rep *ledger.VerifyReport, seq int64, hash string, b l
 		err = c.reissue(rep, seq, hash, b)
 	case ledger.TxCheckIn:
 		err = c.checkIn(rep, seq, hash, b)
+	case ledger.TxGatePolicySet:
+		err = c.setGatePolicy(rep, seq, hash, b)
 	case ledger.TxDeviceRegistered:
 		err = c.registerDevice(rep, seq, hash, b)
 	case ledger.TxTicketsHeld:
@@ -181,7 +184,7 @@ func (c *projContract) beginSale(rep *ledger.VerifyReport, seq int64, hash strin
 	if len(e.Prices) != len(c.seats) {
 		problem(rep, "transaction %d (%s): sale %d of contract %s prices %d seats of %d", seq, hash, e.Sale, b.Contract, len(e.Prices), len(c.seats))
 	}
-	s := &projSale{details: e.Details, begun: b.Height, tickets: make([]projTicket, len(e.Prices))}
+	s := &projSale{details: e.Details, begun: b.Height, tickets: make([]projTicket, len(e.Prices)), gatePolicy: ledger.DefaultGatePolicy()}
 	for i, price := range e.Prices {
 		s.tickets[i].price = price
 	}

@@ -98,6 +98,8 @@ func TestVerifyStateTampered(t *testing.T) {
 		"SeatLetter":      {`UPDATE seats SET letter = 'Z' WHERE contract = ? AND idx = 3`, []string{"2Z", "2A"}},
 		"IdentityCleared": {`UPDATE contracts SET require_identity = 0 WHERE address = ?`, []string{"require_identity"}},
 		"TicketDeleted":   {`DELETE FROM tickets WHERE contract = ? AND sale = 2 AND idx = 0`, []string{"sale 2 seat index 0", "missing"}},
+		"GateReentry":     {`UPDATE sales SET reentry = 1 WHERE contract = ? AND number = 2`, []string{"sale 2", "reentry"}},
+		"GateOffline":     {`UPDATE sales SET offline_admission = 0 WHERE contract = ? AND number = 1`, []string{"sale 1", "offline_admission"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
