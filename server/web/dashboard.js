@@ -1,5 +1,6 @@
-// The entry dashboard: sold, admitted and still to come, per gate, and admissions per
-// five minutes, from GET .../CheckIns (organizer key) every five seconds.
+// The entry dashboard: sold, admitted and still to come, per gate, the double entries
+// (tickets admitted again at a gate that was offline), and admissions per five minutes,
+// from GET .../CheckIns (organizer key) every five seconds.
 
 import {api, NetworkError, contractPath, addressFromPath, load, save, clock, keyProblem, el} from './common.js';
 
@@ -101,7 +102,32 @@ function render(r) {
   $('meter-fill').style.width = pct + '%';
   $('updated').textContent = 'Updated ' + clock(new Date());
   renderGates(r);
+  renderDoubles(r.doubles || []);
   renderChart(r.checkIns || []);
+}
+
+// ---- double entries ----------------------------------------------------------------
+
+// renderDoubles lists the tickets admitted again at a gate that was offline: the seat,
+// where and when again (the device's time), where and when first; hidden when none.
+function renderDoubles(doubles) {
+  $('doubles-panel').hidden = !doubles.length;
+  $('doubles-title').textContent = 'Double entries: ' + doubles.length;
+  $('doubles').replaceChildren(...doubles.map(doubleRow));
+}
+
+function seatText(seat) {
+  if (!seat) return '';
+  return (seat.section ? seat.section + ' ' : '') + seat.number + (seat.letter || '');
+}
+
+function doubleRow(d) {
+  const tr = el('tr');
+  tr.dataset.gate = d.gate;
+  const again = d.gate + (d.device ? ' (' + d.device + ')' : '') + (d.againstPolicy ? ' · against the gate policy' : '');
+  tr.append(el('td', '', seatText(d.seat)), el('td', 'gate', again), el('td', 'num', clock(Date.parse(d.at))),
+    el('td', 'gate', d.firstGate), el('td', 'num', clock(Date.parse(d.firstAt))));
+  return tr;
 }
 
 // ---- per gate --------------------------------------------------------------------
