@@ -25,10 +25,10 @@ func offlineTime(r ledger.CheckInRequest, now time.Time) time.Time {
 	return r.At.UTC()
 }
 
-// offlineAllowed reports whether the sale's gate policy allows offline admission. Until
-// the gate policy lands every sale allows it (the policy's default).
+// offlineAllowed reports whether the sale's gate policy allows offline admission (it
+// does unless its owner forbade it).
 func offlineAllowed(c ledger.Contract) bool {
-	return true
+	return c.Sale == nil || c.Sale.GatePolicy.OfflineAdmission
 }
 
 // recordDoubleEntry keeps an uploaded offline admission of a ticket admitted before

@@ -155,3 +155,30 @@ func TestVerifyDoubleEntriesTampered(t *testing.T) {
 		})
 	}
 }
+
+// TestOfflineAgainstPolicy: when the sale's gate policy forbids offline admission, an
+// uploaded offline admission is still recorded (it happened), flagged against the
+// policy in its answer, the journal and the double entries; Verify replays it.
+func TestOfflineAgainstPolicy(t *testing.T) {
+	e := openEnv(t)
+	c, org := offlineHistory(t, e)
+	no := false
+	_, err := e.store.Door.SetGatePolicy(org, c.Address, ledger.GatePolicyChange{OfflineAdmission: &no})
+	mustNil(t, err, "SetGatePolicy")
+	at := e.clock.Now().Add(-time.Minute)
+	if res := upload(t, e, c.Address, "1B", "north", "o1", at); res.Status != ledger.StatusAdmitted || !res.AgainstPolicy {
+		t.Errorf("offline 1B against the policy = %+v, want admitted and flagged", res)
+	}
+	if res := upload(t, e, c.Address, "1A", "north", "o2", at); res.Status != ledger.StatusDoubleEntry || !res.AgainstPolicy {
+		t.Errorf("offline 1A against the policy = %+v, want a double entry flagged", res)
+	}
+	rep, err := e.store.Gate.CheckIns(org, c.Address)
+	mustNil(t, err, "CheckIns")
+	if len(rep.Doubles) != 1 || !rep.Doubles[0].AgainstPolicy {
+		t.Errorf("CheckIns doubles = %+v, want the double entry flagged against the policy", rep.Doubles)
+	}
+	e.clock.AdvanceBlocks(1)
+	if rep := mustVerify(t, e); !rep.OK {
+		t.Fatalf("Verify = %+v", rep)
+	}
+}
