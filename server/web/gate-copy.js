@@ -9,6 +9,7 @@ import {decideOffline, seatKey} from './gate-offline.js';
 import * as store from './gate-store.js';
 
 const ROTATING_PREFIX = 'TBR1.';
+const MAX_UPLOAD = 500; // scanner.MaxUploadBatch
 
 // fromBase64 decodes the copy's bytes (standard base64, as Go's encoding/json writes).
 function fromBase64(s) {
@@ -31,8 +32,9 @@ export function entry(t) {
 
 // OfflineGate holds one device's copy and queue for one contract and gate.
 export class OfflineGate {
-  constructor({contract, key, gate}) {
+  constructor({contract, key, gate, device}) {
     this.contract = contract;
+    this.device = device || '';
     this.key = key;
     this.gate = gate;
     this.meta = null;
@@ -125,16 +127,19 @@ export class OfflineGate {
     return this.uploading;
   }
 
+  // send uploads the oldest MAX_UPLOAD queued admissions as {device, items}; the server
+  // answers each item under its nonce (admitted, double_entry, or why not), and an item
+  // answered leaves the queue.
   async send() {
-    const items = this.queue.slice();
+    const items = this.queue.slice(0, MAX_UPLOAD);
     if (!items.length) return 0;
-    const checkIns = items.map((q) => ({qr: q.qr, gate: q.gate, nonce: q.nonce, at: q.at, direction: q.direction}));
-    const res = await api(contractPath(this.contract, 'CheckInUpload'), {key: this.key, method: 'POST', json: {checkIns}, timeout: 20000});
+    const body = {device: this.device, items: items.map((q) => ({qr: q.qr, gate: q.gate, nonce: q.nonce, at: q.at, direction: q.direction}))};
+    const res = await api(contractPath(this.contract, 'CheckInUpload'), {key: this.key, method: 'POST', json: body, timeout: 20000});
     if (res.status !== 200) return res.status;
-    const done = new Set(items.map((q) => q.nonce));
+    const done = new Set((res.data.results || []).map((r) => r.nonce));
     await store.dequeue([...done]);
     this.queue = this.queue.filter((q) => !done.has(q.nonce));
-    this.keepAdmitted(items);
+    this.keepAdmitted(items.filter((q) => done.has(q.nonce)));
     await this.sync().catch(() => {}); // the server's state of those seats, kept for a reload
     return 200;
   }

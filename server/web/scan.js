@@ -574,6 +574,16 @@ function offlineAfterS() {
   return Number(state.settings.offlineAfter) || OFFLINE_AFTER_S;
 }
 
+// deviceName names this browser in the record of its offline admissions: made once, kept.
+function deviceName() {
+  const d = load('device');
+  if (!d.name) {
+    d.name = 'Browser ' + nonce().slice(0, 6);
+    save('device', d);
+  }
+  return d.name;
+}
+
 function waitingText(n) {
   return n + (n === 1 ? ' scan' : ' scans');
 }
@@ -597,12 +607,11 @@ async function decideHere(scan, g) {
 // startOffline loads this set-up's copy and queue kept in the browser, then follows the
 // sale and uploads what waits.
 async function startOffline() {
-  const g = new OfflineGate({contract: address(), key: state.settings.key, gate: state.settings.gate});
+  const g = new OfflineGate({contract: address(), key: state.settings.key, gate: state.settings.gate, device: deviceName()});
   state.gate = g;
   await g.load().catch(() => {});
   if (state.gate !== g) return;
   showQueue();
-  if (state.problems.offline) offline();
   syncCopy();
 }
 
@@ -614,7 +623,9 @@ async function syncCopy() {
   } catch (e) {
     // the next sync tries again; the kept copy still decides meanwhile
   }
-  if (state.problems.offline) offline();
+  if (state.gate !== g) return;
+  document.body.dataset.copy = g.ready() ? 'ready' : 'none';
+  showQueue();
   if (g.waiting) uploadQueue();
 }
 
