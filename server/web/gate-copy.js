@@ -127,13 +127,13 @@ export class OfflineGate {
     return this.uploading;
   }
 
-  // send uploads the oldest MAX_UPLOAD queued admissions as {device, items}; the server
+  // send uploads the oldest MAX_UPLOAD queued admissions as {device, checkIns}; the server
   // answers each item under its nonce (admitted, double_entry, or why not), and an item
   // answered leaves the queue.
   async send() {
     const items = this.queue.slice(0, MAX_UPLOAD);
     if (!items.length) return 0;
-    const body = {device: this.device, items: items.map((q) => ({qr: q.qr, gate: q.gate, nonce: q.nonce, at: q.at, direction: q.direction}))};
+    const body = {device: this.device, checkIns: items.map((q) => ({qr: q.qr, gate: q.gate, nonce: q.nonce, at: q.at, direction: q.direction}))};
     const res = await api(contractPath(this.contract, 'CheckInUpload'), {key: this.key, method: 'POST', json: body, timeout: 20000});
     if (res.status !== 200) return res.status;
     const done = new Set((res.data.results || []).map((r) => r.nonce));
