@@ -53,14 +53,16 @@ func openScanner(t *testing.T, f *gateFixture, b *browser, url string) {
 
 // TestBrowserScannerReloadOffline reloads the scanner page with the network cut: the
 // service worker shows the page from its cache, set up as before, and what the page
-// kept in IndexedDB (a copy, a queued admission) is still there.
+// kept in IndexedDB (a copy and its increment, a queued admission) is still there.
 func TestBrowserScannerReloadOffline(t *testing.T) {
 	f := newGateFixture(t)
 	srv := newCutServer(t, f)
 	b := openBlankScanner(t, f) // a browser; the fixture's own server is not used below
 	openScanner(t, f, b, srv.URL)
 	evalAsync[bool](b, `import('/assets/gate-store.js').then(async (s) => {
-		await s.saveCopy({contract: 'C1', sale: 1, cursor: 'k1'}, true, [{key: '1a', ticket: ['1A', 'AAAA']}]);
+		await s.saveCopy({contract: 'C1', sale: 1, cursor: 'k0'}, true, [{key: '1a', ticket: ['1A', 'AAAA']}, {key: '1b', ticket: ['1B']}]);
+		await s.saveCopy({contract: 'C1', sale: 1, cursor: 'k1'}, false, [{key: '1b', ticket: ['1B', 'BBBB', 1767382200000, 'South door']}]);
+		await s.saveCopy({contract: 'C2', sale: 1, cursor: 'other'}, true, [{key: '1a', ticket: ['1A']}]);
 		await s.enqueue({nonce: 'n1', contract: 'C1', qr: '[]', gate: 'North door', at: '2026-01-02T19:30:00.000Z', direction: 'in', seats: ['1a']});
 		return true; })`)
 
@@ -70,8 +72,8 @@ func TestBrowserScannerReloadOffline(t *testing.T) {
 	b.poll("the offline banner", `document.getElementById('banner').textContent.startsWith('Server unreachable')`)
 	kept := evalAsync[string](b, `import('/assets/gate-store.js').then(async (s) => {
 		const c = await s.loadCopy('C1'), q = await s.queued('C1');
-		return c.cursor + ' ' + c.seats.map((x) => x.ticket.join(':')).join() + ' ' + q.map((x) => x.nonce + '@' + x.gate).join(); })`)
-	if kept != "k1 1A:AAAA n1@North door" {
+		return c.cursor + ' ' + c.seats.map((x) => x.ticket.join(':')).sort().join() + ' ' + q.map((x) => x.nonce + '@' + x.gate).join(); })`)
+	if kept != "k1 1A:AAAA,1B:BBBB:1767382200000:South door n1@North door" {
 		t.Errorf("kept in IndexedDB across the reload: %q", kept)
 	}
 	if got := eval[string](b, `document.querySelector('link[rel=stylesheet][href="/assets/scan.css"]') && getComputedStyle(document.body).backgroundColor`); got == "" || strings.Contains(got, "rgba(0, 0, 0, 0)") {
