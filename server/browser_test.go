@@ -286,6 +286,7 @@ func (b *browser) setUpScanner(f *gateFixture) {
 		b.t.Errorf("contract field %q, want the address in the URL %s", got, f.addr)
 	}
 	b.do("set-up with the scanner key", chromedp.SetValue(chromedp.CSS("#setup-key"), f.keys[ledger.RoleScanner]),
+		chromedp.SetValue(chromedp.CSS("#setup-offline"), "0"), // never decided offline: this test is the online page's
 		chromedp.Click(chromedp.CSS("#setup-save")))
 	b.poll("the set-up to close", `!document.getElementById('setup').open`)
 	if chip := eval[string](b, `document.getElementById('gate-chip').textContent`); chip != "North door" {

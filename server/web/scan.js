@@ -76,7 +76,7 @@ async function saveSetup(ev) {
     gate: ui.setupForm.gate.value.trim(),
     key: ui.setupForm.key.value.trim(),
     camera: state.settings.camera,
-    offlineAfter: Math.min(10, Math.max(0.5, Number(ui.setupForm.offlineAfter.value) || OFFLINE_AFTER_S)),
+    offlineAfter: offlineSetting(ui.setupForm.offlineAfter.value),
   };
   $('setup-save').disabled = true;
   showSetupError('');
@@ -149,7 +149,7 @@ function answered(res) {
 
 function offline() {
   const g = state.gate;
-  problem('offline', g && g.ready() ? 'Offline — ' + waitingText(g.waiting) + ' waiting to upload' : 'Server unreachable — tickets cannot be checked');
+  problem('offline', g && g.ready() && offlineAfterS() ? 'Offline — ' + waitingText(g.waiting) + ' waiting to upload' : 'Server unreachable — tickets cannot be checked');
 }
 
 // ---- counts ----------------------------------------------------------------
@@ -427,7 +427,7 @@ function nonceFor(text) {
 async function check(scan) {
   let res = null;
   let why = '';
-  const g = state.gate && state.gate.ready() ? state.gate : null;
+  const g = state.gate && state.gate.ready() && offlineAfterS() ? state.gate : null;
   try {
     res = await api(contractPath(address(), 'CheckIn'), {key: state.settings.key, method: 'POST', timeout: g ? offlineAfterS() * 1000 : CHECK_DEADLINE_MS,
       json: {qr: scan.text, gate: scan.gate, nonce: scan.nonce}});
@@ -570,8 +570,18 @@ async function start() {
 
 // ---- offline: the gate copy and the queue (gate-copy.js) ----------------------------
 
+// offlineAfterS is the set-up's deadline before deciding offline, in seconds; 0: never.
 function offlineAfterS() {
-  return Number(state.settings.offlineAfter) || OFFLINE_AFTER_S;
+  const s = state.settings.offlineAfter;
+  return s === 0 ? 0 : Number(s) || OFFLINE_AFTER_S;
+}
+
+// offlineSetting reads the set-up's field: empty is the default, 0 never, else 0.5-10 s.
+function offlineSetting(value) {
+  if (String(value).trim() === '') return OFFLINE_AFTER_S;
+  const s = Number(value);
+  if (s === 0) return 0;
+  return Math.min(10, Math.max(0.5, s || OFFLINE_AFTER_S));
 }
 
 // deviceName names this browser in the record of its offline admissions: made once, kept.
@@ -599,7 +609,8 @@ async function decideHere(scan, g) {
   checkingShown(false);
   offline();
   showQueue();
-  const note = 'Decided offline by this device' + (g.waiting ? ': ' + waitingText(g.waiting) + ' waiting to upload.' : '.');
+  const note = 'Decided offline by this device, from the sale as of ' + clock(new Date(g.meta.syncedAt)) + '.' +
+    (g.waiting ? ' ' + waitingText(g.waiting) + ' waiting to upload.' : '');
   show(verdictView(results), {...scan, offline: true, note: [note, scan.note].filter(Boolean).join(' ')});
   return true;
 }
