@@ -167,9 +167,10 @@ type ReleaseTicketResponse struct {
 
 // CheckInRequest is the JSON body of CheckIn and VerifyTicket.
 type CheckInRequest struct {
-	QR    string `json:"qr"`
-	Gate  string `json:"gate"`
-	Nonce string `json:"nonce"`
+	QR        string `json:"qr"`
+	Gate      string `json:"gate"`
+	Nonce     string `json:"nonce"`
+	Direction string `json:"direction,omitempty"` // "in" (the default) or "out"
 }
 
 // CheckInResponse answers CheckIn and VerifyTicket: one result per ticket of the QR.

@@ -91,7 +91,7 @@ func (g clientGate) CheckIn(ctx context.Context, address string, r ledger.CheckI
 	if err != nil {
 		return nil, err
 	}
-	return g.c.CheckIn(ctx, address, scanner.Scan{QR: string(qr), Gate: r.Gate, Nonce: r.Nonce, VerifyOnly: r.VerifyOnly})
+	return g.c.CheckIn(ctx, address, scanner.Scan{QR: string(qr), Gate: r.Gate, Nonce: r.Nonce, VerifyOnly: r.VerifyOnly, Direction: r.Direction})
 }
 
 func (g clientGate) RecordMalformed(context.Context, string, string, string) (ledger.CheckResult, error) {

@@ -26,10 +26,13 @@ func (c *Client) CheckIn(ctx context.Context, address string, s scanner.Scan) ([
 	var out api.CheckInResponse
 	if len(s.Image) > 0 {
 		q := url.Values{"gate": {s.Gate}, "nonce": {s.Nonce}}
+		if s.Direction != "" {
+			q.Set("direction", s.Direction)
+		}
 		err := c.send(ctx, http.MethodPost, path+"?"+q.Encode(), http.DetectContentType(s.Image), s.Image, &out)
 		return out.Results, err
 	}
-	err := c.do(ctx, http.MethodPost, path, api.CheckInRequest{QR: s.QR, Gate: s.Gate, Nonce: s.Nonce}, &out)
+	err := c.do(ctx, http.MethodPost, path, api.CheckInRequest{QR: s.QR, Gate: s.Gate, Nonce: s.Nonce, Direction: s.Direction}, &out)
 	if ledger.ErrorCode(err) == ledger.EINVALID {
 		return []ledger.CheckResult{{Status: ledger.StatusMalformed, Reason: ledger.ErrorMessage(err)}}, err
 	}

@@ -100,7 +100,8 @@ type TicketReissuedEffect struct {
 // QR that could not be read, why (Malformed) and no results. An uploaded offline
 // admission (Offline) also records when it happened on the device (At, unix
 // nanoseconds; the transaction's time is the upload's), the device, and whether the
-// sale's gate policy forbade it (AgainstPolicy).
+// sale's gate policy forbade it (AgainstPolicy). An out scan records its direction
+// (Direction, DirectionOut; omitted for in).
 type CheckInEffect struct {
 	Gate          string        `json:"gate"`
 	Nonce         string        `json:"nonce,omitempty"`
@@ -110,6 +111,7 @@ type CheckInEffect struct {
 	At            int64         `json:"at,omitempty"`
 	Device        string        `json:"device,omitempty"`
 	AgainstPolicy bool          `json:"againstPolicy,omitempty"`
+	Direction     string        `json:"direction,omitempty"`
 }
 
 // CheckedSeat is one seat's status in a CheckInEffect.
@@ -123,6 +125,9 @@ func NewCheckInEffect(r CheckInRequest, results []CheckResult) CheckInEffect {
 	e := CheckInEffect{Gate: r.Gate, Nonce: r.Nonce, Offline: r.Offline, Device: r.Device}
 	if r.Offline {
 		e.At = r.At.UnixNano()
+	}
+	if r.Direction == DirectionOut {
+		e.Direction = DirectionOut
 	}
 	for _, res := range results {
 		e.Results = append(e.Results, CheckedSeat{Seat: res.Seat, Status: res.Status})

@@ -27,6 +27,9 @@ const (
 	// already; the ledger keeps the second admission as a double entry, flagged and
 	// counted (CheckInReport.DoubleEntries).
 	StatusDoubleEntry = "double_entry"
+	StatusExited      = "exited"     // an out scan of a ticket inside: the holder went out
+	StatusReadmitted  = "readmitted" // an in scan of a ticket that went out, under a policy that allows re-entry
+	StatusNotInside   = "not_inside" // an out scan of a ticket never admitted, or out already
 )
 
 // TxCheckIn is the journal kind of a check-in attempt.
@@ -58,6 +61,8 @@ type CheckInRequest struct {
 	Offline bool
 	At      time.Time // when it happened on the device (Offline only); zero: now
 	Device  string    // the device's name, for the record (Offline only)
+	// Direction is DirectionIn (also ""), or DirectionOut for a holder going out.
+	Direction string
 }
 
 // CheckResult is the verdict on one ticket. For StatusAlreadyCheckedIn, CheckedInAt and
@@ -74,10 +79,19 @@ type CheckResult struct {
 	// AgainstPolicy flags an offline admission uploaded for a sale whose gate policy
 	// forbids offline admission: recorded all the same (it happened).
 	AgainstPolicy bool `json:"againstPolicy,omitempty"`
+	// ExitedAt is when the holder went out, while they are out.
+	ExitedAt *time.Time `json:"exitedAt,omitempty"`
 }
 
-// OK reports whether the holder may pass: admitted, or valid when only verifying.
-func (r CheckResult) OK() bool { return r.Status == StatusAdmitted || r.Status == StatusValid }
+// OK reports whether the holder may pass: admitted or readmitted, out when going out, or
+// valid when only verifying.
+func (r CheckResult) OK() bool {
+	switch r.Status {
+	case StatusAdmitted, StatusValid, StatusReadmitted, StatusExited:
+		return true
+	}
+	return false
+}
 
 // CheckInReport sums up a contract's latest sale at the gates.
 type CheckInReport struct {
@@ -85,6 +99,7 @@ type CheckInReport struct {
 	Sold     int64            `json:"sold"`
 	Admitted int64            `json:"admitted"`
 	ToCome   int64            `json:"toCome"`
+	Inside   int64            `json:"inside"` // admitted and not out now
 	PerGate  map[string]int64 `json:"perGate"`
 	CheckIns []CheckInEntry   `json:"checkIns"`
 	// DoubleEntries counts the tickets admitted again elsewhere while offline (Doubles).
@@ -106,11 +121,13 @@ type DoubleEntry struct {
 	AgainstPolicy bool      `json:"againstPolicy,omitempty"`
 }
 
-// CheckInEntry is one admitted ticket.
+// CheckInEntry is one admitted ticket: its first admission's gate and time, and while
+// its holder is out, when they went out.
 type CheckInEntry struct {
-	Seat        Seat      `json:"seat"`
-	Gate        string    `json:"gate"`
-	CheckedInAt time.Time `json:"checkedInAt"`
+	Seat        Seat       `json:"seat"`
+	Gate        string     `json:"gate"`
+	CheckedInAt time.Time  `json:"checkedInAt"`
+	ExitedAt    *time.Time `json:"exitedAt,omitempty"`
 }
 
 // GateReport is what a gate's device may know of the entry: counts of the latest sale,
@@ -126,6 +143,7 @@ type GateReport struct {
 	Gates         []string
 	DoubleEntries int64
 	Doubles       []DoubleEntry // without seats
+	Inside        int64         // admitted and not out now
 }
 
 // Gate is the ledger's gate side, implemented by the SQL store: CheckIn and GateCounts
@@ -158,12 +176,15 @@ func CleanGate(name string) (string, error) {
 }
 
 // CleanCheckIn returns the request as the ledger records it: its gate cleaned
-// (CleanGate) and its nonce checked, at most MaxNonceLen bytes of text; an offline
-// admission's nonce given and its device's name one line of at most MaxDeviceLen
-// characters. It returns EINVALID with the reason otherwise.
+// (CleanGate), its direction too (CleanDirection) and its nonce checked, at most
+// MaxNonceLen bytes of text; an offline admission's nonce given and its device's name one
+// line of at most MaxDeviceLen characters. It returns EINVALID with the reason otherwise.
 func CleanCheckIn(r CheckInRequest) (CheckInRequest, error) {
 	var err error
 	if r.Gate, err = CleanGate(r.Gate); err != nil {
+		return r, err
+	}
+	if r.Direction, err = CleanDirection(r.Direction); err != nil {
 		return r, err
 	}
 	if len(r.Nonce) > MaxNonceLen {

@@ -20,6 +20,8 @@ type Scan struct {
 	Offline bool
 	At      time.Time
 	Device  string
+	// Direction is ledger.DirectionIn (also "") or ledger.DirectionOut.
+	Direction string
 }
 
 // Service checks tickets in: the Gate in-process, the HTTP client remotely.
@@ -58,7 +60,8 @@ func (g *Gate) CheckIn(ctx context.Context, address string, s Scan) ([]ledger.Ch
 			return nil, err
 		}
 	}
-	req := ledger.CheckInRequest{Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly, Offline: s.Offline, At: s.At, Device: s.Device}
+	req := ledger.CheckInRequest{Gate: s.Gate, Nonce: s.Nonce, VerifyOnly: s.VerifyOnly, Offline: s.Offline, At: s.At, Device: s.Device,
+		Direction: s.Direction}
 	var err error
 	if ledger.IsRotatingCode(text) {
 		var code ledger.RotatingCode

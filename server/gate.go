@@ -81,11 +81,11 @@ func (h gate) checkIn(w http.ResponseWriter, r *http.Request, verifyOnly bool) {
 	writeJSON(w, http.StatusOK, api.CheckInResponse{Results: results})
 }
 
-// readScan reads a scan from JSON {qr, gate, nonce}, a raw image body (gate and nonce in
-// the query) or a multipart form with the image in field "image".
+// readScan reads a scan from JSON {qr, gate, nonce, direction?}, a raw image body (gate,
+// nonce and direction in the query) or a multipart form with the image in field "image".
 func readScan(r *http.Request) (scanner.Scan, error) {
 	q := r.URL.Query()
-	scan := scanner.Scan{Gate: q.Get("gate"), Nonce: q.Get("nonce")}
+	scan := scanner.Scan{Gate: q.Get("gate"), Nonce: q.Get("nonce"), Direction: q.Get("direction")}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
 		mt = "application/json"
@@ -101,6 +101,7 @@ func readScan(r *http.Request) (scanner.Scan, error) {
 		}
 		scan.QR = body.QR
 		scan.Gate, scan.Nonce = firstNonEmpty(body.Gate, scan.Gate), firstNonEmpty(body.Nonce, scan.Nonce)
+		scan.Direction = firstNonEmpty(body.Direction, scan.Direction)
 	case strings.HasPrefix(mt, "image/"), mt == "application/pdf":
 		scan.Image, err = readImageBytes(r.Body, errImageTooLarge())
 		return scan, err
@@ -123,6 +124,7 @@ func readMultipartScan(r *http.Request, scan scanner.Scan) (scanner.Scan, error)
 	defer f.Close()
 	scan.Gate = firstNonEmpty(r.FormValue("gate"), scan.Gate)
 	scan.Nonce = firstNonEmpty(r.FormValue("nonce"), scan.Nonce)
+	scan.Direction = firstNonEmpty(r.FormValue("direction"), scan.Direction)
 	scan.Image, err = readImageBytes(f, errImageTooLarge())
 	return scan, err
 }

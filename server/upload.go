@@ -114,7 +114,7 @@ func (h gate) checkInUpload(w http.ResponseWriter, r *http.Request, scan scanner
 	var all []ledger.CheckResult
 	var invalid error
 	for i, c := range codes {
-		one := scanner.Scan{QR: c.Text, Gate: scan.Gate, Nonce: scan.Nonce, VerifyOnly: scan.VerifyOnly}
+		one := scanner.Scan{QR: c.Text, Gate: scan.Gate, Nonce: scan.Nonce, VerifyOnly: scan.VerifyOnly, Direction: scan.Direction}
 		if one.Nonce != "" && len(codes) > 1 {
 			one.Nonce += "/" + strconv.Itoa(i+1)
 		}

@@ -31,6 +31,7 @@ type GateCounts struct {
 	Sold         int64    `json:"sold"`
 	Admitted     int64    `json:"admitted"`
 	ToCome       int64    `json:"toCome"`
+	Inside       int64    `json:"inside"` // admitted and not out now
 	Gate         string   `json:"gate"`
 	GateAdmitted int64    `json:"gateAdmitted"`
 	Gates        []string `json:"gates"`
@@ -99,7 +100,7 @@ func (h pages) gateCounts(w http.ResponseWriter, r *http.Request) {
 		h.error(w, err)
 		return
 	}
-	counts := GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Gate: gate, Gates: rep.Gates,
+	counts := GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Inside: rep.Inside, Gate: gate, Gates: rep.Gates,
 		DoubleEntries: rep.DoubleEntries, Doubles: rep.Doubles}
 	for _, known := range rep.Gates {
 		if ledger.GateKey(known) == ledger.GateKey(gate) {

@@ -400,7 +400,7 @@ func TestGateCounts(t *testing.T) {
 		if status != http.StatusOK || json.Unmarshal(b, &got) != nil {
 			t.Fatalf("%s: %d %s", tc.gate, status, b)
 		}
-		want := server.GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Gate: tc.gate, GateAdmitted: rep.PerGate[tc.gate], Gates: []string{"North"}, Doubles: []ledger.DoubleEntry{}}
+		want := server.GateCounts{Sale: rep.Sale, Sold: rep.Sold, Admitted: rep.Admitted, ToCome: rep.ToCome, Inside: rep.Inside, Gate: tc.gate, GateAdmitted: rep.PerGate[tc.gate], Gates: []string{"North"}, Doubles: []ledger.DoubleEntry{}}
 		if !reflect.DeepEqual(got, want) || got.Sold != 3 {
 			t.Errorf("%s: got %+v, want %+v", tc.gate, got, want)
 		}

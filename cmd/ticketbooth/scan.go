@@ -21,13 +21,14 @@ func scanCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "scan",
 		Usage: "check tickets in at the gate from pictures, PDFs, QR text files or a keyboard-wedge scanner",
-		UsageText: "ticketbooth scan --contract ADDR [--gate NAME] [--verify-only] [--json] FILE...\n" +
+		UsageText: "ticketbooth scan --contract ADDR [--gate NAME] [--direction in|out] [--verify-only] [--json] FILE...\n" +
 			"   FILE is a picture (PNG, JPEG, GIF) or a PDF, whose every code is checked in; a .txt or .json file of\n" +
 			"   QR text; or - for QR text lines on standard input. Any other file is refused (exit 2).\n" +
-			"   Exit status: 0 every ticket admitted (or valid), 3 any was not, 2 usage errors.",
+			"   Exit status: 0 every ticket admitted (or valid, or out with --direction out), 3 any was not, 2 usage errors.",
 		Flags: append(connFlags(), contractFlag(),
 			&cli.StringFlag{Name: "gate", Value: "main", EnvVars: []string{"TICKETBOOTH_GATE"}, Usage: "the gate's `NAME`, recorded with each admission"},
 			&cli.BoolFlag{Name: "verify-only", Usage: "check tickets without admitting them"},
+			&cli.StringFlag{Name: "direction", Value: ledger.DirectionIn, Usage: "in: admit (again, after an exit, when the sale allows re-entry); out: record that the holders go out"},
 		),
 		Action: contractAction(scan),
 	}
@@ -46,6 +47,10 @@ func scan(c *cli.Context, s *session, address string) error {
 	if err := flagsFirst(c); err != nil {
 		return err
 	}
+	direction, err := ledger.CleanDirection(c.String("direction"))
+	if err != nil {
+		return usagef("--direction must be in or out")
+	}
 	g := s.gate
 	allOK := true
 	for _, arg := range c.Args().Slice() {
@@ -55,6 +60,7 @@ func scan(c *cli.Context, s *session, address string) error {
 				return nil
 			}
 			sc.Gate, sc.VerifyOnly, sc.Nonce = c.String("gate"), c.Bool("verify-only"), scanner.NewNonce()
+			sc.Direction = direction
 			results, err := g.CheckIn(s.ctx, address, sc)
 			if err != nil && ledger.ErrorCode(err) != ledger.EINVALID {
 				return err

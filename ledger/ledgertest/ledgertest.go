@@ -75,6 +75,7 @@ var cases = []testCase{
 	{"Malformed", testMalformed},
 	{"GateCounts", testGateCounts},
 	{"GatePolicy", testGatePolicy},
+	{"ExitsAndReentry", testExitsAndReentry},
 	{"Receipts", testReceipts},
 	{"Verify", testVerify},
 	{"TicketPages", testTicketPages},

@@ -111,6 +111,8 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE double_entries`)
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN offline_admission`)
 	mustExec(t, raw, `ALTER TABLE sales DROP COLUMN reentry`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN exited_at`)
+	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN move_nonce`)
 	for _, table := range []string{"webhooks", "webhook_deliveries", "webhook_attempts", "webhook_cursor"} {
 		mustExec(t, raw, `DROP TABLE `+table)
 	}

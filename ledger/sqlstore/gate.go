@@ -109,6 +109,8 @@ type storedTicket struct {
 	gate      string
 	nonce     string
 	format    string
+	exitedAt  int64  // when the holder went out; 0 while inside (gate_moves.go)
+	moveNonce string // the nonce of the last exit or re-entry
 }
 
 // checkOne decides one ticket of a static QR and, when it is valid, admits it.
@@ -136,6 +138,9 @@ func checkOne(w *wtx, c ledger.Contract, t ledger.QRTicket, r ledger.CheckInRequ
 // when the ticket was admitted before elsewhere.
 func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckInRequest, res ledger.CheckResult) (ledger.CheckResult, error) {
 	res.AgainstPolicy = r.Offline && !r.VerifyOnly && !offlineAllowed(c)
+	if moving(c, st, r) {
+		return move(w, c, idx, st, r, res)
+	}
 	if st.checkedIn != 0 {
 		first := time.Unix(0, st.checkedIn).UTC()
 		res.CheckedInAt, res.Gate = &first, st.gate
@@ -169,9 +174,9 @@ func admit(w *wtx, c ledger.Contract, idx int, st storedTicket, r ledger.CheckIn
 func loadStored(w *wtx, c ledger.Contract, idx int) (storedTicket, error) {
 	var st storedTicket
 	var sct, sd, nct, nd string
-	err := w.row(`SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce, format
-		FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).
-		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce, &st.format)
+	err := w.row(`SELECT owner, secret_ct, secret_digest, name_ct, name_digest, checked_in_at, gate, checkin_nonce, format,
+		exited_at, move_nonce FROM tickets WHERE contract = ? AND sale = ? AND idx = ?`, c.Address, c.Sale.Number, idx).
+		Scan(&st.owner, &sct, &sd, &nct, &nd, &st.checkedIn, &st.gate, &st.nonce, &st.format, &st.exitedAt, &st.moveNonce)
 	if err != nil {
 		return st, err
 	}

@@ -8,8 +8,9 @@ import (
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 )
 
-// CheckIns reports the latest sale's sold and admitted tickets, per gate, for the
-// contract's owner (or the administrator).
+// CheckIns reports the latest sale's sold and admitted tickets, per gate, and how many
+// of them are inside now (admitted and not out), for the contract's owner (or the
+// administrator).
 func (s *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInReport, error) {
 	actor, err := ledger.Authorize(ctx, ledger.RoleOrganizer)
 	if err != nil {
@@ -44,7 +45,7 @@ func (s *Gate) CheckIns(ctx context.Context, address string) (ledger.CheckInRepo
 }
 
 func loadCheckIns(r runner, address string, sale int64, rep *ledger.CheckInReport) error {
-	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.gate, t.checked_in_at
+	rows, err := r.rows(`SELECT s.section, s.number, s.letter, t.gate, t.checked_in_at, t.exited_at
 		FROM tickets t JOIN seats s ON s.contract = t.contract AND s.idx = t.idx
 		WHERE t.contract = ? AND t.sale = ? AND t.checked_in_at > 0 ORDER BY t.checked_in_at`, address, sale)
 	if err != nil {
@@ -53,11 +54,17 @@ func loadCheckIns(r runner, address string, sale int64, rep *ledger.CheckInRepor
 	defer rows.Close()
 	for rows.Next() {
 		var e ledger.CheckInEntry
-		var at int64
-		if err := rows.Scan(&e.Seat.Section, &e.Seat.Number, &e.Seat.Letter, &e.Gate, &at); err != nil {
+		var at, out int64
+		if err := rows.Scan(&e.Seat.Section, &e.Seat.Number, &e.Seat.Letter, &e.Gate, &at, &out); err != nil {
 			return err
 		}
 		e.CheckedInAt = time.Unix(0, at).UTC()
+		if out != 0 {
+			exited := time.Unix(0, out).UTC()
+			e.ExitedAt = &exited
+		} else {
+			rep.Inside++
+		}
 		rep.CheckIns = append(rep.CheckIns, e)
 		rep.PerGate[e.Gate]++
 		rep.Admitted++
@@ -93,7 +100,8 @@ func loadGateCounts(r runner, c ledger.Contract, rep *ledger.GateReport) error {
 		return err
 	}
 	rep.Sale = c.Sale.Number
-	rows, err := r.rows(`SELECT gate, COUNT(*) FROM tickets WHERE contract = ? AND sale = ? AND checked_in_at > 0 GROUP BY gate`,
+	rows, err := r.rows(`SELECT gate, COUNT(*), SUM(CASE WHEN exited_at = 0 THEN 1 ELSE 0 END)
+		FROM tickets WHERE contract = ? AND sale = ? AND checked_in_at > 0 GROUP BY gate`,
 		c.Address, c.Sale.Number)
 	if err != nil {
 		return err
@@ -101,12 +109,13 @@ func loadGateCounts(r runner, c ledger.Contract, rep *ledger.GateReport) error {
 	defer rows.Close()
 	for rows.Next() {
 		var gate string
-		var n int64
-		if err := rows.Scan(&gate, &n); err != nil {
+		var n, inside int64
+		if err := rows.Scan(&gate, &n, &inside); err != nil {
 			return err
 		}
 		rep.PerGate[gate] = n
 		rep.Admitted += n
+		rep.Inside += inside
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -17,7 +17,7 @@ import (
 func compareState(r runner, rep *ledger.VerifyReport, p *projection) error {
 	for _, compare := range []func(runner, *ledger.VerifyReport, *projection) error{
 		compareContracts, compareSeats, compareStanding, compareSales, compareTickets, compareCustomers, compareResale, compareDevices, compareDoubles,
-		compareGatePolicies,
+		compareGatePolicies, compareExits,
 	} {
 		if err := compare(r, rep, p); err != nil {
 			return err

@@ -70,6 +70,8 @@ type projTicket struct {
 	ticketType                                 string // the ticket type it is held or issued as; "" for the base price
 	typePrice                                  int64  // that type's price for the seat
 	gate, nonce                                string
+	exitedAt                                   int64  // when the holder went out; 0 while inside (verify_door.go)
+	moveNonce                                  string // the nonce of the last exit or re-entry
 	seen                                       bool
 }
 
@@ -296,6 +298,7 @@ func (c *projContract) release(rep *ledger.VerifyReport, seq int64, hash string,
 // was not admitted before (a retry of the same request reports admitted again): as of
 // the transaction's time, or an uploaded offline admission's own (At). A double entry
 // is kept once per ticket and nonce (verify_double.go).
+// Exits and re-entries move the ticket out and in (verify_door.go).
 func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string, b ledger.TxBody) error {
 	var e ledger.CheckInEffect
 	if err := json.Unmarshal(b.Effect, &e); err != nil {
@@ -306,7 +309,7 @@ func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string,
 		at = e.At
 	}
 	for _, res := range e.Results {
-		if res.Status != ledger.StatusAdmitted && res.Status != ledger.StatusDoubleEntry {
+		if res.Status != ledger.StatusAdmitted && res.Status != ledger.StatusDoubleEntry && !isMove(res.Status) {
 			continue
 		}
 		s := c.sale(rep, seq, hash, b, c.saleNumber)
@@ -321,6 +324,8 @@ func (c *projContract) checkIn(rep *ledger.VerifyReport, seq int64, hash string,
 		t := s.ticket(rep, seq, hash, b, idx)
 		switch {
 		case t == nil:
+		case isMove(res.Status):
+			t.move(rep, seq, hash, b, res, e.Nonce, at)
 		case res.Status == ledger.StatusDoubleEntry:
 			s.doubleEntry(rep, seq, hash, b, idx, e, t)
 		case t.checkedIn == 0:

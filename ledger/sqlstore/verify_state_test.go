@@ -99,6 +99,7 @@ func TestVerifyStateTampered(t *testing.T) {
 		"IdentityCleared": {`UPDATE contracts SET require_identity = 0 WHERE address = ?`, []string{"require_identity"}},
 		"TicketDeleted":   {`DELETE FROM tickets WHERE contract = ? AND sale = 2 AND idx = 0`, []string{"sale 2 seat index 0", "missing"}},
 		"GateReentry":     {`UPDATE sales SET reentry = 1 WHERE contract = ? AND number = 2`, []string{"sale 2", "reentry"}},
+		"ExitForged":      {`UPDATE tickets SET exited_at = 5 WHERE contract = ? AND sale = 1 AND idx = 1`, []string{"sale 1 seat index 1", "exited_at"}},
 		"GateOffline":     {`UPDATE sales SET offline_admission = 0 WHERE contract = ? AND number = 1`, []string{"sale 1", "offline_admission"}},
 	}
 	for name, tt := range tests {

@@ -97,6 +97,7 @@ function render(r) {
   $('sold').textContent = r.sold;
   $('admitted').textContent = r.admitted;
   $('tocome').textContent = r.toCome;
+  $('inside').textContent = r.inside;
   const pct = r.sold ? Math.round((100 * r.admitted) / r.sold) : 0;
   $('share').textContent = pct + '%';
   $('meter-fill').style.width = pct + '%';
