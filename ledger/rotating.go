@@ -230,6 +230,15 @@ func VerifyRotatingCode(c RotatingCode, deviceKey []byte, now time.Time) string 
 	return ""
 }
 
+// The gate's reasons for rotating codes and SECURE tickets, for the door staff: the
+// ledger's and a device deciding from its gate copy give the same.
+const (
+	MsgStaticSecure = "this ticket is shown as a live code in the holder's wallet: a printed or copied code no longer admits; show the code in the wallet"
+	MsgNoDevice     = "no phone is registered for this ticket: open the ticket in the wallet to show its live code"
+	MsgDeviceStale  = "this ticket was reissued or passed on since this phone was registered: show the live code in the wallet of the ticket's holder"
+	MsgOtherCode    = "this code is for another event: check the ticket's event"
+)
+
 // MsgCodeExpired is the gate's reason for a rotating code older than the window (a
 // screenshot, or a code replayed).
 const MsgCodeExpired = "this code has expired: show the live code in the wallet"

@@ -77,6 +77,15 @@ func TestUpgradeOldLedger(t *testing.T) {
 	}
 	mustNil(t, e.store.Close(), "Close")
 	raw := e.rawDB(t)
+	if raw.postgres {
+		mustExec(t, raw, `DROP TRIGGER gate_changes_ticket ON tickets`)
+		mustExec(t, raw, `DROP TRIGGER gate_changes_device ON device_keys`)
+	} else {
+		for _, trigger := range []string{"ticket", "device_added", "device_changed", "device_removed"} {
+			mustExec(t, raw, `DROP TRIGGER gate_changes_`+trigger)
+		}
+	}
+	mustExec(t, raw, `DROP TABLE gate_changes`)
 	mustExec(t, raw, `DROP TABLE seal_mark`)
 	mustExec(t, raw, `DROP TABLE gates`)
 	mustExec(t, raw, `DROP TABLE customers`)
@@ -100,6 +109,9 @@ func TestUpgradeOldLedger(t *testing.T) {
 	mustExec(t, raw, `DROP TABLE wallet_codes`)
 	mustExec(t, raw, `DROP TABLE wallet_links`)
 	mustExec(t, raw, `DROP TABLE device_keys`)
+	if raw.postgres {
+		mustExec(t, raw, `DROP FUNCTION gate_changes_log`)
+	}
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN holder`)
 	mustExec(t, raw, `ALTER TABLE tickets DROP COLUMN sold_by`)
 	mustExec(t, raw, `DROP TABLE mail_queue`)

@@ -10,10 +10,10 @@ import (
 
 // Reasons the gate gives for rotating codes and SECURE tickets, for the door staff.
 const (
-	msgStaticSecure = "this ticket is shown as a live code in the holder's wallet: a printed or copied code no longer admits; show the code in the wallet"
-	msgNoDevice     = "no phone is registered for this ticket: open the ticket in the wallet to show its live code"
-	msgDeviceStale  = "this ticket was reissued or passed on since this phone was registered: show the live code in the wallet of the ticket's holder"
-	msgOtherCode    = "this code is for another event: check the ticket's event"
+	msgStaticSecure = ledger.MsgStaticSecure
+	msgNoDevice     = ledger.MsgNoDevice
+	msgDeviceStale  = ledger.MsgDeviceStale
+	msgOtherCode    = ledger.MsgOtherCode
 )
 
 // checkCode decides the ticket of a rotating code and, when it is genuine and current,

@@ -75,7 +75,7 @@ func (s *db) applyMigration(r runner, name string) error {
 	if err != nil {
 		return s.internal("migrating", err)
 	}
-	for _, stmt := range strings.Split(stripComments(string(body)), ";") {
+	for _, stmt := range migrationStatements(string(body)) {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
@@ -96,6 +96,31 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// migrationStatements splits a migration into its statements at each ';', except the
+// ones inside a $$-quoted function body (PostgreSQL) or inside a trigger's
+// BEGIN ... END (SQLite), which belong to their statement.
+func migrationStatements(body string) []string {
+	var stmts []string
+	var cur strings.Builder
+	for _, part := range strings.SplitAfter(stripComments(body), ";") {
+		cur.WriteString(part)
+		stmt := strings.TrimSpace(cur.String())
+		if strings.Count(stmt, "$$")%2 == 1 || openTrigger(strings.TrimSuffix(stmt, ";")) {
+			continue
+		}
+		stmts = append(stmts, strings.TrimSuffix(stmt, ";"))
+		cur.Reset()
+	}
+	return stmts
+}
+
+// openTrigger reports a SQLite CREATE TRIGGER whose BEGIN has no END yet.
+func openTrigger(stmt string) bool {
+	upper := strings.ToUpper(stmt)
+	return strings.HasPrefix(upper, "CREATE TRIGGER") && strings.Contains(upper, "\nBEGIN") &&
+		!strings.HasSuffix(strings.TrimSpace(upper), "END")
 }
 
 func stripComments(sql string) string {

@@ -44,6 +44,9 @@ type Store struct {
 	Gate *Gate
 	// Door keeps the sales' gate policies (ledger.Door).
 	Door *Door
+	// GateCopies gives the gates' devices their copies of a sale, whole or the changes
+	// since a cursor (ledger.GateCopier).
+	GateCopies *GateCopies
 	// Keys makes, lists and revokes the API keys, and authenticates them.
 	Keys *Keys
 	// Journal answers the clock, receipts and verification (ledger.Journal).
@@ -111,7 +114,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return &Store{Mails: mails, db: d, Contracts: &Contracts{d}, Selling: newSelling(d, holders), Gate: &Gate{d},
-		Door: &Door{d}, Bookings: &Bookings{db: d, holders: holders},
+		Door: &Door{d}, GateCopies: &GateCopies{d}, Bookings: &Bookings{db: d, holders: holders},
 		Keys: &Keys{db: d}, Journal: &Journal{db: d, holders: holders}, Customers: &Customers{d},
 		Idempotency: &Idempotency{db: d}, Ticketpark: &Ticketpark{d},
 		Bam: &Bam{d}, TicketLists: &TicketLists{d}, Wallets: &Wallets{d}, Resale: &Resale{db: d, holders: holders},
