@@ -55,3 +55,16 @@ func (c *Client) CheckInUpload(ctx context.Context, address, device string, uplo
 	err := c.contractRoute(ctx, http.MethodPost, address, "CheckInUpload", api.CheckInUploadRequest{Device: device, Items: uploads}, &out)
 	return out.Results, err
 }
+
+// GateCopy downloads the gate copy of the contract's latest sale: the whole sale for an
+// empty cursor, the changes since otherwise (see ledger.GateCopier); the answer comes
+// gzipped.
+func (c *Client) GateCopy(ctx context.Context, address, cursor string) (ledger.GateCopy, error) {
+	var cp ledger.GateCopy
+	route := "GateCopy"
+	if cursor != "" {
+		route += "?" + url.Values{"cursor": {cursor}}.Encode()
+	}
+	err := c.contractRoute(ctx, http.MethodGet, address, route, nil, &cp)
+	return cp, err
+}

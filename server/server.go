@@ -46,6 +46,7 @@ func New(svc Services, log *slog.Logger) (*Server, error) {
 	gate{responder: out, gate: svc.Gate, decoders: s.decode}.routes(s.mux)
 	uploads{responder: out, up: svc.Uploads}.routes(s.mux)
 	door{responder: out, ledger: svc.Door}.routes(s.mux)
+	gateCopies{responder: out, copier: svc.GateCopies}.routes(s.mux)
 	pages{responder: out, counts: svc.Counts, decoders: s.decode}.routes(s.mux)
 	journal{responder: out, ledger: svc.Ledger}.routes(s.mux)
 	customers{responder: out, customers: svc.Customers}.routes(s.mux)

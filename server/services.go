@@ -35,6 +35,8 @@ type Services struct {
 	Uploads scanner.Uploader    // CheckInUpload: the gates' offline admissions
 	// Door serves the work at the door beyond scanning: the sales' gate policies.
 	Door ledger.Door
+	// GateCopies gives the gates' devices their copies of a sale, GET …/GateCopy.
+	GateCopies ledger.GateCopier
 	// Customers keeps the shop's customers, under /api/v1.0/customers.
 	Customers ledger.Customers
 	// Replays keeps the answers of writes sent with an Idempotency-Key; without it the

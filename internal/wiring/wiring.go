@@ -33,11 +33,13 @@ func Services(st *sqlstore.Store) server.Services {
 		Counts:  st.Gate,
 		Uploads: gate,
 		// the sales' gate policies
-		Door:      st.Door,
-		Customers: st.Customers,
-		Replays:   st.Idempotency,
-		Bookings:  st.Bookings,
-		Confirmer: sales,
+		Door: st.Door,
+		// the gates' devices' copies of a sale
+		GateCopies: st.GateCopies,
+		Customers:  st.Customers,
+		Replays:    st.Idempotency,
+		Bookings:   st.Bookings,
+		Confirmer:  sales,
 		// the Ticketpark-compatible API's pids, over the same customers and bookings
 		Ticketpark: st.Ticketpark,
 		Bam:        st.Bam,

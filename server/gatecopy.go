@@ -1,0 +1,29 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/ticketbooth-go/ticketbooth/ledger"
+)
+
+// gateCopies serve a gate device its copy of the contract's latest sale, GET
+// {contract}/GateCopy?cursor=C: the whole sale without a cursor, the changes since
+// otherwise (see ledger.GateCopier), for a scanner key or the owner's organizer key (the
+// store decides). The answer is compact JSON (tickets as arrays, bytes in base64),
+// gzipped as every answer when the device accepts it.
+type gateCopies struct {
+	responder
+	copier ledger.GateCopier // nil: not served
+}
+
+func (h gateCopies) routes(mux *http.ServeMux) {
+	if h.copier == nil {
+		return
+	}
+	mux.HandleFunc("GET "+contractPath+"/GateCopy", h.gateCopy)
+}
+
+func (h gateCopies) gateCopy(w http.ResponseWriter, r *http.Request) {
+	cp, err := h.copier.GateCopy(r.Context(), r.PathValue("address"), r.URL.Query().Get("cursor"))
+	h.reply(w, http.StatusOK, cp, err)
+}
