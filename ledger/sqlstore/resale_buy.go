@@ -72,6 +72,15 @@ func (s *Resale) buyable(w *wtx, c ledger.Contract, id int64, r ledger.BuyReques
 	}
 	t.sale, t.idx = o.sale, o.idx
 	if !o.current(c, t) {
+		// On PostgreSQL another buyer may have committed between the two reads: the
+		// ticket it moved reads changed, the offer it sold open. Read the offer again.
+		again, err := readOffer(w.runner, id)
+		if err == nil {
+			err = again.mayClose()
+		}
+		if err != nil {
+			return again, t, err
+		}
 		return o, t, errVoid(o, t)
 	}
 	if r.Sender == t.owner.String {
