@@ -2,6 +2,7 @@ package offline_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ type saleEnv struct {
 }
 
 func newSaleEnv(tb testing.TB, seats ...ledger.Seat) *saleEnv {
+	tb.Helper()
+	return newSaleEnvNamed(tb, false, seats...)
+}
+
+// newSaleEnvNamed is newSaleEnv, under the identity policy when named.
+func newSaleEnvNamed(tb testing.TB, named bool, seats ...ledger.Seat) *saleEnv {
 	tb.Helper()
 	e := &saleEnv{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
 		admin: ledger.WithActor(context.Background(), ledger.Actor{Admin: true})}
@@ -54,6 +61,11 @@ func newSaleEnv(tb testing.TB, seats ...ledger.Seat) *saleEnv {
 		tb.Fatal(err)
 	}
 	e.address = c.Address
+	if named {
+		if _, err := s.Contracts.SetRules(e.admin, c.Address, ledger.RulesChange{RequireIdentityVerification: &named}); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	var prices []ledger.SeatPrice
 	for _, st := range seats {
 		prices = append(prices, ledger.SeatPrice{Seat: st, Price: 5})
@@ -197,5 +209,34 @@ func TestCopyFollowsChanges(t *testing.T) {
 	}
 	if none := e.copyOf(t, dev.Cursor()); none.Full || len(none.Tickets) != 0 {
 		t.Errorf("nothing changed, yet the increment has %d tickets (full %v)", len(none.Tickets), none.Full)
+	}
+}
+
+// TestCopyNames: under the identity policy the copy shows the purchaser's name only
+// for a QR whose name keys open the sealed name; a QR without them, or with another
+// ticket's, is refused.
+func TestCopyNames(t *testing.T) {
+	e := newSaleEnvNamed(t, true)
+	ann := e.sell(t, "Ann Example", seat("1A"))[0]
+	bob := e.sell(t, "Bob Example", seat("2A"))[0]
+	dev := e.device(t)
+	res := dev.Verify(ann)
+	wantStatus(t, "Ann's ticket", res, ledger.StatusValid)
+	if res[0].Name != "Ann Example" || !res[0].IdentityCheckRequired {
+		t.Errorf("Ann's ticket: %+v, want her name and an ID check", res[0])
+	}
+	annT, _ := scanner.ParseQR(ann)
+	bobT, _ := scanner.ParseQR(bob)
+	noKeys := annT[0]
+	noKeys.NameKey, noKeys.NameIV = "", ""
+	swapped := annT[0]
+	swapped.NameKey, swapped.NameIV = bobT[0].NameKey, bobT[0].NameIV
+	for what, q := range map[string]ledger.QRTicket{"without name keys": noKeys, "with Bob's name keys": swapped} {
+		text, _ := json.Marshal([]ledger.QRTicket{q})
+		res := dev.Verify(string(text))
+		wantStatus(t, what, res, ledger.StatusInvalid)
+		if res[0].Name != "" {
+			t.Errorf("%s: the name %q shown", what, res[0].Name)
+		}
 	}
 }

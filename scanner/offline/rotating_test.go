@@ -20,22 +20,7 @@ import (
 func TestCopyRotatingCodes(t *testing.T) {
 	e := newSaleEnv(t)
 	const secret = "Ab3dEf6hIj9kLm0"
-	cust, err := e.store.Customers.CreateCustomer(e.admin, ledger.Customer{FirstName: "Tom", LastName: "Tomson", Email: "tom@example.com"})
-	mustOK(t, err, "CreateCustomer")
-	bk, err := e.store.Bookings.OpenBooking(e.admin, ledger.BookingRequest{Contract: e.address, Customer: cust.ID, Format: ledger.FormatSecure})
-	mustOK(t, err, "OpenBooking")
-	_, err = e.store.Bookings.Hold(e.admin, bk.ID, ledger.HoldSeats("", seat("2A")))
-	mustOK(t, err, "Hold")
-	_, err = e.store.Bookings.Confirm(e.admin, bk.ID, ledger.Order{Sender: ledger.BookingSender(cust.ID),
-		Tickets: []ledger.SealedTicket{{Seat: seat("2A"), SecretCiphertext: []byte(secret), SecretDigest: crypto.SecretDigest(secret)}}})
-	mustOK(t, err, "Confirm")
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	token, err := e.store.Wallets.OpenLink(e.admin, cust.ID, nil)
-	mustOK(t, err, "OpenLink")
-	_, err = e.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: token,
-		Ticket: ledger.TicketID{Contract: e.address, Sale: 1, Index: 1}, PublicKey: pub})
-	mustOK(t, err, "RegisterDevice")
+	key := e.securePhone(t, secret)
 	dev := e.device(t)
 	step := ledger.RotatingStepAt(e.now)
 	sign := func(k *ecdsa.PrivateKey, contract string, step int64) string {
@@ -64,6 +49,29 @@ func TestCopyRotatingCodes(t *testing.T) {
 	if len(adm.Seats) != 1 || adm.Seats[0] != seat("2A") {
 		t.Errorf("admission %+v", adm)
 	}
+}
+
+// securePhone sells seat 2A as a SECURE ticket of a booking with the secret, registers
+// a phone for it in the customer's wallet, and returns the phone's private key.
+func (e *saleEnv) securePhone(t testing.TB, secret string) *ecdsa.PrivateKey {
+	t.Helper()
+	cust, err := e.store.Customers.CreateCustomer(e.admin, ledger.Customer{FirstName: "Tom", LastName: "Tomson", Email: "tom@example.com"})
+	mustOK(t, err, "CreateCustomer")
+	bk, err := e.store.Bookings.OpenBooking(e.admin, ledger.BookingRequest{Contract: e.address, Customer: cust.ID, Format: ledger.FormatSecure})
+	mustOK(t, err, "OpenBooking")
+	_, err = e.store.Bookings.Hold(e.admin, bk.ID, ledger.HoldSeats("", seat("2A")))
+	mustOK(t, err, "Hold")
+	_, err = e.store.Bookings.Confirm(e.admin, bk.ID, ledger.Order{Sender: ledger.BookingSender(cust.ID),
+		Tickets: []ledger.SealedTicket{{Seat: seat("2A"), SecretCiphertext: []byte(secret), SecretDigest: crypto.SecretDigest(secret)}}})
+	mustOK(t, err, "Confirm")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	pub, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	token, err := e.store.Wallets.OpenLink(e.admin, cust.ID, nil)
+	mustOK(t, err, "OpenLink")
+	_, err = e.store.Devices.RegisterDevice(context.Background(), ledger.DeviceRequest{Token: token,
+		Ticket: ledger.TicketID{Contract: e.address, Sale: 1, Index: 1}, PublicKey: pub})
+	mustOK(t, err, "RegisterDevice")
+	return key
 }
 
 func mustOK(tb testing.TB, err error, what string) {
