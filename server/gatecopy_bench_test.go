@@ -16,6 +16,7 @@ import (
 
 	"github.com/ticketbooth-go/ticketbooth/api"
 	"github.com/ticketbooth-go/ticketbooth/crypto"
+	"github.com/ticketbooth-go/ticketbooth/fixtures"
 	"github.com/ticketbooth-go/ticketbooth/ledger"
 	"github.com/ticketbooth-go/ticketbooth/ledger/sqlstore"
 	"github.com/ticketbooth-go/ticketbooth/scanner/offline"
@@ -42,15 +43,7 @@ func BenchmarkGateCopyStadium(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, named := range []bool{false, true} {
-		addr, venue := stadiumFixture(b, st, time.Now().Add(24*time.Hour).Unix())
-		if named {
-			on := true
-			admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
-			if _, err := st.Contracts.SetRules(admin, addr, ledger.RulesChange{RequireIdentityVerification: &on}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		seats := venue.Seats
+		addr, seats := stadiumOnSale(b, st, named)
 		sellOut(b, st, addr, seats, named)
 		name := map[bool]string{false: "plain", true: "named"}[named]
 		var cp *offline.Copy
@@ -73,6 +66,37 @@ func BenchmarkGateCopyStadium(b *testing.B) {
 			b.ReportMetric(float64(wire)/float64(b.N)/1e6, "wireMB/op")
 		})
 	}
+}
+
+// stadiumOnSale creates the stadium fixture's contract, under the identity policy when
+// named, and begins its sale at one price.
+func stadiumOnSale(b *testing.B, st *sqlstore.Store, named bool) (string, []ledger.Seat) {
+	b.Helper()
+	venue, err := fixtures.LoadVenue("stadium")
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := ledger.WithActor(context.Background(), ledger.Actor{Admin: true})
+	c, _, err := st.Contracts.CreateContract(admin, venue.Name, venue.Seats)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.Contracts.SetRules(admin, c.Address, ledger.RulesChange{RequireIdentityVerification: &named}); err != nil {
+		b.Fatal(err)
+	}
+	prices := make([]ledger.SeatPrice, len(venue.Seats))
+	for i, s := range venue.Seats {
+		prices[i] = ledger.SeatPrice{Seat: s, Price: 5000}
+	}
+	info, err := st.Ledger().Info(admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := ledger.SaleDetails{Name: "Final", Organiser: "League", Time: time.Now().Add(24 * time.Hour).Unix(), EndOfSale: info.Height + 100}
+	if _, err := st.Contracts.BeginSale(admin, c.Address, prices, d); err != nil {
+		b.Fatal(err)
+	}
+	return c.Address, venue.Seats
 }
 
 // benchNameKey seals the names of the bench's named sale (one key for all: the names
