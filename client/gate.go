@@ -61,10 +61,23 @@ func (c *Client) CheckInUpload(ctx context.Context, address, device string, uplo
 // gzipped.
 func (c *Client) GateCopy(ctx context.Context, address, cursor string) (ledger.GateCopy, error) {
 	var cp ledger.GateCopy
-	route := "GateCopy"
-	if cursor != "" {
-		route += "?" + url.Values{"cursor": {cursor}}.Encode()
+	if err := ledger.ValidateAddress(address); err != nil {
+		return cp, err
 	}
-	err := c.contractRoute(ctx, http.MethodGet, address, route, nil, &cp)
-	return cp, err
+	path := api.ContractPath(url.PathEscape(address), "GateCopy")
+	if cursor != "" {
+		path += "?" + url.Values{"cursor": {cursor}}.Encode()
+	}
+	status, _, data, err := c.exchangeRetrying(ctx, http.MethodGet, path, "", nil)
+	switch {
+	case err != nil:
+		return cp, err
+	case status >= 300:
+		return cp, statusError(status, data)
+	}
+	// Read as the copy reads itself: encoding/json would scan 60,000 tickets first.
+	if err := cp.UnmarshalJSON(data); err != nil {
+		return cp, ledger.Errorf(ledger.EINTERNAL, "server %s answered GateCopy with something that is not a gate copy", c.base)
+	}
+	return cp, nil
 }

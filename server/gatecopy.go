@@ -25,5 +25,13 @@ func (h gateCopies) routes(mux *http.ServeMux) {
 
 func (h gateCopies) gateCopy(w http.ResponseWriter, r *http.Request) {
 	cp, err := h.copier.GateCopy(r.Context(), r.PathValue("address"), r.URL.Query().Get("cursor"))
-	h.reply(w, http.StatusOK, cp, err)
+	if err != nil {
+		h.error(w, err)
+		return
+	}
+	// Written as the copy writes itself: encoding/json would check 60,000 tickets again.
+	body, _ := cp.MarshalJSON()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(body, '\n'))
 }
