@@ -22,12 +22,15 @@ import (
 // in, a phone registered), each in its whole current state, to replace the device's.
 // Cursor is what to ask with next time.
 type GateCopy struct {
-	Contract string       `json:"contract"`
-	Venue    string       `json:"venue"`
-	Sale     int64        `json:"sale"`
-	Full     bool         `json:"full"`
-	Cursor   string       `json:"cursor"`
-	Tickets  []GateTicket `json:"tickets"`
+	Contract string `json:"contract"`
+	Venue    string `json:"venue"`
+	Sale     int64  `json:"sale"`
+	Full     bool   `json:"full"`
+	Cursor   string `json:"cursor"`
+	// GatePolicy is the sale's gate policy as it is now, in every answer, increments
+	// too: whether a device may admit offline, whether re-entry is allowed.
+	GatePolicy GatePolicy   `json:"gatePolicy"`
+	Tickets    []GateTicket `json:"tickets"`
 }
 
 // GateTicket is one seat of a gate copy. A seat not Sold carries nothing else.

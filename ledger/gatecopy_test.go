@@ -30,7 +30,7 @@ func TestGateCopyJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"contract":"CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54","venue":"Hall \"tickets\":","sale":3,"full":true,"cursor":"3.17","tickets":[` +
+	want := `{"contract":"CUtNvY1Jxpn4V4RD1tgphsUKpQdo4q5i54","venue":"Hall \"tickets\":","sale":3,"full":true,"cursor":"3.17","gatePolicy":{"offlineAdmission":false,"reentry":false},"tickets":[` +
 		`["1A"],["West \"Lower\"/12C","AQID"],["2A","BA==",1900000000123,"Nörth\tdoor"],["3A","BQ==",0,"",1,"Bg==","Bw==","CA==","BQ=="]]}`
 	if string(b) != want {
 		t.Errorf("JSON\n%s\nwant\n%s", b, want)

@@ -13,7 +13,7 @@ import (
 
 // GateCopies gives the gates' devices their copies of a sale (ledger.GateCopier).
 //
-// Increments follow the gate_changes log (migration 0024): triggers on tickets and
+// Increments follow the gate_changes log (migration 0025): triggers on tickets and
 // device_keys add a row, in the writing transaction, for every change a device must
 // learn, so no write path can forget one. A cursor is "<sale>.<seq>", the last row the
 // device has seen; an increment is the current state of the seats logged after it. On
@@ -103,10 +103,10 @@ func (s *GateCopies) gateMark(ctx context.Context, address string) (int64, error
 func readGateCopy(r runner, c ledger.Contract, sale, since, mark int64) (ledger.GateCopy, error) {
 	cp := ledger.GateCopy{Contract: c.Address, Venue: c.Venue, Full: true, Tickets: []ledger.GateTicket{}}
 	if c.Sale == nil {
-		cp.Cursor = "0.0"
+		cp.Cursor, cp.GatePolicy = "0.0", ledger.DefaultGatePolicy()
 		return cp, nil
 	}
-	cp.Sale = c.Sale.Number
+	cp.Sale, cp.GatePolicy = c.Sale.Number, c.Sale.GatePolicy
 	if mark < 0 {
 		if err := r.row(`SELECT COALESCE(MAX(seq), 0) FROM gate_changes WHERE contract = ?`, c.Address).Scan(&mark); err != nil {
 			return cp, err

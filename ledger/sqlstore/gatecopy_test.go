@@ -9,7 +9,7 @@ import (
 // TestGateCopyFollowsTheLog: the whole copy lists every seat of the sale, sold or not,
 // with what the gate needs; an increment lists only the seats changed since its cursor
 // (a sale), nothing when nothing changed; a cursor of an earlier sale gives
-// the whole copy again. A box-office key and another organizer may not read it, a
+// the whole copy again; every answer carries the sale's gate policy. A box-office key and another organizer may not read it, a
 // cursor the store did not give is EINVALID. On SQLite and PostgreSQL.
 func TestGateCopyFollowsTheLog(t *testing.T) {
 	e := openEnv(t)
@@ -37,6 +37,15 @@ func TestGateCopyFollowsTheLog(t *testing.T) {
 	mustNil(t, err, "GateCopy increment")
 	if inc.Full || len(inc.Tickets) != 1 || inc.Tickets[0].Seat.String() != "1C" || !inc.Tickets[0].Sold || inc.Cursor == full.Cursor {
 		t.Fatalf("increment = %+v, want 1C sold", inc)
+	}
+	if full.GatePolicy != ledger.DefaultGatePolicy() {
+		t.Errorf("whole copy's policy %+v, want the default", full.GatePolicy)
+	}
+	off := false
+	_, err = e.store.Door.SetGatePolicy(org, c.Address, ledger.GatePolicyChange{OfflineAdmission: &off})
+	mustNil(t, err, "SetGatePolicy")
+	if inc, _ := e.store.GateCopies.GateCopy(gate, c.Address, inc.Cursor); inc.GatePolicy.OfflineAdmission {
+		t.Errorf("the increment after the policy changed: %+v, want offline admission forbidden", inc.GatePolicy)
 	}
 	if again, _ := e.store.GateCopies.GateCopy(gate, c.Address, "0.0"); !again.Full || len(again.Tickets) != 3 {
 		t.Errorf("a cursor of another sale: %+v, want the whole copy", again)

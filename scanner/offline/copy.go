@@ -24,6 +24,7 @@ type Copy struct {
 	venue      string
 	sale       int64
 	cursor     string
+	policy     ledger.GatePolicy
 	seats      map[ledger.Seat]*seatState
 	admissions []Admission
 }
@@ -79,7 +80,7 @@ func (c *Copy) Apply(inc ledger.GateCopy) error {
 	for _, t := range inc.Tickets {
 		c.put(t)
 	}
-	c.cursor = inc.Cursor
+	c.cursor, c.policy = inc.Cursor, inc.GatePolicy
 	c.keepAdmissions()
 	return nil
 }
@@ -87,7 +88,7 @@ func (c *Copy) Apply(inc ledger.GateCopy) error {
 // replace takes a whole copy, keeping the local admissions still pending.
 func (c *Copy) replace(full ledger.GateCopy) {
 	old := c.seats
-	c.contract, c.venue, c.sale, c.cursor = full.Contract, full.Venue, full.Sale, full.Cursor
+	c.contract, c.venue, c.sale, c.cursor, c.policy = full.Contract, full.Venue, full.Sale, full.Cursor, full.GatePolicy
 	c.seats = make(map[ledger.Seat]*seatState, len(full.Tickets))
 	for _, t := range full.Tickets {
 		c.seats[t.Seat] = &seatState{ticket: t}
@@ -131,6 +132,14 @@ func (c *Copy) Sale() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.sale
+}
+
+// GatePolicy is the sale's gate policy as the server's last answer gave it: a device
+// must not admit offline (Admit) when its OfflineAdmission is false.
+func (c *Copy) GatePolicy() ledger.GatePolicy {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.policy
 }
 
 // Cursor is what to ask the server's GateCopy with for the changes since.

@@ -207,6 +207,9 @@ func TestCopyFollowsChanges(t *testing.T) {
 	if got := dev.Admissions(); len(got) != 1 || got[0].Seats[0] != seat("3A") {
 		t.Errorf("Admissions = %+v, want only 3A's: 4A's is on the server", got)
 	}
+	if !dev.GatePolicy().OfflineAdmission {
+		t.Errorf("GatePolicy = %+v, want the default (offline admission allowed)", dev.GatePolicy())
+	}
 	if none := e.copyOf(t, dev.Cursor()); none.Full || len(none.Tickets) != 0 {
 		t.Errorf("nothing changed, yet the increment has %d tickets (full %v)", len(none.Tickets), none.Full)
 	}
