@@ -13,7 +13,7 @@ import (
 
 // GateCopies gives the gates' devices their copies of a sale (ledger.GateCopier).
 //
-// Increments follow the gate_changes log (migration 0025): triggers on tickets and
+// Increments follow the gate_changes log (migration 0026): triggers on tickets and
 // device_keys add a row, in the writing transaction, for every change a device must
 // learn, so no write path can forget one. A cursor is "<sale>.<seq>", the last row the
 // device has seen; an increment is the current state of the seats logged after it. On
