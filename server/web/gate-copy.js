@@ -41,6 +41,7 @@ export class OfflineGate {
     this.copy = {tickets: new Map(), allSeats: true};
     this.queue = [];
     this.uploading = null;
+    this.policy = null;
   }
 
   // load reads what this browser kept: the copy and the queue.
@@ -58,9 +59,15 @@ export class OfflineGate {
     return Boolean(this.meta && window.crypto && crypto.subtle) && this.allowed();
   }
 
+  // setPolicy takes the sale's gate policy as the contract shows it (sale.gatePolicy).
+  setPolicy(p) {
+    this.policy = p || null;
+    if (this.meta && p) this.meta.gatePolicy = p;
+  }
+
   // allowed reports whether the sale allows admission offline (its gate policy).
   allowed() {
-    const p = this.meta && this.meta.gatePolicy;
+    const p = (this.meta && this.meta.gatePolicy) || this.policy;
     return !(p && p.offlineAdmission === false);
   }
 
@@ -76,7 +83,7 @@ export class OfflineGate {
     if (res.status !== 200) return res.status;
     const c = res.data;
     const seats = (c.tickets || []).map((t) => ({key: String(t[0]).toLowerCase(), ticket: t}));
-    const meta = {contract: this.contract, sale: c.sale, cursor: c.cursor, venue: c.venue, gatePolicy: c.gatePolicy || null, syncedAt: Date.now()};
+    const meta = {contract: this.contract, sale: c.sale, cursor: c.cursor, venue: c.venue, gatePolicy: c.gatePolicy || this.policy || null, syncedAt: Date.now()};
     await store.saveCopy(meta, c.full, seats);
     if (c.full) this.copy.tickets.clear();
     for (const s of seats) this.copy.tickets.set(s.key, entry(s.ticket));

@@ -557,7 +557,11 @@ async function start() {
   $('gate-chip').textContent = state.settings.gate;
   $('gate-chip').hidden = false;
   keepFocus();
-  api(contractPath(address())).then((c) => c.status === 200 && showContract(c.data)).catch(() => {});
+  api(contractPath(address())).then((c) => {
+    if (c.status !== 200) return;
+    showContract(c.data);
+    if (state.gate) state.gate.setPolicy(c.data.sale && c.data.sale.gatePolicy);
+  }).catch(() => {});
   startOffline();
   refreshCounts();
   if (started) return;
