@@ -3,9 +3,9 @@ package server_test
 import (
 	"image"
 	"log/slog"
-	"path/filepath"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
